@@ -1,0 +1,73 @@
+# inbeeld — the two commands:
+#   make run    install what is missing, build, load demo data, serve/summarise
+#   make test   install what is missing, build, run every test
+# Everything else here is a step of those two, or a tool for developers.
+
+BUILD      ?= build
+BUILD_ASAN ?= build-asan
+BUILD_FUZZ ?= build-fuzz
+DB         ?= var/inbeeld.db
+DEMO_DIR   ?= var/demo
+PERSONS    ?= 5000
+SEED       ?= 1
+JOBS       ?= $(shell nproc)
+FUZZ_SECONDS ?= 20
+
+INBEELD := $(BUILD)/src/inbeeld
+
+.PHONY: all deps build build-asan build-fuzz run demo test test-unit \
+        test-asan test-fuzz fuzz bench clean help
+
+all: build
+
+help:
+	@echo "make run     install deps, build, load demo data ($(PERSONS) persons) into $(DB)"
+	@echo "make test    install deps, build, run unit, CLI, sanitizer and fuzz tests"
+	@echo "make fuzz    run every fuzz target for longer (FUZZ_SECONDS=$(FUZZ_SECONDS) each, try 600)"
+	@echo "make bench   run the benchmarks in bench/ (see bench/RESULTS.md)"
+	@echo "make clean   remove build folders and var/"
+
+deps:
+	@bash scripts/install-deps.sh
+
+build: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+build-asan: deps
+	@cmake -S . -B $(BUILD_ASAN) -DCMAKE_BUILD_TYPE=Debug -DIB_SANITIZE=ON >/dev/null
+	@cmake --build $(BUILD_ASAN) -j $(JOBS)
+
+build-fuzz: deps
+	@CC=clang cmake -S . -B $(BUILD_FUZZ) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIB_FUZZ=ON >/dev/null
+	@cmake --build $(BUILD_FUZZ) -j $(JOBS)
+
+# ---- make run -------------------------------------------------------------
+run: build
+	@bash scripts/run.sh $(INBEELD) $(DB) $(DEMO_DIR) $(PERSONS) $(SEED)
+
+# ---- make test ------------------------------------------------------------
+test: build test-unit test-asan test-fuzz
+	@bash scripts/test-summary.sh
+
+test-unit: build
+	@echo "== unit and CLI tests (gcc, $(BUILD)) =="
+	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) | tee ctest.log
+
+test-asan: build-asan
+	@echo "== the same tests under AddressSanitizer + UndefinedBehaviorSanitizer =="
+	@cd $(BUILD_ASAN) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS) | tee ctest.log
+
+test-fuzz: build-fuzz
+	@echo "== fuzz smoke run (5 s per target) =="
+	@bash scripts/fuzz.sh $(BUILD_FUZZ) 5
+
+fuzz: build-fuzz
+	@bash scripts/fuzz.sh $(BUILD_FUZZ) $(FUZZ_SECONDS)
+
+bench: build
+	@bash bench/import/run.sh
+
+clean:
+	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ) var

@@ -1,0 +1,156 @@
+/* core.h — inbeeld's foundation: the error type, dates, money and the
+ * validated codes of the field (BSN, postcode, CBS municipality, ISO country
+ * and language, CEFR). Every other module includes this header; it depends
+ * on nothing but libc. */
+#ifndef IB_CORE_H
+#define IB_CORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---------------------------------------------------------------- errors */
+
+/* Error codes: 0 is success, every failure is negative. */
+enum {
+    IB_OK = 0,
+    IB_EINVAL = -1,   /* bad input: a value, a row, a file */
+    IB_ENOMEM = -2,   /* allocation failed */
+    IB_EIO = -3,      /* reading or writing a file failed */
+    IB_ESTORE = -4,   /* the database refused or failed */
+    IB_ENOTFOUND = -5,/* the thing asked for does not exist */
+    IB_ECONFLICT = -6,/* conflicts with stored data (overlap, duplicate) */
+    IB_ECRYPTO = -7,  /* key missing, decryption failed */
+    IB_ELIMIT = -8,   /* a size or count limit was exceeded */
+    IB_EDENIED = -9,  /* not allowed for this user */
+    IB_EVERSION = -10 /* database schema newer than this program */
+};
+
+/* One error type for every module: the callee fills it, the caller decides
+ * whether and how to show it. `line` and `column` are 0 when not relevant;
+ * `field` names the column (CSV) or field (JSON) where known. */
+typedef struct ib_err {
+    int code;
+    long line;
+    int column;
+    char field[48];
+    char msg[256];
+} ib_err;
+
+/* Clears err (code IB_OK, empty message). err may be NULL. */
+void ib_err_clear(ib_err *err);
+
+/* Sets code and a printf-style message; returns code so that callers can
+ * write `return ib_err_set(err, IB_EINVAL, "...")`. err may be NULL. */
+int ib_err_set(ib_err *err, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Like ib_err_set, also recording where (line, column, field name). */
+int ib_err_set_at(ib_err *err, int code, long line, int column,
+                  const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+
+/* A short name for an error code ("invalid input", "storage error", ...). */
+const char *ib_err_code_name(int code);
+
+/* ----------------------------------------------------------------- dates */
+
+/* A calendar date as days since 1970-01-01 (proleptic Gregorian), so that
+ * differences and comparisons are plain integer arithmetic. */
+typedef int32_t ib_date;
+#define IB_DATE_NONE INT32_MIN  /* unknown / empty / ongoing */
+
+#define IB_DATE_STRLEN 11       /* "YYYY-MM-DD" plus NUL */
+
+/* Days since 1970-01-01 of y-m-d; no validation (use ib_date_is_valid_ymd). */
+ib_date ib_date_from_ymd(int year, int month, int day);
+/* Splits a date into year, month (1-12), day (1-31). */
+void ib_date_to_ymd(ib_date d, int *year, int *month, int *day);
+bool ib_date_is_leap_year(int year);
+int ib_date_days_in_month(int year, int month);
+bool ib_date_is_valid_ymd(int year, int month, int day);
+
+/* Parses exactly "YYYY-MM-DD" (years 1800-2199) into *out. Returns IB_OK or
+ * IB_EINVAL with a message naming the problem ("2023-02-30 bestaat niet"). */
+int ib_date_parse(const char *s, size_t len, ib_date *out, ib_err *err);
+/* Writes "YYYY-MM-DD" (or "" for IB_DATE_NONE) into buf[IB_DATE_STRLEN]. */
+char *ib_date_format(ib_date d, char buf[IB_DATE_STRLEN]);
+
+/* The same month and day n years later; 29 February becomes 1 March when the
+ * target year is not a leap year (the spec's "b + 18 years"). */
+ib_date ib_date_add_years(ib_date d, int years);
+/* Completed years between birth and d (age on day d). */
+int ib_date_age_years(ib_date birth, ib_date d);
+/* Today in UTC. */
+ib_date ib_date_today(void);
+/* First day of the month that d lies in. */
+ib_date ib_date_month_start(ib_date d);
+
+/* ----------------------------------------------------------------- money */
+
+/* Money in euro cents. */
+typedef int64_t ib_cents;
+#define IB_CENTS_NONE INT64_MIN
+
+/* Parses "1234", "1234.5", "1234.56" (decimal point '.'; also ',' when
+ * allow_comma) into cents. At most two decimals, no sign, no thousands
+ * separators, at most 10,000,000 euros. */
+int ib_money_parse(const char *s, size_t len, bool allow_comma, ib_cents *out,
+                   ib_err *err);
+/* Writes "1234.56" (always two decimals) into buf; "" for IB_CENTS_NONE. */
+char *ib_money_format(ib_cents c, char *buf, size_t size);
+
+/* ------------------------------------------------------------------ codes */
+
+/* BSN (burgerservicenummer): 9 digits passing the 11-check
+ * (9a+8b+7c+6d+5e+4f+3g+2h-1i divisible by 11, not all zero). */
+bool ib_bsn_is_valid(const char *s, size_t len);
+
+/* Dutch postcode "1234AB" or "1234 AB" (first digit not 0, letters A-Z; SA,
+ * SD and SS are not issued). On success writes the normalised "1234AB"
+ * into out[7]. */
+int ib_postcode_normalise(const char *s, size_t len, char out[7], ib_err *err);
+
+/* CBS municipality code "GM" followed by 4 digits. */
+bool ib_municipality_is_valid(const char *s, size_t len);
+
+/* ISO 3166-1 alpha-2 country codes, plus "XX" (stateless/unknown). */
+bool ib_country_is_valid(const char *code2);
+/* EU-27 or EEA (IS, LI, NO); the United Kingdom is not. */
+bool ib_country_is_eu(const char *code2);
+/* Central and Eastern Europe: BG CZ EE HR HU LT LV PL RO SI SK. */
+bool ib_country_is_cee(const char *code2);
+/* Southern Europe: ES GR IT PT CY MT. */
+bool ib_country_is_south(const char *code2);
+/* English short name of a country ("Poland"), NULL when unknown. */
+const char *ib_country_name(const char *code2);
+
+/* ISO 639-1 two-letter language codes. */
+bool ib_language_is_valid(const char *code2);
+/* English name of a language ("Polish"), NULL when unknown. */
+const char *ib_language_name(const char *code2);
+
+/* CEFR levels A0 (none) .. C2. */
+typedef enum { IB_CEFR_A0, IB_CEFR_A1, IB_CEFR_A2, IB_CEFR_B1, IB_CEFR_B2,
+               IB_CEFR_C1, IB_CEFR_C2, IB_CEFR_COUNT } ib_cefr;
+int ib_cefr_parse(const char *s, size_t len, ib_cefr *out);
+const char *ib_cefr_name(ib_cefr level);
+
+/* KvK (Chamber of Commerce) number: exactly 8 digits. */
+bool ib_kvk_is_valid(const char *s, size_t len);
+
+/* Generic enum <-> text mapping used by the record code tables. */
+typedef struct ib_code_name { int code; const char *name; } ib_code_name;
+/* Looks up text (exact, case-sensitive) in a table ending with {0, NULL}. */
+int ib_code_parse(const ib_code_name *table, const char *s, size_t len,
+                  int *out);
+const char *ib_code_text(const ib_code_name *table, int code);
+/* "a, b, c": the names of a table, for error messages. */
+const char *ib_code_list(const ib_code_name *table, char *buf, size_t size);
+
+/* -------------------------------------------------------- small helpers */
+
+/* Bounded copy that always terminates; returns false when truncated. */
+bool ib_strlcpy(char *dst, const char *src, size_t size);
+
+#endif

@@ -1,0 +1,285 @@
+/* store.h — inbeeld's data model and storage interface.
+ * The record types of the exchange format, and the operations the rest of
+ * the program needs on them. Callers see no SQL and no backend types: the
+ * SQLite backend (sqlite.c) is the default, a PostgreSQL backend plugs in
+ * behind the same functions (selected by the "postgresql://" prefix). */
+#ifndef IB_STORE_H
+#define IB_STORE_H
+
+#include "core/core.h"
+
+/* ------------------------------------------------------------ limits */
+
+#define IB_REF_MAX 64          /* sender keys: person_ref, org_ref, ... */
+#define IB_NAME_MAX 128        /* family_name, given_names */
+#define IB_ORGNAME_MAX 200     /* organisation name */
+#define IB_HOUSENR_MAX 16      /* "12-A" */
+
+/* ------------------------------------------------------------ code tables */
+
+typedef enum { IB_SEX_UNKNOWN, IB_SEX_M, IB_SEX_V, IB_SEX_X } ib_sex;
+typedef enum { IB_CAT_LABOUR, IB_CAT_KNOWLEDGE, IB_CAT_STATUS_HOLDER,
+               IB_CAT_FAMILY, IB_CAT_STUDENT, IB_CAT_OTHER } ib_category;
+typedef enum { IB_REG_BRP, IB_REG_RNI } ib_reg_kind;
+typedef enum { IB_ORG_AGENCY, IB_ORG_EMPLOYER, IB_ORG_HOUSING_PROVIDER,
+               IB_ORG_WELFARE, IB_ORG_MUNICIPALITY, IB_ORG_OTHER } ib_org_kind;
+typedef enum { IB_CERT_NONE, IB_CERT_NEN4400, IB_CERT_SNF, IB_CERT_BOTH } ib_cert;
+typedef enum { IB_CONTRACT_AGENCY, IB_CONTRACT_TEMPORARY, IB_CONTRACT_PERMANENT,
+               IB_CONTRACT_SELF_EMPLOYED } ib_contract;
+typedef enum { IB_LOC_SHORT_STAY_FACILITY, IB_LOC_SHARED_HOUSE,
+               IB_LOC_PRIVATE_RENTAL, IB_LOC_CORPORATION_RENTAL,
+               IB_LOC_OWNER_OCCUPIED, IB_LOC_HOTEL_OR_RECREATION,
+               IB_LOC_OTHER } ib_location_kind;
+typedef enum { IB_EVENT_PARTNER_START, IB_EVENT_PARTNER_END,
+               IB_EVENT_CHILD_BIRTH, IB_EVENT_HOME_PURCHASE,
+               IB_EVENT_HOME_SALE } ib_event_kind;
+
+/* Text of each code as in the exchange format ("" for unknown sex and no
+ * certification), {0, NULL}-terminated, for ib_code_parse/ib_code_text. */
+extern const ib_code_name ib_sex_codes[];
+extern const ib_code_name ib_category_codes[];
+extern const ib_code_name ib_reg_kind_codes[];
+extern const ib_code_name ib_org_kind_codes[];
+extern const ib_code_name ib_cert_codes[];
+extern const ib_code_name ib_contract_codes[];
+extern const ib_code_name ib_location_kind_codes[];
+extern const ib_code_name ib_event_codes[];
+
+/* ------------------------------------------------------------ records */
+
+/* Every record carries its store identity; id is 0 for a record not (yet)
+ * stored. Refs are the sender's own keys; a record belongs to one sender. */
+typedef struct ib_meta {
+    int64_t id;
+    int64_t sender_id;
+} ib_meta;
+
+/* Optional numbers use -1 (counts) or IB_CENTS_NONE (decimals scaled by
+ * 100: euros in cents, hours and square metres in hundredths). */
+
+typedef struct ib_person {
+    ib_meta meta;
+    char ref[IB_REF_MAX + 1];
+    char bsn[10];                      /* "" unknown; clear text in memory only */
+    char family_name[IB_NAME_MAX + 1];
+    char given_names[IB_NAME_MAX + 1];
+    ib_date birth_date;
+    ib_sex sex;
+    char nationality[3];
+    char language[3];                  /* "" unknown */
+    ib_category category;
+} ib_person;
+
+typedef struct ib_stay {
+    ib_meta meta;
+    int64_t person_id;
+    char person_ref[IB_REF_MAX + 1];
+    ib_date arrival;
+    ib_date departure;                 /* IB_DATE_NONE while present */
+} ib_stay;
+
+typedef struct ib_registration {
+    ib_meta meta;
+    int64_t person_id;
+    char person_ref[IB_REF_MAX + 1];
+    ib_reg_kind kind;
+    char municipality[7];              /* "" allowed for rni */
+    ib_date start, end;
+} ib_registration;
+
+typedef struct ib_organisation {
+    ib_meta meta;
+    char ref[IB_REF_MAX + 1];
+    char name[IB_ORGNAME_MAX + 1];
+    char kvk[9];                       /* "" unknown */
+    ib_org_kind kind;
+    ib_cert certified;
+} ib_organisation;
+
+typedef struct ib_employment {
+    ib_meta meta;
+    int64_t person_id;
+    int64_t employer_id;
+    int64_t agency_id;                 /* 0 when none */
+    char person_ref[IB_REF_MAX + 1];
+    char employer_ref[IB_REF_MAX + 1];
+    char agency_ref[IB_REF_MAX + 1];   /* "" when none */
+    ib_contract contract;
+    ib_date start, end;
+    int64_t hours_per_week;            /* hundredths, IB_CENTS_NONE unknown */
+    ib_cents monthly_wage;             /* IB_CENTS_NONE unknown */
+    char sector;                       /* SBI section 'A'..'U', 0 unknown */
+} ib_employment;
+
+typedef struct ib_location {
+    ib_meta meta;
+    char ref[IB_REF_MAX + 1];
+    char postcode[7];                  /* normalised "1234AB" */
+    char house_number[IB_HOUSENR_MAX + 1];
+    char municipality[7];
+    ib_location_kind kind;
+    int32_t capacity;                  /* beds, -1 unknown */
+    int64_t floor_area_m2;             /* hundredths, IB_CENTS_NONE unknown */
+    int64_t provider_id;               /* 0 when none */
+    char provider_ref[IB_REF_MAX + 1];
+    ib_date certified_until;           /* IB_DATE_NONE unknown */
+} ib_location;
+
+typedef struct ib_housing {
+    ib_meta meta;
+    int64_t person_id;
+    int64_t location_id;
+    int64_t provided_by_id;            /* 0 when unknown */
+    char person_ref[IB_REF_MAX + 1];
+    char location_ref[IB_REF_MAX + 1];
+    char provided_by_ref[IB_REF_MAX + 1];
+    ib_date start, end;
+} ib_housing;
+
+typedef struct ib_life_event {
+    ib_meta meta;
+    int64_t person_id;
+    char person_ref[IB_REF_MAX + 1];
+    ib_event_kind event;
+    ib_date date;
+} ib_life_event;
+
+/* The record kinds, in dependency order (a kind only refers to earlier ones). */
+typedef enum {
+    IB_KIND_ORGANISATION, IB_KIND_LOCATION, IB_KIND_PERSON, IB_KIND_STAY,
+    IB_KIND_REGISTRATION, IB_KIND_EMPLOYMENT, IB_KIND_HOUSING,
+    IB_KIND_LIFE_EVENT, IB_KIND_COUNT
+} ib_kind;
+
+/* "organisations", "locations", ...: the file stem of each kind. */
+const char *ib_kind_file_stem(ib_kind kind);
+
+/* The identity of an episode within its sender (documented in
+ * docs/formats.md): stays by (person_ref, arrival_date), registrations by
+ * (person_ref, kind, start_date), employments by (person_ref, employer_ref,
+ * start_date), housings by (person_ref, location_ref, start_date), life
+ * events by (person_ref, event, date). */
+
+/* ------------------------------------------------------------ the store */
+
+typedef struct ib_store ib_store;
+
+typedef struct ib_store_options {
+    const char *key_path;   /* key file for BSN encryption; NULL: "<db>.key" */
+    bool create;            /* create the database and key when missing */
+} ib_store_options;
+
+/* Opens (and with opt->create, creates) the database at `location`: a file
+ * path for SQLite, or a "postgresql://" URL. Applies pending migrations.
+ * On success *out owns the connection; free with ib_store_close. */
+int ib_store_open(ib_store **out, const char *location,
+                  const ib_store_options *opt, ib_err *err);
+void ib_store_close(ib_store *st);
+
+/* Schema version of the open database, and the newest this program knows. */
+int ib_store_schema_version(ib_store *st);
+int ib_store_schema_latest(void);
+
+/* Transactions. Every write happens inside one; nesting is not allowed. */
+int ib_store_begin(ib_store *st, ib_err *err);
+int ib_store_commit(ib_store *st, ib_err *err);
+int ib_store_rollback(ib_store *st, ib_err *err);
+
+/* Who is writing, for the audit trail ("cli:import", "user:jansen"). */
+void ib_store_set_actor(ib_store *st, const char *actor);
+
+/* The id of the sender with the given ref; with create, adds it. Returns
+ * IB_ENOTFOUND when absent and !create. */
+int ib_store_sender(ib_store *st, const char *sender_ref, bool create,
+                    int64_t *id, ib_err *err);
+
+typedef enum { IB_PUT_INSERTED, IB_PUT_UPDATED, IB_PUT_UNCHANGED } ib_put_result;
+
+/* Upserts keyed by (sender, key): insert when new; when the key exists with
+ * the same content nothing changes; with other content the row is replaced
+ * and an audit entry written. Must be called inside a transaction.
+ * Reference fields (*_ref) are resolved within the sender: IB_ENOTFOUND
+ * with err->field naming the column when a referenced person, organisation
+ * or location does not exist. ib_store_put_stay returns IB_ECONFLICT when
+ * the stay overlaps another stay of the person. The id fields of the record
+ * are filled on success. */
+int ib_store_put_organisation(ib_store *st, ib_organisation *o, ib_put_result *res, ib_err *err);
+int ib_store_put_location(ib_store *st, ib_location *l, ib_put_result *res, ib_err *err);
+int ib_store_put_person(ib_store *st, ib_person *p, ib_put_result *res, ib_err *err);
+int ib_store_put_stay(ib_store *st, ib_stay *s, ib_put_result *res, ib_err *err);
+int ib_store_put_registration(ib_store *st, ib_registration *r, ib_put_result *res, ib_err *err);
+int ib_store_put_employment(ib_store *st, ib_employment *e, ib_put_result *res, ib_err *err);
+int ib_store_put_housing(ib_store *st, ib_housing *h, ib_put_result *res, ib_err *err);
+int ib_store_put_life_event(ib_store *st, ib_life_event *ev, ib_put_result *res, ib_err *err);
+
+/* ------------------------------------------------------------ reading */
+
+/* Filter for the iterators: sender_id 0 means all senders, person_id 0 all
+ * persons, location_id 0 all locations. Rows come ordered by sender, then
+ * person (or location), then date. The callback returns 0 to continue, any
+ * other value stops the iteration and is returned. */
+typedef struct ib_filter {
+    int64_t sender_id;
+    int64_t person_id;
+    int64_t location_id;
+} ib_filter;
+
+typedef int (*ib_sender_cb)(void *ctx, int64_t id, const char *ref);
+typedef int (*ib_person_cb)(void *ctx, const ib_person *p);
+typedef int (*ib_stay_cb)(void *ctx, const ib_stay *s);
+typedef int (*ib_registration_cb)(void *ctx, const ib_registration *r);
+typedef int (*ib_organisation_cb)(void *ctx, const ib_organisation *o);
+typedef int (*ib_employment_cb)(void *ctx, const ib_employment *e);
+typedef int (*ib_location_cb)(void *ctx, const ib_location *l);
+typedef int (*ib_housing_cb)(void *ctx, const ib_housing *h);
+typedef int (*ib_life_event_cb)(void *ctx, const ib_life_event *ev);
+
+int ib_store_each_sender(ib_store *st, ib_sender_cb cb, void *ctx, ib_err *err);
+/* Persons come with their BSN decrypted. */
+int ib_store_each_person(ib_store *st, const ib_filter *f, ib_person_cb cb, void *ctx, ib_err *err);
+int ib_store_each_stay(ib_store *st, const ib_filter *f, ib_stay_cb cb, void *ctx, ib_err *err);
+int ib_store_each_registration(ib_store *st, const ib_filter *f, ib_registration_cb cb, void *ctx, ib_err *err);
+int ib_store_each_organisation(ib_store *st, const ib_filter *f, ib_organisation_cb cb, void *ctx, ib_err *err);
+int ib_store_each_employment(ib_store *st, const ib_filter *f, ib_employment_cb cb, void *ctx, ib_err *err);
+int ib_store_each_location(ib_store *st, const ib_filter *f, ib_location_cb cb, void *ctx, ib_err *err);
+int ib_store_each_housing(ib_store *st, const ib_filter *f, ib_housing_cb cb, void *ctx, ib_err *err);
+int ib_store_each_life_event(ib_store *st, const ib_filter *f, ib_life_event_cb cb, void *ctx, ib_err *err);
+
+/* Look-ups by the sender's ref; sender_id 0 searches all senders and
+ * returns IB_ECONFLICT when the ref is used by more than one. */
+int ib_store_get_person(ib_store *st, int64_t sender_id, const char *ref, ib_person *out, ib_err *err);
+int ib_store_get_location(ib_store *st, int64_t sender_id, const char *ref, ib_location *out, ib_err *err);
+int ib_store_get_organisation_by_id(ib_store *st, int64_t id, ib_organisation *out, ib_err *err);
+/* Finds persons by BSN (compared through the keyed hash, never in clear). */
+int ib_store_find_person_by_bsn(ib_store *st, const char *bsn, ib_person_cb cb, void *ctx, ib_err *err);
+
+/* Row counts per kind, for summaries. */
+typedef struct ib_store_counts {
+    int64_t senders;
+    int64_t rows[IB_KIND_COUNT];
+    int64_t audit_entries;
+} ib_store_counts;
+int ib_store_count(ib_store *st, ib_store_counts *out, ib_err *err);
+
+/* ------------------------------------------------------------ audit */
+
+/* Appends an entry to the hash-chained audit log (inside the current
+ * transaction if one is open, else in its own). `entity` is a table name
+ * ("person"), entity_id its id or 0, person_id the person it concerns or 0. */
+typedef struct ib_audit_entry {
+    int64_t id;
+    char at[32];              /* ISO 8601 UTC timestamp, filled by the store */
+    char actor[64];
+    char action[32];          /* "insert", "update", "read", "erase", ... */
+    char entity[32];
+    int64_t entity_id;
+    int64_t person_id;
+    char detail[256];
+} ib_audit_entry;
+int ib_store_audit(ib_store *st, const ib_audit_entry *e, ib_err *err);
+typedef int (*ib_audit_cb)(void *ctx, const ib_audit_entry *e);
+int ib_store_each_audit(ib_store *st, int64_t person_id, ib_audit_cb cb, void *ctx, ib_err *err);
+/* Recomputes the chain; IB_ECONFLICT naming the first broken entry. */
+int ib_store_audit_verify(ib_store *st, int64_t *checked, ib_err *err);
+
+#endif

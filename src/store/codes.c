@@ -1,0 +1,53 @@
+/* codes.c — the text of every coded value of the exchange format, in the
+ * order of the enums in store.h, and the file stems of the record kinds. */
+#include "store/store.h"
+
+const ib_code_name ib_sex_codes[] = {
+    {IB_SEX_UNKNOWN, ""}, {IB_SEX_M, "M"}, {IB_SEX_V, "V"}, {IB_SEX_X, "X"},
+    {0, NULL}};
+
+const ib_code_name ib_category_codes[] = {
+    {IB_CAT_LABOUR, "labour"}, {IB_CAT_KNOWLEDGE, "knowledge"},
+    {IB_CAT_STATUS_HOLDER, "status_holder"}, {IB_CAT_FAMILY, "family"},
+    {IB_CAT_STUDENT, "student"}, {IB_CAT_OTHER, "other"}, {0, NULL}};
+
+const ib_code_name ib_reg_kind_codes[] = {
+    {IB_REG_BRP, "brp"}, {IB_REG_RNI, "rni"}, {0, NULL}};
+
+const ib_code_name ib_org_kind_codes[] = {
+    {IB_ORG_AGENCY, "agency"}, {IB_ORG_EMPLOYER, "employer"},
+    {IB_ORG_HOUSING_PROVIDER, "housing_provider"}, {IB_ORG_WELFARE, "welfare"},
+    {IB_ORG_MUNICIPALITY, "municipality"}, {IB_ORG_OTHER, "other"}, {0, NULL}};
+
+const ib_code_name ib_cert_codes[] = {
+    {IB_CERT_NONE, ""}, {IB_CERT_NEN4400, "nen4400"}, {IB_CERT_SNF, "snf"},
+    {IB_CERT_BOTH, "both"}, {0, NULL}};
+
+const ib_code_name ib_contract_codes[] = {
+    {IB_CONTRACT_AGENCY, "agency"}, {IB_CONTRACT_TEMPORARY, "temporary"},
+    {IB_CONTRACT_PERMANENT, "permanent"},
+    {IB_CONTRACT_SELF_EMPLOYED, "self_employed"}, {0, NULL}};
+
+const ib_code_name ib_location_kind_codes[] = {
+    {IB_LOC_SHORT_STAY_FACILITY, "short_stay_facility"},
+    {IB_LOC_SHARED_HOUSE, "shared_house"},
+    {IB_LOC_PRIVATE_RENTAL, "private_rental"},
+    {IB_LOC_CORPORATION_RENTAL, "corporation_rental"},
+    {IB_LOC_OWNER_OCCUPIED, "owner_occupied"},
+    {IB_LOC_HOTEL_OR_RECREATION, "hotel_or_recreation"},
+    {IB_LOC_OTHER, "other"}, {0, NULL}};
+
+const ib_code_name ib_event_codes[] = {
+    {IB_EVENT_PARTNER_START, "partner_start"},
+    {IB_EVENT_PARTNER_END, "partner_end"},
+    {IB_EVENT_CHILD_BIRTH, "child_birth"},
+    {IB_EVENT_HOME_PURCHASE, "home_purchase"},
+    {IB_EVENT_HOME_SALE, "home_sale"}, {0, NULL}};
+
+const char *ib_kind_file_stem(ib_kind kind)
+{
+    static const char *const stems[IB_KIND_COUNT] = {
+        "organisations", "locations", "persons", "stays",
+        "registrations", "employments", "housings", "life_events"};
+    return (unsigned)kind < IB_KIND_COUNT ? stems[kind] : NULL;
+}

@@ -14,9 +14,11 @@ JOBS       ?= $(shell nproc)
 FUZZ_SECONDS ?= 20
 
 INBEELD := $(BUILD)/src/inbeeld
+SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
 
 .PHONY: all deps build build-asan build-fuzz run demo test test-unit \
-        test-asan test-fuzz fuzz bench clean help
+        test-valgrind test-asan test-fuzz fuzz bench clean help
 
 all: build
 
@@ -47,17 +49,23 @@ run: build
 	@bash scripts/run.sh $(INBEELD) $(DB) $(DEMO_DIR) $(PERSONS) $(SEED)
 
 # ---- make test ------------------------------------------------------------
-test: build test-unit test-asan test-fuzz
-	@bash scripts/test-summary.sh
+test: build
+	@rm -rf $(BUILD)/test-counts $(BUILD_ASAN)/test-counts $(BUILD_FUZZ)/test-counts
+	@rc=0; $(MAKE) --no-print-directory -k test-unit test-valgrind test-asan test-fuzz || rc=1; \
+	  echo "== summary =="; bash scripts/test-summary.sh || rc=1; exit $$rc
 
 test-unit: build
 	@echo "== unit and CLI tests (gcc, $(BUILD)) =="
-	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) | tee ctest.log
+	@bash scripts/ctest.sh $(BUILD) "unit+cli (gcc)" -j $(JOBS)
+
+test-valgrind: build
+	@echo "== unit tests under valgrind =="
+	@bash scripts/valgrind.sh $(BUILD)
 
 test-asan: build-asan
 	@echo "== the same tests under AddressSanitizer + UndefinedBehaviorSanitizer =="
-	@cd $(BUILD_ASAN) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-	  UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS) | tee ctest.log
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  bash scripts/ctest.sh $(BUILD_ASAN) "unit+cli (ASan+UBSan)" -j $(JOBS)
 
 test-fuzz: build-fuzz
 	@echo "== fuzz smoke run (5 s per target) =="

@@ -23,6 +23,7 @@ packages=(
   r-base-core          # statistics oracle: R ...
   r-cran-survival      # ... with the survival package (survfit, survdiff, coxph)
   python3              # end-to-end test scripts
+  time                 # /usr/bin/time -v: peak memory in the benchmarks
 )
 
 missing=()

@@ -1,0 +1,196 @@
+/* cmd_person.c — `inbeeld person show REF`: one person's data and a readable
+ * timeline of stays, registrations, jobs, housing and life events. Every
+ * look-up is written to the audit trail (who looked at whom). */
+#include <getopt.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/timeline.h"
+
+typedef struct person_ctx {
+    ib_store *st;
+    ib_timeline tl;
+    int rc;
+} person_ctx;
+
+static void person_help(FILE *out)
+{
+    fprintf(out,
+        "Gebruik: inbeeld person show REF [--sender AFZENDER] [--show-bsn]\n\n"
+        "Toont de gegevens van een persoon en een tijdlijn van verblijven,\n"
+        "inschrijvingen (BRP/RNI), werk, huisvesting en levensgebeurtenissen.\n"
+        "REF is de sleutel van de afzender (person_ref). Is dezelfde REF bij\n"
+        "meer afzenders in gebruik, geef dan --sender. Elke inzage wordt in\n"
+        "het auditlog vastgelegd.\n\n"
+        "  --sender AFZENDER  de afzender (org_ref uit 'inbeeld import --sender')\n"
+        "  --show-bsn         toon het volledige BSN (standaard gemaskeerd)\n"
+        "  --db PAD, --key PAD\n");
+}
+
+static const char *org_name(ib_store *st, int64_t id, char *buf, size_t size)
+{
+    ib_organisation o;
+    ib_err err;
+    if (id == 0 || ib_store_get_organisation_by_id(st, id, &o, &err) != IB_OK)
+        return "?";
+    snprintf(buf, size, "%s (%s)", o.name, o.ref);
+    return buf;
+}
+
+static int on_stay(void *ctx, const ib_stay *s)
+{
+    person_ctx *pc = ctx;
+    return ib_tl_add(&pc->tl, s->arrival, s->departure, true, 0,
+                     "verblijf in Nederland%s",
+                     s->departure == IB_DATE_NONE ? " (nog aanwezig)" : "");
+}
+
+static int on_registration(void *ctx, const ib_registration *r)
+{
+    person_ctx *pc = ctx;
+    return ib_tl_add(&pc->tl, r->start, r->end, true, 1, "inschrijving %s%s%s",
+                     r->kind == IB_REG_BRP ? "BRP (ingezetene)"
+                                           : "RNI (niet-ingezetene)",
+                     r->municipality[0] ? " " : "", r->municipality);
+}
+
+static int on_employment(void *ctx, const ib_employment *e)
+{
+    person_ctx *pc = ctx;
+    char emp[260], ag[260], wage[32] = "loon onbekend", money[24];
+    if (e->monthly_wage != IB_CENTS_NONE)
+        snprintf(wage, sizeof wage, "€ %s/mnd",
+                 ib_money_format(e->monthly_wage, money, sizeof money));
+    org_name(pc->st, e->employer_id, emp, sizeof emp);
+    if (e->agency_id)
+        return ib_tl_add(&pc->tl, e->start, e->end, true, 2,
+                         "werk: %s via %s bij %s, %s",
+                         ib_code_text(ib_contract_codes, (int)e->contract),
+                         org_name(pc->st, e->agency_id, ag, sizeof ag), emp, wage);
+    return ib_tl_add(&pc->tl, e->start, e->end, true, 2, "werk: %s bij %s, %s",
+                     ib_code_text(ib_contract_codes, (int)e->contract), emp, wage);
+}
+
+static int on_housing(void *ctx, const ib_housing *h)
+{
+    person_ctx *pc = ctx;
+    char by[260] = "";
+    if (h->provided_by_id) {
+        char name[260];
+        snprintf(by, sizeof by, ", bed van %s",
+                 org_name(pc->st, h->provided_by_id, name, sizeof name));
+    }
+    return ib_tl_add(&pc->tl, h->start, h->end, true, 3, "wonen: locatie %s%s",
+                     h->location_ref, by);
+}
+
+static int on_event(void *ctx, const ib_life_event *ev)
+{
+    static const char *const text[] = {
+        "partner (begin)", "partner (einde)", "geboorte kind", "huis gekocht",
+        "huis verkocht"};
+    person_ctx *pc = ctx;
+    return ib_tl_add(&pc->tl, ev->date, IB_DATE_NONE, false, 4,
+                     "levensgebeurtenis: %s", text[ev->event]);
+}
+
+static void print_person(const ib_person *p, bool show_bsn, const char *sender)
+{
+    char bd[IB_DATE_STRLEN];
+    printf("Persoon %s (afzender %s)\n", p->ref, sender);
+    printf("  Naam            %s%s%s\n", p->family_name,
+           p->given_names[0] ? ", " : "", p->given_names);
+    printf("  Geboren         %s (%d jaar)\n", ib_date_format(p->birth_date, bd),
+           ib_date_age_years(p->birth_date, ib_date_today()));
+    printf("  Geslacht        %s\n", p->sex == IB_SEX_UNKNOWN ? "onbekend"
+                                     : ib_code_text(ib_sex_codes, (int)p->sex));
+    const char *cn = ib_country_name(p->nationality);
+    printf("  Nationaliteit   %s (%s)%s\n", p->nationality, cn ? cn : "?",
+           ib_country_is_eu(p->nationality) ? ", EU/EER" : "");
+    const char *ln = p->language[0] ? ib_language_name(p->language) : NULL;
+    printf("  Taal            %s%s%s%s\n", p->language[0] ? p->language : "onbekend",
+           ln ? " (" : "", ln ? ln : "", ln ? ")" : "");
+    printf("  Categorie       %s\n", ib_code_text(ib_category_codes, (int)p->category));
+    if (!p->bsn[0])
+        printf("  BSN             onbekend\n");
+    else if (show_bsn)
+        printf("  BSN             %s\n", p->bsn);
+    else
+        printf("  BSN             *****%s (--show-bsn toont alles)\n", p->bsn + 5);
+}
+
+
+static int show_person(ib_store *st, const char *sender, const char *ref,
+                       bool show_bsn)
+{
+    ib_err err;
+    ib_err_clear(&err);
+    int64_t sender_id = 0;
+    if (sender && ib_store_sender(st, sender, false, &sender_id, &err) != IB_OK)
+        return ib_cli_fail("person", &err);
+    ib_person p;
+    if (ib_store_get_person(st, sender_id, ref, &p, &err) != IB_OK)
+        return ib_cli_fail("person", &err);
+
+    char sender_ref[IB_REF_MAX + 1];
+    ib_cli_sender_ref(st, p.meta.sender_id, sender_ref);
+
+    ib_audit_entry a = {.entity_id = p.meta.id, .person_id = p.meta.id};
+    ib_strlcpy(a.actor, "cli", sizeof a.actor);
+    ib_strlcpy(a.action, show_bsn ? "read-bsn" : "read", sizeof a.action);
+    ib_strlcpy(a.entity, "person", sizeof a.entity);
+    ib_strlcpy(a.detail, "inbeeld person show", sizeof a.detail);
+    if (ib_store_audit(st, &a, &err) != IB_OK)
+        return ib_cli_fail("person", &err);
+
+    person_ctx pc = {.st = st};
+    ib_filter f = {.person_id = p.meta.id};
+    int rc = ib_store_each_stay(st, &f, on_stay, &pc, &err);
+    if (!rc) rc = ib_store_each_registration(st, &f, on_registration, &pc, &err);
+    if (!rc) rc = ib_store_each_employment(st, &f, on_employment, &pc, &err);
+    if (!rc) rc = ib_store_each_housing(st, &f, on_housing, &pc, &err);
+    if (!rc) rc = ib_store_each_life_event(st, &f, on_event, &pc, &err);
+    if (rc) {
+        ib_tl_free(&pc.tl);
+        return ib_cli_fail("person", &err);
+    }
+    print_person(&p, show_bsn, sender_ref);
+    printf("\nTijdlijn\n");
+    ib_tl_print(&pc.tl, stdout);
+    ib_tl_free(&pc.tl);
+    return IB_EXIT_OK;
+}
+
+static int person_run(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        IB_CLI_DB_OPTIONS, {"sender", required_argument, NULL, 's'},
+        {"show-bsn", no_argument, NULL, 'b'}, {0, 0, 0, 0}};
+    ib_cli_db db;
+    ib_cli_db_defaults(&db);
+    const char *sender = NULL;
+    bool show_bsn = false;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': db.path = optarg; break;
+        case 'k': db.key = optarg; break;
+        case 's': sender = optarg; break;
+        case 'b': show_bsn = true; break;
+        default: return ib_cli_usage("person", "onbekende optie");
+        }
+    }
+    if (argc - optind != 2 || strcmp(argv[optind], "show") != 0)
+        return ib_cli_usage("person", "gebruik: inbeeld person show REF");
+    ib_store *st = ib_cli_open(&db, false);
+    if (!st)
+        return IB_EXIT_FAILURE;
+    int rc = show_person(st, sender, argv[optind + 1], show_bsn);
+    ib_store_close(st);
+    return rc;
+}
+
+const ib_cli_command ib_cmd_person = {
+    "person", "een persoon en zijn tijdlijn tonen: person show REF", person_run,
+    person_help};

@@ -41,6 +41,11 @@ void ib_csv_close(ib_csv *c);
  * quotes, so the caller may continue to collect further errors. */
 int ib_csv_next(ib_csv *c, ib_csv_row *row, ib_err *err);
 
+/* Testing aid: each internal read takes in at most n bytes (n >= 1; 0
+ * restores the default), so that tests and fuzzing exercise records that
+ * straddle reads. Results never depend on it. */
+void ib_csv_set_read_size(ib_csv *c, size_t n);
+
 char ib_csv_separator(const ib_csv *c);
 /* Progress: bytes consumed so far and the total size (0 when unknown). */
 uint64_t ib_csv_bytes_read(const ib_csv *c);

@@ -162,6 +162,8 @@ const char *ib_kind_file_stem(ib_kind kind);
 
 /* ------------------------------------------------------------ the store */
 
+/* One connection; use an ib_store from one thread at a time (open one per
+ * thread). */
 typedef struct ib_store ib_store;
 
 typedef struct ib_store_options {
@@ -202,7 +204,10 @@ typedef enum { IB_PUT_INSERTED, IB_PUT_UPDATED, IB_PUT_UNCHANGED } ib_put_result
  * with err->field naming the column when a referenced person, organisation
  * or location does not exist. ib_store_put_stay returns IB_ECONFLICT when
  * the stay overlaps another stay of the person. The id fields of the record
- * are filled on success. */
+ * are filled on success. A put that fails with IB_EINVAL, IB_ENOTFOUND or
+ * IB_ECONFLICT has written nothing: the transaction can go on (--partial).
+ * Stays occupy [arrival, departure): arriving on the day of an earlier
+ * departure is no overlap. */
 int ib_store_put_organisation(ib_store *st, ib_organisation *o, ib_put_result *res, ib_err *err);
 int ib_store_put_location(ib_store *st, ib_location *l, ib_put_result *res, ib_err *err);
 int ib_store_put_person(ib_store *st, ib_person *p, ib_put_result *res, ib_err *err);

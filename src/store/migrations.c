@@ -1,0 +1,148 @@
+/* migrations.c — the database schema as numbered steps, shared by every
+ * backend. The SQL is standard apart from two tokens that each dialect
+ * spells its own way: @ID@ (an auto-numbered primary key) and @BLOB@.
+ *
+ * Storage choices, for all tables:
+ * - dates are INTEGER days since 1970-01-01 (the program's ib_date), NULL
+ *   for unknown/ongoing: 1-3 bytes a date, comparisons without parsing, and
+ *   the same value in C and SQL (date(x * 86400, 'unixepoch') shows it);
+ * - coded values are their exchange-format text ('agency', 'brp'), so the
+ *   tables read on their own and survive reordering of the C enums;
+ * - money, hours and floor areas are integer hundredths;
+ * - content_hash is a keyed 64-bit SipHash of the delivered content;
+ * - the BSN is only stored encrypted (bsn_enc) with a keyed 64-bit look-up
+ *   hash (bsn_hash).
+ * Episode tables carry sender_id so that one unique index on their natural
+ * key, led by (sender_id, person_id), serves the upsert, the per-person
+ * reads and the ordered full scans alike. */
+#include "store/store_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const migrations[] = {
+    /* 1: the registry */
+    "CREATE TABLE store_meta (name TEXT PRIMARY KEY, value @BLOB@ NOT NULL);\n"
+    "CREATE TABLE senders (id @ID@, ref TEXT NOT NULL UNIQUE,\n"
+    "  created_at TEXT NOT NULL);\n"
+    "CREATE TABLE organisations (id @ID@,\n"
+    "  sender_id BIGINT NOT NULL REFERENCES senders (id),\n"
+    "  ref TEXT NOT NULL, name TEXT NOT NULL, kvk TEXT, kind TEXT NOT NULL,\n"
+    "  certified TEXT, content_hash BIGINT NOT NULL,\n"
+    "  UNIQUE (sender_id, ref));\n"
+    "CREATE TABLE locations (id @ID@,\n"
+    "  sender_id BIGINT NOT NULL REFERENCES senders (id),\n"
+    "  ref TEXT NOT NULL, postcode TEXT NOT NULL, house_number TEXT NOT NULL,\n"
+    "  municipality TEXT NOT NULL, kind TEXT NOT NULL, capacity INTEGER,\n"
+    "  floor_area BIGINT, provider_id BIGINT REFERENCES organisations (id),\n"
+    "  certified_until INTEGER, content_hash BIGINT NOT NULL,\n"
+    "  UNIQUE (sender_id, ref));\n"
+    "CREATE TABLE persons (id @ID@,\n"
+    "  sender_id BIGINT NOT NULL REFERENCES senders (id),\n"
+    "  ref TEXT NOT NULL, bsn_enc @BLOB@, bsn_hash BIGINT, family_name TEXT,\n"
+    "  given_names TEXT, birth_date INTEGER NOT NULL, sex TEXT,\n"
+    "  nationality TEXT NOT NULL, language TEXT, category TEXT NOT NULL,\n"
+    "  content_hash BIGINT NOT NULL, UNIQUE (sender_id, ref));\n"
+    "CREATE INDEX persons_by_sender ON persons (sender_id, id);\n"
+    "CREATE INDEX persons_by_bsn ON persons (bsn_hash) WHERE bsn_hash IS NOT NULL;\n"
+    "CREATE TABLE stays (id @ID@,\n"
+    "  sender_id BIGINT NOT NULL,\n"
+    "  person_id BIGINT NOT NULL REFERENCES persons (id),\n"
+    "  arrival INTEGER NOT NULL, departure INTEGER,\n"
+    "  content_hash BIGINT NOT NULL,\n"
+    "  CHECK (departure IS NULL OR departure > arrival),\n"
+    "  UNIQUE (sender_id, person_id, arrival));\n"
+    "CREATE TABLE registrations (id @ID@,\n"
+    "  sender_id BIGINT NOT NULL,\n"
+    "  person_id BIGINT NOT NULL REFERENCES persons (id),\n"
+    "  kind TEXT NOT NULL, municipality TEXT,\n"
+    "  start_date INTEGER NOT NULL, end_date INTEGER,\n"
+    "  content_hash BIGINT NOT NULL,\n"
+    "  CHECK (end_date IS NULL OR end_date >= start_date),\n"
+    "  UNIQUE (sender_id, person_id, start_date, kind));\n"
+    "CREATE TABLE employments (id @ID@,\n"
+    "  sender_id BIGINT NOT NULL,\n"
+    "  person_id BIGINT NOT NULL REFERENCES persons (id),\n"
+    "  employer_id BIGINT NOT NULL REFERENCES organisations (id),\n"
+    "  agency_id BIGINT REFERENCES organisations (id),\n"
+    "  contract TEXT NOT NULL, start_date INTEGER NOT NULL, end_date INTEGER,\n"
+    "  hours_per_week BIGINT, monthly_wage BIGINT, sector TEXT,\n"
+    "  content_hash BIGINT NOT NULL,\n"
+    "  CHECK (end_date IS NULL OR end_date >= start_date),\n"
+    "  UNIQUE (sender_id, person_id, start_date, employer_id));\n"
+    "CREATE TABLE housings (id @ID@,\n"
+    "  sender_id BIGINT NOT NULL,\n"
+    "  person_id BIGINT NOT NULL REFERENCES persons (id),\n"
+    "  location_id BIGINT NOT NULL REFERENCES locations (id),\n"
+    "  provided_by_id BIGINT REFERENCES organisations (id),\n"
+    "  start_date INTEGER NOT NULL, end_date INTEGER,\n"
+    "  content_hash BIGINT NOT NULL,\n"
+    "  CHECK (end_date IS NULL OR end_date >= start_date),\n"
+    "  UNIQUE (sender_id, person_id, start_date, location_id));\n"
+    "CREATE INDEX housings_by_location ON housings (location_id, start_date);\n"
+    "CREATE TABLE life_events (id @ID@,\n"
+    "  sender_id BIGINT NOT NULL,\n"
+    "  person_id BIGINT NOT NULL REFERENCES persons (id),\n"
+    "  event TEXT NOT NULL, event_date INTEGER NOT NULL,\n"
+    "  content_hash BIGINT NOT NULL,\n"
+    "  UNIQUE (sender_id, person_id, event_date, event));\n"
+    /* The audit log outlives what it describes: no foreign keys. */
+    "CREATE TABLE audit (id @ID@, at TEXT NOT NULL, actor TEXT NOT NULL,\n"
+    "  action TEXT NOT NULL, entity TEXT NOT NULL, entity_id BIGINT NOT NULL,\n"
+    "  person_id BIGINT NOT NULL, detail TEXT NOT NULL, hash TEXT NOT NULL);\n"
+    "CREATE INDEX audit_by_person ON audit (person_id, id) WHERE person_id <> 0;\n",
+};
+
+int ib_migration_count(void)
+{
+    return (int)(sizeof migrations / sizeof *migrations);
+}
+
+typedef struct token {
+    const char *name;
+    const char *spelling[2];          /* by ib_dialect */
+} token;
+
+static const token tokens[] = {
+    {"@ID@", {"INTEGER PRIMARY KEY",
+              "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY"}},
+    {"@BLOB@", {"BLOB", "BYTEA"}},
+};
+
+static const token *token_at(const char *p)
+{
+    for (size_t i = 0; i < sizeof tokens / sizeof *tokens; i++)
+        if (strncmp(p, tokens[i].name, strlen(tokens[i].name)) == 0)
+            return &tokens[i];
+    return NULL;
+}
+
+/* Writes the expanded SQL into out (when not NULL); returns its length. */
+static size_t expand(const char *src, ib_dialect dialect, char *out)
+{
+    size_t n = 0;
+    for (const char *p = src; *p;) {
+        const token *t = *p == '@' ? token_at(p) : NULL;
+        const char *s = t ? t->spelling[dialect] : p;
+        size_t len = t ? strlen(s) : 1;
+        if (out)
+            memcpy(out + n, s, len);
+        n += len;
+        p += t ? strlen(t->name) : 1;
+    }
+    return n;
+}
+
+char *ib_migration_sql(int version, ib_dialect dialect)
+{
+    if (version < 1 || version > ib_migration_count())
+        return NULL;
+    const char *src = migrations[version - 1];
+    size_t n = expand(src, dialect, NULL);
+    char *out = malloc(n + 1);
+    if (!out)
+        return NULL;
+    expand(src, dialect, out);
+    out[n] = '\0';
+    return out;
+}

@@ -1,0 +1,102 @@
+/* sqlite_internal.h — private to the SQLite backend (sqlite.c: connection,
+ * migrations, transactions, senders, audit; sqlite_put.c: upserts;
+ * sqlite_read.c: iterators and look-ups). */
+#ifndef IB_STORE_SQLITE_INTERNAL_H
+#define IB_STORE_SQLITE_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "store/store_internal.h"
+
+/* The statements of the write path, prepared once and kept. */
+typedef enum {
+    SQ_SENDER_GET, SQ_SENDER_ADD,
+    SQ_ORG_FIND, SQ_ORG_ALL, SQ_ORG_COUNT, SQ_ORG_INSERT, SQ_ORG_UPDATE,
+    SQ_LOC_FIND, SQ_LOC_ALL, SQ_LOC_COUNT, SQ_LOC_INSERT, SQ_LOC_UPDATE,
+    SQ_PERSON_FIND, SQ_PERSON_ALL, SQ_PERSON_COUNT, SQ_PERSON_INSERT,
+    SQ_PERSON_UPDATE,
+    SQ_STAY_OF_PERSON, SQ_STAY_INSERT, SQ_STAY_UPDATE,
+    SQ_REG_INSERT, SQ_REG_FIND, SQ_REG_UPDATE,
+    SQ_EMP_INSERT, SQ_EMP_FIND, SQ_EMP_UPDATE,
+    SQ_HOU_INSERT, SQ_HOU_FIND, SQ_HOU_UPDATE,
+    SQ_EVT_INSERT, SQ_EVT_FIND,
+    SQ_AUDIT_LAST, SQ_AUDIT_INSERT,
+    SQ_STMT_COUNT
+} sq_stmt_id;
+
+/* The kinds that others refer to by ref, each with a ref cache. */
+typedef enum { SQ_REF_ORG, SQ_REF_LOC, SQ_REF_PERSON, SQ_REF_KINDS } sq_ref_kind;
+
+#define SQ_FILTER_MASKS 8               /* sender | person | location */
+
+typedef struct ib_sqlite {
+    ib_store base;                      /* first: an ib_sqlite is an ib_store */
+    sqlite3 *db;
+    sqlite3_stmt *stmts[SQ_STMT_COUNT];
+    sqlite3_stmt *each[IB_KIND_COUNT][SQ_FILTER_MASKS];
+    ib_refmap refs[SQ_REF_KINDS];
+    /* Per kind: the last put found its key stored (a re-sent file), so look
+     * it up before trying to insert. */
+    bool resending[IB_KIND_COUNT];
+} ib_sqlite;
+
+static inline ib_sqlite *ib_sq(ib_store *st) { return (ib_sqlite *)st; }
+
+/* Fills err from a SQLite result code; returns the ib error code. */
+int ib_sq_error(ib_sqlite *s, int rc, ib_err *err);
+/* The cached statement `id` in *q, reset and ready to bind. */
+int ib_sq_stmt(ib_sqlite *s, sq_stmt_id id, sqlite3_stmt **q, ib_err *err);
+/* Steps q to completion (no rows expected) and resets it. */
+int ib_sq_done(ib_sqlite *s, sqlite3_stmt *q, ib_err *err);
+int ib_sq_exec(ib_sqlite *s, const char *sql, ib_err *err);
+/* Forgets every cached ref (new transaction, rollback). */
+void ib_sq_refs_clear(ib_sqlite *s);
+
+/* Binding helpers. Indexes beyond the statement's last parameter are
+ * skipped, so one bind function serves a kind's INSERT, FIND and UPDATE,
+ * which number their parameters alike. Empty text, IB_DATE_NONE,
+ * IB_CENTS_NONE and id 0 are stored as NULL. */
+int ib_sq_bind_i64(sqlite3_stmt *q, int i, int64_t v);
+int ib_sq_bind_id(sqlite3_stmt *q, int i, int64_t id);
+int ib_sq_bind_date(sqlite3_stmt *q, int i, ib_date d);
+int ib_sq_bind_opt(sqlite3_stmt *q, int i, int64_t v, int64_t none);
+int ib_sq_bind_text(sqlite3_stmt *q, int i, const char *s, size_t max);
+int ib_sq_bind_blob(sqlite3_stmt *q, int i, const void *p, size_t n);
+#define IB_SQ_BIND_STR(q, i, field) ib_sq_bind_text((q), (i), (field), sizeof(field))
+
+/* Column helpers: NULL reads as "", IB_DATE_NONE, `none` or 0. */
+void ib_sq_col_text(sqlite3_stmt *q, int i, char *dst, size_t size);
+ib_date ib_sq_col_date(sqlite3_stmt *q, int i);
+int64_t ib_sq_col_opt(sqlite3_stmt *q, int i, int64_t none);
+#define IB_SQ_COL_STR(q, i, field) ib_sq_col_text((q), (i), (field), sizeof(field))
+
+/* Upserts (sqlite_put.c). */
+int ib_sq_put_organisation(ib_store *st, ib_organisation *o, const ib_put_info *pi, ib_put_result *res, ib_err *err);
+int ib_sq_put_location(ib_store *st, ib_location *l, const ib_put_info *pi, ib_put_result *res, ib_err *err);
+int ib_sq_put_person(ib_store *st, ib_person *p, const ib_put_info *pi, ib_put_result *res, ib_err *err);
+int ib_sq_put_stay(ib_store *st, ib_stay *s, const ib_put_info *pi, ib_put_result *res, ib_err *err);
+int ib_sq_put_registration(ib_store *st, ib_registration *r, const ib_put_info *pi, ib_put_result *res, ib_err *err);
+int ib_sq_put_employment(ib_store *st, ib_employment *e, const ib_put_info *pi, ib_put_result *res, ib_err *err);
+int ib_sq_put_housing(ib_store *st, ib_housing *h, const ib_put_info *pi, ib_put_result *res, ib_err *err);
+int ib_sq_put_life_event(ib_store *st, ib_life_event *ev, const ib_put_info *pi, ib_put_result *res, ib_err *err);
+
+/* Readers (sqlite_read.c). */
+int ib_sq_each_sender(ib_store *st, ib_sender_cb cb, void *ctx, ib_err *err);
+int ib_sq_each_person(ib_store *st, const ib_filter *f, ib_person_cb cb, void *ctx, ib_err *err);
+int ib_sq_each_stay(ib_store *st, const ib_filter *f, ib_stay_cb cb, void *ctx, ib_err *err);
+int ib_sq_each_registration(ib_store *st, const ib_filter *f, ib_registration_cb cb, void *ctx, ib_err *err);
+int ib_sq_each_organisation(ib_store *st, const ib_filter *f, ib_organisation_cb cb, void *ctx, ib_err *err);
+int ib_sq_each_employment(ib_store *st, const ib_filter *f, ib_employment_cb cb, void *ctx, ib_err *err);
+int ib_sq_each_location(ib_store *st, const ib_filter *f, ib_location_cb cb, void *ctx, ib_err *err);
+int ib_sq_each_housing(ib_store *st, const ib_filter *f, ib_housing_cb cb, void *ctx, ib_err *err);
+int ib_sq_each_life_event(ib_store *st, const ib_filter *f, ib_life_event_cb cb, void *ctx, ib_err *err);
+int ib_sq_get_person(ib_store *st, int64_t sender_id, const char *ref, ib_person *out, ib_err *err);
+int ib_sq_get_location(ib_store *st, int64_t sender_id, const char *ref, ib_location *out, ib_err *err);
+int ib_sq_get_organisation_by_id(ib_store *st, int64_t id, ib_organisation *out, ib_err *err);
+int ib_sq_find_person_by_bsn_hash(ib_store *st, int64_t hash, ib_person_cb cb, void *ctx, ib_err *err);
+int ib_sq_count(ib_store *st, ib_store_counts *out, ib_err *err);
+int ib_sq_audit_scan(ib_store *st, int64_t person_id, ib_audit_row_cb cb, void *ctx, ib_err *err);
+/* Finalizes the cached iterator statements. */
+void ib_sq_read_close(ib_sqlite *s);
+
+#endif

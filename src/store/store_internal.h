@@ -1,0 +1,193 @@
+/* store_internal.h — private to the store module: the backend interface
+ * (an ops table behind every ib_store), the keys and hashes shared by all
+ * backends, the audit chain, the migrations and the ref→id caches. */
+#ifndef IB_STORE_INTERNAL_H
+#define IB_STORE_INTERNAL_H
+
+#include <sodium.h>
+
+#include "store/store.h"
+
+/* ------------------------------------------------------------ crypto */
+
+#define IB_KEY_BYTES 32                 /* master key in the key file */
+#define IB_BSN_NONCE_BYTES crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
+#define IB_BSN_SEALED_MAX (IB_BSN_NONCE_BYTES + 9 + \
+                           crypto_aead_xchacha20poly1305_ietf_ABYTES)
+#define IB_AUDIT_HASH_BYTES 32          /* BLAKE2b-256, stored as 64 hex */
+#define IB_KEYCHECK_BYTES 16
+
+/* Subkeys derived from the master key with crypto_kdf; the master key itself
+ * is wiped after derivation. The nonce of each BSN encryption is a random
+ * per-session prefix plus a counter: unique without a syscall per row. */
+typedef struct ib_crypto {
+    uint8_t bsn_key[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
+    uint8_t lookup_key[crypto_generichash_KEYBYTES];
+    uint8_t row_key[crypto_shorthash_KEYBYTES];
+    uint8_t audit_key[crypto_generichash_KEYBYTES];
+    uint8_t keycheck[IB_KEYCHECK_BYTES];
+    uint8_t nonce_prefix[IB_BSN_NONCE_BYTES - 8];
+    uint64_t nonce_counter;
+    bool loaded;
+} ib_crypto;
+
+/* Loads the key file, or creates it (32 random bytes, mode 0600) when
+ * missing and may_create. IB_ECRYPTO naming the path when missing, followed
+ * by `hint` (what the clerk should do). */
+int ib_crypto_load(ib_crypto *c, const char *path, bool may_create,
+                   const char *hint, bool *created, ib_err *err);
+void ib_crypto_wipe(ib_crypto *c);
+
+/* A BSN ready to store: ciphertext with nonce, and its keyed look-up hash
+ * (64 bits of a keyed BLAKE2b: an integer index is smaller and faster than
+ * a blob one; readers confirm a match by decrypting). */
+typedef struct ib_bsn_sealed {
+    bool present;
+    uint8_t enc[IB_BSN_SEALED_MAX];
+    size_t enc_len;
+    int64_t hash;
+} ib_bsn_sealed;
+
+/* The associated data binds a ciphertext to its row's (sender, ref), so that
+ * a BSN copied to another person's row does not decrypt. */
+int ib_bsn_seal(ib_crypto *c, const char *bsn, int64_t sender_id,
+                const char *ref, ib_bsn_sealed *out, ib_err *err);
+int ib_bsn_open(const ib_crypto *c, const uint8_t *enc, size_t len,
+                int64_t sender_id, const char *ref, char out[10], ib_err *err);
+int64_t ib_bsn_lookup_hash(const ib_crypto *c, const char *bsn);
+
+/* Keyed SipHash of a canonical serialisation of a record's content (all
+ * fields a sender delivers, refs rather than ids, BSN in clear). Equal
+ * hashes mean "re-sent unchanged". */
+int64_t ib_hash_organisation(const ib_crypto *c, const ib_organisation *o);
+int64_t ib_hash_location(const ib_crypto *c, const ib_location *l);
+int64_t ib_hash_person(const ib_crypto *c, const ib_person *p);
+int64_t ib_hash_stay(const ib_crypto *c, const ib_stay *s);
+int64_t ib_hash_registration(const ib_crypto *c, const ib_registration *r);
+int64_t ib_hash_employment(const ib_crypto *c, const ib_employment *e);
+int64_t ib_hash_housing(const ib_crypto *c, const ib_housing *h);
+int64_t ib_hash_life_event(const ib_crypto *c, const ib_life_event *ev);
+
+/* ------------------------------------------------------------ audit */
+
+/* hash = keyed BLAKE2b-256(prev_hash || canonical fields of e), in hex. */
+void ib_audit_hash(const ib_crypto *c, const char *prev_hex,
+                   const ib_audit_entry *e, char out_hex[2 * IB_AUDIT_HASH_BYTES + 1]);
+/* "2024-05-01T12:34:56.789Z" */
+void ib_audit_now(char out[32]);
+
+/* ------------------------------------------------------------ migrations */
+
+typedef enum { IB_DIALECT_SQLITE, IB_DIALECT_POSTGRES } ib_dialect;
+
+/* Number of migrations; they are numbered 1..ib_migration_count(). */
+int ib_migration_count(void);
+/* The SQL of migration `version` for a dialect, NUL-terminated in a freshly
+ * allocated buffer (caller frees with free). NULL when out of memory. */
+char *ib_migration_sql(int version, ib_dialect dialect);
+
+/* ------------------------------------------------------------ ref caches */
+
+/* An open-addressing map ref → (id, content hash) for one sender and one
+ * kind (persons, organisations or locations). `complete` means every stored
+ * row of the sender is in the map, so a miss is a definite "unknown". */
+typedef struct ib_refmap_slot {
+    int64_t id;                 /* 0: empty slot */
+    int64_t content_hash;
+    uint32_t hash;
+    uint32_t off;               /* offset of the ref in the string arena */
+} ib_refmap_slot;
+
+typedef struct ib_refmap {
+    int64_t sender_id;
+    bool complete;
+    long misses;
+    long preload_at;            /* misses after which to load all; 0 unknown */
+    ib_refmap_slot *slots;
+    size_t cap, count;          /* cap is a power of two */
+    char *strings;
+    size_t str_len, str_cap;
+} ib_refmap;
+
+void ib_refmap_reset(ib_refmap *m, int64_t sender_id);
+void ib_refmap_free(ib_refmap *m);
+/* Finds ref; NULL when absent. */
+ib_refmap_slot *ib_refmap_find(const ib_refmap *m, const char *ref);
+/* Adds or updates ref; IB_ENOMEM on allocation failure. */
+int ib_refmap_put(ib_refmap *m, const char *ref, int64_t id, int64_t content_hash);
+
+/* ------------------------------------------------------------ backends */
+
+/* What the generic layer computes before handing a put to the backend: the
+ * content hash. (A person's BSN is sealed by the backend with ib_bsn_seal,
+ * only when the row is actually written.) */
+typedef struct ib_put_info {
+    int64_t content_hash;
+} ib_put_info;
+
+/* One audit row as stored, for verification. */
+typedef struct ib_audit_row {
+    ib_audit_entry e;
+    char hash[2 * IB_AUDIT_HASH_BYTES + 1];
+} ib_audit_row;
+typedef int (*ib_audit_row_cb)(void *ctx, const ib_audit_row *row, ib_err *err);
+
+typedef struct ib_store_ops {
+    const char *name;
+    void (*close)(ib_store *st);
+    int (*begin)(ib_store *st, ib_err *err);
+    int (*commit)(ib_store *st, ib_err *err);
+    int (*rollback)(ib_store *st, ib_err *err);
+    int (*sender)(ib_store *st, const char *ref, bool create, int64_t *id, ib_err *err);
+
+    int (*put_organisation)(ib_store *st, ib_organisation *o, const ib_put_info *pi, ib_put_result *res, ib_err *err);
+    int (*put_location)(ib_store *st, ib_location *l, const ib_put_info *pi, ib_put_result *res, ib_err *err);
+    int (*put_person)(ib_store *st, ib_person *p, const ib_put_info *pi, ib_put_result *res, ib_err *err);
+    int (*put_stay)(ib_store *st, ib_stay *s, const ib_put_info *pi, ib_put_result *res, ib_err *err);
+    int (*put_registration)(ib_store *st, ib_registration *r, const ib_put_info *pi, ib_put_result *res, ib_err *err);
+    int (*put_employment)(ib_store *st, ib_employment *e, const ib_put_info *pi, ib_put_result *res, ib_err *err);
+    int (*put_housing)(ib_store *st, ib_housing *h, const ib_put_info *pi, ib_put_result *res, ib_err *err);
+    int (*put_life_event)(ib_store *st, ib_life_event *ev, const ib_put_info *pi, ib_put_result *res, ib_err *err);
+
+    int (*each_sender)(ib_store *st, ib_sender_cb cb, void *ctx, ib_err *err);
+    int (*each_person)(ib_store *st, const ib_filter *f, ib_person_cb cb, void *ctx, ib_err *err);
+    int (*each_stay)(ib_store *st, const ib_filter *f, ib_stay_cb cb, void *ctx, ib_err *err);
+    int (*each_registration)(ib_store *st, const ib_filter *f, ib_registration_cb cb, void *ctx, ib_err *err);
+    int (*each_organisation)(ib_store *st, const ib_filter *f, ib_organisation_cb cb, void *ctx, ib_err *err);
+    int (*each_employment)(ib_store *st, const ib_filter *f, ib_employment_cb cb, void *ctx, ib_err *err);
+    int (*each_location)(ib_store *st, const ib_filter *f, ib_location_cb cb, void *ctx, ib_err *err);
+    int (*each_housing)(ib_store *st, const ib_filter *f, ib_housing_cb cb, void *ctx, ib_err *err);
+    int (*each_life_event)(ib_store *st, const ib_filter *f, ib_life_event_cb cb, void *ctx, ib_err *err);
+
+    int (*get_person)(ib_store *st, int64_t sender_id, const char *ref, ib_person *out, ib_err *err);
+    int (*get_location)(ib_store *st, int64_t sender_id, const char *ref, ib_location *out, ib_err *err);
+    int (*get_organisation_by_id)(ib_store *st, int64_t id, ib_organisation *out, ib_err *err);
+    /* Persons whose BSN has this look-up hash (may include collisions). */
+    int (*find_person_by_bsn_hash)(ib_store *st, int64_t hash, ib_person_cb cb, void *ctx, ib_err *err);
+    int (*count)(ib_store *st, ib_store_counts *out, ib_err *err);
+
+    /* Appends e (at/actor filled) with the next id and the chained hash. */
+    int (*audit_append)(ib_store *st, const ib_audit_entry *e, ib_err *err);
+    /* Audit rows in id order; person_id 0 for all. */
+    int (*audit_scan)(ib_store *st, int64_t person_id, ib_audit_row_cb cb, void *ctx, ib_err *err);
+} ib_store_ops;
+
+/* The part of every store that the generic layer owns; a backend embeds it
+ * as its first member and casts. */
+struct ib_store {
+    const ib_store_ops *ops;
+    ib_crypto crypto;
+    char actor[64];
+    bool in_tx;
+    int schema_version;
+};
+
+/* Backend constructors (sqlite.c; postgres.c later). */
+int ib_sqlite_open(ib_store **out, const char *path, const ib_store_options *opt,
+                   ib_err *err);
+
+/* An "update" audit entry for a replaced row, inside the open transaction. */
+int ib_store_audit_update(ib_store *st, const char *entity, int64_t entity_id,
+                          int64_t person_id, const char *detail, ib_err *err);
+
+#endif

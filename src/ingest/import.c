@@ -1,0 +1,489 @@
+/* import.c — importing one file (or JSON array) as one transaction: the
+ * per-row step shared by the CSV and JSON drivers (parse, duplicate key,
+ * store, turning store refusals into row rejections), the rejection list,
+ * progress and the commit/rollback with its audit entry. */
+#include "ingest/ingest_internal.h"
+#include "ingest/csv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* ------------------------------------------------------------ rejections */
+
+void ib_run_reject(ib_run *run, const ib_err *e)
+{
+    ib_import_file_report *f = run->file;
+    f->rejected++;
+    if (f->nrejections >= IB_IMPORT_REJECTIONS_MAX) {
+        f->rejections_omitted++;
+        return;
+    }
+    if ((f->nrejections & (f->nrejections - 1)) == 0) {   /* 0, 1, 2, 4, .. */
+        size_t cap = f->nrejections ? f->nrejections * 2 : 8;
+        ib_import_rejection *p = realloc(f->rejections, cap * sizeof *p);
+        if (!p) {
+            f->rejections_omitted++;
+            return;
+        }
+        f->rejections = p;
+    }
+    ib_import_rejection *r = &f->rejections[f->nrejections++];
+    r->line = e->line;
+    r->column = e->column;
+    ib_strlcpy(r->field, e->field, sizeof r->field);
+    ib_strlcpy(r->msg, e->msg, sizeof r->msg);
+    ib_sanitise_utf8(r->field);
+    ib_sanitise_utf8(r->msg);
+}
+
+void ib_run_reject_cb(void *ctx, const ib_err *e)
+{
+    ib_run_reject(ctx, e);
+}
+
+/* ------------------------------------------------------------ keys */
+
+static void keyset_free(ib_keyset *k)
+{
+    free(k->hash);
+    free(k->line);
+    memset(k, 0, sizeof *k);
+}
+
+static int keyset_grow(ib_keyset *k)
+{
+    size_t cap = k->cap ? k->cap * 2 : 1024;
+    uint64_t *hash = calloc(cap, sizeof *hash);
+    uint32_t *line = malloc(cap * sizeof *line);
+    if (!hash || !line) {
+        free(hash);
+        free(line);
+        return IB_ENOMEM;
+    }
+    for (size_t i = 0; i < k->cap; i++) {
+        if (!k->hash[i])
+            continue;
+        size_t j = (size_t)k->hash[i] & (cap - 1);
+        while (hash[j])
+            j = (j + 1) & (cap - 1);
+        hash[j] = k->hash[i];
+        line[j] = k->line[i];
+    }
+    free(k->hash);
+    free(k->line);
+    k->hash = hash;
+    k->line = line;
+    k->cap = cap;
+    return IB_OK;
+}
+
+/* Adds h with its line; when h is already there, *earlier gets that line
+ * and nothing is added. */
+static int keyset_add(ib_keyset *k, uint64_t h, long line, long *earlier)
+{
+    *earlier = 0;
+    if ((k->count + 1) * 4 > k->cap * 3 && keyset_grow(k) != IB_OK)
+        return IB_ENOMEM;
+    size_t j = (size_t)h & (k->cap - 1);
+    while (k->hash[j]) {
+        if (k->hash[j] == h) {
+            *earlier = k->line[j];
+            return IB_OK;
+        }
+        j = (j + 1) & (k->cap - 1);
+    }
+    k->hash[j] = h;
+    k->line[j] = line > (long)UINT32_MAX ? UINT32_MAX : (uint32_t)line;
+    k->count++;
+    return IB_OK;
+}
+
+static void key_names(const ib_record_type *t, char *buf, size_t size)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (const int *k = t->key; *k >= 0 && used < size; k++) {
+        int n = snprintf(buf + used, size - used, "%s%s",
+                         k == t->key ? "" : ", ", t->columns[*k].name);
+        if (n < 0)
+            return;
+        used += (size_t)n;
+    }
+}
+
+static int check_duplicate(ib_run *run, const ib_row_in *in, bool *dup)
+{
+    long earlier;
+    *dup = false;
+    if (keyset_add(&run->keys, ib_record_key_hash(in), in->line, &earlier))
+        return IB_ENOMEM;
+    if (earlier == 0)
+        return IB_OK;
+    char keys[128];
+    ib_err e;
+    key_names(run->type, keys, sizeof keys);
+    ib_val_error(in, run->type->key[0], &e,
+                 "dubbel: dezelfde sleutel (%s) als %s %ld", keys,
+                 run->file->json ? "element" : "regel", earlier);
+    ib_run_reject(run, &e);
+    *dup = true;
+    return IB_OK;
+}
+
+/* ------------------------------------------------------------ store */
+
+static const char *refto_noun(ib_refto r)
+{
+    switch (r) {
+    case IB_REFTO_PERSON: return "persoon";
+    case IB_REFTO_LOCATION: return "locatie";
+    case IB_REFTO_ORGANISATION: return "organisatie";
+    default: return "verwijzing";
+    }
+}
+
+static void reject_not_found(ib_run *run, const ib_row_in *in,
+                             const ib_err *se)
+{
+    ib_err e;
+    char shown[80];
+    int c = ib_record_column(run->type, se->field, strlen(se->field));
+    if (c < 0) {
+        ib_err_set_at(&e, IB_EINVAL, in->line, 0, se->field, "%s", se->msg);
+    } else {
+        ib_show(in->v[c].s, in->v[c].len, shown, sizeof shown);
+        ib_val_error(in, c, &e, "onbekende %s '%s' (niet aangeleverd door "
+                     "deze afzender)", refto_noun(run->type->columns[c].refto),
+                     shown);
+    }
+    ib_run_reject(run, &e);
+}
+
+/* The stored stay a refused stay overlaps, for the message. */
+typedef struct overlap_find {
+    const ib_stay *s;
+    ib_date arrival, departure;
+    bool found;
+} overlap_find;
+
+static int find_overlap_cb(void *ctx, const ib_stay *o)
+{
+    overlap_find *f = ctx;
+    ib_date a_end = f->s->departure == IB_DATE_NONE ? INT32_MAX : f->s->departure;
+    ib_date b_end = o->departure == IB_DATE_NONE ? INT32_MAX : o->departure;
+    if (o->arrival == f->s->arrival || o->arrival > a_end ||
+        f->s->arrival > b_end)
+        return 0;
+    f->arrival = o->arrival;
+    f->departure = o->departure;
+    f->found = true;
+    return 1;
+}
+
+static void reject_overlap(ib_run *run, const ib_row_in *in, const ib_err *se)
+{
+    ib_err e;
+    const ib_stay *s = &run->rec.stay;
+    ib_person p;
+    overlap_find f = {s, 0, 0, false};
+    int arrival_col = ib_record_column(run->type, "arrival_date", 12);
+    if (run->type->kind != IB_KIND_STAY) {
+        ib_err_set_at(&e, IB_EINVAL, in->line, 0, se->field, "%s", se->msg);
+        ib_run_reject(run, &e);
+        return;
+    }
+    if (ib_store_get_person(run->st, run->sender_id, s->person_ref, &p,
+                            NULL) == IB_OK) {
+        ib_filter flt = {run->sender_id, p.meta.id, 0};
+        ib_store_each_stay(run->st, &flt, find_overlap_cb, &f, NULL);
+    }
+    char a[IB_DATE_STRLEN], d[IB_DATE_STRLEN];
+    if (!f.found)
+        ib_val_error(in, arrival_col, &e,
+                     "verblijf overlapt met een ander verblijf van deze "
+                     "persoon");
+    else if (f.departure == IB_DATE_NONE)
+        ib_val_error(in, arrival_col, &e,
+                     "verblijf overlapt met het verblijf vanaf %s (nog "
+                     "aanwezig) van deze persoon", ib_date_format(f.arrival, a));
+    else
+        ib_val_error(in, arrival_col, &e,
+                     "verblijf overlapt met het verblijf van %s tot en met %s "
+                     "van deze persoon", ib_date_format(f.arrival, a),
+                     ib_date_format(f.departure, d));
+    ib_run_reject(run, &e);
+}
+
+/* A store refusal of one row becomes its rejection; anything else is
+ * returned and aborts the file. */
+static int store_row(ib_run *run, const ib_row_in *in, ib_err *err)
+{
+    ib_put_result res = IB_PUT_UNCHANGED;
+    ib_err se;
+    ib_err_clear(&se);
+    ((ib_meta *)(void *)&run->rec)->sender_id = run->sender_id;
+    int rc = run->type->put(run->st, &run->rec, &res, &se);
+    switch (rc) {
+    case IB_OK:
+        if (res == IB_PUT_INSERTED)
+            run->file->inserted++;
+        else if (res == IB_PUT_UPDATED)
+            run->file->updated++;
+        else
+            run->file->unchanged++;
+        return IB_OK;
+    case IB_ENOTFOUND:
+        reject_not_found(run, in, &se);
+        return IB_OK;
+    case IB_ECONFLICT:
+        reject_overlap(run, in, &se);
+        return IB_OK;
+    case IB_EINVAL: {
+        ib_err e;
+        int c = ib_record_column(run->type, se.field, strlen(se.field));
+        ib_err_set_at(&e, IB_EINVAL, in->line,
+                      c >= 0 && in->position ? in->position[c] : 0, se.field,
+                      "%s", se.msg);
+        ib_run_reject(run, &e);
+        return IB_OK;
+    }
+    default:
+        if (err)
+            *err = se;
+        return rc;
+    }
+}
+
+int ib_run_row(ib_run *run, const ib_row_in *in, ib_err *err)
+{
+    ib_err e;
+    bool dup;
+    if (run->type->parse(in, &run->rec, &e) != IB_OK) {
+        ib_run_reject(run, &e);
+        return IB_OK;
+    }
+    if (check_duplicate(run, in, &dup) != IB_OK)
+        return ib_err_set(err, IB_ENOMEM, "onvoldoende geheugen");
+    if (dup || !run->st)
+        return IB_OK;
+    return store_row(run, in, err);
+}
+
+/* ------------------------------------------------------------ progress */
+
+static int64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+#define PROGRESS_NS 100000000     /* 100 ms */
+
+int ib_run_progress(ib_run *run, uint64_t bytes_read, uint64_t bytes_total,
+                    bool done)
+{
+    const ib_import_options *o = run->opt;
+    if (!o || !o->progress)
+        return 0;
+    int64_t rows = run->file->read;
+    bool due = done;
+    if (o->progress_rows > 0 && rows >= run->next_progress_rows) {
+        run->next_progress_rows = rows + o->progress_rows;
+        due = true;
+    }
+    /* Reading the clock every 256 rows keeps its cost out of the profile. */
+    if (!due && (rows == 1 || (rows & 255) == 0)) {
+        int64_t t = now_ns();
+        if (rows == 1 || t - run->last_progress_ns >= PROGRESS_NS)
+            due = true;
+    }
+    if (!due)
+        return 0;
+    run->last_progress_ns = now_ns();
+    ib_import_progress p = {run->file->path, run->type->kind,
+                            run->file_index, run->file_count, bytes_read,
+                            bytes_total, rows, done};
+    return o->progress(o->progress_ctx, &p);
+}
+
+/* ------------------------------------------------------------ transaction */
+
+int ib_run_begin(ib_run *run, ib_err *err)
+{
+    if (run->opt && run->opt->progress_rows > 0)
+        run->next_progress_rows = run->opt->progress_rows;
+    if (!run->st)
+        return IB_OK;
+    if (!run->opt || !run->opt->sender_ref || !run->opt->sender_ref[0])
+        return ib_err_set(err, IB_EINVAL, "geen afzender opgegeven");
+    int rc = ib_store_begin(run->st, err);
+    if (rc != IB_OK)
+        return rc;
+    rc = ib_store_sender(run->st, run->opt->sender_ref, true, &run->sender_id,
+                         err);
+    if (rc != IB_OK)
+        ib_store_rollback(run->st, NULL);
+    return rc;
+}
+
+static const char *base_name(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
+}
+
+static int audit(ib_run *run, ib_err *err)
+{
+    const ib_import_file_report *f = run->file;
+    ib_audit_entry a;
+    memset(&a, 0, sizeof a);
+    ib_strlcpy(a.actor, run->opt->actor ? run->opt->actor : "import",
+               sizeof a.actor);
+    ib_strlcpy(a.action, "import", sizeof a.action);
+    ib_strlcpy(a.entity, ib_kind_file_stem(run->type->kind), sizeof a.entity);
+    char detail[512];
+    snprintf(detail, sizeof detail,
+             "%.120s (afzender %.64s): %lld gelezen, %lld nieuw, %lld "
+             "gewijzigd, %lld ongewijzigd, %lld afgewezen",
+             base_name(f->path), run->opt->sender_ref, (long long)f->read,
+             (long long)f->inserted, (long long)f->updated,
+             (long long)f->unchanged, (long long)f->rejected);
+    ib_strlcpy(a.detail, detail, sizeof a.detail);
+    return ib_store_audit(run->st, &a, err);
+}
+
+static void zero_stored(ib_import_file_report *f)
+{
+    f->inserted = f->updated = f->unchanged = 0;
+}
+
+int ib_run_end(ib_run *run, int rc, ib_err *err)
+{
+    ib_import_file_report *f = run->file;
+    bool rejected = f->rejected > 0;
+    if (rc < 0) {
+        if (run->st)
+            ib_store_rollback(run->st, NULL);
+        f->status = IB_FILE_FAILED;
+        ib_strlcpy(f->failure, err && err->msg[0] ? err->msg
+                                                  : ib_err_code_name(rc),
+                   sizeof f->failure);
+        zero_stored(f);
+        return rc;
+    }
+    if (!run->st || run->opt->dry_run || (rejected && !run->opt->partial)) {
+        if (run->st && (rc = ib_store_rollback(run->st, err)) != IB_OK)
+            return ib_run_end(run, rc, err);
+        f->status = rejected ? IB_FILE_REJECTED : IB_FILE_CHECKED;
+        if (rejected)
+            zero_stored(f);
+        return IB_OK;
+    }
+    if ((rc = audit(run, err)) != IB_OK || (rc = ib_store_commit(run->st, err)))
+        return ib_run_end(run, rc, err);
+    f->status = rejected ? IB_FILE_PARTIAL : IB_FILE_COMMITTED;
+    return IB_OK;
+}
+
+void ib_run_free(ib_run *run)
+{
+    keyset_free(&run->keys);
+}
+
+/* ------------------------------------------------------------ one file */
+
+/* Reads a whole file (for JSON); caller frees *data. */
+static int slurp(const char *path, char **data, size_t *len, ib_err *err)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    size_t cap = 0, n = 0;
+    if (!f)
+        return ib_err_set(err, IB_EIO, "kan %s niet openen", path);
+    for (;;) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 65536;
+            char *p = realloc(buf, cap + 1);
+            if (!p) {
+                free(buf);
+                fclose(f);
+                return ib_err_set(err, IB_ENOMEM, "onvoldoende geheugen");
+            }
+            buf = p;
+        }
+        size_t r = fread(buf + n, 1, cap - n, f);
+        n += r;
+        if (r == 0)
+            break;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        free(buf);
+        return ib_err_set(err, IB_EIO, "leesfout in %s", path);
+    }
+    buf[n] = '\0';
+    *data = buf;
+    *len = n;
+    return IB_OK;
+}
+
+/* Opens the CSV reader, or for JSON reads a file into *owned (the caller
+ * frees it) unless the text is already in memory. */
+static int open_source(const char *path, bool json, const char **data,
+                       size_t *len, struct ib_csv **csv, char **owned,
+                       ib_err *err)
+{
+    *csv = NULL;
+    *owned = NULL;
+    if (json) {
+        if (*data)
+            return IB_OK;
+        int rc = slurp(path, owned, len, err);
+        *data = *owned;
+        return rc;
+    }
+    return *data ? ib_csv_open_mem(csv, *data, *len, err)
+                 : ib_csv_open_file(csv, path, err);
+}
+
+int ib_import_one(ib_store *st, const ib_import_options *opt,
+                  ib_import_report *rep, ib_kind kind, const char *path,
+                  bool json, const char *data, size_t len, int index,
+                  int count, ib_err *err)
+{
+    static const ib_import_options no_options;
+    ib_run run;
+    memset(&run, 0, sizeof run);
+    run.st = st;
+    run.opt = opt ? opt : &no_options;
+    run.type = ib_record_type_of(kind);
+    run.file_index = index;
+    run.file_count = count;
+    run.file = ib_report_add_file(rep, path, kind, json);
+    if (!run.type || !run.file)
+        return ib_err_set(err, run.type ? IB_ENOMEM : IB_EINVAL,
+                          run.type ? "onvoldoende geheugen" : "onbekende soort");
+    struct ib_csv *csv = NULL;
+    char *owned = NULL;
+    int rc = open_source(path, json, &data, &len, &csv, &owned, err);
+    if (rc == IB_OK)
+        rc = ib_run_begin(&run, err);
+    if (rc == IB_OK) {
+        if (json)
+            rc = ib_run_json(&run, data, len, err);
+        else
+            rc = ib_run_csv(&run, csv, err);
+        rc = ib_run_end(&run, rc, err);
+    } else {
+        run.st = NULL;                  /* nothing begun */
+        ib_run_end(&run, rc, err);
+    }
+    ib_csv_close(csv);
+    free(owned);
+    ib_run_free(&run);
+    return rc;
+}

@@ -1,0 +1,47 @@
+/* cox_internal.h — the Cox engine's working state shared by cox.c,
+ * cox_stats.c and cox_concordance.c; not part of any public interface. */
+#ifndef IB_COX_INTERNAL_H
+#define IB_COX_INTERNAL_H
+
+#include "monitor/survival.h"
+
+/* Rows at risk at some death time, sorted once. "Stop order" is decreasing
+ * stop time; "start order" decreasing start time. */
+typedef struct cox_work {
+    size_t m, p, pp;             /* rows used, covariates, p (p + 1) / 2 */
+    ib_cox_ties ties;
+    double *xs;                  /* m × p centred, scaled covariates, stop order */
+    double *xt;                  /* the same rows in start order */
+    double *stop_s;              /* stop times, stop order */
+    unsigned char *ev_s;         /* events, stop order */
+    double *start_s;             /* start times, start order */
+    uint32_t *start_pos;         /* start order -> stop-order position */
+    double *eta;                 /* final linear predictor, stop order (for the
+                                    concordance; filled by ib_cox_finish) */
+    size_t nd;                   /* distinct death times */
+    double *dtime;               /* ascending */
+    double *haz;                 /* hazard increments, descending death time */
+    double *scale;               /* per covariate: xs = (x − center) × scale */
+    double *center;              /* column means (inside the scale block) */
+    /* scratch (one block starting at a) */
+    double *a, *a2, *u, *oldbeta, *tmp, *c, *c2, *im;
+} cox_work;
+
+/* One likelihood sweep at beta; fills u, imat (p × p) and w->haz. */
+double ib_cox_pass(cox_work *w, const double *beta, double *u, double *imat);
+/* LDL' with R's cholesky2 tolerance rule; returns the rank. */
+int ib_cox_ldl(double *a, size_t p, double toler);
+void ib_cox_ldl_solve(const double *a, size_t p, double *y);
+/* Generalised inverse from the factor (0 rows/columns for dropped pivots);
+ * col is p scratch doubles. */
+void ib_cox_ldl_inverse(const double *a, size_t p, double *inv, double *col);
+/* After Newton–Raphson: coefficients on the original scale, variance, tests,
+ * baseline hazard and concordance into f. imat holds the factored
+ * information at the final beta (scaled). */
+int ib_cox_finish(const ib_cox_data *d, const ib_cox_opts *o, cox_work *w,
+                  double *beta, double *imat, ib_cox_model *f, ib_err *err);
+/* Concordance of w->eta with the survival times, as R's concordancefit
+ * (reverse = TRUE, timewt "n") with its infinitesimal-jackknife variance. */
+int ib_cox_concordance(const cox_work *w, ib_cox_model *f, ib_err *err);
+
+#endif

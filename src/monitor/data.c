@@ -1,0 +1,560 @@
+/* data.c — the monitor's in-memory data: compact records grouped by person
+ * (CSR offsets), built either in memory (tests) or from the store. Sized for
+ * a national deployment: 1 M persons, 5 M employments fit in ~250 MB, and
+ * the store's (sender, person, date) order means no re-sorting on load. */
+#include "monitor/monitor.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Per kind of episode while building: the owning person of each record. */
+enum { K_STAY, K_REG, K_EMP, K_HOUSING, K_EVENT, K_COUNT };
+
+struct ib_mbuild {
+    uint32_t *owner[K_COUNT];
+    size_t cap[K_COUNT];
+    size_t cap_persons, cap_locations, cap_orgs, cap_senders;
+};
+
+/* ------------------------------------------------------------ helpers */
+
+static int grow(void **arr, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return IB_OK;
+    size_t n = *cap ? *cap : 64;
+    while (n < need)
+        n += n / 2 + 64;
+    void *p = realloc(*arr, n * elem);
+    if (!p)
+        return IB_ENOMEM;
+    *arr = p;
+    *cap = n;
+    return IB_OK;
+}
+
+static uint32_t add_string(ib_mdata *d, const char *s)
+{
+    if (!s || !*s)
+        return IB_MREF_NONE;
+    size_t len = strlen(s) + 1;
+    if (d->strings_len + len > UINT32_MAX - 1)
+        return IB_MREF_NONE - 1;       /* caller checks: arena full */
+    if (grow((void **)&d->strings, &d->strings_cap, d->strings_len + len, 1))
+        return IB_MREF_NONE - 1;
+    memcpy(d->strings + d->strings_len, s, len);
+    uint32_t off = (uint32_t)d->strings_len;
+    d->strings_len += len;
+    return off;
+}
+
+#define STR_FAILED (IB_MREF_NONE - 1)
+
+const char *ib_mdata_str(const ib_mdata *d, uint32_t off)
+{
+    return off == IB_MREF_NONE || off >= d->strings_len ? "" : d->strings + off;
+}
+
+/* ------------------------------------------------------------ building */
+
+void ib_mdata_init(ib_mdata *d)
+{
+    memset(d, 0, sizeof *d);
+}
+
+void ib_mdata_free(ib_mdata *d)
+{
+    if (!d)
+        return;
+    free(d->persons);
+    free(d->stays); free(d->stay_off);
+    free(d->regs); free(d->reg_off);
+    free(d->emps); free(d->emp_off);
+    free(d->housings); free(d->housing_off);
+    free(d->events); free(d->event_off);
+    free(d->locations);
+    free(d->orgs);
+    free(d->sender_ids);
+    free(d->strings);
+    if (d->build) {
+        for (int k = 0; k < K_COUNT; k++)
+            free(d->build->owner[k]);
+        free(d->build);
+    }
+    memset(d, 0, sizeof *d);
+}
+
+static int need_build(ib_mdata *d)
+{
+    if (!d->build && !(d->build = calloc(1, sizeof *d->build)))
+        return IB_ENOMEM;
+    return IB_OK;
+}
+
+int ib_mdata_add_sender(ib_mdata *d, int64_t store_id)
+{
+    if (need_build(d) ||
+        grow((void **)&d->sender_ids, &d->build->cap_senders,
+             d->n_senders + 1, sizeof *d->sender_ids))
+        return IB_ENOMEM;
+    d->sender_ids[d->n_senders] = store_id;
+    return (int)d->n_senders++;
+}
+
+int ib_mdata_add_org(ib_mdata *d, const char *ref, const char *name,
+                     ib_org_kind kind)
+{
+    if (d->n_orgs >= INT32_MAX)
+        return IB_ELIMIT;
+    if (need_build(d) || grow((void **)&d->orgs, &d->build->cap_orgs,
+                              d->n_orgs + 1, sizeof *d->orgs))
+        return IB_ENOMEM;
+    ib_morg *o = &d->orgs[d->n_orgs];
+    o->kind = (uint8_t)kind;
+    if ((o->ref = add_string(d, ref)) == STR_FAILED ||
+        (o->name = add_string(d, name)) == STR_FAILED)
+        return IB_ENOMEM;
+    return (int)d->n_orgs++;
+}
+
+int ib_mdata_add_location(ib_mdata *d, const char *ref, const ib_mlocation *l)
+{
+    if (d->n_locations >= INT32_MAX)
+        return IB_ELIMIT;
+    if (need_build(d) || grow((void **)&d->locations, &d->build->cap_locations,
+                              d->n_locations + 1, sizeof *d->locations))
+        return IB_ENOMEM;
+    ib_mlocation *x = &d->locations[d->n_locations];
+    *x = *l;
+    if ((x->ref = add_string(d, ref)) == STR_FAILED)
+        return IB_ENOMEM;
+    return (int)d->n_locations++;
+}
+
+int ib_mdata_add_person(ib_mdata *d, const char *ref, const ib_mperson *p)
+{
+    if (d->n_persons >= INT32_MAX)
+        return IB_ELIMIT;
+    if (need_build(d) || grow((void **)&d->persons, &d->build->cap_persons,
+                              d->n_persons + 1, sizeof *d->persons))
+        return IB_ENOMEM;
+    ib_mperson *x = &d->persons[d->n_persons];
+    *x = *p;
+    x->nationality[2] = '\0';
+    x->flags = (uint8_t)((ib_country_is_eu(x->nationality) ? IB_MP_EU : 0) |
+                         (ib_country_is_cee(x->nationality) ? IB_MP_CEE : 0) |
+                         (ib_country_is_south(x->nationality) ? IB_MP_SOUTH : 0));
+    if ((x->ref = add_string(d, ref)) == STR_FAILED)
+        return IB_ENOMEM;
+    return (int)d->n_persons++;
+}
+
+/* Appends one episode record of kind k owned by person. */
+static int add_episode(ib_mdata *d, int k, void **arr, size_t *n,
+                       size_t elem, uint32_t person, const void *rec)
+{
+    if (person >= d->n_persons)
+        return IB_EINVAL;
+    if (*n >= UINT32_MAX - 1)
+        return IB_ELIMIT;
+    if (need_build(d))
+        return IB_ENOMEM;
+    struct ib_mbuild *b = d->build;
+    size_t cap = b->cap[k];
+    if (grow(arr, &cap, *n + 1, elem))
+        return IB_ENOMEM;
+    size_t ocap = b->cap[k];
+    if (grow((void **)&b->owner[k], &ocap, *n + 1, sizeof(uint32_t)))
+        return IB_ENOMEM;
+    b->cap[k] = cap < ocap ? cap : ocap;
+    memcpy((char *)*arr + *n * elem, rec, elem);
+    b->owner[k][*n] = person;
+    return (int)((*n)++ & INT32_MAX);
+}
+
+int ib_mdata_add_stay(ib_mdata *d, uint32_t person, ib_date arrival,
+                      ib_date departure)
+{
+    ib_mstay_rec s = {arrival, departure};
+    return add_episode(d, K_STAY, (void **)&d->stays, &d->n_stays, sizeof s,
+                       person, &s);
+}
+
+int ib_mdata_add_reg(ib_mdata *d, uint32_t person, const ib_mreg *r)
+{
+    return add_episode(d, K_REG, (void **)&d->regs, &d->n_regs, sizeof *r,
+                       person, r);
+}
+
+int ib_mdata_add_emp(ib_mdata *d, uint32_t person, const ib_memp *e)
+{
+    return add_episode(d, K_EMP, (void **)&d->emps, &d->n_emps, sizeof *e,
+                       person, e);
+}
+
+int ib_mdata_add_housing(ib_mdata *d, uint32_t person, const ib_mhousing *h)
+{
+    return add_episode(d, K_HOUSING, (void **)&d->housings, &d->n_housings,
+                       sizeof *h, person, h);
+}
+
+int ib_mdata_add_event(ib_mdata *d, uint32_t person, ib_event_kind kind,
+                       ib_date date)
+{
+    if (kind != IB_EVENT_PARTNER_START && kind != IB_EVENT_PARTNER_END &&
+        kind != IB_EVENT_CHILD_BIRTH)
+        return 0;
+    ib_mevent ev = {date, (uint8_t)kind};
+    return add_episode(d, K_EVENT, (void **)&d->events, &d->n_events,
+                       sizeof ev, person, &ev);
+}
+
+/* ------------------------------------------------------------ finishing */
+
+/* Every compact episode record starts with its date (ib_date). */
+static ib_date rec_date(const char *rec)
+{
+    ib_date v;
+    memcpy(&v, rec, sizeof v);
+    return v;
+}
+
+/* Stable insertion sort by date of the records [lo, hi): they come sorted
+ * from the store, so this is linear there. */
+static void sort_range(char *arr, size_t lo, size_t hi, size_t elem)
+{
+    char tmp[64];
+    for (size_t i = lo + 1; i < hi; i++) {
+        if (rec_date(arr + (i - 1) * elem) <= rec_date(arr + i * elem))
+            continue;
+        memcpy(tmp, arr + i * elem, elem);
+        size_t j = i;
+        while (j > lo && rec_date(arr + (j - 1) * elem) > rec_date(tmp)) {
+            memcpy(arr + j * elem, arr + (j - 1) * elem, elem);
+            j--;
+        }
+        memcpy(arr + j * elem, tmp, elem);
+    }
+}
+
+/* Builds the offsets of kind k and, when the records are not already in
+ * person order, permutes them (counting sort, stable). */
+static int group_kind(ib_mdata *d, uint32_t *owner, void **arr, size_t n,
+                      size_t elem, uint32_t **off_out)
+{
+    size_t np = d->n_persons;
+    uint32_t *off = calloc(np + 1, sizeof *off);
+    if (!off)
+        return IB_ENOMEM;
+    bool ordered = true;
+    for (size_t i = 0; i < n; i++) {
+        off[owner[i] + 1]++;
+        if (i && owner[i] < owner[i - 1])
+            ordered = false;
+    }
+    for (size_t p = 0; p < np; p++)
+        off[p + 1] += off[p];
+    if (!ordered && n) {
+        char *out = malloc(n * elem);
+        uint32_t *pos = malloc(np * sizeof *pos);
+        if (!out || !pos) {
+            free(out); free(pos); free(off);
+            return IB_ENOMEM;
+        }
+        memcpy(pos, off, np * sizeof *pos);
+        for (size_t i = 0; i < n; i++)
+            memcpy(out + (size_t)pos[owner[i]]++ * elem,
+                   (char *)*arr + i * elem, elem);
+        free(pos);
+        free(*arr);
+        *arr = out;
+    }
+    for (size_t p = 0; p < np; p++)
+        sort_range(*arr, off[p], off[p + 1], elem);
+    *off_out = off;
+    return IB_OK;
+}
+
+static int check_stays(const ib_mdata *d, ib_err *err)
+{
+    for (size_t i = 0; i < d->n_stays; i++) {
+        const ib_mstay_rec *s = &d->stays[i];
+        if (s->arrival == IB_DATE_NONE ||
+            (s->departure != IB_DATE_NONE && s->departure <= s->arrival)) {
+            char a[IB_DATE_STRLEN], b[IB_DATE_STRLEN];
+            return ib_err_set(err, IB_EINVAL,
+                              "verblijf %s-%s: vertrek ligt niet na aankomst",
+                              ib_date_format(s->arrival, a),
+                              ib_date_format(s->departure, b));
+        }
+    }
+    return IB_OK;
+}
+
+int ib_mdata_finish(ib_mdata *d, ib_err *err)
+{
+    if (need_build(d))
+        return ib_err_set(err, IB_ENOMEM, "geheugen vol");
+    uint32_t **owner = d->build->owner;
+    struct { void **arr; size_t n, elem; uint32_t **off; } k[K_COUNT] = {
+        {(void **)&d->stays, d->n_stays, sizeof *d->stays, &d->stay_off},
+        {(void **)&d->regs, d->n_regs, sizeof *d->regs, &d->reg_off},
+        {(void **)&d->emps, d->n_emps, sizeof *d->emps, &d->emp_off},
+        {(void **)&d->housings, d->n_housings, sizeof *d->housings,
+         &d->housing_off},
+        {(void **)&d->events, d->n_events, sizeof *d->events, &d->event_off},
+    };
+    for (int i = 0; i < K_COUNT; i++) {
+        free(*k[i].off);
+        *k[i].off = NULL;
+        if (group_kind(d, owner[i], k[i].arr, k[i].n, k[i].elem, k[i].off))
+            return ib_err_set(err, IB_ENOMEM, "geheugen vol");
+    }
+    for (int i = 0; i < K_COUNT; i++)
+        free(owner[i]);
+    free(d->build);
+    d->build = NULL;
+    return check_stays(d, err);
+}
+
+/* ------------------------------------------------------------ loading */
+
+/* Store id -> index, sorted by id for binary search; `last` caches the
+ * previous hit, since episodes come grouped by person. */
+typedef struct idmap {
+    struct idpair { int64_t id; uint32_t idx; } *v;
+    size_t n, cap;
+    size_t last;
+} idmap;
+
+static int idmap_add(idmap *m, int64_t id, uint32_t idx)
+{
+    if (grow((void **)&m->v, &m->cap, m->n + 1, sizeof *m->v))
+        return IB_ENOMEM;
+    m->v[m->n].id = id;
+    m->v[m->n].idx = idx;
+    m->n++;
+    return IB_OK;
+}
+
+static int cmp_pair(const void *a, const void *b)
+{
+    int64_t x = ((const struct idpair *)a)->id, y = ((const struct idpair *)b)->id;
+    return (x > y) - (x < y);
+}
+
+static void idmap_seal(idmap *m)
+{
+    for (size_t i = 1; i < m->n; i++)
+        if (m->v[i].id < m->v[i - 1].id) {
+            qsort(m->v, m->n, sizeof *m->v, cmp_pair);
+            break;
+        }
+}
+
+/* Index of id, or -1. */
+static int64_t idmap_find(idmap *m, int64_t id)
+{
+    if (m->last < m->n && m->v[m->last].id == id)
+        return m->v[m->last].idx;
+    size_t lo = 0, hi = m->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (m->v[mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < m->n && m->v[lo].id == id) {
+        m->last = lo;
+        return m->v[lo].idx;
+    }
+    return -1;
+}
+
+typedef struct loader {
+    ib_mdata *d;
+    idmap senders, orgs, locations, persons;
+    ib_err *err;
+} loader;
+
+static int loader_fail(loader *L, int rc, const char *what, int64_t id)
+{
+    if (rc == IB_ENOMEM)
+        return ib_err_set(L->err, IB_ENOMEM, "geheugen vol bij het laden");
+    return ib_err_set(L->err, rc, "%s %lld verwijst naar onbekend record",
+                      what, (long long)id);
+}
+
+static int32_t opt_index(idmap *m, int64_t id)
+{
+    int64_t i = id ? idmap_find(m, id) : -1;
+    return i < 0 ? IB_MIDX_NONE : (int32_t)i;
+}
+
+static int on_sender(void *ctx, int64_t id, const char *ref)
+{
+    loader *L = ctx;
+    (void)ref;
+    int i = ib_mdata_add_sender(L->d, id);
+    if (i < 0 || idmap_add(&L->senders, id, (uint32_t)i))
+        return loader_fail(L, IB_ENOMEM, "afzender", id);
+    return 0;
+}
+
+static int on_org(void *ctx, const ib_organisation *o)
+{
+    loader *L = ctx;
+    int i = ib_mdata_add_org(L->d, o->ref, o->name, o->kind);
+    if (i < 0 || idmap_add(&L->orgs, o->meta.id, (uint32_t)i))
+        return loader_fail(L, i == IB_ELIMIT ? IB_ELIMIT : IB_ENOMEM,
+                           "organisatie", o->meta.id);
+    return 0;
+}
+
+static int on_location(void *ctx, const ib_location *l)
+{
+    loader *L = ctx;
+    ib_mlocation x = {
+        .floor_area = l->floor_area_m2,
+        .capacity = l->capacity,
+        .provider = opt_index(&L->orgs, l->provider_id),
+        .municipality = ib_muni_from_code(l->municipality),
+        .kind = (uint8_t)l->kind,
+    };
+    int i = ib_mdata_add_location(L->d, l->ref, &x);
+    if (i < 0 || idmap_add(&L->locations, l->meta.id, (uint32_t)i))
+        return loader_fail(L, IB_ENOMEM, "locatie", l->meta.id);
+    return 0;
+}
+
+static int on_person(void *ctx, const ib_person *p)
+{
+    loader *L = ctx;
+    int64_t s = idmap_find(&L->senders, p->meta.sender_id);
+    ib_mperson x = {
+        .sender = s < 0 ? 0 : (uint32_t)s,
+        .birth = p->birth_date,
+        .sex = (uint8_t)p->sex,
+        .category = (uint8_t)p->category,
+    };
+    memcpy(x.nationality, p->nationality, 2);
+    int i = ib_mdata_add_person(L->d, p->ref, &x);
+    if (i < 0 || idmap_add(&L->persons, p->meta.id, (uint32_t)i))
+        return loader_fail(L, i == IB_ELIMIT ? IB_ELIMIT : IB_ENOMEM,
+                           "persoon", p->meta.id);
+    return 0;
+}
+
+/* The person index of an episode, or a failure code. */
+#define PERSON_OF(L, pid, what, rec_id)                                        \
+    int64_t person_ = idmap_find(&(L)->persons, (pid));                        \
+    if (person_ < 0)                                                           \
+        return loader_fail((L), IB_ESTORE, (what), (rec_id))
+
+static int added(loader *L, int rc, const char *what, int64_t id)
+{
+    return rc < 0 ? loader_fail(L, rc, what, id) : 0;
+}
+
+static int on_stay(void *ctx, const ib_stay *s)
+{
+    loader *L = ctx;
+    PERSON_OF(L, s->person_id, "verblijf", s->meta.id);
+    return added(L, ib_mdata_add_stay(L->d, (uint32_t)person_, s->arrival,
+                                      s->departure), "verblijf", s->meta.id);
+}
+
+static int on_reg(void *ctx, const ib_registration *r)
+{
+    loader *L = ctx;
+    PERSON_OF(L, r->person_id, "inschrijving", r->meta.id);
+    ib_mreg x = {r->start, r->end, ib_muni_from_code(r->municipality),
+                 (uint8_t)r->kind};
+    return added(L, ib_mdata_add_reg(L->d, (uint32_t)person_, &x),
+                 "inschrijving", r->meta.id);
+}
+
+static int on_emp(void *ctx, const ib_employment *e)
+{
+    loader *L = ctx;
+    PERSON_OF(L, e->person_id, "dienstverband", e->meta.id);
+    if (e->monthly_wage != IB_CENTS_NONE &&
+        (e->monthly_wage < 0 || e->monthly_wage > INT32_MAX))
+        return ib_err_set(L->err, IB_ELIMIT,
+                          "dienstverband %lld: maandloon buiten bereik",
+                          (long long)e->meta.id);
+    ib_memp x = {
+        .start = e->start, .end = e->end,
+        .wage = e->monthly_wage == IB_CENTS_NONE ? -1 : (int32_t)e->monthly_wage,
+        .employer = opt_index(&L->orgs, e->employer_id),
+        .agency = opt_index(&L->orgs, e->agency_id),
+        .contract = (uint8_t)e->contract,
+    };
+    return added(L, ib_mdata_add_emp(L->d, (uint32_t)person_, &x),
+                 "dienstverband", e->meta.id);
+}
+
+static int on_housing(void *ctx, const ib_housing *h)
+{
+    loader *L = ctx;
+    PERSON_OF(L, h->person_id, "huisvesting", h->meta.id);
+    int32_t loc = opt_index(&L->locations, h->location_id);
+    if (loc == IB_MIDX_NONE)
+        return loader_fail(L, IB_ESTORE, "huisvesting", h->meta.id);
+    ib_mhousing x = {h->start, h->end, loc,
+                     opt_index(&L->orgs, h->provided_by_id)};
+    return added(L, ib_mdata_add_housing(L->d, (uint32_t)person_, &x),
+                 "huisvesting", h->meta.id);
+}
+
+static int on_event(void *ctx, const ib_life_event *ev)
+{
+    loader *L = ctx;
+    PERSON_OF(L, ev->person_id, "gebeurtenis", ev->meta.id);
+    return added(L, ib_mdata_add_event(L->d, (uint32_t)person_, ev->event,
+                                       ev->date), "gebeurtenis", ev->meta.id);
+}
+
+static int load_all(ib_store *st, const ib_filter *f, loader *L, ib_err *err)
+{
+    int rc;
+    if ((rc = ib_store_each_sender(st, on_sender, L, err)))
+        return rc;
+    idmap_seal(&L->senders);
+    if ((rc = ib_store_each_organisation(st, f, on_org, L, err)))
+        return rc;
+    idmap_seal(&L->orgs);
+    if ((rc = ib_store_each_location(st, f, on_location, L, err)))
+        return rc;
+    idmap_seal(&L->locations);
+    if ((rc = ib_store_each_person(st, f, on_person, L, err)))
+        return rc;
+    idmap_seal(&L->persons);
+    if ((rc = ib_store_each_stay(st, f, on_stay, L, err)) ||
+        (rc = ib_store_each_registration(st, f, on_reg, L, err)) ||
+        (rc = ib_store_each_employment(st, f, on_emp, L, err)) ||
+        (rc = ib_store_each_housing(st, f, on_housing, L, err)) ||
+        (rc = ib_store_each_life_event(st, f, on_event, L, err)))
+        return rc;
+    return ib_mdata_finish(L->d, err);
+}
+
+int ib_mdata_load(ib_store *st, const ib_filter *f, ib_mdata *d, ib_err *err)
+{
+    ib_filter flt = {f ? f->sender_id : 0, 0, 0};
+    loader L = {.d = d, .err = err};
+    ib_err_clear(err);
+    ib_mdata_init(d);
+    int rc = load_all(st, &flt, &L, err);
+    free(L.senders.v);
+    free(L.orgs.v);
+    free(L.locations.v);
+    free(L.persons.v);
+    if (rc) {
+        if (err && err->code == IB_OK)
+            ib_err_set(err, rc, "laden mislukt");
+        ib_mdata_free(d);
+    }
+    return rc;
+}

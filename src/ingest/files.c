@@ -228,9 +228,22 @@ int ib_import(ib_store *st, const char *const *paths, int npaths,
         rc = collect(paths, npaths, &l, err);
     if (rc == IB_OK && l.n == 0)
         rc = ib_err_set(err, IB_EINVAL, "geen bestanden opgegeven");
+    /* A dry run checks every file as if the files before it were stored:
+     * all of them run in one transaction that is rolled back at the end. */
+    bool dry_tx = rc == IB_OK && st && opt->dry_run;
+    if (dry_tx && (rc = ib_store_begin(st, err)) != IB_OK)
+        dry_tx = false;
     for (size_t i = 0; rc == IB_OK && i < l.n; i++)
         rc = ib_import_one(st, opt, rep, l.v[i].kind, l.v[i].path, l.v[i].json,
                            NULL, 0, (int)i, (int)l.n, err);
+    if (dry_tx) {
+        ib_err rb;
+        int rrc = ib_store_rollback(st, &rb);
+        if (rrc != IB_OK && rc == IB_OK) {
+            *err = rb;
+            rc = rrc;
+        }
+    }
     /* Files after an abort are listed as not read. */
     for (size_t i = rep->nfiles - first; rc < 0 && rc != IB_EINVAL && i < l.n;
          i++)

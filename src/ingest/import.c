@@ -319,12 +319,13 @@ int ib_run_begin(ib_run *run, ib_err *err)
         return IB_OK;
     if (!run->opt || !run->opt->sender_ref || !run->opt->sender_ref[0])
         return ib_err_set(err, IB_EINVAL, "geen afzender opgegeven");
-    int rc = ib_store_begin(run->st, err);
-    if (rc != IB_OK)
+    int rc = IB_OK;
+    run->own_tx = !ib_store_in_transaction(run->st);
+    if (run->own_tx && (rc = ib_store_begin(run->st, err)) != IB_OK)
         return rc;
     rc = ib_store_sender(run->st, run->opt->sender_ref, true, &run->sender_id,
                          err);
-    if (rc != IB_OK)
+    if (rc != IB_OK && run->own_tx)
         ib_store_rollback(run->st, NULL);
     return rc;
 }
@@ -365,7 +366,7 @@ int ib_run_end(ib_run *run, int rc, ib_err *err)
     ib_import_file_report *f = run->file;
     bool rejected = f->rejected > 0;
     if (rc < 0) {
-        if (run->st)
+        if (run->st && run->own_tx)
             ib_store_rollback(run->st, NULL);
         f->status = IB_FILE_FAILED;
         ib_strlcpy(f->failure, err && err->msg[0] ? err->msg
@@ -375,14 +376,16 @@ int ib_run_end(ib_run *run, int rc, ib_err *err)
         return rc;
     }
     if (!run->st || run->opt->dry_run || (rejected && !run->opt->partial)) {
-        if (run->st && (rc = ib_store_rollback(run->st, err)) != IB_OK)
+        if (run->st && run->own_tx &&
+            (rc = ib_store_rollback(run->st, err)) != IB_OK)
             return ib_run_end(run, rc, err);
         f->status = rejected ? IB_FILE_REJECTED : IB_FILE_CHECKED;
         if (rejected)
             zero_stored(f);
         return IB_OK;
     }
-    if ((rc = audit(run, err)) != IB_OK || (rc = ib_store_commit(run->st, err)))
+    if ((rc = audit(run, err)) != IB_OK ||
+        (run->own_tx && (rc = ib_store_commit(run->st, err)) != IB_OK))
         return ib_run_end(run, rc, err);
     f->status = rejected ? IB_FILE_PARTIAL : IB_FILE_COMMITTED;
     return IB_OK;

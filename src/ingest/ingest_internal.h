@@ -186,6 +186,7 @@ typedef struct ib_run {
     int file_index, file_count;
     int64_t next_progress_rows;
     int64_t last_progress_ns;
+    bool own_tx;                        /* false: inside the caller's */
 } ib_run;
 
 /* Appends a rejection to the file report (counts it; keeps the first

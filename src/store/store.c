@@ -75,6 +75,11 @@ int ib_store_commit(ib_store *st, ib_err *err)
     return rc;
 }
 
+bool ib_store_in_transaction(const ib_store *st)
+{
+    return st->in_tx;
+}
+
 int ib_store_rollback(ib_store *st, ib_err *err)
 {
     ib_err_clear(err);

@@ -186,6 +186,9 @@ int ib_store_schema_latest(void);
 int ib_store_begin(ib_store *st, ib_err *err);
 int ib_store_commit(ib_store *st, ib_err *err);
 int ib_store_rollback(ib_store *st, ib_err *err);
+/* Whether a transaction is open (callers that run inside a caller's
+ * transaction leave it to the caller). */
+bool ib_store_in_transaction(const ib_store *st);
 
 /* Who is writing, for the audit trail ("cli:import", "user:jansen"). */
 void ib_store_set_actor(ib_store *st, const char *actor);

@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# The import and export commands as a user meets them: help, exit codes,
+# the three report formats with line and column, --dry-run, --partial,
+# idempotent re-import, and import(export(db)) reproducing the content.
+source "$(dirname "$0")/lib.sh"
+GOOD=$IB_TEST_DATA/import/good
+BAD=$IB_TEST_DATA/import/bad
+
+# ---- command line
+expect_exit 1 "$IB"
+expect_exit 1 "$IB" no-such-command
+grep -q "onbekende opdracht" "$TMP/err" || fail "unknown command not named"
+for cmd in init import export status person location version help; do
+  expect_exit 0 "$IB" help "$cmd"
+  grep -q "Gebruik: inbeeld" "$TMP/out" || fail "help $cmd shows no usage"
+  expect_exit 0 "$IB" "$cmd" --help
+done
+ok "every command has help; unknown commands exit 1"
+
+"$IB" init --db t.db >/dev/null
+expect_exit 1 "$IB" import --db t.db "$GOOD"
+grep -q -- "--sender" "$TMP/err" || fail "missing --sender not explained"
+expect_exit 1 "$IB" import --db t.db --sender s
+expect_exit 1 "$IB" import --db t.db --sender s --format xml "$GOOD"
+expect_exit 4 "$IB" import --db t.db --sender s no-such-dir
+ok "import: usage errors exit 1, a missing path exits 4"
+
+# ---- dry run stores nothing
+before=$(fingerprint t.db)
+expect_exit 0 "$IB" import --db t.db --sender s --dry-run "$GOOD"
+[ "$(fingerprint t.db)" = "$before" ] || fail "--dry-run stored rows"
+ok "--dry-run validates and stores nothing"
+
+# ---- import, in any argument order, and again (idempotent)
+expect_exit 0 "$IB" import --db t.db --sender s "$GOOD"/stays.csv "$GOOD"/persons.csv \
+  "$GOOD"/organisations.csv "$GOOD"/locations.csv "$GOOD"/registrations.csv \
+  "$GOOD"/employments.csv "$GOOD"/housings.csv "$GOOD"/life_events.csv
+grep -q "0 afgewezen" "$TMP/out" || fail "summary line missing"
+first=$(fingerprint t.db)
+[ "$first" != "$before" ] || fail "import stored nothing"
+expect_exit 0 "$IB" import --db t.db --sender s --format json "$GOOD"
+python3 - "$TMP/out" <<'EOF' || fail "re-import was not all-unchanged"
+import json, sys
+r = json.load(open(sys.argv[1]))
+t = r["totals"]
+assert r["ok"] and t["inserted"] == 0 and t["updated"] == 0 and t["unchanged"] == t["read"] > 0, t
+EOF
+[ "$(fingerprint t.db)" = "$first" ] || fail "re-import changed the content"
+ok "import in any order; re-import leaves everything unchanged"
+
+# ---- a rejected file: exit 2, nothing stored, line and column in every format
+mkdir bad
+cat > bad/persons.csv <<'EOF'
+person_ref,bsn,family_name,given_names,birth_date,sex,nationality,language,category
+N1,,Nowak,Anna,1990-02-30,V,PL,pl,labour
+N2,,Kowalski,Jan,1988-05-01,M,QQ,pl,labour
+N3,,Lis,Ewa,1991-01-01,V,PL,pl,labour
+EOF
+expect_exit 2 "$IB" import --db t.db --sender s --report rep.csv bad
+grep -q "regel 2" "$TMP/out" || fail "text report names no line"
+[ "$(fingerprint t.db)" = "$first" ] || fail "a rejected file stored rows"
+head -1 rep.csv | grep -q "^file,line,column,field,message" || fail "CSV report header"
+grep -q ",2,5,birth_date," rep.csv || { cat rep.csv >&2; fail "CSV report: line 2 column 5"; }
+grep -q ",3,7,nationality," rep.csv || { cat rep.csv >&2; fail "CSV report: line 3 column 7"; }
+expect_exit 2 "$IB" import --db t.db --sender s --quiet --report rep.json bad
+[ ! -s "$TMP/out" ] || fail "--quiet printed a report"
+python3 - rep.json <<'EOF' || fail "JSON report"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert not r["ok"]
+rej = r["files"][0]["rejections"]
+assert [(x["line"], x["column"], x["field"]) for x in rej] == [(2, 5, "birth_date"), (3, 7, "nationality")], rej
+EOF
+ok "rejected rows: exit 2, nothing stored, line/column in text, CSV and JSON"
+
+# ---- --partial keeps the good rows
+expect_exit 2 "$IB" import --db t.db --sender s --partial bad
+[ "$(sqlite3 t.db "SELECT count(*) FROM persons")" -eq 6 ] || fail "--partial did not store N3"
+ok "--partial stores the good row and reports the bad ones"
+
+# ---- a bad-corpus case through the CLI: its expected message is printed
+case_dir=$BAD/05-bad-date-format
+"$IB" init --db c.db >/dev/null
+if [ -d "$case_dir/pre" ]; then "$IB" import --db c.db --sender s "$case_dir/pre" >/dev/null; fi
+files=$(find "$case_dir" -maxdepth 1 -name '*.csv')
+expect_exit 2 "$IB" import --db c.db --sender s $files
+msg=$(sed -n 2p "$case_dir/expected.txt" | sed -E "s/^[^:]*: //")
+grep -qF -- "$msg" "$TMP/out" || { cat "$TMP/out" "$case_dir/expected.txt" >&2; fail "expected message not shown"; }
+ok "the bad-corpus message reaches the user"
+
+# ---- round trip: export, import into a fresh database, export again
+expect_exit 0 "$IB" export --db t.db out1
+grep -q "totaal" "$TMP/out" || fail "export summary"
+"$IB" init --db u.db >/dev/null
+expect_exit 0 "$IB" import --db u.db --sender s out1/s
+expect_exit 0 "$IB" export --db u.db out2
+diff -r out1 out2 >/dev/null || { diff -r out1 out2 | head >&2; fail "round trip differs"; }
+expect_exit 3 "$IB" export --db t.db --sender nobody out3
+ok "import(export(db)) reproduces the content byte for byte"
+
+[ "$(sqlite3 t.db "SELECT count(*) FROM audit WHERE action = 'export'")" -ge 1 ] ||
+  fail "export not audited"
+ok "an export is recorded in the audit log"
+echo "import_export: $checks checks passed"

@@ -48,8 +48,11 @@ static void print_location(const ib_location *l, const location_ctx *lc,
         printf("  Capaciteit      %d bedden\n", l->capacity);
     else
         printf("  Capaciteit      onbekend\n");
-    printf("  Oppervlak       %s\n", l->floor_area_m2 == IB_CENTS_NONE ? "onbekend"
-           : ib_money_format(l->floor_area_m2, buf, sizeof buf));
+    if (l->floor_area_m2 == IB_CENTS_NONE)
+        printf("  Oppervlak       onbekend\n");
+    else
+        printf("  Oppervlak       %s m²\n",
+               ib_money_format(l->floor_area_m2, buf, sizeof buf));
     if (l->provider_ref[0])
         printf("  Aanbieder       %s\n", l->provider_ref);
     printf("  Keurmerk tot    %s\n", l->certified_until == IB_DATE_NONE ? "geen"

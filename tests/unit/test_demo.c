@@ -1,0 +1,461 @@
+/* test_demo.c — the demo data generator: same seed same bytes, every file
+ * imports without a rejection, valid and unique BSNs only for BRP-registered
+ * persons, P000001 and L0001 worth showing, and the calibration: retention
+ * of the 2017 cohort (EU and non-EU) after 1, 3 and 5 years and the
+ * typology shares on the reference date close to CBS's and SEO's figures,
+ * as the monitor computes them from the imported data.
+ * IB_DEMO_PERSONS=N runs the calibration at N persons and prints the table
+ * of docs/demo-data.md; IB_VALGRIND=1 uses small runs and skips it. */
+#define _XOPEN_SOURCE 700
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <ftw.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "demo/demo.h"
+#include "ingest/ingest.h"
+#include "monitor/monitor.h"
+#include "monitor/survival.h"
+
+static const char *const files[] = {
+    "organisations.csv", "locations.csv", "persons.csv", "stays.csv",
+    "registrations.csv", "employments.csv", "housings.csv", "life_events.csv"};
+#define NFILES 8
+
+/* CBS cohort 2017: still here after 1, 3, 5 years (DOMAIN.md). */
+static const double cbs_eu[3] = {0.69, 0.43, 0.34};
+static const double cbs_non_eu[3] = {0.79, 0.57, 0.46};
+/* SEO typology shares: vulnerable passer-by, perspective-rich passer-by,
+ * chronically vulnerable, durably perspective-rich (ib_mtype order). */
+static const double seo_types[4] = {0.15, 0.09, 0.07, 0.17};
+
+typedef struct fixture {
+    char dir[64];
+    char data[96];
+    char db[128];
+    ib_store *st;
+    ib_mdata d;
+    int64_t persons;
+    ib_demo_summary sum;
+} fixture;
+
+static bool under_valgrind(void)
+{
+    return getenv("IB_VALGRIND") != NULL;
+}
+
+static int rm_entry(const char *path, const struct stat *sb, int flag,
+                    struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+static int generate(const char *dir, int64_t persons, uint64_t seed,
+                    ib_demo_summary *sum)
+{
+    ib_demo_opts o;
+    ib_demo_opts_init(&o);
+    o.persons = persons;
+    o.seed = seed;
+    ib_err err;
+    int rc = ib_demo_generate(&o, dir, sum, &err);
+    if (rc != IB_OK)
+        print_message("demo: %s\n", err.msg);
+    return rc;
+}
+
+static int setup(void **state)
+{
+    fixture *fx = calloc(1, sizeof *fx);
+    if (!fx)
+        return -1;
+    snprintf(fx->dir, sizeof fx->dir, "/tmp/ib-demo-XXXXXX");
+    if (!mkdtemp(fx->dir))
+        return -1;
+    const char *env = getenv("IB_DEMO_PERSONS");
+    fx->persons = env ? atoll(env) : under_valgrind() ? 600 : 40000;
+    snprintf(fx->data, sizeof fx->data, "%s/data", fx->dir);
+    snprintf(fx->db, sizeof fx->db, "%s/t.db", fx->dir);
+    if (generate(fx->data, fx->persons, 42, &fx->sum) != IB_OK)
+        return -1;
+    ib_store_options so = {NULL, true};
+    ib_err err;
+    if (ib_store_open(&fx->st, fx->db, &so, &err) != IB_OK)
+        return -1;
+    *state = fx;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *fx = *state;
+    ib_mdata_free(&fx->d);
+    if (fx->st)
+        ib_store_close(fx->st);
+    nftw(fx->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    free(fx);
+    return 0;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+        free(buf);
+        buf = NULL;
+    }
+    if (buf)
+        buf[n] = '\0';
+    *len = (size_t)n;
+    fclose(f);
+    return buf;
+}
+
+static bool same_file(const char *a, const char *b)
+{
+    size_t na, nb;
+    char *x = slurp(a, &na), *y = slurp(b, &nb);
+    bool same = x && y && na == nb && memcmp(x, y, na) == 0;
+    free(x);
+    free(y);
+    return same;
+}
+
+/* ------------------------------------------------------------ tests */
+
+static void test_deterministic(void **state)
+{
+    fixture *fx = *state;
+    int64_t n = under_valgrind() ? 200 : 3000;
+    char a[96], b[96], c[96], pa[128], pb[128];
+    snprintf(a, sizeof a, "%s/a", fx->dir);
+    snprintf(b, sizeof b, "%s/b/nested", fx->dir);
+    snprintf(c, sizeof c, "%s/c", fx->dir);
+    assert_int_equal(generate(a, n, 7, NULL), IB_OK);
+    assert_int_equal(generate(b, n, 7, NULL), IB_OK);
+    assert_int_equal(generate(c, n, 8, NULL), IB_OK);
+    for (int i = 0; i < NFILES; i++) {
+        snprintf(pa, sizeof pa, "%s/%s", a, files[i]);
+        snprintf(pb, sizeof pb, "%s/%s", b, files[i]);
+        assert_true(same_file(pa, pb));
+    }
+    snprintf(pa, sizeof pa, "%s/persons.csv", a);
+    snprintf(pb, sizeof pb, "%s/persons.csv", c);
+    assert_false(same_file(pa, pb));
+    /* The refs `make run` (5,000 persons) shows have these widths. */
+    size_t len;
+    char *text = slurp(pa, &len);
+    assert_non_null(strstr(text, "\nP000001,"));
+    free(text);
+    snprintf(pa, sizeof pa, "%s/locations.csv", a);
+    text = slurp(pa, &len);
+    assert_non_null(strstr(text, "\nL0001,"));
+    free(text);
+}
+
+static void test_bad_options(void **state)
+{
+    fixture *fx = *state;
+    ib_demo_opts o;
+    ib_demo_opts_init(&o);
+    ib_err err;
+    char dir[96];
+    snprintf(dir, sizeof dir, "%s/bad", fx->dir);
+    o.persons = 0;
+    assert_int_equal(ib_demo_generate(&o, dir, NULL, &err), IB_EINVAL);
+    ib_demo_opts_init(&o);
+    o.at = ib_date_from_ymd(2005, 1, 1);
+    assert_int_equal(ib_demo_generate(&o, dir, NULL, &err), IB_EINVAL);
+    ib_demo_opts_init(&o);
+    snprintf(dir, sizeof dir, "%s/persons.csv/x", fx->data);
+    assert_int_equal(ib_demo_generate(&o, dir, NULL, &err), IB_EIO);
+}
+
+/* Every row of every file is accepted; then the monitor data is loaded for
+ * the tests that follow. */
+static void test_imports_clean(void **state)
+{
+    fixture *fx = *state;
+    ib_import_options o;
+    memset(&o, 0, sizeof o);
+    o.sender_ref = "demo";
+    o.actor = "test:demo";
+    ib_import_report rep;
+    ib_import_report_init(&rep);
+    ib_err err;
+    const char *paths[] = {fx->data};
+    int rc = ib_import(fx->st, paths, 1, &o, &rep, &err);
+    if (rc != IB_OK)
+        ib_import_report_write_text(&rep, stdout);
+    assert_int_equal(rc, IB_OK);
+    assert_int_equal(rep.nfiles, NFILES);
+    for (size_t i = 0; i < rep.nfiles; i++) {
+        const ib_import_file_report *f = &rep.files[i];
+        assert_int_equal(f->status, IB_FILE_COMMITTED);
+        assert_int_equal(f->rejected, 0);
+        assert_int_equal(f->read, fx->sum.rows[f->kind]);
+        assert_int_equal(f->inserted, f->read);
+    }
+    ib_import_report_free(&rep);
+    assert_int_equal(ib_mdata_load(fx->st, NULL, &fx->d, &err), IB_OK);
+    assert_int_equal((int64_t)fx->d.n_persons, fx->persons);
+}
+
+typedef struct bsn_ctx {
+    int with_bsn;
+    char (*seen)[10];
+} bsn_ctx;
+
+static int on_person(void *ctx, const ib_person *p)
+{
+    bsn_ctx *bc = ctx;
+    if (p->bsn[0]) {
+        assert_true(ib_bsn_is_valid(p->bsn, strlen(p->bsn)));
+        memcpy(bc->seen[bc->with_bsn++], p->bsn, 10);
+    }
+    return 0;
+}
+
+static int cmp_bsn(const void *a, const void *b)
+{
+    return memcmp(a, b, 10);
+}
+
+/* Valid, unique, and only for persons with a BRP registration. */
+static void test_bsn(void **state)
+{
+    fixture *fx = *state;
+    const ib_mdata *d = &fx->d;
+    assert_true(d->n_persons > 0);
+    bsn_ctx bc = {0, calloc((size_t)fx->persons, 10)};
+    assert_non_null(bc.seen);
+    ib_err err;
+    assert_int_equal(ib_store_each_person(fx->st, NULL, on_person, &bc, &err), IB_OK);
+    qsort(bc.seen, (size_t)bc.with_bsn, 10, cmp_bsn);
+    for (int i = 1; i < bc.with_bsn; i++)
+        assert_true(memcmp(bc.seen[i - 1], bc.seen[i], 10) != 0);
+    int brp = 0;
+    for (uint32_t p = 0; p < d->n_persons; p++)
+        for (uint32_t r = d->reg_off[p]; r < d->reg_off[p + 1]; r++)
+            if (d->regs[r].kind == IB_REG_BRP) {
+                brp++;
+                break;
+            }
+    assert_int_equal(bc.with_bsn, brp);
+    free(bc.seen);
+}
+
+static uint32_t find_ref(const ib_mdata *d, const char *ref)
+{
+    for (uint32_t p = 0; p < d->n_persons; p++)
+        if (strcmp(ib_mdata_str(d, d->persons[p].ref), ref) == 0)
+            return p;
+    return UINT32_MAX;
+}
+
+/* The refs that `make run` suggests: P000001 present with a job, a home and
+ * a BRP registration on R; L0001's row exists and has occupants. */
+static void test_showcase(void **state)
+{
+    fixture *fx = *state;
+    const ib_mdata *d = &fx->d;
+    ib_date at = ib_date_from_ymd(2025, 12, 31);
+    uint32_t p = find_ref(d, "P000001");
+    assert_true(p != UINT32_MAX);
+    uint32_t s;
+    assert_true(ib_typology_subject(d, p, at, &s));
+    ib_mvalues v;
+    ib_monitor_values_at(d, p, at, &v);
+    assert_true(v.flags & (1u << IB_TV_EMPLOYED));
+    int16_t muni;
+    assert_int_equal(ib_registration_on(d, p, at, &muni), IB_COVER_BRP);
+    bool housed = false;
+    for (uint32_t h = d->housing_off[p]; h < d->housing_off[p + 1]; h++)
+        housed |= d->housings[h].end == IB_DATE_NONE;
+    assert_true(housed);
+    uint32_t *occ;
+    ib_err err;
+    assert_int_equal(ib_monitor_occupancy(d, at, &occ, &err), IB_OK);
+    bool found = false;
+    for (size_t l = 0; l < d->n_locations && !found; l++) {
+        const char *ref = ib_mdata_str(d, d->locations[l].ref);
+        if (ref[0] == 'L' && atoi(ref + 1) == 1) {
+            assert_true(occ[l] > 0);
+            found = true;
+        }
+    }
+    assert_true(found);
+    free(occ);
+}
+
+/* ------------------------------------------------------------ calibration */
+
+typedef struct calib {
+    double ret[2][3];          /* [eu, non-eu][1, 3, 5 years] */
+    size_t cohort[2];
+    double types[IB_TYPE_COUNT];
+    size_t subjects;
+    double eu_workers_brp;     /* share with BRP of EU labour present on R */
+    double overcrowded;        /* share of occupied locations */
+    double tied;               /* share of housed persons in a tied bed */
+} calib;
+
+static void retention(const ib_mdata *d, ib_date at, calib *out)
+{
+    ib_msurv_opts so = {at, false};
+    ib_msurv sv;
+    ib_err err;
+    assert_int_equal(ib_monitor_stays(d, &so, &sv, &err), IB_OK);
+    double *time = malloc(sv.n * sizeof *time);
+    int *event = malloc(sv.n * sizeof *event), *group = malloc(sv.n * sizeof *group);
+    assert_true(time && event && group);
+    size_t n = 0;
+    for (size_t i = 0; i < sv.n; i++) {
+        const ib_mstay *s = &sv.stays[i];
+        if (s->attr.cohort != 2017)
+            continue;
+        time[n] = s->time;
+        event[n] = s->event;
+        group[n] = (s->attr.flags & IB_MP_EU) ? 0 : 1;
+        out->cohort[group[n]]++;
+        n++;
+    }
+    ib_surv_data sd = {n, time, event, group, 2};
+    static const int years[3] = {1, 3, 5};
+    for (int g = 0; g < 2; g++) {
+        ib_km_curve c;
+        assert_int_equal(ib_km_fit(&sd, g, &c, &err), IB_OK);
+        for (int y = 0; y < 3; y++) {
+            ib_km_point pt;
+            ib_km_at(&c, ib_surv_year_day(years[y]), &pt);
+            out->ret[g][y] = pt.surv;
+        }
+        ib_km_curve_free(&c);
+    }
+    free(time);
+    free(event);
+    free(group);
+    ib_msurv_free(&sv);
+}
+
+static void typology(const ib_mdata *d, ib_date at, calib *out)
+{
+    ib_mtypology_opts o;
+    ib_mtypology_opts_init(&o, at);
+    size_t eu_workers = 0, eu_brp = 0;
+    for (uint32_t p = 0; p < d->n_persons; p++) {
+        uint32_t s;
+        if (!ib_typology_subject(d, p, at, &s))
+            continue;
+        out->subjects++;
+        out->types[ib_typology_of(d, p, s, &o)] += 1;
+        if ((d->persons[p].flags & IB_MP_EU) &&
+            d->persons[p].category == IB_CAT_LABOUR) {
+            int16_t m;
+            eu_workers++;
+            eu_brp += ib_registration_on(d, p, at, &m) == IB_COVER_BRP;
+        }
+    }
+    for (int t = 0; t < IB_TYPE_COUNT; t++)
+        out->types[t] /= (double)out->subjects;
+    out->eu_workers_brp = (double)eu_brp / (double)eu_workers;
+}
+
+static void housing(const ib_mdata *d, ib_date at, calib *out)
+{
+    uint32_t *occ;
+    ib_err err;
+    assert_int_equal(ib_monitor_occupancy(d, at, &occ, &err), IB_OK);
+    size_t used = 0, crowded = 0, housed = 0, tied = 0;
+    for (size_t l = 0; l < d->n_locations; l++) {
+        if (!occ[l])
+            continue;
+        used++;
+        crowded += ib_location_is_overcrowded(&d->locations[l], occ[l], 1200);
+    }
+    for (uint32_t p = 0; p < d->n_persons; p++)
+        for (uint32_t h = d->housing_off[p]; h < d->housing_off[p + 1]; h++) {
+            const ib_mhousing *hh = &d->housings[h];
+            if (hh->start > at || (hh->end != IB_DATE_NONE && hh->end < at))
+                continue;
+            housed++;
+            tied += ib_housing_is_tied(d, p, hh, at);
+        }
+    out->overcrowded = (double)crowded / (double)used;
+    out->tied = (double)tied / (double)housed;
+    free(occ);
+}
+
+static void print_calib(const fixture *fx, const calib *c)
+{
+    static const char *const names[] = {"kwetsbare passant", "perspectiefrijke passant",
+        "chronisch kwetsbaar", "duurzaam perspectiefrijk", "overig"};
+    print_message("demo calibration, %lld persons, seed 42, R 2025-12-31\n",
+                  (long long)fx->persons);
+    print_message("cohort 2017: %zu EU, %zu non-EU stays\n", c->cohort[0], c->cohort[1]);
+    for (int y = 0; y < 3; y++)
+        print_message("| %d year%s | %.1f %% | %.0f %% | %.1f %% | %.0f %% |\n",
+                      y == 0 ? 1 : 2 * y + 1, y ? "s" : "", 100 * c->ret[0][y],
+                      100 * cbs_eu[y], 100 * c->ret[1][y], 100 * cbs_non_eu[y]);
+    print_message("typology subjects on R: %zu\n", c->subjects);
+    for (int t = 0; t < IB_TYPE_COUNT; t++)
+        print_message("| %s | %.1f %% | %.0f %% |\n", names[t], 100 * c->types[t],
+                      100 * (t < 4 ? seo_types[t] : 0.52));
+    print_message("EU labour migrants present with BRP: %.1f %%\n",
+                  100 * c->eu_workers_brp);
+    print_message("occupied locations overcrowded: %.1f %%; housed in a tied bed: %.1f %%\n",
+                  100 * c->overcrowded, 100 * c->tied);
+}
+
+static void test_calibration(void **state)
+{
+    fixture *fx = *state;
+    if (under_valgrind())
+        skip();
+    ib_date at = ib_date_from_ymd(2025, 12, 31);
+    calib c;
+    memset(&c, 0, sizeof c);
+    retention(&fx->d, at, &c);
+    typology(&fx->d, at, &c);
+    housing(&fx->d, at, &c);
+    print_calib(fx, &c);
+    for (int y = 0; y < 3; y++) {
+        assert_true(fabs(c.ret[0][y] - cbs_eu[y]) < 0.04);
+        assert_true(fabs(c.ret[1][y] - cbs_non_eu[y]) < 0.04);
+    }
+    for (int t = 0; t < 4; t++)
+        assert_true(fabs(c.types[t] - seo_types[t]) < 0.03);
+    assert_true(fabs(c.eu_workers_brp - 0.60) < 0.06);
+    assert_true(c.overcrowded > 0.03 && c.overcrowded < 0.30);
+    assert_true(c.tied > 0.05);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_deterministic),
+        cmocka_unit_test(test_bad_options),
+        cmocka_unit_test(test_imports_clean),
+        cmocka_unit_test(test_bsn),
+        cmocka_unit_test(test_showcase),
+        cmocka_unit_test(test_calibration),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -36,8 +36,9 @@ typedef struct ib_demo_summary {
  * writes organisations.csv, locations.csv, persons.csv, stays.csv,
  * registrations.csv, employments.csv, housings.csv and life_events.csv into
  * dir (created when missing; existing files are overwritten). Refs are
- * P000001.., L0001.., O001.. (zero-padded, wider for large runs); nothing
- * is dated after o->at. sum may be NULL. Returns IB_OK, IB_EINVAL (bad
+ * P000001.., L0001.., O001.. (zero-padded, wider for large runs); no
+ * event or episode is dated after o->at (a location's certified_until may
+ * be). sum may be NULL. Returns IB_OK, IB_EINVAL (bad
  * options), IB_EIO (dir or a file could not be written), IB_ENOMEM, or
  * IB_ELIMIT when the progress callback cancelled. */
 int ib_demo_generate(const ib_demo_opts *o, const char *dir,

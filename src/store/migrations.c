@@ -91,6 +91,35 @@ static const char *const migrations[] = {
     "  action TEXT NOT NULL, entity TEXT NOT NULL, entity_id BIGINT NOT NULL,\n"
     "  person_id BIGINT NOT NULL, detail TEXT NOT NULL, hash TEXT NOT NULL);\n"
     "CREATE INDEX audit_by_person ON audit (person_id, id) WHERE person_id <> 0;\n",
+    /* 2: the people who use inbeeld, and housing inspections. Passwords are
+     * argon2id strings; session and API tokens are stored as the hex of
+     * their BLAKE2b-256 hash, never in clear. Times are Unix seconds. A
+     * user's municipalities are a comma-separated list of CBS codes. */
+    "CREATE TABLE users (id @ID@, name TEXT NOT NULL UNIQUE,\n"
+    "  password_hash TEXT NOT NULL, role TEXT NOT NULL,\n"
+    "  organisation TEXT NOT NULL, municipalities TEXT NOT NULL,\n"
+    "  disabled INTEGER NOT NULL DEFAULT 0,\n"
+    "  failed_logins INTEGER NOT NULL DEFAULT 0,\n"
+    "  locked_until BIGINT NOT NULL DEFAULT 0, created_at TEXT NOT NULL);\n"
+    "CREATE TABLE sessions (id @ID@, token_hash TEXT NOT NULL UNIQUE,\n"
+    "  user_id BIGINT NOT NULL REFERENCES users (id), csrf TEXT NOT NULL,\n"
+    "  created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL);\n"
+    "CREATE INDEX sessions_by_user ON sessions (user_id);\n"
+    "CREATE TABLE api_tokens (id @ID@, token_hash TEXT NOT NULL UNIQUE,\n"
+    "  user_id BIGINT NOT NULL REFERENCES users (id), label TEXT NOT NULL,\n"
+    "  created_at BIGINT NOT NULL, revoked_at BIGINT);\n"
+    "CREATE INDEX api_tokens_by_user ON api_tokens (user_id, id);\n"
+    "CREATE TABLE inspections (id @ID@,\n"
+    "  location_id BIGINT NOT NULL REFERENCES locations (id),\n"
+    "  inspection_date INTEGER NOT NULL, inspector TEXT NOT NULL,\n"
+    "  findings TEXT NOT NULL, persons_found INTEGER,\n"
+    "  outcome TEXT NOT NULL);\n"
+    "CREATE INDEX inspections_by_location ON inspections\n"
+    "  (location_id, inspection_date, id);\n"
+    /* Scope checks: the persons and locations of a municipality. */
+    "CREATE INDEX registrations_by_municipality ON registrations\n"
+    "  (municipality, person_id) WHERE municipality IS NOT NULL;\n"
+    "CREATE INDEX locations_by_municipality ON locations (municipality, id);\n",
 };
 
 int ib_migration_count(void)

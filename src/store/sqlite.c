@@ -398,6 +398,22 @@ static const ib_store_ops sqlite_ops = {
     .count = ib_sq_count,
     .audit_append = sq_audit_append,
     .audit_scan = ib_sq_audit_scan,
+    .user_insert = ib_sq_user_insert,
+    .user_get = ib_sq_user_get,
+    .user_each = ib_sq_user_each,
+    .user_update = ib_sq_user_update,
+    .session_insert = ib_sq_session_insert,
+    .session_get = ib_sq_session_get,
+    .session_delete = ib_sq_session_delete,
+    .token_insert = ib_sq_token_insert,
+    .token_get = ib_sq_token_get,
+    .token_each = ib_sq_token_each,
+    .token_revoke = ib_sq_token_revoke,
+    .inspection_write = ib_sq_inspection_write,
+    .inspection_get = ib_sq_inspection_get,
+    .inspection_delete = ib_sq_inspection_delete,
+    .inspection_each = ib_sq_inspection_each,
+    .query_persons = ib_sq_query_persons,
 };
 
 /* One integer from a query without parameters; *out 0 when no row. */

@@ -96,6 +96,34 @@ int ib_sq_get_organisation_by_id(ib_store *st, int64_t id, ib_organisation *out,
 int ib_sq_find_person_by_bsn_hash(ib_store *st, int64_t hash, ib_person_cb cb, void *ctx, ib_err *err);
 int ib_sq_count(ib_store *st, ib_store_counts *out, ib_err *err);
 int ib_sq_audit_scan(ib_store *st, int64_t person_id, ib_audit_row_cb cb, void *ctx, ib_err *err);
+/* Row decoders shared with sqlite_users.c (columns as in read_specs). */
+int ib_sq_decode_org(sqlite3_stmt *q, ib_organisation *o, ib_err *err);
+int ib_sq_decode_loc(sqlite3_stmt *q, ib_location *l, ib_err *err);
+int ib_sq_decode_person(ib_sqlite *s, sqlite3_stmt *q, ib_person *p, ib_err *err);
+
+/* Users, sessions, tokens, inspections, person queries (sqlite_users.c). */
+int ib_sq_user_insert(ib_store *st, ib_user *u, const char *pwhash, ib_err *err);
+int ib_sq_user_get(ib_store *st, const char *name, int64_t id, ib_user *out,
+                   char *pwhash, size_t pwhash_size, ib_err *err);
+int ib_sq_user_each(ib_store *st, ib_user_cb cb, void *ctx, ib_err *err);
+int ib_sq_user_update(ib_store *st, const ib_user *u, const char *pwhash, ib_err *err);
+int ib_sq_session_insert(ib_store *st, const char *hash, ib_session *s, int64_t now, ib_err *err);
+int ib_sq_session_get(ib_store *st, const char *hash, ib_session *out, ib_err *err);
+int ib_sq_session_delete(ib_store *st, const char *hash, int64_t user_id,
+                         int64_t expired, int64_t *deleted, ib_err *err);
+int ib_sq_token_insert(ib_store *st, const char *hash, ib_api_token *t, ib_err *err);
+int ib_sq_token_get(ib_store *st, const char *hash, ib_api_token *out, ib_err *err);
+int ib_sq_token_each(ib_store *st, int64_t user_id, ib_api_token_cb cb, void *ctx, ib_err *err);
+int ib_sq_token_revoke(ib_store *st, int64_t user_id, int64_t id, int64_t now,
+                       int64_t *changed, ib_err *err);
+int ib_sq_inspection_write(ib_store *st, ib_inspection *in, ib_err *err);
+int ib_sq_inspection_get(ib_store *st, int64_t id, ib_inspection *out, ib_err *err);
+int ib_sq_inspection_delete(ib_store *st, int64_t id, int64_t *deleted, ib_err *err);
+int ib_sq_inspection_each(ib_store *st, int64_t location_id, ib_inspection_cb cb,
+                          void *ctx, ib_err *err);
+int ib_sq_query_persons(ib_store *st, const ib_person_query *q, const char *munis_json,
+                        ib_person_cb cb, void *ctx, int64_t *total, ib_err *err);
+
 /* Finalizes the cached iterator statements. */
 void ib_sq_read_close(ib_sqlite *s);
 

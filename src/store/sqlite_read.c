@@ -202,7 +202,7 @@ static int col_code(sqlite3_stmt *q, int i, const ib_code_name *table, int *out,
         (field) = code_;                                                        \
     } while (0)
 
-static int decode_org(sqlite3_stmt *q, ib_organisation *o, ib_err *err)
+int ib_sq_decode_org(sqlite3_stmt *q, ib_organisation *o, ib_err *err)
 {
     memset(o, 0, sizeof *o);
     o->meta.id = sqlite3_column_int64(q, 0);
@@ -215,7 +215,7 @@ static int decode_org(sqlite3_stmt *q, ib_organisation *o, ib_err *err)
     return IB_OK;
 }
 
-static int decode_loc(sqlite3_stmt *q, ib_location *l, ib_err *err)
+int ib_sq_decode_loc(sqlite3_stmt *q, ib_location *l, ib_err *err)
 {
     memset(l, 0, sizeof *l);
     l->meta.id = sqlite3_column_int64(q, 0);
@@ -233,7 +233,7 @@ static int decode_loc(sqlite3_stmt *q, ib_location *l, ib_err *err)
     return IB_OK;
 }
 
-static int decode_person(ib_sqlite *s, sqlite3_stmt *q, ib_person *p, ib_err *err)
+int ib_sq_decode_person(ib_sqlite *s, sqlite3_stmt *q, ib_person *p, ib_err *err)
 {
     memset(p, 0, sizeof *p);
     p->meta.id = sqlite3_column_int64(q, 0);
@@ -347,9 +347,9 @@ static int decode_evt(sqlite3_stmt *q, ib_life_event *ev, ib_err *err)
         return rc_ ? rc_ : it->cb(it->ctx, &it->rec);                           \
     }
 
-ITERATOR(org, ib_organisation, ib_organisation_cb, decode_org(q, &it->rec, err))
-ITERATOR(loc, ib_location, ib_location_cb, decode_loc(q, &it->rec, err))
-ITERATOR(person, ib_person, ib_person_cb, decode_person(s, q, &it->rec, err))
+ITERATOR(org, ib_organisation, ib_organisation_cb, ib_sq_decode_org(q, &it->rec, err))
+ITERATOR(loc, ib_location, ib_location_cb, ib_sq_decode_loc(q, &it->rec, err))
+ITERATOR(person, ib_person, ib_person_cb, ib_sq_decode_person(s, q, &it->rec, err))
 ITERATOR(stay, ib_stay, ib_stay_cb, decode_stay(q, &it->rec))
 ITERATOR(reg, ib_registration, ib_registration_cb, decode_reg(q, &it->rec, err))
 ITERATOR(emp, ib_employment, ib_employment_cb, decode_emp(q, &it->rec, err))
@@ -476,19 +476,19 @@ static int first_row(ib_sqlite *s, sqlite3_stmt *q, void *itp, ib_err *err)
 
 static int dec_person(ib_sqlite *s, sqlite3_stmt *q, void *rec, ib_err *err)
 {
-    return decode_person(s, q, rec, err);
+    return ib_sq_decode_person(s, q, rec, err);
 }
 
 static int dec_loc(ib_sqlite *s, sqlite3_stmt *q, void *rec, ib_err *err)
 {
     (void)s;
-    return decode_loc(q, rec, err);
+    return ib_sq_decode_loc(q, rec, err);
 }
 
 static int dec_org(ib_sqlite *s, sqlite3_stmt *q, void *rec, ib_err *err)
 {
     (void)s;
-    return decode_org(q, rec, err);
+    return ib_sq_decode_org(q, rec, err);
 }
 
 /* By ref within one sender, or (sender 0) within every sender: the IN list

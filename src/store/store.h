@@ -290,4 +290,180 @@ int ib_store_each_audit(ib_store *st, int64_t person_id, ib_audit_cb cb, void *c
 /* Recomputes the chain; IB_ECONFLICT naming the first broken entry. */
 int ib_store_audit_verify(ib_store *st, int64_t *checked, ib_err *err);
 
+/* ------------------------------------------------------------ people who use inbeeld
+ * Users, their sessions and API tokens, and housing inspections (the
+ * records the API adds to the registry). Passwords are stored as argon2id
+ * strings (libsodium crypto_pwhash_str); session and API tokens are random
+ * 256-bit values of which only a BLAKE2b hash is stored. */
+
+typedef enum { IB_ROLE_CASEWORKER, IB_ROLE_INSPECTOR, IB_ROLE_AGENCY,
+               IB_ROLE_ANALYST, IB_ROLE_ADMIN } ib_role;
+extern const ib_code_name ib_role_codes[];   /* "caseworker", ... */
+
+#define IB_USERNAME_MAX 64
+#define IB_USER_MUNIS_MAX 16       /* municipalities per user */
+#define IB_PASSWORD_MIN 10         /* characters */
+#define IB_PASSWORD_MAX 256
+#define IB_LOGIN_FAILS_MAX 5       /* failed logins before a lockout */
+#define IB_LOCKOUT_SECONDS 900     /* how long a lockout lasts */
+#define IB_TOKEN_STRLEN 44         /* 43 base64url characters plus NUL */
+
+typedef struct ib_user {
+    int64_t id;
+    char name[IB_USERNAME_MAX + 1];
+    ib_role role;
+    /* The organisation the user works for, as a sender ref: an agency user
+     * sees and delivers only the records of this sender. */
+    char organisation[IB_REF_MAX + 1];
+    char municipalities[IB_USER_MUNIS_MAX][7];   /* CBS codes */
+    int nmunicipalities;
+    bool disabled;
+    int failed_logins;
+    int64_t locked_until;      /* Unix seconds; 0 when not locked */
+    char created_at[32];
+} ib_user;
+
+/* Parses "GM0518,GM0599" into u->municipalities (empty text: none).
+ * IB_EINVAL naming the bad code, IB_ELIMIT beyond IB_USER_MUNIS_MAX. */
+int ib_user_parse_municipalities(ib_user *u, const char *list, ib_err *err);
+/* Whether municipality `code` is one of the user's. */
+bool ib_user_has_municipality(const ib_user *u, const char *code);
+
+/* Adds a user (name: 1-64 letters, digits, '.', '-', '_', '@'; password:
+ * IB_PASSWORD_MIN..IB_PASSWORD_MAX bytes). Fills u->id. IB_ECONFLICT when
+ * the name is taken; IB_EINVAL for a bad name, role, organisation or
+ * password. Audited (actor from ib_store_set_actor). */
+int ib_user_add(ib_store *st, ib_user *u, const char *password, ib_err *err);
+/* By name (case-sensitive) or by id; IB_ENOTFOUND when absent. */
+int ib_user_get(ib_store *st, const char *name, ib_user *out, ib_err *err);
+int ib_user_get_by_id(ib_store *st, int64_t id, ib_user *out, ib_err *err);
+typedef int (*ib_user_cb)(void *ctx, const ib_user *u);
+/* Every user in name order. */
+int ib_user_each(ib_store *st, ib_user_cb cb, void *ctx, ib_err *err);
+/* Disables or enables a user; disabling ends its sessions and revokes its
+ * API tokens. Audited. */
+int ib_user_set_disabled(ib_store *st, const char *name, bool disabled, ib_err *err);
+/* Sets a new password, clears failures and lockout, ends every session.
+ * Audited. */
+int ib_user_set_password(ib_store *st, const char *name, const char *password,
+                         ib_err *err);
+/* Checks a login at time `now` (Unix seconds). A wrong password counts a
+ * failure; IB_LOGIN_FAILS_MAX failures in a row lock the account for
+ * IB_LOCKOUT_SECONDS. Unknown user, wrong password, disabled and locked all
+ * return IB_EDENIED with the same message (nothing to learn from it);
+ * *locked tells the caller the account is locked (for its log). On success
+ * failures are reset and *out is filled. Audited (login, login-failed). */
+int ib_user_authenticate(ib_store *st, const char *name, const char *password,
+                         int64_t now, ib_user *out, bool *locked, ib_err *err);
+
+typedef struct ib_session {
+    int64_t id;
+    int64_t user_id;
+    int64_t expires_at;        /* Unix seconds */
+    char csrf[IB_TOKEN_STRLEN];
+} ib_session;
+
+/* Starts a session for user_id lasting ttl seconds from now; writes the
+ * secret token (to hand to the client once) into token and the session,
+ * with its CSRF token, into *out. Expired sessions are purged here. */
+int ib_session_create(ib_store *st, int64_t user_id, int64_t now, int64_t ttl,
+                      char token[IB_TOKEN_STRLEN], ib_session *out, ib_err *err);
+/* The live session of a token at time now; IB_ENOTFOUND when unknown or
+ * expired. */
+int ib_session_find(ib_store *st, const char *token, int64_t now,
+                    ib_session *out, ib_err *err);
+/* Ends a session (logout); IB_ENOTFOUND when there is none. */
+int ib_session_end(ib_store *st, const char *token, ib_err *err);
+
+typedef struct ib_api_token {
+    int64_t id;
+    int64_t user_id;
+    char label[65];
+    int64_t created_at;        /* Unix seconds */
+    bool revoked;
+} ib_api_token;
+
+/* Creates a long-lived API token for user_id; the secret is written into
+ * token and is never retrievable again (only its hash is stored). Audited. */
+int ib_api_token_create(ib_store *st, int64_t user_id, const char *label,
+                        int64_t now, char token[IB_TOKEN_STRLEN],
+                        ib_api_token *out, ib_err *err);
+/* The unrevoked token with this secret; IB_ENOTFOUND otherwise. */
+int ib_api_token_find(ib_store *st, const char *token, ib_api_token *out,
+                      ib_err *err);
+typedef int (*ib_api_token_cb)(void *ctx, const ib_api_token *t);
+/* The tokens of one user (revoked ones included), oldest first. */
+int ib_api_token_each(ib_store *st, int64_t user_id, ib_api_token_cb cb,
+                      void *ctx, ib_err *err);
+/* Revokes token id of user_id; IB_ENOTFOUND when the user has no such
+ * token. Audited. */
+int ib_api_token_revoke(ib_store *st, int64_t user_id, int64_t id, ib_err *err);
+
+/* ------------------------------------------------------------ inspections */
+
+typedef enum { IB_OUTCOME_COMPLIANT, IB_OUTCOME_DEFECTS, IB_OUTCOME_VIOLATION,
+               IB_OUTCOME_NO_ACCESS } ib_outcome;
+extern const ib_code_name ib_outcome_codes[]; /* "compliant", "defects", ... */
+
+#define IB_FINDINGS_MAX 4000
+
+typedef struct ib_inspection {
+    int64_t id;
+    int64_t location_id;
+    ib_date date;
+    char inspector[IB_USERNAME_MAX + 1];
+    char findings[IB_FINDINGS_MAX + 1];
+    int32_t persons_found;     /* -1 unknown */
+    ib_outcome outcome;
+} ib_inspection;
+
+/* Inserts (in->id 0; fills it) or replaces (in->id set; IB_ENOTFOUND when
+ * absent) an inspection. IB_EINVAL for a missing date or inspector, a
+ * negative count or an unknown outcome; IB_ENOTFOUND when the location does
+ * not exist. Audited. */
+int ib_inspection_put(ib_store *st, ib_inspection *in, ib_err *err);
+int ib_inspection_get(ib_store *st, int64_t id, ib_inspection *out, ib_err *err);
+/* Deletes an inspection; IB_ENOTFOUND when absent. Audited. */
+int ib_inspection_delete(ib_store *st, int64_t id, ib_err *err);
+typedef int (*ib_inspection_cb)(void *ctx, const ib_inspection *in);
+/* Inspections of one location (0: all), by date then id. */
+int ib_inspection_each(ib_store *st, int64_t location_id, ib_inspection_cb cb,
+                       void *ctx, ib_err *err);
+
+/* ------------------------------------------------------------ scoped queries
+ * The API's person list: one page of persons that match a filter and lie
+ * within a scope, and the total number of matches. A person lies in a
+ * municipality when one of their registrations is there or one of their
+ * housings is at a location there. */
+
+typedef enum { IB_PSORT_ID, IB_PSORT_REF, IB_PSORT_FAMILY_NAME,
+               IB_PSORT_BIRTH_DATE, IB_PSORT_COUNT } ib_person_sort;
+
+typedef struct ib_person_query {
+    int64_t sender_id;         /* 0: all senders */
+    int64_t person_id;         /* 0: all persons */
+    const char (*municipalities)[7];  /* scope; NULL: everywhere */
+    int nmunicipalities;
+    const char *ref;           /* exact person_ref; NULL: any */
+    const char *nationality;   /* exact; NULL: any */
+    const char *family_name;   /* prefix, case-insensitive; NULL: any */
+    ib_person_sort sort;
+    bool descending;
+    int64_t limit, offset;     /* limit 0: no rows, only the total */
+} ib_person_query;
+
+int ib_store_query_persons(ib_store *st, const ib_person_query *q,
+                           ib_person_cb cb, void *ctx, int64_t *total,
+                           ib_err *err);
+/* Whether a person or a location lies in one of the municipalities. */
+int ib_store_person_in_municipalities(ib_store *st, int64_t person_id,
+                                      const char (*munis)[7], int n,
+                                      bool *in, ib_err *err);
+/* A location by its store id; IB_ENOTFOUND when absent. */
+int ib_store_get_location_by_id(ib_store *st, int64_t id, ib_location *out,
+                                ib_err *err);
+/* A person by its store id (BSN decrypted); IB_ENOTFOUND when absent. */
+int ib_store_get_person_by_id(ib_store *st, int64_t id, ib_person *out,
+                              ib_err *err);
+
 #endif

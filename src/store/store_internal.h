@@ -170,6 +170,38 @@ typedef struct ib_store_ops {
     int (*audit_append)(ib_store *st, const ib_audit_entry *e, ib_err *err);
     /* Audit rows in id order; person_id 0 for all. */
     int (*audit_scan)(ib_store *st, int64_t person_id, ib_audit_row_cb cb, void *ctx, ib_err *err);
+
+    /* Users, sessions, API tokens, inspections (checked and hashed by the
+     * generic layer, users.c and inspections.c). Token secrets arrive as
+     * their hex hash. */
+    int (*user_insert)(ib_store *st, ib_user *u, const char *pwhash, ib_err *err);
+    /* By name, or by id when name is NULL; pwhash (may be NULL) receives
+     * the stored argon2id string. */
+    int (*user_get)(ib_store *st, const char *name, int64_t id, ib_user *out,
+                    char *pwhash, size_t pwhash_size, ib_err *err);
+    int (*user_each)(ib_store *st, ib_user_cb cb, void *ctx, ib_err *err);
+    /* Writes role, organisation, municipalities, disabled, failures and
+     * lockout of u->id; and the password hash unless pwhash is NULL. */
+    int (*user_update)(ib_store *st, const ib_user *u, const char *pwhash, ib_err *err);
+    int (*session_insert)(ib_store *st, const char *hash, ib_session *s, int64_t now, ib_err *err);
+    int (*session_get)(ib_store *st, const char *hash, ib_session *out, ib_err *err);
+    /* Deletes the session with this hash (when not NULL), every session of
+     * user_id (when not 0), and every session expired before `expired`
+     * (when not 0); *deleted counts them. */
+    int (*session_delete)(ib_store *st, const char *hash, int64_t user_id,
+                          int64_t expired, int64_t *deleted, ib_err *err);
+    int (*token_insert)(ib_store *st, const char *hash, ib_api_token *t, ib_err *err);
+    int (*token_get)(ib_store *st, const char *hash, ib_api_token *out, ib_err *err);
+    int (*token_each)(ib_store *st, int64_t user_id, ib_api_token_cb cb, void *ctx, ib_err *err);
+    /* Revokes token id of user_id (id 0: all of them); *changed counts. */
+    int (*token_revoke)(ib_store *st, int64_t user_id, int64_t id, int64_t now,
+                        int64_t *changed, ib_err *err);
+    int (*inspection_write)(ib_store *st, ib_inspection *in, ib_err *err);
+    int (*inspection_get)(ib_store *st, int64_t id, ib_inspection *out, ib_err *err);
+    int (*inspection_delete)(ib_store *st, int64_t id, int64_t *deleted, ib_err *err);
+    int (*inspection_each)(ib_store *st, int64_t location_id, ib_inspection_cb cb, void *ctx, ib_err *err);
+    int (*query_persons)(ib_store *st, const ib_person_query *q, const char *munis_json,
+                         ib_person_cb cb, void *ctx, int64_t *total, ib_err *err);
 } ib_store_ops;
 
 /* The part of every store that the generic layer owns; a backend embeds it

@@ -16,13 +16,14 @@ packages=(
   libsodium-dev        # BSN encryption, keyed hashes, argon2id passwords
   libjansson-dev       # JSON import reports and API bodies
   libgsl-dev           # chi-square and normal tails for the monitor
+  libmicrohttpd-dev    # HTTP server of `inbeeld serve` (API, web application)
   # --- tests ---
   libcmocka-dev        # unit tests via ctest
   sqlite3              # the sqlite3 shell: peer in the import benchmark, checks in tests
   valgrind             # memory checks of the CLI in the test suite
   r-base-core          # statistics oracle: R ...
   r-cran-survival      # ... with the survival package (survfit, survdiff, coxph)
-  python3              # end-to-end test scripts
+  python3              # end-to-end test scripts (CLI, and the API tests in tests/api)
   time                 # /usr/bin/time -v: peak memory in the benchmarks
 )
 

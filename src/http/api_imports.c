@@ -1,0 +1,127 @@
+/* api_imports.c — POST /api/v1/imports: one file of the exchange format as
+ * CSV (text/csv) or a JSON array of records (application/json), of the kind
+ * named by ?kind=. The answer is the import report (200 when stored, 422
+ * when rows were rejected and nothing stored). An agency imports as its own
+ * organisation (its daily feed); an administrator names the sender. */
+#include "http/http_internal.h"
+#include "ingest/ingest.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static bool parse_kind(const char *s, ib_kind *out)
+{
+    for (int k = 0; k < IB_KIND_COUNT; k++)
+        if (strcmp(s, ib_kind_file_stem((ib_kind)k)) == 0) {
+            *out = (ib_kind)k;
+            return true;
+        }
+    return false;
+}
+
+static bool parse_bool(const char *s, bool *out)
+{
+    if (!s)
+        return true;
+    if (strcmp(s, "true") == 0)
+        *out = true;
+    else if (strcmp(s, "false") == 0)
+        *out = false;
+    else
+        return false;
+    return true;
+}
+
+/* "text/csv" or "application/json", with optional parameters. */
+static bool media_is(const char *ct, const char *type)
+{
+    size_t n = strlen(type);
+    return ct && strncmp(ct, type, n) == 0 && (ct[n] == '\0' || ct[n] == ';');
+}
+
+int ib_api_imports(hreq *req, hresp *resp)
+{
+    static const char *const params[] = {"kind", "sender", "partial", "dry_run",
+                                         "purpose", NULL};
+    if (ib_query_only(req, resp, params))
+        return 0;
+    const char *kind_s = ib_query(req, "kind"), *sender = ib_query(req, "sender");
+    ib_kind kind;
+    bool partial = false, dry_run = false;
+    if (!kind_s || !parse_kind(kind_s, &kind))
+        return ib_problem_bad_request(resp, "kind: organisations, locations, persons, "
+                                            "stays, registrations, employments, "
+                                            "housings of life_events.",
+                                      "kind: organisations, locations, persons, stays, "
+                                      "registrations, employments, housings or "
+                                      "life_events.");
+    if (!parse_bool(ib_query(req, "partial"), &partial) ||
+        !parse_bool(ib_query(req, "dry_run"), &dry_run))
+        return ib_problem_bad_request(resp, "partial en dry_run: true of false.",
+                                      "partial and dry_run: true or false.");
+    if (req->user.role == IB_ROLE_AGENCY) {
+        if (sender && strcmp(sender, req->user.organisation) != 0)
+            return ib_problem(resp, 403, "Geen toegang", "Forbidden",
+                              "Een bureau levert alleen als de eigen organisatie.",
+                              "An agency delivers only as its own organisation.");
+        sender = req->user.organisation;
+    } else if (!sender || !sender[0] || strlen(sender) > IB_REF_MAX) {
+        return ib_problem_bad_request(resp, "sender: de afzender (1 tot 64 tekens).",
+                                      "sender: the sender (1 to 64 characters).");
+    }
+    const char *ct = ib_header(req, MHD_HTTP_HEADER_CONTENT_TYPE);
+    bool csv = media_is(ct, "text/csv");
+    if (!csv && !media_is(ct, "application/json"))
+        return ib_problem(resp, 415, "Verkeerd inhoudstype", "Unsupported media type",
+                          "Stuur text/csv (een bestand) of application/json (een "
+                          "lijst van records).",
+                          "Send text/csv (a file) or application/json (an array of "
+                          "records).");
+    char actor[64], name[64];
+    snprintf(actor, sizeof actor, "user:%s", req->user.name);
+    snprintf(name, sizeof name, "%s.%s", ib_kind_file_stem(kind), csv ? "csv" : "json");
+    ib_import_options opt = {.sender_ref = sender, .actor = actor, .partial = partial,
+                             .dry_run = dry_run};
+    ib_import_report rep;
+    ib_import_report_init(&rep);
+    ib_err err;
+    ib_err_clear(&err);
+    int rc = csv ? ib_import_csv_mem(req->st, kind, name, req->body, req->body_len,
+                                     &opt, &rep, &err)
+                 : ib_import_json(req->st, kind, name, req->body, req->body_len, &opt,
+                                  &rep, &err);
+    if (rc != IB_OK && rc != IB_EINVAL) {
+        ib_import_report_free(&rep);
+        return ib_problem_from_err(resp, &err);
+    }
+    if (!dry_run) {
+        ib_import_file_report tot;
+        ib_import_report_totals(&rep, &tot);
+        ib_err aerr;
+        snprintf(req->purpose + strlen(req->purpose),
+                 sizeof req->purpose - strlen(req->purpose), "%s%s %lld rijen",
+                 req->purpose[0] ? "; " : "", name, (long long)tot.read);
+        if (ib_audit_request(req, "import", ib_kind_file_stem(kind), 0, 0, &aerr)) {
+            ib_import_report_free(&rep);
+            return ib_problem_from_err(resp, &aerr);
+        }
+    }
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    int wrc = mem ? ib_import_report_write_json(&rep, mem) : IB_ENOMEM;
+    if (mem)
+        fclose(mem);
+    ib_import_report_free(&rep);
+    if (wrc != IB_OK) {
+        free(text);
+        return ib_problem(resp, 503, "Tijdelijk niet beschikbaar",
+                          "Temporarily unavailable", NULL, NULL);
+    }
+    free(resp->body);
+    resp->body = text;
+    resp->len = len;
+    resp->status = rc == IB_OK ? 200 : 422;
+    resp->content_type = "application/json";
+    return 0;
+}

@@ -1,0 +1,547 @@
+/* api_registry.c — reading the registry: persons (a page with filters and
+ * sorting, one person with their timeline), the episode collections,
+ * locations, organisations, and aggregate counts for analysts. Scope: an
+ * agency sees its own sender's records, a caseworker persons and locations
+ * in its municipalities, an inspector locations in its municipalities; a
+ * record outside the scope is "not found". Every person-level read is
+ * audited, with the purpose the client gives. */
+#include "http/http_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------ JSON of records */
+
+static json_t *date_json(ib_date d)
+{
+    char buf[IB_DATE_STRLEN];
+    return d == IB_DATE_NONE ? json_null() : json_string(ib_date_format(d, buf));
+}
+
+static json_t *opt_int(int64_t v, int64_t none)
+{
+    return v == none ? json_null() : json_integer(v);
+}
+
+static json_t *opt_str(const char *s)
+{
+    return s[0] ? json_string(s) : json_null();
+}
+
+/* Hundredths as a number with two decimals (money, hours, floor area). */
+static json_t *hundredths(int64_t v)
+{
+    return v == IB_CENTS_NONE ? json_null() : json_real((double)v / 100.0);
+}
+
+static json_t *person_json(const ib_person *p)
+{
+    char masked[16] = "";
+    if (p->bsn[0])
+        snprintf(masked, sizeof masked, "*****%s", p->bsn + 5);
+    return json_pack("{s:I, s:I, s:s, s:o, s:o, s:o, s:o, s:o, s:s, s:o, s:s}",
+                     "id", (json_int_t)p->meta.id, "sender_id",
+                     (json_int_t)p->meta.sender_id, "person_ref", p->ref, "bsn_masked",
+                     opt_str(masked), "family_name", opt_str(p->family_name),
+                     "given_names", opt_str(p->given_names), "birth_date",
+                     date_json(p->birth_date), "sex",
+                     opt_str(ib_code_text(ib_sex_codes, (int)p->sex)), "nationality",
+                     p->nationality, "language", opt_str(p->language), "category",
+                     ib_code_text(ib_category_codes, (int)p->category));
+}
+
+static json_t *stay_json(const ib_stay *s)
+{
+    return json_pack("{s:I, s:I, s:s, s:o, s:o}", "id", (json_int_t)s->meta.id,
+                     "person_id", (json_int_t)s->person_id, "person_ref", s->person_ref,
+                     "arrival_date", date_json(s->arrival), "departure_date",
+                     date_json(s->departure));
+}
+
+static json_t *registration_json(const ib_registration *r)
+{
+    return json_pack("{s:I, s:I, s:s, s:s, s:o, s:o, s:o}", "id",
+                     (json_int_t)r->meta.id, "person_id", (json_int_t)r->person_id,
+                     "person_ref", r->person_ref, "kind",
+                     ib_code_text(ib_reg_kind_codes, (int)r->kind), "municipality",
+                     opt_str(r->municipality), "start_date", date_json(r->start),
+                     "end_date", date_json(r->end));
+}
+
+static json_t *employment_json(const ib_employment *e)
+{
+    char sector[2] = {e->sector, '\0'};
+    return json_pack("{s:I, s:I, s:s, s:s, s:o, s:s, s:o, s:o, s:o, s:o, s:o}", "id",
+                     (json_int_t)e->meta.id, "person_id", (json_int_t)e->person_id,
+                     "person_ref", e->person_ref, "employer_ref", e->employer_ref,
+                     "agency_ref", opt_str(e->agency_ref), "contract",
+                     ib_code_text(ib_contract_codes, (int)e->contract), "start_date",
+                     date_json(e->start), "end_date", date_json(e->end),
+                     "hours_per_week", hundredths(e->hours_per_week), "monthly_wage",
+                     hundredths(e->monthly_wage), "sector", opt_str(sector));
+}
+
+static json_t *housing_json(const ib_housing *h)
+{
+    return json_pack("{s:I, s:I, s:s, s:I, s:s, s:o, s:o, s:o}", "id",
+                     (json_int_t)h->meta.id, "person_id", (json_int_t)h->person_id,
+                     "person_ref", h->person_ref, "location_id",
+                     (json_int_t)h->location_id, "location_ref", h->location_ref,
+                     "provided_by_ref", opt_str(h->provided_by_ref), "start_date",
+                     date_json(h->start), "end_date", date_json(h->end));
+}
+
+static json_t *life_event_json(const ib_life_event *ev)
+{
+    return json_pack("{s:I, s:I, s:s, s:s, s:o}", "id", (json_int_t)ev->meta.id,
+                     "person_id", (json_int_t)ev->person_id, "person_ref",
+                     ev->person_ref, "event", ib_code_text(ib_event_codes, (int)ev->event),
+                     "date", date_json(ev->date));
+}
+
+static json_t *location_json(const ib_location *l)
+{
+    return json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o}", "id",
+                     (json_int_t)l->meta.id, "sender_id", (json_int_t)l->meta.sender_id,
+                     "location_ref", l->ref, "postcode", l->postcode, "house_number",
+                     l->house_number, "municipality", l->municipality, "kind",
+                     ib_code_text(ib_location_kind_codes, (int)l->kind), "capacity",
+                     opt_int(l->capacity, -1), "floor_area_m2",
+                     hundredths(l->floor_area_m2), "provider_ref",
+                     opt_str(l->provider_ref), "certified_until",
+                     date_json(l->certified_until));
+}
+
+static json_t *organisation_json(const ib_organisation *o)
+{
+    return json_pack("{s:I, s:I, s:s, s:s, s:o, s:s, s:o}", "id",
+                     (json_int_t)o->meta.id, "sender_id", (json_int_t)o->meta.sender_id,
+                     "org_ref", o->ref, "name", o->name, "kvk", opt_str(o->kvk), "kind",
+                     ib_code_text(ib_org_kind_codes, (int)o->kind), "certified",
+                     opt_str(ib_code_text(ib_cert_codes, (int)o->certified)));
+}
+
+static json_t *page_json(json_t *items, int64_t page, int64_t size, int64_t total)
+{
+    return json_pack("{s:o, s:I, s:I, s:I}", "items", items, "page", (json_int_t)page,
+                     "pageSize", (json_int_t)size, "total", (json_int_t)total);
+}
+
+/* ------------------------------------------------------------ scope */
+
+/* Whether the request's user may see person p. */
+static int person_visible(hreq *req, const ib_person *p, bool *ok, ib_err *err)
+{
+    *ok = false;
+    switch (req->user.role) {
+    case IB_ROLE_ADMIN:
+        *ok = true;
+        return IB_OK;
+    case IB_ROLE_AGENCY:
+        *ok = p->meta.sender_id == req->sender_scope;
+        return IB_OK;
+    case IB_ROLE_CASEWORKER:
+        return ib_store_person_in_municipalities(
+            req->st, p->meta.id, (const char(*)[7])req->user.municipalities,
+            req->user.nmunicipalities, ok, err);
+    default:
+        return IB_OK;
+    }
+}
+
+static bool location_visible(const hreq *req, const ib_location *l)
+{
+    switch (req->user.role) {
+    case IB_ROLE_ADMIN:
+        return true;
+    case IB_ROLE_AGENCY:
+        return l->meta.sender_id == req->sender_scope;
+    case IB_ROLE_CASEWORKER:
+    case IB_ROLE_INSPECTOR:
+        return ib_user_has_municipality(&req->user, l->municipality);
+    default:
+        return false;
+    }
+}
+
+/* Loads person {id} if visible; otherwise answers 404 and returns false. */
+static bool load_person(hreq *req, hresp *resp, const char *idtext, ib_person *p)
+{
+    int64_t id;
+    ib_err err;
+    bool ok = false;
+    if (!ib_http_parse_id(idtext, &id)) {
+        ib_problem_not_found(resp);
+        return false;
+    }
+    int rc = ib_store_get_person_by_id(req->st, id, p, &err);
+    if (rc == IB_OK)
+        rc = person_visible(req, p, &ok, &err);
+    if (rc) {
+        ib_problem_from_err(resp, &err);
+        return false;
+    }
+    if (!ok) {
+        sodium_memzero(p->bsn, sizeof p->bsn);
+        ib_problem_not_found(resp);
+        return false;
+    }
+    return true;
+}
+
+/* ------------------------------------------------------------ persons */
+
+typedef struct list_ctx {
+    hreq *req;
+    json_t *items;
+    int64_t skip, take, total;
+    int64_t last_person;
+    ib_err err;
+    int rc;
+} list_ctx;
+
+static int audit_person_read(list_ctx *lc, int64_t person_id, const char *entity,
+                             int64_t entity_id)
+{
+    if (person_id == lc->last_person)     /* one entry per person a page */
+        return 0;
+    lc->last_person = person_id;
+    lc->rc = ib_audit_request(lc->req, "read", entity, entity_id, person_id, &lc->err);
+    return lc->rc;
+}
+
+static int person_item(void *ctx, const ib_person *p)
+{
+    list_ctx *lc = ctx;
+    json_array_append_new(lc->items, person_json(p));
+    return audit_person_read(lc, p->meta.id, "person", p->meta.id);
+}
+
+static const char *const person_params[] = {
+    "page", "pageSize", "sort", "ref", "nationality", "family_name", "purpose", NULL};
+
+int ib_api_persons_list(hreq *req, hresp *resp)
+{
+    int64_t page, size;
+    if (ib_query_only(req, resp, person_params) || !ib_query_page(req, resp, &page, &size))
+        return 0;
+    ib_person_query q = {.limit = size, .offset = (page - 1) * size};
+    static const struct { const char *name; ib_person_sort sort; } sorts[] = {
+        {"id", IB_PSORT_ID}, {"person_ref", IB_PSORT_REF},
+        {"family_name", IB_PSORT_FAMILY_NAME}, {"birth_date", IB_PSORT_BIRTH_DATE}};
+    const char *sort = ib_query(req, "sort");
+    if (sort) {
+        q.descending = sort[0] == '-';
+        const char *key = sort + (q.descending ? 1 : 0);
+        bool found = false;
+        for (size_t i = 0; i < sizeof sorts / sizeof *sorts; i++)
+            if (strcmp(key, sorts[i].name) == 0) {
+                q.sort = sorts[i].sort;
+                found = true;
+            }
+        if (!found)
+            return ib_problem_bad_request(resp, "sort: id, person_ref, family_name of "
+                                                "birth_date, met - voor aflopend.",
+                                          "sort: id, person_ref, family_name or "
+                                          "birth_date, prefixed - for descending.");
+    }
+    q.ref = ib_query(req, "ref");
+    q.nationality = ib_query(req, "nationality");
+    q.family_name = ib_query(req, "family_name");
+    if ((q.ref && (!q.ref[0] || strlen(q.ref) > IB_REF_MAX)) ||
+        (q.nationality && !ib_country_is_valid(q.nationality)) ||
+        (q.family_name && (!q.family_name[0] || strlen(q.family_name) > IB_NAME_MAX)))
+        return ib_problem_bad_request(resp, "ref (1-64 tekens), nationality (ISO-code) "
+                                            "of family_name (1-128 tekens) ongeldig.",
+                                      "ref (1-64 characters), nationality (ISO code) or "
+                                      "family_name (1-128 characters) is invalid.");
+    if (req->user.role == IB_ROLE_AGENCY)
+        q.sender_id = req->sender_scope;
+    if (req->user.role == IB_ROLE_CASEWORKER) {
+        q.municipalities = (const char(*)[7])req->user.municipalities;
+        q.nmunicipalities = req->user.nmunicipalities;
+    }
+    list_ctx lc = {.req = req, .items = json_array()};
+    ib_err err;
+    int64_t total = 0;
+    int rc = ib_store_begin(req->st, &err);
+    if (rc == IB_OK)
+        rc = ib_store_query_persons(req->st, &q, person_item, &lc, &total, &err);
+    if (rc == IB_OK)
+        rc = ib_store_commit(req->st, &err);
+    if (rc) {
+        json_decref(lc.items);
+        return ib_problem_from_err(resp, lc.rc ? &lc.err : &err);
+    }
+    return ib_json_answer(resp, 200, page_json(lc.items, page, size, total), true);
+}
+
+typedef struct timeline_ctx {
+    json_t *stays, *registrations, *employments, *housings, *events;
+} timeline_ctx;
+
+static int tl_stay(void *ctx, const ib_stay *s)
+{
+    return json_array_append_new(((timeline_ctx *)ctx)->stays, stay_json(s)) ? -1 : 0;
+}
+static int tl_reg(void *ctx, const ib_registration *r)
+{
+    return json_array_append_new(((timeline_ctx *)ctx)->registrations,
+                                 registration_json(r)) ? -1 : 0;
+}
+static int tl_emp(void *ctx, const ib_employment *e)
+{
+    return json_array_append_new(((timeline_ctx *)ctx)->employments,
+                                 employment_json(e)) ? -1 : 0;
+}
+static int tl_hou(void *ctx, const ib_housing *h)
+{
+    return json_array_append_new(((timeline_ctx *)ctx)->housings, housing_json(h)) ? -1
+                                                                                   : 0;
+}
+static int tl_evt(void *ctx, const ib_life_event *ev)
+{
+    return json_array_append_new(((timeline_ctx *)ctx)->events, life_event_json(ev)) ? -1
+                                                                                     : 0;
+}
+
+static const char *const only_purpose[] = {"purpose", NULL};
+
+int ib_api_persons_get(hreq *req, hresp *resp)
+{
+    if (ib_query_only(req, resp, only_purpose))
+        return 0;
+    ib_person p;
+    if (!load_person(req, resp, req->params[0], &p))
+        return 0;
+    timeline_ctx tc = {json_array(), json_array(), json_array(), json_array(),
+                       json_array()};
+    json_t *o = json_pack("{s:o, s:{s:o, s:o, s:o, s:o, s:o}}", "person", person_json(&p),
+                          "timeline", "stays", tc.stays, "registrations",
+                          tc.registrations, "employments", tc.employments, "housings",
+                          tc.housings, "life_events", tc.events);
+    sodium_memzero(p.bsn, sizeof p.bsn);
+    ib_filter f = {.person_id = p.meta.id};
+    ib_err err;
+    int rc = ib_audit_request(req, "read", "person", p.meta.id, p.meta.id, &err);
+    if (!rc) rc = ib_store_each_stay(req->st, &f, tl_stay, &tc, &err);
+    if (!rc) rc = ib_store_each_registration(req->st, &f, tl_reg, &tc, &err);
+    if (!rc) rc = ib_store_each_employment(req->st, &f, tl_emp, &tc, &err);
+    if (!rc) rc = ib_store_each_housing(req->st, &f, tl_hou, &tc, &err);
+    if (!rc) rc = ib_store_each_life_event(req->st, &f, tl_evt, &tc, &err);
+    if (rc) {
+        json_decref(o);
+        return ib_problem_from_err(resp, &err);
+    }
+    return ib_json_answer(resp, 200, o, true);
+}
+
+/* ------------------------------------------------------------ episodes */
+
+#define EPISODE_ITEM(fn, type, tojson)                                         \
+    static int fn(void *ctx, const type *rec)                                  \
+    {                                                                          \
+        list_ctx *lc = ctx;                                                    \
+        int64_t i = lc->total++;                                               \
+        if (i < lc->skip || i >= lc->skip + lc->take)                          \
+            return 0;                                                          \
+        json_array_append_new(lc->items, tojson(rec));                         \
+        return audit_person_read(lc, rec->person_id, "person", rec->person_id); \
+    }
+EPISODE_ITEM(ep_stay, ib_stay, stay_json)
+EPISODE_ITEM(ep_reg, ib_registration, registration_json)
+EPISODE_ITEM(ep_emp, ib_employment, employment_json)
+EPISODE_ITEM(ep_hou, ib_housing, housing_json)
+EPISODE_ITEM(ep_evt, ib_life_event, life_event_json)
+
+static int episodes(hreq *req, hresp *resp, ib_kind kind)
+{
+    static const char *const params[] = {"page", "pageSize", "person", "purpose", NULL};
+    int64_t page, size;
+    if (ib_query_only(req, resp, params) || !ib_query_page(req, resp, &page, &size))
+        return 0;
+    ib_filter f = {0};
+    const char *person = ib_query(req, "person");
+    if (person) {
+        ib_person p;
+        if (!load_person(req, resp, person, &p))
+            return 0;
+        sodium_memzero(p.bsn, sizeof p.bsn);
+        f.person_id = p.meta.id;
+    } else if (req->user.role == IB_ROLE_CASEWORKER) {
+        return ib_problem_bad_request(resp, "Geef de persoon: ?person=ID.",
+                                      "Name the person: ?person=ID.");
+    }
+    if (req->user.role == IB_ROLE_AGENCY)
+        f.sender_id = req->sender_scope;
+    list_ctx lc = {.req = req, .items = json_array(), .skip = (page - 1) * size,
+                   .take = size};
+    ib_err err;
+    int rc = ib_store_begin(req->st, &err);
+    if (rc == IB_OK) {
+        switch (kind) {
+        case IB_KIND_STAY: rc = ib_store_each_stay(req->st, &f, ep_stay, &lc, &err); break;
+        case IB_KIND_REGISTRATION:
+            rc = ib_store_each_registration(req->st, &f, ep_reg, &lc, &err);
+            break;
+        case IB_KIND_EMPLOYMENT:
+            rc = ib_store_each_employment(req->st, &f, ep_emp, &lc, &err);
+            break;
+        case IB_KIND_HOUSING: rc = ib_store_each_housing(req->st, &f, ep_hou, &lc, &err); break;
+        default: rc = ib_store_each_life_event(req->st, &f, ep_evt, &lc, &err); break;
+        }
+    }
+    if (rc == IB_OK)
+        rc = ib_store_commit(req->st, &err);
+    if (rc) {
+        json_decref(lc.items);
+        return ib_problem_from_err(resp, lc.rc ? &lc.err : &err);
+    }
+    return ib_json_answer(resp, 200, page_json(lc.items, page, size, lc.total), true);
+}
+
+int ib_api_stays(hreq *req, hresp *resp) { return episodes(req, resp, IB_KIND_STAY); }
+int ib_api_registrations(hreq *req, hresp *resp)
+{
+    return episodes(req, resp, IB_KIND_REGISTRATION);
+}
+int ib_api_employments(hreq *req, hresp *resp)
+{
+    return episodes(req, resp, IB_KIND_EMPLOYMENT);
+}
+int ib_api_housings(hreq *req, hresp *resp) { return episodes(req, resp, IB_KIND_HOUSING); }
+int ib_api_life_events(hreq *req, hresp *resp)
+{
+    return episodes(req, resp, IB_KIND_LIFE_EVENT);
+}
+
+/* ------------------------------------------------------------ locations */
+
+typedef struct loc_ctx {
+    hreq *req;
+    json_t *items;
+    const char *municipality;
+    int64_t skip, take, total;
+} loc_ctx;
+
+static int loc_item(void *ctx, const ib_location *l)
+{
+    loc_ctx *lc = ctx;
+    if (!location_visible(lc->req, l) ||
+        (lc->municipality && strcmp(lc->municipality, l->municipality) != 0))
+        return 0;
+    int64_t i = lc->total++;
+    if (i >= lc->skip && i < lc->skip + lc->take)
+        json_array_append_new(lc->items, location_json(l));
+    return 0;
+}
+
+int ib_api_locations_list(hreq *req, hresp *resp)
+{
+    static const char *const params[] = {"page", "pageSize", "municipality", "purpose",
+                                         NULL};
+    int64_t page, size;
+    if (ib_query_only(req, resp, params) || !ib_query_page(req, resp, &page, &size))
+        return 0;
+    const char *muni = ib_query(req, "municipality");
+    if (muni && !ib_municipality_is_valid(muni, strlen(muni)))
+        return ib_problem_bad_request(resp, "municipality: GM en 4 cijfers.",
+                                      "municipality: GM and 4 digits.");
+    ib_filter f = {.sender_id = req->user.role == IB_ROLE_AGENCY ? req->sender_scope : 0};
+    loc_ctx lc = {req, json_array(), muni, (page - 1) * size, size, 0};
+    ib_err err;
+    if (ib_store_each_location(req->st, &f, loc_item, &lc, &err) != IB_OK) {
+        json_decref(lc.items);
+        return ib_problem_from_err(resp, &err);
+    }
+    return ib_json_answer(resp, 200, page_json(lc.items, page, size, lc.total), true);
+}
+
+int ib_api_locations_get(hreq *req, hresp *resp)
+{
+    if (ib_query_only(req, resp, only_purpose))
+        return 0;
+    int64_t id;
+    ib_location l;
+    ib_err err;
+    if (!ib_http_parse_id(req->params[0], &id))
+        return ib_problem_not_found(resp);
+    int rc = ib_store_get_location_by_id(req->st, id, &l, &err);
+    if (rc)
+        return ib_problem_from_err(resp, &err);
+    if (!location_visible(req, &l))
+        return ib_problem_not_found(resp);
+    return ib_json_answer(resp, 200, location_json(&l), true);
+}
+
+/* ------------------------------------------------------------ organisations */
+
+static int org_item(void *ctx, const ib_organisation *o)
+{
+    loc_ctx *lc = ctx;
+    int64_t i = lc->total++;
+    if (i >= lc->skip && i < lc->skip + lc->take)
+        json_array_append_new(lc->items, organisation_json(o));
+    return 0;
+}
+
+int ib_api_organisations_list(hreq *req, hresp *resp)
+{
+    static const char *const params[] = {"page", "pageSize", "purpose", NULL};
+    int64_t page, size;
+    if (ib_query_only(req, resp, params) || !ib_query_page(req, resp, &page, &size))
+        return 0;
+    ib_filter f = {.sender_id = req->user.role == IB_ROLE_AGENCY ? req->sender_scope : 0};
+    loc_ctx lc = {req, json_array(), NULL, (page - 1) * size, size, 0};
+    ib_err err;
+    if (ib_store_each_organisation(req->st, &f, org_item, &lc, &err) != IB_OK) {
+        json_decref(lc.items);
+        return ib_problem_from_err(resp, &err);
+    }
+    return ib_json_answer(resp, 200, page_json(lc.items, page, size, lc.total), true);
+}
+
+int ib_api_organisations_get(hreq *req, hresp *resp)
+{
+    if (ib_query_only(req, resp, only_purpose))
+        return 0;
+    int64_t id;
+    ib_organisation o;
+    ib_err err;
+    if (!ib_http_parse_id(req->params[0], &id))
+        return ib_problem_not_found(resp);
+    int rc = ib_store_get_organisation_by_id(req->st, id, &o, &err);
+    if (rc)
+        return ib_problem_from_err(resp, &err);
+    if (req->user.role == IB_ROLE_AGENCY && o.meta.sender_id != req->sender_scope)
+        return ib_problem_not_found(resp);
+    return ib_json_answer(resp, 200, organisation_json(&o), true);
+}
+
+/* ------------------------------------------------------------ statistics */
+
+/* Counts below this are shown as "<10" (small-cell suppression, as the
+ * monitor does). */
+#define SMALL_CELL 10
+
+static json_t *suppressed(int64_t n)
+{
+    return n > 0 && n < SMALL_CELL ? json_string("<10") : json_integer(n);
+}
+
+int ib_api_statistics(hreq *req, hresp *resp)
+{
+    if (ib_query_only(req, resp, only_purpose))
+        return 0;
+    ib_store_counts c;
+    ib_err err;
+    if (ib_store_count(req->st, &c, &err) != IB_OK)
+        return ib_problem_from_err(resp, &err);
+    json_t *counts = json_object();
+    for (int k = 0; k < IB_KIND_COUNT; k++)
+        json_object_set_new(counts, ib_kind_file_stem((ib_kind)k), suppressed(c.rows[k]));
+    return ib_json_answer(resp, 200,
+                          json_pack("{s:o, s:i}", "counts", counts, "suppression_k",
+                                    SMALL_CELL),
+                          true);
+}

@@ -1,0 +1,184 @@
+/* http_internal.h — private to the http module: the request and response
+ * that handlers see, the route table, authentication and the helpers for
+ * problem+json answers and JSON bodies. */
+#ifndef IB_HTTP_INTERNAL_H
+#define IB_HTTP_INTERNAL_H
+
+#include <jansson.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <sodium.h>
+
+#include "http/http.h"
+
+#define IB_HTTP_JSON_BODY_MAX (64 * 1024)   /* bodies other than imports */
+#define IB_HTTP_PAGE_SIZE_MAX 100
+#define IB_HTTP_SESSION_COOKIE "ib_session"
+#define IB_HTTP_RATE_SLOTS 256
+
+/* Login attempts per client address in the current minute. */
+typedef struct ib_rate_slot {
+    char addr[48];
+    int64_t minute;
+    unsigned count;
+} ib_rate_slot;
+
+struct ib_http_server {
+    ib_http_config cfg;
+    char db_path[4096];
+    char key_path[4096];
+    char static_root[4096];     /* realpath of cfg.static_dir, "" none */
+    struct MHD_Daemon *daemon;
+    uint16_t port;
+    /* One store connection per worker, checked out per request. */
+    ib_store **stores;
+    bool *in_use;
+    unsigned nstores;
+    pthread_mutex_t lock;
+    pthread_cond_t free_store;
+    ib_rate_slot rate[IB_HTTP_RATE_SLOTS];
+    pthread_mutex_t rate_lock;
+    pthread_mutex_t log_lock;
+};
+
+/* Who is asking. */
+typedef enum { IB_AUTH_NONE, IB_AUTH_SESSION, IB_AUTH_TOKEN } ib_auth_kind;
+
+typedef struct hreq {
+    ib_http_server *srv;
+    struct MHD_Connection *conn;
+    const char *method;
+    const char *path;
+    const char *body;
+    size_t body_len;
+    char remote[48];
+    ib_store *st;
+    ib_auth_kind auth;
+    ib_user user;
+    ib_session session;
+    char session_token[IB_TOKEN_STRLEN];
+    int64_t sender_scope;       /* agency: its sender id (-1: none yet); else 0 */
+    char purpose[128];          /* X-Purpose header or ?purpose= */
+    const char *params[2];      /* {id} values of the matched route */
+} hreq;
+
+typedef struct hresp {
+    unsigned status;
+    char *body;                 /* malloc'ed; freed by the server */
+    size_t len;
+    const char *content_type;
+    bool etag;                  /* add an ETag (GET answers) */
+    char set_cookie[512];
+    char allow[64];             /* 405: the allowed methods */
+    unsigned retry_after;       /* 429: seconds */
+} hresp;
+
+/* A handler fills resp and returns 0; the route's role check and CSRF
+ * check have already passed. */
+typedef int (*ib_handler)(hreq *req, hresp *resp);
+
+/* Role bits for the route table. */
+#define R_CASEWORKER (1u << IB_ROLE_CASEWORKER)
+#define R_INSPECTOR (1u << IB_ROLE_INSPECTOR)
+#define R_AGENCY (1u << IB_ROLE_AGENCY)
+#define R_ANALYST (1u << IB_ROLE_ANALYST)
+#define R_ADMIN (1u << IB_ROLE_ADMIN)
+#define R_ANY (R_CASEWORKER | R_INSPECTOR | R_AGENCY | R_ANALYST | R_ADMIN)
+#define R_PUBLIC 0u                 /* no login needed */
+
+typedef struct ib_route {
+    const char *method;
+    const char *pattern;        /* "/api/v1/persons/{id}" */
+    unsigned roles;             /* R_PUBLIC or the roles allowed */
+    ib_handler fn;
+} ib_route;
+
+/* The route table (routes.c) and its size. */
+extern const ib_route ib_routes[];
+extern const size_t ib_nroutes;
+
+/* ------------------------------------------------------------ answers */
+
+/* A problem+json answer: status, a Dutch and an English title and detail
+ * (detail may be NULL). Returns 0 so handlers can `return problem(...)`. */
+int ib_problem(hresp *resp, unsigned status, const char *title_nl,
+               const char *title_en, const char *detail_nl, const char *detail_en);
+/* Problem answers for common cases. */
+int ib_problem_bad_request(hresp *resp, const char *detail_nl, const char *detail_en);
+int ib_problem_not_found(hresp *resp);
+int ib_problem_forbidden(hresp *resp);
+int ib_problem_from_err(hresp *resp, const ib_err *err);
+/* A JSON answer; takes ownership of (decrefs) body. etag: add an ETag. */
+int ib_json_answer(hresp *resp, unsigned status, json_t *body, bool etag);
+
+/* ------------------------------------------------------------ requests */
+
+/* A query parameter (NULL when absent). */
+const char *ib_query(const hreq *req, const char *name);
+/* A request header (NULL when absent). */
+const char *ib_header(const hreq *req, const char *name);
+/* IB_EINVAL (with a problem answered) when the query has a parameter not
+ * in the NULL-terminated list `allowed`. */
+int ib_query_only(hreq *req, hresp *resp, const char *const *allowed);
+/* Page and page size from ?page=&pageSize=; false (400 answered) when bad. */
+bool ib_query_page(hreq *req, hresp *resp, int64_t *page, int64_t *size);
+/* Parses the JSON body (content type application/json required, size at
+ * most IB_HTTP_JSON_BODY_MAX); NULL with a problem answered otherwise. */
+json_t *ib_json_body(hreq *req, hresp *resp);
+
+/* Writes an audit entry for a person-level read or a write by the request's
+ * user, with its purpose. */
+int ib_audit_request(hreq *req, const char *action, const char *entity,
+                     int64_t entity_id, int64_t person_id, ib_err *err);
+
+/* ------------------------------------------------------------ auth (auth.c) */
+
+/* Finds the user from the Authorization header or the session cookie;
+ * leaves req->auth IB_AUTH_NONE when neither (or an invalid one) is given. */
+int ib_auth_identify(hreq *req, ib_err *err);
+/* Whether another login attempt from this address is allowed now; counts
+ * it. */
+bool ib_auth_rate_ok(ib_http_server *srv, const char *addr, int64_t now,
+                     unsigned *retry_after);
+
+/* ------------------------------------------------------------ static files */
+
+/* Serves GET/HEAD of a file under the static root; false when the path is
+ * not a static file (the caller answers 404). */
+bool ib_static_serve(hreq *req, hresp *resp);
+
+/* The OpenAPI document (generated from src/http/openapi.json at build). */
+extern const unsigned char ib_openapi_json[];
+extern const size_t ib_openapi_json_len;
+
+/* ------------------------------------------------------------ handlers */
+
+json_t *ib_api_user_json(const ib_user *u);
+int ib_api_healthz(hreq *req, hresp *resp);
+int ib_api_openapi(hreq *req, hresp *resp);
+int ib_api_login(hreq *req, hresp *resp);
+int ib_api_me(hreq *req, hresp *resp);
+int ib_api_logout(hreq *req, hresp *resp);
+int ib_api_tokens_list(hreq *req, hresp *resp);
+int ib_api_tokens_create(hreq *req, hresp *resp);
+int ib_api_tokens_revoke(hreq *req, hresp *resp);
+int ib_api_persons_list(hreq *req, hresp *resp);
+int ib_api_persons_get(hreq *req, hresp *resp);
+int ib_api_stays(hreq *req, hresp *resp);
+int ib_api_registrations(hreq *req, hresp *resp);
+int ib_api_employments(hreq *req, hresp *resp);
+int ib_api_housings(hreq *req, hresp *resp);
+int ib_api_life_events(hreq *req, hresp *resp);
+int ib_api_locations_list(hreq *req, hresp *resp);
+int ib_api_locations_get(hreq *req, hresp *resp);
+int ib_api_organisations_list(hreq *req, hresp *resp);
+int ib_api_organisations_get(hreq *req, hresp *resp);
+int ib_api_statistics(hreq *req, hresp *resp);
+int ib_api_inspections_list(hreq *req, hresp *resp);
+int ib_api_inspections_create(hreq *req, hresp *resp);
+int ib_api_inspections_get(hreq *req, hresp *resp);
+int ib_api_inspections_put(hreq *req, hresp *resp);
+int ib_api_inspections_delete(hreq *req, hresp *resp);
+int ib_api_imports(hreq *req, hresp *resp);
+
+#endif

@@ -1,0 +1,41 @@
+/* routes.c — the route table: every endpoint, its method and the roles
+ * that may call it. What is not here does not exist (404, or 405 for a
+ * known path); a role not listed gets 403. Scope within a role (own sender,
+ * own municipalities) is checked by the handler. tests/api/matrix.json
+ * holds the expected outcome of every cell; docs/security.md shows it. */
+#include "http/http_internal.h"
+
+#define R_REGISTRY (R_CASEWORKER | R_AGENCY | R_ADMIN)
+
+const ib_route ib_routes[] = {
+    {"GET", "/healthz", R_PUBLIC, ib_api_healthz},
+    {"GET", "/api/v1/openapi.json", R_PUBLIC, ib_api_openapi},
+    {"POST", "/api/v1/sessions", R_PUBLIC, ib_api_login},
+    {"GET", "/api/v1/sessions/current", R_ANY, ib_api_me},
+    {"DELETE", "/api/v1/sessions/current", R_ANY, ib_api_logout},
+    {"GET", "/api/v1/tokens", R_AGENCY | R_ADMIN, ib_api_tokens_list},
+    {"POST", "/api/v1/tokens", R_AGENCY | R_ADMIN, ib_api_tokens_create},
+    {"DELETE", "/api/v1/tokens/{id}", R_AGENCY | R_ADMIN, ib_api_tokens_revoke},
+    {"GET", "/api/v1/persons", R_REGISTRY, ib_api_persons_list},
+    {"GET", "/api/v1/persons/{id}", R_REGISTRY, ib_api_persons_get},
+    {"GET", "/api/v1/stays", R_REGISTRY, ib_api_stays},
+    {"GET", "/api/v1/registrations", R_REGISTRY, ib_api_registrations},
+    {"GET", "/api/v1/employments", R_REGISTRY, ib_api_employments},
+    {"GET", "/api/v1/housings", R_REGISTRY, ib_api_housings},
+    {"GET", "/api/v1/life-events", R_REGISTRY, ib_api_life_events},
+    {"GET", "/api/v1/locations", R_REGISTRY | R_INSPECTOR, ib_api_locations_list},
+    {"GET", "/api/v1/locations/{id}", R_REGISTRY | R_INSPECTOR, ib_api_locations_get},
+    {"GET", "/api/v1/organisations", R_REGISTRY | R_INSPECTOR, ib_api_organisations_list},
+    {"GET", "/api/v1/organisations/{id}", R_REGISTRY | R_INSPECTOR,
+     ib_api_organisations_get},
+    {"GET", "/api/v1/inspections", R_INSPECTOR | R_ADMIN, ib_api_inspections_list},
+    {"POST", "/api/v1/inspections", R_INSPECTOR | R_ADMIN, ib_api_inspections_create},
+    {"GET", "/api/v1/inspections/{id}", R_INSPECTOR | R_ADMIN, ib_api_inspections_get},
+    {"PUT", "/api/v1/inspections/{id}", R_INSPECTOR | R_ADMIN, ib_api_inspections_put},
+    {"DELETE", "/api/v1/inspections/{id}", R_INSPECTOR | R_ADMIN,
+     ib_api_inspections_delete},
+    {"POST", "/api/v1/imports", R_AGENCY | R_ADMIN, ib_api_imports},
+    {"GET", "/api/v1/statistics", R_ANALYST | R_ADMIN, ib_api_statistics},
+};
+
+const size_t ib_nroutes = sizeof ib_routes / sizeof *ib_routes;

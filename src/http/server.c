@@ -1,0 +1,529 @@
+/* server.c — the libmicrohttpd side: starting and stopping the daemon,
+ * collecting request bodies within the size limit, the store connection
+ * pool, dispatching to the route table (deny by default: authentication,
+ * role and CSRF checks before any handler), security headers on every
+ * answer, ETags and the structured access log. */
+#include "http/http_internal.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+void ib_http_config_defaults(ib_http_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->address = "127.0.0.1";
+    cfg->port = 8080;
+    cfg->threads = 8;
+    cfg->max_connections = 256;
+    cfg->timeout_s = 30;
+    cfg->max_body = 32u * 1024 * 1024;
+    cfg->session_ttl = 8 * 3600;
+    cfg->login_per_minute = 10;
+}
+
+/* ------------------------------------------------------------ store pool */
+
+static ib_store *store_checkout(ib_http_server *srv)
+{
+    pthread_mutex_lock(&srv->lock);
+    for (;;) {
+        for (unsigned i = 0; i < srv->nstores; i++)
+            if (!srv->in_use[i]) {
+                srv->in_use[i] = true;
+                pthread_mutex_unlock(&srv->lock);
+                return srv->stores[i];
+            }
+        pthread_cond_wait(&srv->free_store, &srv->lock);
+    }
+}
+
+static void store_checkin(ib_http_server *srv, ib_store *st)
+{
+    pthread_mutex_lock(&srv->lock);
+    for (unsigned i = 0; i < srv->nstores; i++)
+        if (srv->stores[i] == st)
+            srv->in_use[i] = false;
+    pthread_cond_signal(&srv->free_store);
+    pthread_mutex_unlock(&srv->lock);
+}
+
+/* ------------------------------------------------------------ connection state */
+
+typedef struct conn_state {
+    char *body;
+    size_t len, cap;
+    bool too_large;
+    struct timespec started;
+} conn_state;
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)cls;
+    (void)c;
+    (void)toe;
+    conn_state *cs = *con_cls;
+    if (cs) {
+        free(cs->body);
+        free(cs);
+        *con_cls = NULL;
+    }
+}
+
+static bool body_append(conn_state *cs, const char *data, size_t n, size_t max)
+{
+    if (cs->too_large || n > max - cs->len) {
+        cs->too_large = true;
+        return false;
+    }
+    if (cs->len + n + 1 > cs->cap) {
+        size_t cap = cs->cap ? cs->cap : 4096;
+        while (cap < cs->len + n + 1)
+            cap *= 2;
+        char *p = realloc(cs->body, cap);
+        if (!p) {
+            cs->too_large = true;
+            return false;
+        }
+        cs->body = p;
+        cs->cap = cap;
+    }
+    memcpy(cs->body + cs->len, data, n);
+    cs->len += n;
+    cs->body[cs->len] = '\0';
+    return true;
+}
+
+/* ------------------------------------------------------------ answering */
+
+static void add_security_headers(const ib_http_server *srv, struct MHD_Response *r,
+                                 bool api)
+{
+    MHD_add_response_header(r, "Content-Security-Policy",
+                            "default-src 'self'; img-src 'self' data:; "
+                            "object-src 'none'; base-uri 'none'; "
+                            "form-action 'self'; frame-ancestors 'none'");
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "X-Frame-Options", "DENY");
+    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(r, "Cross-Origin-Opener-Policy", "same-origin");
+    MHD_add_response_header(r, "Cross-Origin-Resource-Policy", "same-origin");
+    MHD_add_response_header(r, "Permissions-Policy",
+                            "camera=(), microphone=(), geolocation=()");
+    if (srv->cfg.secure_cookies)
+        MHD_add_response_header(r, "Strict-Transport-Security",
+                                "max-age=31536000; includeSubDomains");
+    MHD_add_response_header(r, "Cache-Control", api ? "private, no-cache"
+                                                    : "no-cache");
+}
+
+/* A quoted weak hash of the body: equal bodies, equal tags. */
+static void make_etag(const char *body, size_t len, char out[24])
+{
+    uint8_t h[8];
+    crypto_generichash(h, sizeof h, (const uint8_t *)body, len, NULL, 0);
+    char hex[17];
+    sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+    snprintf(out, 24, "\"%s\"", hex);
+}
+
+static bool etag_matches(const char *inm, const char *etag)
+{
+    if (!inm)
+        return false;
+    if (strcmp(inm, "*") == 0)
+        return true;
+    /* A list of tags, possibly weak (W/"..."). */
+    size_t n = strlen(etag);
+    for (const char *p = strstr(inm, etag); p; p = strstr(p + 1, etag))
+        if ((p == inm || p[-1] == ' ' || p[-1] == ',' || p[-1] == '/') &&
+            (p[n] == '\0' || p[n] == ',' || p[n] == ' '))
+            return true;
+    return false;
+}
+
+static void log_access(hreq *req, unsigned status, size_t bytes, const conn_state *cs)
+{
+    FILE *log = req->srv->cfg.access_log;
+    if (!log)
+        return;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    double ms = (double)(now.tv_sec - cs->started.tv_sec) * 1e3 +
+                (double)(now.tv_nsec - cs->started.tv_nsec) / 1e6;
+    char at[32];
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:i, s:I, s:f, s:s?}", "ts", at,
+                          "remote", req->remote, "method", req->method, "path",
+                          req->path, "status", (int)status, "bytes",
+                          (json_int_t)bytes, "ms", ms, "user",
+                          req->auth != IB_AUTH_NONE ? req->user.name : NULL);
+    char *line = o ? json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(4)) : NULL;
+    if (line) {
+        pthread_mutex_lock(&req->srv->log_lock);
+        fprintf(log, "%s\n", line);
+        fflush(log);
+        pthread_mutex_unlock(&req->srv->log_lock);
+    }
+    free(line);
+    json_decref(o);
+}
+
+static enum MHD_Result send_answer(hreq *req, hresp *resp, conn_state *cs)
+{
+    bool api = strncmp(req->path, "/api/", 5) == 0;
+    char etag[24] = "";
+    unsigned status = resp->status;
+    size_t len = resp->len;
+    if (resp->etag && status == 200) {
+        make_etag(resp->body ? resp->body : "", len, etag);
+        if (etag_matches(ib_header(req, "If-None-Match"), etag)) {
+            status = 304;
+            len = 0;
+        }
+    }
+    bool head = strcmp(req->method, "HEAD") == 0;
+    struct MHD_Response *r = MHD_create_response_from_buffer(
+        head || status == 304 ? 0 : len, resp->body ? resp->body : (void *)"",
+        MHD_RESPMEM_MUST_COPY);
+    if (!r)
+        return MHD_NO;
+    add_security_headers(req->srv, r, api);
+    if (resp->content_type && status != 304)
+        MHD_add_response_header(r, "Content-Type", resp->content_type);
+    if (etag[0])
+        MHD_add_response_header(r, "ETag", etag);
+    if (resp->set_cookie[0])
+        MHD_add_response_header(r, "Set-Cookie", resp->set_cookie);
+    if (resp->allow[0])
+        MHD_add_response_header(r, "Allow", resp->allow);
+    if (resp->retry_after) {
+        char ra[16];
+        snprintf(ra, sizeof ra, "%u", resp->retry_after);
+        MHD_add_response_header(r, "Retry-After", ra);
+    }
+    if (status == 401)
+        MHD_add_response_header(r, "WWW-Authenticate", "Bearer realm=\"inbeeld\"");
+    enum MHD_Result ok = MHD_queue_response(req->conn, status, r);
+    MHD_destroy_response(r);
+    log_access(req, status, len, cs);
+    return ok;
+}
+
+/* ------------------------------------------------------------ routing */
+
+/* Matches path against pattern; {x} segments capture into params. */
+static bool route_match(const char *pattern, const char *path, const char *params[2],
+                        char bufs[2][72])
+{
+    int np = 0;
+    const char *p = pattern, *s = path;
+    while (*p && *s) {
+        if (*p == '{') {
+            const char *pe = strchr(p, '}');
+            const char *se = strchr(s, '/');
+            size_t n = se ? (size_t)(se - s) : strlen(s);
+            if (!pe || n == 0 || n >= sizeof bufs[0] || np == 2)
+                return false;
+            memcpy(bufs[np], s, n);
+            bufs[np][n] = '\0';
+            params[np] = bufs[np];
+            np++;
+            p = pe + 1;
+            s += n;
+            continue;
+        }
+        if (*p != *s)
+            return false;
+        p++;
+        s++;
+    }
+    return *p == '\0' && *s == '\0';
+}
+
+static bool is_unsafe(const char *method)
+{
+    return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 &&
+           strcmp(method, "OPTIONS") != 0;
+}
+
+static int dispatch(hreq *req, hresp *resp)
+{
+    char bufs[2][72];
+    const ib_route *found = NULL;
+    char allow[64] = "";
+    bool path_known = false;
+    for (size_t i = 0; i < ib_nroutes; i++) {
+        const char *params[2] = {NULL, NULL};
+        if (!route_match(ib_routes[i].pattern, req->path, params, bufs))
+            continue;
+        path_known = true;
+        size_t al = strlen(allow);
+        snprintf(allow + al, sizeof allow - al, "%s%s", al ? ", " : "",
+                 ib_routes[i].method);
+        const char *m = strcmp(req->method, "HEAD") == 0 ? "GET" : req->method;
+        if (!found && strcmp(ib_routes[i].method, m) == 0) {
+            found = &ib_routes[i];
+            req->params[0] = params[0];
+            req->params[1] = params[1];
+        }
+    }
+    if (!found) {
+        if (path_known) {
+            ib_strlcpy(resp->allow, allow, sizeof resp->allow);
+            return ib_problem(resp, 405, "Methode niet toegestaan", "Method not allowed",
+                              "Deze methode kan niet op deze bron.",
+                              "This method is not supported on this resource.");
+        }
+        if (strncmp(req->path, "/api/", 5) != 0 && ib_static_serve(req, resp))
+            return 0;
+        return ib_problem_not_found(resp);
+    }
+    if (found->roles == R_PUBLIC)
+        return found->fn(req, resp);
+
+    ib_err err;
+    ib_err_clear(&err);
+    if (ib_auth_identify(req, &err) != IB_OK)
+        return ib_problem_from_err(resp, &err);
+    if (req->auth == IB_AUTH_NONE)
+        return ib_problem(resp, 401, "Niet aangemeld", "Not authenticated",
+                          "Meld u aan of geef een geldig API-token.",
+                          "Log in or present a valid API token.");
+    if (!(found->roles & (1u << req->user.role)))
+        return ib_problem_forbidden(resp);
+    /* A browser write must carry the session's CSRF token (API tokens are
+     * not sent by browsers on their own, so they need none). */
+    if (req->auth == IB_AUTH_SESSION && is_unsafe(req->method)) {
+        const char *csrf = ib_header(req, "X-CSRF-Token");
+        if (!csrf || strlen(csrf) != strlen(req->session.csrf) ||
+            sodium_memcmp(csrf, req->session.csrf, strlen(req->session.csrf)) != 0)
+            return ib_problem(resp, 403, "CSRF-token ontbreekt of klopt niet",
+                              "Missing or wrong CSRF token",
+                              "Stuur de header X-CSRF-Token uit de aanmelding mee.",
+                              "Send the X-CSRF-Token header from the login.");
+    }
+    /* Why the data is looked at, for the audit trail. */
+    const char *purpose = ib_header(req, "X-Purpose");
+    if (!purpose)
+        purpose = ib_query(req, "purpose");
+    if (purpose) {
+        size_t n = strlen(purpose);
+        bool ok = n > 0 && n < sizeof req->purpose;
+        for (size_t i = 0; ok && i < n; i++)
+            ok = (unsigned char)purpose[i] >= 0x20 && purpose[i] != 0x7f;
+        if (!ok)
+            return ib_problem_bad_request(resp, "Doel (X-Purpose of purpose): 1 tot 127 "
+                                                "tekens zonder stuurtekens.",
+                                          "Purpose (X-Purpose or purpose): 1 to 127 "
+                                          "characters without control characters.");
+        ib_strlcpy(req->purpose, purpose, sizeof req->purpose);
+    }
+    char actor[64];
+    snprintf(actor, sizeof actor, "user:%s", req->user.name);
+    ib_store_set_actor(req->st, actor);
+    return found->fn(req, resp);
+}
+
+static void read_remote(struct MHD_Connection *c, char out[48])
+{
+    ib_strlcpy(out, "?", 48);
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (!ci || !ci->client_addr)
+        return;
+    const struct sockaddr *sa = ci->client_addr;
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+                  out, 48);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+                  out, 48);
+}
+
+static bool path_is_sane(const char *url)
+{
+    size_t n = strlen(url);
+    if (n == 0 || n > 2048 || url[0] != '/')
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)url[i] < 0x20 || url[i] == 0x7f)
+            return false;
+    return true;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
+                                  const char *url, const char *method,
+                                  const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
+{
+    (void)version;
+    ib_http_server *srv = cls;
+    conn_state *cs = *con_cls;
+    hreq req = {.srv = srv, .conn = c, .method = method, .path = url};
+    hresp resp = {0};
+    if (!cs) {
+        if (!(cs = calloc(1, sizeof *cs)))
+            return MHD_NO;
+        clock_gettime(CLOCK_MONOTONIC, &cs->started);
+        *con_cls = cs;
+        /* A declared body over the limit is refused before it is read. */
+        const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                     MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (cl) {
+            errno = 0;
+            char *end;
+            unsigned long long n = strtoull(cl, &end, 10);
+            if (errno || *end || n > srv->cfg.max_body)
+                cs->too_large = true;
+        }
+        if (!cs->too_large)
+            return MHD_YES;
+    } else if (*upload_data_size) {
+        body_append(cs, upload_data, *upload_data_size, srv->cfg.max_body);
+        *upload_data_size = 0;
+        if (!cs->too_large)
+            return MHD_YES;
+    }
+    read_remote(c, req.remote);
+    if (cs->too_large) {
+        ib_problem(&resp, 413, "Verzoek te groot", "Request too large",
+                   "De inhoud is groter dan de server aanneemt.",
+                   "The body is larger than the server accepts.");
+        enum MHD_Result r = send_answer(&req, &resp, cs);
+        free(resp.body);
+        return r;
+    }
+    req.body = cs->body ? cs->body : "";
+    req.body_len = cs->len;
+    if (!path_is_sane(url)) {
+        ib_problem_bad_request(&resp, "Ongeldig pad.", "Invalid path.");
+    } else {
+        req.st = store_checkout(srv);
+        dispatch(&req, &resp);
+        if (ib_store_in_transaction(req.st))
+            ib_store_rollback(req.st, NULL);
+        store_checkin(srv, req.st);
+        sodium_memzero(req.session_token, sizeof req.session_token);
+    }
+    enum MHD_Result r = send_answer(&req, &resp, cs);
+    free(resp.body);
+    return r;
+}
+
+/* ------------------------------------------------------------ start, stop */
+
+static void free_server(ib_http_server *srv)
+{
+    if (!srv)
+        return;
+    for (unsigned i = 0; i < srv->nstores; i++)
+        ib_store_close(srv->stores[i]);
+    free(srv->stores);
+    free(srv->in_use);
+    pthread_mutex_destroy(&srv->lock);
+    pthread_cond_destroy(&srv->free_store);
+    pthread_mutex_destroy(&srv->rate_lock);
+    pthread_mutex_destroy(&srv->log_lock);
+    free(srv);
+}
+
+static int open_stores(ib_http_server *srv, ib_err *err)
+{
+    srv->stores = calloc(srv->cfg.threads, sizeof *srv->stores);
+    srv->in_use = calloc(srv->cfg.threads, sizeof *srv->in_use);
+    if (!srv->stores || !srv->in_use)
+        return ib_err_set(err, IB_ENOMEM, "onvoldoende geheugen");
+    ib_store_options opt = {.key_path = srv->cfg.key_path, .create = false};
+    for (unsigned i = 0; i < srv->cfg.threads; i++) {
+        int rc = ib_store_open(&srv->stores[i], srv->cfg.db_path, &opt, err);
+        if (rc)
+            return rc;
+        srv->nstores++;
+    }
+    return IB_OK;
+}
+
+int ib_http_start(ib_http_server **out, const ib_http_config *cfg, ib_err *err)
+{
+    ib_err_clear(err);
+    *out = NULL;
+    if (!cfg->db_path || cfg->threads == 0 || cfg->threads > 256 ||
+        cfg->max_connections == 0 || cfg->session_ttl <= 0)
+        return ib_err_set(err, IB_EINVAL, "ongeldige serverinstellingen");
+    ib_http_server *srv = calloc(1, sizeof *srv);
+    if (!srv)
+        return ib_err_set(err, IB_ENOMEM, "onvoldoende geheugen");
+    srv->cfg = *cfg;
+    pthread_mutex_init(&srv->lock, NULL);
+    pthread_cond_init(&srv->free_store, NULL);
+    pthread_mutex_init(&srv->rate_lock, NULL);
+    pthread_mutex_init(&srv->log_lock, NULL);
+    int rc = IB_OK;
+    if (cfg->static_dir) {
+        if (!realpath(cfg->static_dir, srv->static_root)) {
+            rc = ib_err_set(err, IB_ENOTFOUND, "map met webbestanden %s bestaat niet",
+                            cfg->static_dir);
+            goto fail;
+        }
+    }
+    if ((rc = open_stores(srv, err)) != IB_OK)
+        goto fail;
+
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons(cfg->port)};
+    if (inet_pton(AF_INET, cfg->address ? cfg->address : "127.0.0.1",
+                  &addr.sin_addr) != 1) {
+        rc = ib_err_set(err, IB_EINVAL, "'%s' is geen IPv4-adres", cfg->address);
+        goto fail;
+    }
+    srv->daemon = MHD_start_daemon(
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC |
+            MHD_USE_ERROR_LOG,
+        cfg->port, NULL, NULL, on_request, srv,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+        MHD_OPTION_THREAD_POOL_SIZE, cfg->threads,
+        MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
+        MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_s,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+        MHD_OPTION_END);
+    if (!srv->daemon) {
+        rc = ib_err_set(err, IB_EIO, "kan niet luisteren op %s:%u (in gebruik?)",
+                        cfg->address ? cfg->address : "127.0.0.1", cfg->port);
+        goto fail;
+    }
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(srv->daemon,
+                                                         MHD_DAEMON_INFO_BIND_PORT);
+    srv->port = di ? di->port : cfg->port;
+    *out = srv;
+    return IB_OK;
+fail:
+    free_server(srv);
+    return rc;
+}
+
+uint16_t ib_http_port(const ib_http_server *srv)
+{
+    return srv->port;
+}
+
+void ib_http_stop(ib_http_server *srv)
+{
+    if (!srv)
+        return;
+    /* Stop accepting; MHD_stop_daemon then joins the workers, each of
+     * which finishes the request it is handling (its transaction
+     * included) before it exits. */
+    MHD_quiesce_daemon(srv->daemon);
+    MHD_stop_daemon(srv->daemon);
+    free_server(srv);
+}

@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""test_matrix.py — the access matrix: calls every endpoint and method of
+tests/api/matrix.json as every role (each logged in with a session cookie
+and sending its CSRF token on writes) and as anonymous, against the real
+server, and asserts the exact status of every cell; then checks that the
+table in docs/security.md is generated from the same matrix.
+Usage: test_matrix.py path/to/inbeeld"""
+import json
+import os
+import sys
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import apilib  # noqa: E402
+import matrix_md  # noqa: E402
+
+inbeeld = sys.argv[1]
+folder, db, server, openapi = apilib.start(inbeeld)
+matrix = matrix_md.load()
+ctx = {}
+
+
+def fixtures():
+    admin = apilib.Client(server.port, openapi)
+    admin.login("admin")
+    agency = apilib.Client(server.port, openapi)
+    agency.login("agency")
+    _, _, page = agency.json("GET", "/api/v1/persons?ref=P003")
+    ctx["person"] = page["items"][0]["id"]
+    _, _, page = agency.json("GET", "/api/v1/locations?pageSize=100")
+    ctx["location"] = [l for l in page["items"] if l["location_ref"] == "L001"][0]["id"]
+    _, _, page = agency.json("GET", "/api/v1/organisations?pageSize=100")
+    ctx["organisation"] = [o for o in page["items"] if o["org_ref"] == "UB01"][0]["id"]
+    ctx["admin"] = admin
+
+
+def fresh_inspection():
+    status, _, body = ctx["admin"].json("POST", "/api/v1/inspections", {
+        "location_id": ctx["location"], "date": "2024-04-01", "outcome": "violation"})
+    apilib.check(status == 201, "fixture inspection: %d" % status)
+    return body["id"]
+
+
+def fresh_token(client, role):
+    owner = client if role in ("agency", "agency_other", "admin") else ctx["admin"]
+    status, _, body = owner.json("POST", "/api/v1/tokens", {"label": "fixture"})
+    apilib.check(status == 201, "fixture token: %d" % status)
+    return body["id"]
+
+
+def substitute(value):
+    if isinstance(value, dict):
+        return {k: substitute(v) for k, v in value.items()}
+    if isinstance(value, str) and value.startswith("$"):
+        return ctx[value[1:]]
+    return value
+
+
+def test_matrix():
+    fixtures()
+    clients = {}
+    for role in matrix["roles"]:
+        c = apilib.Client(server.port, openapi)
+        if role != "anonymous":
+            c.login(role)
+        clients[role] = c
+    wrong = []
+    cells = 0
+    for cell in matrix["cells"]:
+        for role in matrix["roles"]:
+            c = clients[role]
+            path = cell["path"].replace("{person}", str(ctx["person"]))
+            path = path.replace("{location}", str(ctx["location"]))
+            path = path.replace("{organisation}", str(ctx["organisation"]))
+            if "{inspection}" in path:
+                path = path.replace("{inspection}", str(fresh_inspection()))
+            if "{own_token}" in path:
+                path = path.replace("{own_token}", str(fresh_token(c, role)))
+            if "csv" in cell:
+                status, _, _ = c.request(cell["method"], path, cell["csv"], ctype="text/csv")
+            else:
+                body = substitute(cell["body"]) if "body" in cell else None
+                status, _, _ = c.request(cell["method"], path, body)
+            cells += 1
+            if status != cell["expect"][role]:
+                wrong.append("%s %s as %s: %d, expected %d" % (
+                    cell["method"], path, role, status, cell["expect"][role]))
+    apilib.check(not wrong, "%d of %d cells wrong:\n  %s" % (len(wrong), cells, "\n  ".join(wrong)))
+    print("     %d cells checked" % cells)
+
+
+def test_docs_in_sync():
+    doc = os.path.join(apilib.SOURCE, "docs", "security.md")
+    with open(doc, encoding="utf-8") as f:
+        have = matrix_md.section(f.read())
+    apilib.check(have == matrix_md.table(matrix),
+                 "docs/security.md matrix differs from tests/api/matrix.json; "
+                 "regenerate with tests/api/matrix_md.py")
+
+
+def test_routes_all_in_matrix():
+    """Every route of the server (src/http/routes.c) has a cell."""
+    src = open(os.path.join(apilib.SOURCE, "src", "http", "routes.c"), encoding="utf-8").read()
+    import re
+    routes = set(re.findall(r'\{"(GET|POST|PUT|DELETE)", "([^"]+)"', src))
+    have = set()
+    for cell in matrix["cells"]:
+        p = cell["path"].split("?")[0]
+        p = re.sub(r"\{(person|location|organisation|inspection|own_token)\}", "{id}", p)
+        have.add((cell["method"], p))
+    missing = sorted(routes - have)
+    apilib.check(not missing, "routes without a matrix cell: %s" % missing)
+
+
+try:
+    apilib.main([test_matrix, test_docs_in_sync, test_routes_all_in_matrix], inbeeld)
+finally:
+    server.stop()
+    apilib.cleanup(folder)

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "core/core.h"
+#include "monitor/survival.h"
 #include "store/store.h"
 
 /* ================================================= reference tables */
@@ -236,6 +237,8 @@ typedef struct ib_mstay {
 typedef struct ib_msurv_opts {
     ib_date at;              /* R */
     bool first_only;         /* --stays first: each person's earliest stay */
+    int cohort;              /* --cohort: only stays arriving in this calendar
+                                year; 0 (default) all cohorts */
 } ib_msurv_opts;
 
 typedef struct ib_msurv {
@@ -248,7 +251,7 @@ typedef struct ib_msurv {
 bool ib_monitor_stay(const ib_mdata *d, uint32_t p, uint32_t s, ib_date at,
                      ib_mstay *st);
 /* All stays with arrival <= R (or each person's first stay, when that
- * arrives <= R). Caller frees with ib_msurv_free. */
+ * arrives <= R), of o->cohort when set. Caller frees with ib_msurv_free. */
 int ib_monitor_stays(const ib_mdata *d, const ib_msurv_opts *o, ib_msurv *out,
                      ib_err *err);
 void ib_msurv_free(ib_msurv *s);
@@ -275,8 +278,9 @@ int ib_monitor_stay_intervals(const ib_mdata *d, const ib_mstay *s,
                               ib_date at, ib_minterval **buf, size_t *n,
                               size_t *cap, ib_err *err);
 
-/* Calls cb for every interval of every stay of ib_monitor_stays, in person
- * and stay order. A non-zero return of cb stops and is returned. */
+/* Calls cb for every interval of every stay of ib_monitor_stays (the same
+ * selection: first_only, cohort), in person and stay order. A non-zero
+ * return of cb stops and is returned. */
 typedef int (*ib_minterval_cb)(void *ctx, const ib_mstay *s,
                                const ib_minterval *iv);
 int ib_monitor_each_interval(const ib_mdata *d, const ib_msurv_opts *o,
@@ -285,7 +289,9 @@ int ib_monitor_each_interval(const ib_mdata *d, const ib_msurv_opts *o,
 /* Writes the intervals as CSV: person_ref, stay (number within the person),
  * start, stop, event, the fixed covariates nationality, eu, cee, south, sex,
  * category, age_band, cohort, first_brp, then one column per time-varying
- * covariate (0/1; wage_ratio with 6 decimals). IB_EIO on a write error. */
+ * covariate (0/1; wage_ratio as the shortest decimal that reads back as the
+ * same double, so that R fits exactly what inbeeld fits). IB_EIO on a write
+ * error. */
 int ib_monitor_write_intervals(FILE *out, const ib_mdata *d,
                                const ib_msurv_opts *o, ib_err *err);
 
@@ -421,6 +427,95 @@ void ib_msuppress_opts_init(ib_msuppress_opts *o);
  * Repeats until stable. Non-count columns are never suppressed. Roles
  * allowed detail simply do not call this. */
 int ib_mtable_suppress(ib_mtable *t, const ib_msuppress_opts *o, ib_err *err);
+
+/* ======================================== survival figures by group */
+
+/* Retention is reported after these years (spec "Kaplan–Meier and
+ * log-rank"): 1, 3, 5 and 10. */
+#define IB_MRET_N 4
+extern const int ib_mret_years[IB_MRET_N];
+
+/* The Kaplan–Meier figures of one group: the curve, retention after each
+ * of ib_mret_years (S at ib_surv_year_day(n), CI, numbers at risk) and the
+ * restricted mean (and median) up to the horizon. */
+typedef struct ib_msurv_group {
+    char label[IB_MLABEL_MAX];
+    int32_t key;                 /* ib_group_key */
+    size_t n, n_events;
+    ib_km_curve curve;
+    ib_km_point retention[IB_MRET_N];
+    ib_km_summary summary;
+} ib_msurv_group;
+
+typedef struct ib_msurv_result {
+    ib_group group;              /* as used: municipality becomes first_brp */
+    double horizon;              /* days */
+    ib_msurv_group all;          /* every selected stay */
+    size_t n_groups;             /* 0 for IB_GROUP_ALL */
+    ib_msurv_group *groups;      /* in ib_group_key order */
+    bool has_logrank;            /* two or more groups and a test possible */
+    ib_logrank logrank;          /* group i of the test is groups[i] */
+    char logrank_note[128];      /* why there is no test, when there is none */
+} ib_msurv_result;
+
+/* Kaplan–Meier per group g of the stays selected by o (spec "Stays as
+ * survival data"), retention, restricted mean up to horizon_days (> 0) and
+ * the log-rank test between the groups. Survival curves need a fixed
+ * attribute: IB_GROUP_MUNICIPALITY is taken as the municipality of first BRP
+ * registration (the spec's grouping for stays). Caller frees with
+ * ib_msurv_result_free. */
+int ib_monitor_survival(const ib_mdata *d, const ib_msurv_opts *o, ib_group g,
+                        double horizon_days, ib_msurv_result *out,
+                        ib_err *err);
+void ib_msurv_result_free(ib_msurv_result *r);
+
+/* ============================================ Cox on binding factors */
+
+/* A covariate profile with its expected stay (restricted mean of the
+ * model's survival curve up to the horizon, days). */
+typedef struct ib_mprofile {
+    char label[IB_MLABEL_MAX];
+    double *x;                   /* p values, in the model's covariate order */
+    double expected_stay;
+} ib_mprofile;
+
+typedef struct ib_mcox_result {
+    ib_cox_model model;
+    size_t n_stays, n_events, n_intervals;
+    double horizon;              /* days */
+    size_t n_profiles;
+    ib_mprofile *profiles;
+} ib_mcox_result;
+
+/* SEO's subgroups (004) as profiles over the covariates names[0..p): working
+ * single, working with partner, working with partner and children, working
+ * with partner and own home, not working single; each for EU and non-EU when
+ * `eu` is a covariate. A profile sets employed, partner, children,
+ * home_owner and eu as named; wage_ratio is 1 (the minimum wage) when
+ * working; every other covariate is 0 (no permanent or agency contract,
+ * under 130 % of WML, the reference level of every dummy). Caller frees
+ * each x and the array (ib_mcox_result_free does). */
+int ib_monitor_seo_profiles(const char *const *names, size_t p,
+                            ib_mprofile **out, size_t *n, ib_err *err);
+
+/* Fits the Cox model on the intervals of the stays selected by o with the
+ * covariates names[0..p) (ib_monitor_design names) and computes the
+ * expected stay up to horizon_days for the SEO profiles. Caller frees with
+ * ib_mcox_result_free. */
+int ib_monitor_cox(const ib_mdata *d, const ib_msurv_opts *o,
+                   const char *const *names, size_t p, const ib_cox_opts *co,
+                   double horizon_days, ib_mcox_result *out, ib_err *err);
+void ib_mcox_result_free(ib_mcox_result *r);
+
+/* Dummy covariate names for the levels of group g among the stays selected
+ * by o, as ib_monitor_design knows them (nationality_PL, age_25_34, ...),
+ * leaving out the reference level: the level with the most stays. Levels
+ * that have no dummy name (unknown sex or municipality) fall in the
+ * reference. *names receives *n malloc'ed strings and ref the reference
+ * label; caller frees each and the array. */
+int ib_monitor_group_dummies(const ib_mdata *d, const ib_msurv_opts *o,
+                             ib_group g, char ***names, size_t *n,
+                             char ref[IB_MLABEL_MAX], ib_err *err);
 
 /* ====================================================== typology */
 

@@ -193,7 +193,8 @@ int ib_monitor_stays(const ib_mdata *d, const ib_msurv_opts *o, ib_msurv *out,
         if (o->first_only && end > d->stay_off[p])
             end = d->stay_off[p] + 1;
         for (uint32_t s = d->stay_off[p]; s < end; s++)
-            if (ib_monitor_stay(d, p, s, o->at, &out->stays[out->n]))
+            if (ib_monitor_stay(d, p, s, o->at, &out->stays[out->n]) &&
+                (!o->cohort || out->stays[out->n].attr.cohort == o->cohort))
                 out->n++;
     }
     return IB_OK;
@@ -332,7 +333,8 @@ int ib_monitor_each_interval(const ib_mdata *d, const ib_msurv_opts *o,
             end = d->stay_off[p] + 1;
         for (uint32_t s = d->stay_off[p]; s < end && !rc; s++) {
             ib_mstay st;
-            if (!ib_monitor_stay(d, p, s, o->at, &st))
+            if (!ib_monitor_stay(d, p, s, o->at, &st) ||
+                (o->cohort && st.attr.cohort != o->cohort))
                 continue;
             rc = ib_monitor_stay_intervals(d, &st, o->at, &buf, &n, &cap, err);
             for (size_t i = 0; i < n && !rc; i++)
@@ -361,6 +363,18 @@ static void put_field(FILE *f, const char *s)
     fputc('"', f);
 }
 
+/* ",x" with the shortest of %.15g/%.16g/%.17g that reads back as x. */
+static void put_double(FILE *f, double x)
+{
+    char buf[40];
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, sizeof buf, "%.*g", prec, x);
+        if (strtod(buf, NULL) == x)
+            break;
+    }
+    fprintf(f, ",%s", buf);
+}
+
 typedef struct csv_ctx {
     FILE *f;
     const ib_mdata *d;
@@ -382,7 +396,7 @@ static int write_row(void *ctx, const ib_mstay *s, const ib_minterval *iv)
             ib_muni_format(a->first_brp, muni));
     for (int tv = 0; tv < IB_TV_COUNT; tv++) {
         if (tv == IB_TV_WAGE_RATIO)
-            fprintf(c->f, ",%.6f", ib_mvalues_wage_ratio(&iv->v));
+            put_double(c->f, ib_mvalues_wage_ratio(&iv->v));
         else
             fprintf(c->f, ",%d", (iv->v.flags & BIT(tv)) ? 1 : 0);
     }
@@ -481,12 +495,13 @@ static int parse_column(const char *name, design_col *c, ib_err *err)
         }
     if (name && parse_fixed(name, c))
         return IB_OK;
+    /* the list fits ib_err's 256 bytes with a name of up to 30 */
     return ib_err_set(err, IB_EINVAL,
-        "onbekende covariaat '%.60s'; bekend zijn employed, permanent, agency, "
-        "self_employed, wage_ratio, income_130, income_200, partner, children, "
-        "home_owner, eu, cee, south, sex_M|V|X, category_<categorie>, "
-        "age_18_24 ... age_55_66, age_other, nationality_<XX>, cohort_<jaar>, "
-        "first_brp_<GMxxxx>", name ? name : "");
+        "onbekende covariaat '%.30s' (bekend: employed, permanent, agency, "
+        "self_employed, wage_ratio, income_130, income_200, partner, "
+        "children, home_owner, eu, cee, south, sex_V, category_labour, "
+        "age_25_34, nationality_PL, cohort_2017, first_brp_GM0518)",
+        name ? name : "");
 }
 
 static double column_value(const design_col *c, const ib_mstay *s,

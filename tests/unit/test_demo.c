@@ -319,7 +319,7 @@ typedef struct calib {
 
 static void retention(const ib_mdata *d, ib_date at, calib *out)
 {
-    ib_msurv_opts so = {at, false};
+    ib_msurv_opts so = {.at = at};
     ib_msurv sv;
     ib_err err;
     assert_int_equal(ib_monitor_stays(d, &so, &sv, &err), IB_OK);

@@ -1,0 +1,92 @@
+/* monitor_out.h — internal to the inbeeld program: how `inbeeld monitor`
+ * writes its figures: a small JSON writer, Dutch number formatting for the
+ * readable tables, and result tables (ib_mtable) as text, CSV or JSON. The
+ * survival and Cox printers are in monitor_surv.c. */
+#ifndef IB_CLI_MONITOR_OUT_H
+#define IB_CLI_MONITOR_OUT_H
+
+#include <stdio.h>
+
+#include "monitor/monitor.h"
+
+typedef enum { IB_MO_TABLE, IB_MO_CSV, IB_MO_JSON } ib_mo_format;
+
+/* "table", "csv", "json". */
+int ib_mo_format_parse(const char *s, ib_mo_format *out);
+
+/* ------------------------------------------------------------ JSON */
+
+/* Writes indented JSON. Keys are given in objects and NULL in arrays. Doubles
+ * with 17 significant digits (they read back exactly), NaN as null and
+ * infinities as ±1e999 (JSON has no Inf; every reader takes 1e999 as Inf). */
+#define IB_JSON_DEPTH 16
+typedef struct ib_json {
+    FILE *f;
+    int depth;
+    bool has_items[IB_JSON_DEPTH];
+    bool is_compact[IB_JSON_DEPTH];   /* array on one line */
+    char closer[IB_JSON_DEPTH];       /* '}' or ']' */
+} ib_json;
+
+void ib_json_init(ib_json *j, FILE *f);
+void ib_json_object(ib_json *j, const char *key);
+void ib_json_array(ib_json *j, const char *key, bool compact);
+void ib_json_end(ib_json *j);                 /* closes the innermost */
+void ib_json_str(ib_json *j, const char *key, const char *v);
+void ib_json_num(ib_json *j, const char *key, double v);
+void ib_json_int(ib_json *j, const char *key, int64_t v);
+void ib_json_bool(ib_json *j, const char *key, bool v);
+void ib_json_null(ib_json *j, const char *key);
+/* Ends the document with a newline. */
+void ib_json_finish(ib_json *j);
+
+/* ------------------------------------------------------------ numbers */
+
+/* A number the Dutch way: decimal comma, thousands with a dot
+ * (12.345,6); "–" for NaN. */
+char *ib_mo_nl(double v, int decimals, char *buf, size_t size);
+/* A count with thousands dots, or "<k" when 0 < k and v < k (suppressed). */
+char *ib_mo_count(double v, int64_t k, char *buf, size_t size);
+/* CSV field: the value with a dot and %.17g, "" for NaN, Inf/-Inf. */
+char *ib_mo_csvnum(double v, char *buf, size_t size);
+/* Writes s as a CSV field (quoted when needed). */
+void ib_mo_csvfield(FILE *f, const char *s);
+
+/* ------------------------------------------------------------ tables */
+
+/* A result table (typology, registration, housing): aligned text with the
+ * title, keys, values (suppressed as "<k") and totals; CSV with one header
+ * line; JSON as {"title", "suppressed_below", "columns", "rows": [{keys...,
+ * values...}], "totals"}. with_shares adds, in text, a second block with each
+ * count cell as a percentage of its row total. */
+void ib_mo_table(FILE *f, const ib_mtable *t, ib_mo_format fmt,
+                 bool with_shares);
+/* The same table inside a JSON document being written (key in the parent). */
+void ib_mo_table_json(ib_json *j, const char *key, const ib_mtable *t);
+
+/* ------------------------------------------------------------ survival, Cox */
+
+/* What the survival and Cox printers need besides the result. */
+typedef struct ib_mo_opts {
+    ib_mo_format fmt;
+    int64_t k;               /* suppression threshold; 0: off */
+    bool curve;              /* also the full Kaplan–Meier curve */
+    ib_date at;
+    int cohort;              /* 0: all */
+    const char *by;          /* group name as asked */
+    const char *reference;   /* cox --by: the reference level, or NULL */
+} ib_mo_opts;
+
+/* Kaplan–Meier per group: retention after 1/3/5/10 years with CI and
+ * numbers at risk, restricted mean with SE, median, the log-rank test; with
+ * o->curve the full curve. With suppression (k > 0) a group of fewer than k
+ * stays shows only "<k", retention where fewer than k are at risk is not
+ * shown, and the curve stops before the first time with fewer than k at
+ * risk. */
+void ib_mo_survival(FILE *f, const ib_msurv_result *r, const ib_mo_opts *o);
+/* The Cox model: per covariate coefficient, HR, SE, z, p, 95 % CI of the HR;
+ * LR, Wald and score tests; concordance; sizes; expected stay of the
+ * profiles. */
+void ib_mo_cox(FILE *f, const ib_mcox_result *r, const ib_mo_opts *o);
+
+#endif

@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/cli.h"
 #include "cli/monitor_out.h"
@@ -50,6 +51,7 @@ static void monitor_help(FILE *out)
 "  --k N              kleine aantallen afschermen onder N (standaard 10)\n"
 "  --no-suppress      niets afschermen (alleen voor wie details mag zien)\n"
 "  --sender AFZENDER  alleen de gegevens van deze afzender\n"
+"  --timing           tijd van laden en rekenen naar stderr (voor bench/)\n"
 "  --db PAD, --key PAD\n\n"
 "survival:  --curve          ook de hele curve (elke dag met een vertrek)\n"
 "           --horizon JAREN  horizon van de gemiddelde duur (standaard 10)\n"
@@ -85,7 +87,7 @@ static const char *const figure_names[F_COUNT] = {
 /* Options and which figures accept them (bit per figure). */
 enum { O_COHORT = 0x100, O_STAYS, O_CURVE, O_HORIZON, O_COVARIATES, O_TIES,
        O_BASIS, O_LONG_AFTER, O_UNREG, O_VIEW, O_M2, O_OUT, O_K,
-       O_NO_SUPPRESS, O_SENDER, O_AT, O_BY, O_FORMAT };
+       O_NO_SUPPRESS, O_SENDER, O_AT, O_BY, O_FORMAT, O_TIMING };
 
 #define FIG(f) (1u << (f))
 #define ALL_FIGS 0x3Fu
@@ -139,6 +141,7 @@ typedef struct mon_args {
     int64_t m2_hundredths;
     const char *out;
     const char *sender;
+    bool timing;
     unsigned given[32];      /* option codes seen */
     size_t n_given;
 } mon_args;
@@ -251,6 +254,7 @@ static int take_option(mon_args *a, int c, const char *v)
         break;
     case O_OUT: a->out = v; break;
     case O_SENDER: a->sender = v; break;
+    case O_TIMING: a->timing = true; break;
     default: return ib_cli_usage(CMD, "onbekende optie");
     }
     if (c >= O_COHORT && a->n_given < sizeof a->given / sizeof a->given[0])
@@ -302,6 +306,7 @@ static int parse_args(int argc, char **argv, mon_args *a)
         {"m2-per-person", required_argument, NULL, O_M2},
         {"out", required_argument, NULL, O_OUT},
         {"sender", required_argument, NULL, O_SENDER},
+        {"timing", no_argument, NULL, O_TIMING},
         {0, 0, 0, 0}};
     memset(a, 0, sizeof *a);
     ib_cli_db_defaults(&a->db);
@@ -665,6 +670,13 @@ static int check_covariates(const mon_args *a)
     return rc;
 }
 
+static double seconds_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static int monitor_run(int argc, char **argv)
 {
     mon_args a;
@@ -683,12 +695,18 @@ static int monitor_run(int argc, char **argv)
     ib_mdata_init(&d);
     if (a.sender && ib_store_sender(st, a.sender, false, &f.sender_id, &err))
         goto fail;
+    double t0 = seconds_now();
     if (ib_mdata_load(st, &f, &d, &err) != IB_OK)
         goto fail;
     ib_store_close(st);
     st = NULL;
+    double t1 = seconds_now();
     if (run_figure(&d, &a, &err) != IB_OK)
         goto fail;
+    if (a.timing)
+        fprintf(stderr, "tijd: laden %.3f s (%zu personen, %zu verblijven), "
+                "%s %.3f s\n", t1 - t0, d.n_persons, d.n_stays,
+                figure_names[a.fig], seconds_now() - t1);
     ib_mdata_free(&d);
     return fflush(stdout) == 0 ? IB_EXIT_OK : IB_EXIT_FAILURE;
 fail:

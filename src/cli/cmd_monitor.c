@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -214,7 +215,8 @@ static int take_option(mon_args *a, int c, const char *v)
     case O_NO_SUPPRESS: a->k = 0; break;
     case O_CURVE: a->curve = true; break;
     case O_HORIZON:
-        if (!parse_positive(v, 100, &a->horizon_years))
+        if (!parse_positive(v, 100, &a->horizon_years) ||
+            a->horizon_years * 365.25 < 1)
             return ib_cli_usage(CMD, "--horizon: '%s' is geen aantal jaren "
                                 "(groter dan 0, hooguit 100)", v);
         break;
@@ -363,6 +365,13 @@ static int suppress(ib_mtable *t, int64_t k, ib_err *err)
     return ib_mtable_suppress(t, &so, err);
 }
 
+/* The horizon in days: year n ends at day floor(n x 365.25) (spec
+ * "Reference date and units"), so 10 years is day 3652. */
+static double horizon_days(const mon_args *a)
+{
+    return floor(a->horizon_years * 365.25);
+}
+
 static ib_mo_opts out_opts(const mon_args *a)
 {
     return (ib_mo_opts){a->fmt, a->k, a->curve, a->at, a->cohort,
@@ -374,7 +383,7 @@ static int run_survival(const ib_mdata *d, const mon_args *a, ib_err *err)
     ib_msurv_opts so = {.at = a->at, .first_only = a->first_only,
                         .cohort = a->cohort};
     ib_msurv_result r;
-    int rc = ib_monitor_survival(d, &so, a->by, a->horizon_years * 365.25, &r,
+    int rc = ib_monitor_survival(d, &so, a->by, horizon_days(a), &r,
                                  err);
     if (rc)
         return rc;
@@ -461,7 +470,7 @@ static int run_cox(const ib_mdata *d, const mon_args *a, ib_err *err)
     ib_mcox_result r;
     if (!rc)
         rc = ib_monitor_cox(d, &so, (const char *const *)names, p, &co,
-                            a->horizon_years * 365.25, &r, err);
+                            horizon_days(a), &r, err);
     if (!rc) {
         ib_mo_opts o = out_opts(a);
         o.k = 0;                      /* a model: nothing to suppress */

@@ -455,7 +455,9 @@ static int cox_names(const ib_mdata *d, const ib_msurv_opts *so,
     return rc;
 }
 
-static int run_cox(const ib_mdata *d, const mon_args *a, ib_err *err)
+/* Takes d over: it is freed once the design is built, before the fit, so
+ * that the registry and the engine's copies are never in memory together. */
+static int run_cox(ib_mdata *d, const mon_args *a, ib_err *err)
 {
     ib_msurv_opts so = {.at = a->at, .first_only = a->first_only,
                         .cohort = a->cohort};
@@ -468,9 +470,14 @@ static int run_cox(const ib_mdata *d, const mon_args *a, ib_err *err)
     ib_cox_opts_init(&co);
     co.ties = a->ties;
     ib_mcox_result r;
+    ib_mdesign x;
     if (!rc)
-        rc = ib_monitor_cox(d, &so, (const char *const *)names, p, &co,
-                            horizon_days(a), &r, err);
+        rc = ib_monitor_design(d, &so, (const char *const *)names, p, &x, err);
+    ib_mdata_free(d);
+    ib_mdata_init(d);
+    if (!rc)
+        rc = ib_monitor_cox_design(&x, (const char *const *)names, p, &co,
+                                   horizon_days(a), &r, err);
     if (!rc) {
         ib_mo_opts o = out_opts(a);
         o.k = 0;                      /* a model: nothing to suppress */
@@ -634,7 +641,7 @@ static int run_intervals(const ib_mdata *d, const mon_args *a, ib_err *err)
     return rc;
 }
 
-static int run_figure(const ib_mdata *d, const mon_args *a, ib_err *err)
+static int run_figure(ib_mdata *d, const mon_args *a, ib_err *err)
 {
     switch (a->fig) {
     case F_SURVIVAL: return run_survival(d, a, err);
@@ -710,11 +717,12 @@ static int monitor_run(int argc, char **argv)
     ib_store_close(st);
     st = NULL;
     double t1 = seconds_now();
+    size_t n_persons = d.n_persons, n_stays = d.n_stays;
     if (run_figure(&d, &a, &err) != IB_OK)
         goto fail;
     if (a.timing)
         fprintf(stderr, "tijd: laden %.3f s (%zu personen, %zu verblijven), "
-                "%s %.3f s\n", t1 - t0, d.n_persons, d.n_stays,
+                "%s %.3f s\n", t1 - t0, n_persons, n_stays,
                 figure_names[a.fig], seconds_now() - t1);
     ib_mdata_free(&d);
     return fflush(stdout) == 0 ? IB_EXIT_OK : IB_EXIT_FAILURE;

@@ -72,32 +72,45 @@ int ib_monitor_seo_profiles(const char *const *names, size_t p,
 
 /* ------------------------------------------------------------ model */
 
-int ib_monitor_cox(const ib_mdata *d, const ib_msurv_opts *o,
-                   const char *const *names, size_t p, const ib_cox_opts *co,
-                   double horizon_days, ib_mcox_result *out, ib_err *err)
+static void release_design_x(void *ctx)
+{
+    ib_mdesign *x = ctx;
+    free(x->X);
+    x->X = NULL;
+}
+
+int ib_monitor_cox_design(ib_mdesign *x, const char *const *names, size_t p,
+                          const ib_cox_opts *co, double horizon_days,
+                          ib_mcox_result *out, ib_err *err)
 {
     memset(out, 0, sizeof *out);
+    int rc = IB_OK;
     if (!(horizon_days > 0))
-        return ib_err_set(err, IB_EINVAL, "de horizon moet positief zijn");
-    if (p == 0)
-        return ib_err_set(err, IB_EINVAL, "geen covariaten gekozen");
-    out->horizon = horizon_days;
-    ib_mdesign x;
-    int rc = ib_monitor_design(d, o, names, p, &x, err);
-    if (rc)
+        rc = ib_err_set(err, IB_EINVAL, "de horizon moet positief zijn");
+    else if (p == 0 || x->p != p)
+        rc = ib_err_set(err, IB_EINVAL, "geen covariaten gekozen");
+    else if (x->n == 0)
+        rc = ib_err_set(err, IB_EINVAL,
+                        "geen verblijven in de selectie: geen model");
+    if (rc) {
+        ib_mdesign_free(x);
         return rc;
-    out->n_stays = x.n_stays;
-    out->n_events = x.n_events;
-    out->n_intervals = x.n;
-    if (x.n == 0) {
-        ib_mdesign_free(&x);
-        return ib_err_set(err, IB_EINVAL,
-                          "geen verblijven in de selectie: geen model");
     }
-    ib_cox_data cd = {x.n, x.p, x.start, x.stop, x.event, x.X, names,
-                      x.stay};
-    rc = ib_cox_fit(&cd, co, &out->model, err);
-    ib_mdesign_free(&x);
+    out->horizon = horizon_days;
+    out->n_stays = x->n_stays;
+    out->n_events = x->n_events;
+    out->n_intervals = x->n;
+    ib_cox_opts o;
+    if (co)
+        o = *co;
+    else
+        ib_cox_opts_init(&o);
+    o.release_x = release_design_x;      /* the engine keeps its own copy */
+    o.release_ctx = x;
+    ib_cox_data cd = {x->n, x->p, x->start, x->stop, x->event, x->X, names,
+                      x->stay};
+    rc = ib_cox_fit(&cd, &o, &out->model, err);
+    ib_mdesign_free(x);
     if (rc) {
         memset(&out->model, 0, sizeof out->model);
         return rc;
@@ -111,6 +124,22 @@ int ib_monitor_cox(const ib_mdata *d, const ib_msurv_opts *o,
     if (rc)
         ib_mcox_result_free(out);
     return rc;
+}
+
+int ib_monitor_cox(const ib_mdata *d, const ib_msurv_opts *o,
+                   const char *const *names, size_t p, const ib_cox_opts *co,
+                   double horizon_days, ib_mcox_result *out, ib_err *err)
+{
+    memset(out, 0, sizeof *out);
+    if (!(horizon_days > 0))
+        return ib_err_set(err, IB_EINVAL, "de horizon moet positief zijn");
+    if (p == 0)
+        return ib_err_set(err, IB_EINVAL, "geen covariaten gekozen");
+    ib_mdesign x;
+    int rc = ib_monitor_design(d, o, names, p, &x, err);
+    if (rc)
+        return rc;
+    return ib_monitor_cox_design(&x, names, p, co, horizon_days, out, err);
 }
 
 void ib_mcox_result_free(ib_mcox_result *r)

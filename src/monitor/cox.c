@@ -367,8 +367,9 @@ nomem:
 /* Sorted copies: rows by decreasing stop (covariates centred on the column
  * means and scaled as agfit4.c does, by 1 / mean |x − mean|), start times by
  * decreasing start with each one's position in the stop order. */
-static int build(const ib_cox_data *d, cox_work *w, const uint32_t *used,
-                 const uint32_t *by_start, double *means, ib_err *err)
+static int build(const ib_cox_data *d, const ib_cox_opts *o, cox_work *w,
+                 const uint32_t *used, const uint32_t *by_start,
+                 double *means, ib_err *err)
 {
     const size_t m = w->m, p = w->p, n = d->n;
     uint32_t *inv = malloc(n * sizeof *inv);
@@ -418,6 +419,8 @@ static int build(const ib_cox_data *d, cox_work *w, const uint32_t *used,
         for (size_t j = 0; j < p; j++)
             w->xs[k * p + j] = d->X[r * p + j] - w->center[j];
     }
+    if (o->release_x)                  /* d->X is not read after this */
+        o->release_x(o->release_ctx);
     /* Scale as agfit4.c: by 1 / mean |x − centre| over the rows used. A
      * covariate constant over those rows is set to exactly 0, so that it is
      * found aliased whatever the rounding. */
@@ -622,7 +625,7 @@ int ib_cox_fit(const ib_cox_data *d, const ib_cox_opts *o, ib_cox_model *out,
         rc = ib_err_set(err, IB_ENOMEM, "Cox: geen geheugen");
         goto fail;
     }
-    rc = build(d, &w, used, by_start, out->means, err);
+    rc = build(d, o, &w, used, by_start, out->means, err);
     free(used);
     free(by_start);
     used = by_start = NULL;

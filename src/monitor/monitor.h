@@ -467,6 +467,12 @@ typedef struct ib_msurv_result {
 int ib_monitor_survival(const ib_mdata *d, const ib_msurv_opts *o, ib_group g,
                         double horizon_days, ib_msurv_result *out,
                         ib_err *err);
+/* The same on stays already selected (ib_monitor_stays), so that several
+ * groupings share one selection; with_logrank false leaves the test out
+ * (has_logrank false, no note). */
+int ib_monitor_survival_stays(const ib_msurv *sv, ib_group g,
+                              double horizon_days, bool with_logrank,
+                              ib_msurv_result *out, ib_err *err);
 void ib_msurv_result_free(ib_msurv_result *r);
 
 /* ============================================ Cox on binding factors */
@@ -505,6 +511,14 @@ int ib_monitor_seo_profiles(const char *const *names, size_t p,
 int ib_monitor_cox(const ib_mdata *d, const ib_msurv_opts *o,
                    const char *const *names, size_t p, const ib_cox_opts *co,
                    double horizon_days, ib_mcox_result *out, ib_err *err);
+/* The same on a design already built (ib_monitor_design), which it
+ * consumes: the covariate matrix is freed as soon as the engine holds its
+ * own sorted copy, and the rest of the design after the fit, so that a
+ * caller that also frees its ib_mdata before the fit keeps the peak memory
+ * near two copies of the covariates. x is freed on every return. */
+int ib_monitor_cox_design(ib_mdesign *x, const char *const *names, size_t p,
+                          const ib_cox_opts *co, double horizon_days,
+                          ib_mcox_result *out, ib_err *err);
 void ib_mcox_result_free(ib_mcox_result *r);
 
 /* Dummy covariate names for the levels of group g among the stays selected

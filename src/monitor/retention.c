@@ -3,29 +3,17 @@
  * 5 and 10 years, the restricted mean stay and the log-rank test between the
  * groups. The numerics are the survival engine's (km.c, logrank.c). */
 #include "monitor/mon_internal.h"
+#include "monitor/surv_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 const int ib_mret_years[IB_MRET_N] = {1, 3, 5, 10};
 
-typedef struct keyed {
-    int32_t key;
-    uint32_t stay;           /* index into the ib_msurv */
-} keyed;
-
-static int cmp_keyed(const void *a, const void *b)
-{
-    const keyed *x = a, *y = b;
-    if (x->key != y->key)
-        return (x->key > y->key) - (x->key < y->key);
-    return (x->stay > y->stay) - (x->stay < y->stay);
-}
-
-static int fill_group(ib_msurv_group *g, const ib_surv_data *sd, int group,
+static int fill_group(ib_msurv_group *g, const ib_surv_data *sd,
                       double horizon, ib_err *err)
 {
-    int rc = ib_km_fit(sd, group, &g->curve, err);
+    int rc = ib_km_fit(sd, -1, &g->curve, err);
     if (rc)
         return rc;
     g->n = g->curve.n;
@@ -37,93 +25,107 @@ static int fill_group(ib_msurv_group *g, const ib_surv_data *sd, int group,
     return IB_OK;
 }
 
-/* Gives every stay its group index (keys sorted) and labels the groups. */
-static int assign_groups(const ib_msurv *sv, ib_group g, int *group,
-                         ib_msurv_result *out, ib_err *err)
+/* Position of key in the sorted keys[0..n) (binary search), or where it
+ * would go. */
+static size_t key_pos(const int32_t *keys, size_t n, int32_t key)
 {
-    keyed *k = malloc((sv->n ? sv->n : 1) * sizeof *k);
-    if (!k)
-        return ib_err_set(err, IB_ENOMEM, "geheugen vol");
-    for (size_t i = 0; i < sv->n; i++)
-        k[i] = (keyed){ib_group_key(g, &sv->stays[i].attr, IB_MUNI_NONE),
-                       (uint32_t)i};
-    qsort(k, sv->n, sizeof *k, cmp_keyed);
-    size_t ng = 0;
-    for (size_t i = 0; i < sv->n; i++)
-        if (i == 0 || k[i].key != k[i - 1].key)
-            ng++;
-    out->groups = calloc(ng ? ng : 1, sizeof *out->groups);
-    if (!out->groups) {
-        free(k);
-        return ib_err_set(err, IB_ENOMEM, "geheugen vol");
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (keys[mid] < key)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
-    out->n_groups = ng;
-    size_t gi = 0;
+    return lo;
+}
+
+/* The distinct group keys of the stays, sorted (a few hundred at most:
+ * nationalities), and each stay's group index. */
+static int assign_groups(const ib_msurv *sv, const uint32_t *order,
+                         ib_group g, int *group, int32_t **keys_out,
+                         size_t *ng_out, ib_err *err)
+{
+    size_t ng = 0, cap = 16;
+    int32_t *keys = malloc(cap * sizeof *keys);
+    if (!keys)
+        return ib_err_set(err, IB_ENOMEM, "geheugen vol");
+    int32_t last = 0;
     for (size_t i = 0; i < sv->n; i++) {
-        if (i > 0 && k[i].key != k[i - 1].key)
-            gi++;
-        if (i == 0 || k[i].key != k[i - 1].key) {
-            out->groups[gi].key = k[i].key;
-            ib_group_label(g, k[i].key, out->groups[gi].label,
-                           sizeof out->groups[gi].label);
+        int32_t k = ib_group_key(g, &sv->stays[order[i]].attr, IB_MUNI_NONE);
+        group[i] = k;                      /* the key for now */
+        if (i > 0 && k == last)
+            continue;
+        last = k;
+        size_t pos = key_pos(keys, ng, k);
+        if (pos < ng && keys[pos] == k)
+            continue;
+        if (ng == cap) {
+            int32_t *more = realloc(keys, 2 * cap * sizeof *keys);
+            if (!more) {
+                free(keys);
+                return ib_err_set(err, IB_ENOMEM, "geheugen vol");
+            }
+            keys = more;
+            cap *= 2;
         }
-        group[k[i].stay] = (int)gi;
+        memmove(keys + pos + 1, keys + pos, (ng - pos) * sizeof *keys);
+        keys[pos] = k;
+        ng++;
     }
-    free(k);
+    for (size_t i = 0; i < sv->n; i++)
+        group[i] = (int)key_pos(keys, ng, group[i]);
+    *keys_out = keys;
+    *ng_out = ng;
     return IB_OK;
 }
 
-static int compute(const ib_msurv *sv, ib_group g, double horizon,
-                   ib_msurv_result *out, ib_err *err)
+/* The stays of every group in one contiguous block (a counting sort), so
+ * that each group's curve reads only its own stays. */
+static int fit_groups(ib_msurv_result *out, const ib_msurv *sv,
+                      const double *time, const int *event, const int *group,
+                      const int32_t *keys, ib_group g, double horizon,
+                      ib_err *err)
 {
-    size_t n = sv->n ? sv->n : 1;
-    double *time = malloc(n * sizeof *time);
-    int *event = malloc(n * sizeof *event);
-    int *group = malloc(n * sizeof *group);
+    size_t ng = out->n_groups, n = sv->n;
+    size_t *off = calloc(ng + 1, sizeof *off);
+    double *gt = malloc((n ? n : 1) * sizeof *gt);
+    int *ge = malloc((n ? n : 1) * sizeof *ge);
     int rc = IB_OK;
-    if (!time || !event || !group) {
+    if (!off || !gt || !ge) {
         rc = ib_err_set(err, IB_ENOMEM, "geheugen vol");
         goto done;
     }
-    for (size_t i = 0; i < sv->n; i++) {
-        time[i] = sv->stays[i].time;
-        event[i] = sv->stays[i].event;
+    for (size_t i = 0; i < n; i++)
+        off[group[i] + 1]++;
+    for (size_t k = 0; k < ng; k++)
+        off[k + 1] += off[k];
+    for (size_t i = 0; i < n; i++) {
+        size_t pos = off[group[i]]++;
+        gt[pos] = time[i];
+        ge[pos] = event[i];
     }
-    ib_surv_data sd = {sv->n, time, event, NULL, 0};
-    if ((rc = fill_group(&out->all, &sd, -1, horizon, err)))
-        goto done;
-    ib_strlcpy(out->all.label, "all", sizeof out->all.label);
-    if (g == IB_GROUP_ALL)
-        goto done;
-    if ((rc = assign_groups(sv, g, group, out, err)))
-        goto done;
-    sd.group = group;
-    sd.n_groups = out->n_groups;
-    for (size_t i = 0; i < out->n_groups && !rc; i++)
-        rc = fill_group(&out->groups[i], &sd, (int)i, horizon, err);
-    if (rc)
-        goto done;
-    if (out->n_groups < 2) {
-        snprintf(out->logrank_note, sizeof out->logrank_note,
-                 "één groep: geen toets");
-        goto done;
+    for (size_t k = ng; k > 0; k--)       /* back to the starts */
+        off[k] = off[k - 1];
+    off[0] = 0;
+    for (size_t k = 0; k < ng && !rc; k++) {
+        ib_msurv_group *gr = &out->groups[k];
+        gr->key = keys[k];
+        ib_group_label(g, keys[k], gr->label, sizeof gr->label);
+        ib_surv_data sub = {off[k + 1] - off[k], gt + off[k], ge + off[k],
+                            NULL, 0};
+        rc = fill_group(gr, &sub, horizon, err);
     }
-    ib_err lerr;
-    ib_err_clear(&lerr);
-    if (ib_logrank_test(&sd, &out->logrank, &lerr) == IB_OK)
-        out->has_logrank = true;
-    else
-        snprintf(out->logrank_note, sizeof out->logrank_note, "%s", lerr.msg);
 done:
-    free(time);
-    free(event);
-    free(group);
+    free(off);
+    free(gt);
+    free(ge);
     return rc;
 }
 
-int ib_monitor_survival(const ib_mdata *d, const ib_msurv_opts *o, ib_group g,
-                        double horizon_days, ib_msurv_result *out,
-                        ib_err *err)
+int ib_monitor_survival_stays(const ib_msurv *sv, ib_group g,
+                              double horizon_days, bool with_logrank,
+                              ib_msurv_result *out, ib_err *err)
 {
     memset(out, 0, sizeof *out);
     if (!(horizon_days > 0))
@@ -134,14 +136,84 @@ int ib_monitor_survival(const ib_mdata *d, const ib_msurv_opts *o, ib_group g,
         return ib_err_set(err, IB_EINVAL, "onbekende groepering");
     out->group = g;
     out->horizon = horizon_days;
+    size_t n = sv->n ? sv->n : 1;
+    double *time = malloc(n * sizeof *time);
+    int *event = malloc(n * sizeof *event);
+    int *group = malloc(n * sizeof *group);
+    uint32_t *order = malloc(n * sizeof *order);
+    int32_t *keys = NULL;
+    int rc = IB_OK;
+    if (!time || !event || !group || !order) {
+        rc = ib_err_set(err, IB_ENOMEM, "geheugen vol");
+        goto done;
+    }
+    /* sorted by time once: the curves and the test then find their stays
+     * in order (the groups are partitioned stably) and need no sort */
+    for (size_t i = 0; i < sv->n; i++) {
+        order[i] = (uint32_t)i;
+        time[i] = sv->stays[i].time;
+    }
+    if (ib_surv_sort(order, sv->n, time)) {
+        rc = ib_err_set(err, IB_ENOMEM, "geheugen vol");
+        goto done;
+    }
+    for (size_t i = 0; i < sv->n; i++) {
+        time[i] = sv->stays[order[i]].time;
+        event[i] = sv->stays[order[i]].event;
+    }
+    ib_surv_data sd = {sv->n, time, event, NULL, 0};
+    if ((rc = fill_group(&out->all, &sd, horizon_days, err)))
+        goto done;
+    ib_strlcpy(out->all.label, "all", sizeof out->all.label);
+    if (g == IB_GROUP_ALL)
+        goto done;
+    if ((rc = assign_groups(sv, order, g, group, &keys, &out->n_groups,
+                            err)))
+        goto done;
+    if (!(out->groups = calloc(out->n_groups ? out->n_groups : 1,
+                               sizeof *out->groups))) {
+        out->n_groups = 0;
+        rc = ib_err_set(err, IB_ENOMEM, "geheugen vol");
+        goto done;
+    }
+    rc = fit_groups(out, sv, time, event, group, keys, g, horizon_days, err);
+    if (rc || !with_logrank)
+        goto done;
+    if (out->n_groups < 2) {
+        snprintf(out->logrank_note, sizeof out->logrank_note,
+                 "één groep: geen toets");
+        goto done;
+    }
+    sd.group = group;
+    sd.n_groups = out->n_groups;
+    ib_err lerr;
+    ib_err_clear(&lerr);
+    if (ib_logrank_test(&sd, &out->logrank, &lerr) == IB_OK)
+        out->has_logrank = true;
+    else
+        snprintf(out->logrank_note, sizeof out->logrank_note, "%s", lerr.msg);
+done:
+    free(time);
+    free(event);
+    free(group);
+    free(order);
+    free(keys);
+    if (rc)
+        ib_msurv_result_free(out);
+    return rc;
+}
+
+int ib_monitor_survival(const ib_mdata *d, const ib_msurv_opts *o, ib_group g,
+                        double horizon_days, ib_msurv_result *out,
+                        ib_err *err)
+{
+    memset(out, 0, sizeof *out);
     ib_msurv sv;
     int rc = ib_monitor_stays(d, o, &sv, err);
     if (rc)
         return rc;
-    rc = compute(&sv, g, horizon_days, out, err);
+    rc = ib_monitor_survival_stays(&sv, g, horizon_days, true, out, err);
     ib_msurv_free(&sv);
-    if (rc)
-        ib_msurv_result_free(out);
     return rc;
 }
 

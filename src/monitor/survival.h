@@ -115,6 +115,12 @@ typedef struct ib_cox_opts {
     double eps;
     double toler_chol;
     bool concordance;            /* compute the concordance (one extra sort) */
+    /* Called once, as soon as the engine holds its own sorted copy of the
+     * covariates and no longer reads d->X, so that the caller can free X
+     * and keep the peak memory near two copies instead of three; NULL (the
+     * default): not called. */
+    void (*release_x)(void *ctx);
+    void *release_ctx;
 } ib_cox_opts;
 void ib_cox_opts_init(ib_cox_opts *o);
 

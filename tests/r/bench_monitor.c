@@ -1,0 +1,150 @@
+/* bench_monitor.c — where the monitor's time goes on a real database: each
+ * phase of `inbeeld monitor survival` and `monitor cox` timed on its own,
+ * in one process (bench/monitor/run.sh prints these beside R).
+ * usage: ib_monitor_bench DB AT COVARIATES GROUPINGS
+ *   COVARIATES  comma list for the Cox fit (design names)
+ *   GROUPINGS   comma list of --by groups for the survival figures
+ * Prints "phase seconds" lines and the peak RSS. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "monitor/monitor.h"
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int split(char *s, char **out, int max)
+{
+    int n = 0;
+    char *save = NULL;
+    for (char *t = strtok_r(s, ",", &save); t && n < max;
+         t = strtok_r(NULL, ",", &save))
+        out[n++] = t;
+    return n;
+}
+
+static int count_interval(void *ctx, const ib_mstay *s, const ib_minterval *iv)
+{
+    (void)s;
+    (void)iv;
+    (*(size_t *)ctx)++;
+    return 0;
+}
+
+static int fail(const char *what, const ib_err *err)
+{
+    fprintf(stderr, "ib_monitor_bench: %s: %s\n", what, err->msg);
+    return 1;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 5) {
+        fprintf(stderr, "usage: ib_monitor_bench DB AT COVARIATES GROUPINGS\n");
+        return 2;
+    }
+    ib_err err;
+    ib_err_clear(&err);
+    ib_date at;
+    if (ib_date_parse(argv[2], strlen(argv[2]), &at, &err))
+        return fail("AT", &err);
+    char *covs[64], *groups[32];
+    int p = split(argv[3], covs, 64), ng = split(argv[4], groups, 32);
+
+    double t = now();
+    ib_store *st = NULL;
+    ib_store_options so = {.key_path = NULL, .create = false};
+    if (ib_store_open(&st, argv[1], &so, &err))
+        return fail("open", &err);
+    ib_mdata d;
+    if (ib_mdata_load(st, NULL, &d, &err))
+        return fail("load", &err);
+    ib_store_close(st);
+    printf("load %.3f\n", now() - t);
+
+    ib_msurv_opts o = {.at = at};
+    t = now();
+    ib_msurv sv;
+    if (ib_monitor_stays(&d, &o, &sv, &err))
+        return fail("stays", &err);
+    printf("stays %.3f\n", now() - t);
+
+    /* KM + retention + restricted mean for every grouping, then the same
+     * with the log-rank tests: the difference is the tests' time */
+    double km = 0, km_lr = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < ng; i++) {
+            ib_group g;
+            if (ib_group_parse(groups[i], &g, &err))
+                return fail("grouping", &err);
+            ib_msurv_result r;
+            t = now();
+            if (ib_monitor_survival_stays(&sv, g, 3652, pass == 1, &r, &err))
+                return fail("survival", &err);
+            *(pass ? &km_lr : &km) += now() - t;
+            ib_msurv_result_free(&r);
+        }
+    printf("km_retention_all_groupings %.3f\n", km);
+    printf("logrank_all_groupings %.3f\n", km_lr - km);
+    ib_msurv_free(&sv);
+
+    t = now();
+    size_t n_iv = 0;
+    if (ib_monitor_each_interval(&d, &o, count_interval, &n_iv, &err))
+        return fail("intervals", &err);
+    printf("intervals_cut %.3f\n", now() - t);
+
+    t = now();
+    ib_mdesign x;
+    if (ib_monitor_design(&d, &o, (const char *const *)covs, (size_t)p, &x,
+                          &err))
+        return fail("design", &err);
+    printf("design %.3f\n", now() - t);
+
+    ib_cox_data cd = {x.n, x.p, x.start, x.stop, x.event, x.X,
+                      (const char *const *)covs, x.stay};
+    ib_cox_opts co;
+    ib_cox_opts_init(&co);
+    co.concordance = false;
+    ib_cox_model m;
+    t = now();
+    if (ib_cox_fit(&cd, &co, &m, &err))
+        return fail("cox", &err);
+    printf("cox_fit %.3f\n", now() - t);
+    printf("cox_iterations %d\n", m.iter);
+    ib_cox_model_free(&m);
+    co.concordance = true;
+    t = now();
+    if (ib_cox_fit(&cd, &co, &m, &err))
+        return fail("cox", &err);
+    printf("cox_fit_with_concordance %.3f\n", now() - t);
+    ib_mprofile *pr;
+    size_t np;
+    t = now();
+    if (ib_monitor_seo_profiles((const char *const *)covs, (size_t)p, &pr, &np,
+                                &err))
+        return fail("profiles", &err);
+    for (size_t i = 0; i < np; i++) {
+        double e;
+        if (ib_cox_expected_stay(&m, pr[i].x, 3652, &e, &err))
+            return fail("expected stay", &err);
+        free(pr[i].x);
+    }
+    free(pr);
+    printf("expected_stays %.3f\n", now() - t);
+    printf("intervals %zu\nstays %zu\n", x.n, x.n_stays);
+    ib_cox_model_free(&m);
+    ib_mdesign_free(&x);
+    ib_mdata_free(&d);
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    printf("peak_rss_mb %.0f\n", (double)ru.ru_maxrss / 1024);
+    return 0;
+}

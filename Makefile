@@ -76,6 +76,7 @@ fuzz: build-fuzz
 
 bench: build
 	@bash bench/import/run.sh
+	@INBEELD=$(INBEELD) bash bench/monitor/run.sh
 
 clean:
 	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ) var

@@ -255,6 +255,9 @@ bool ib_monitor_stay(const ib_mdata *d, uint32_t p, uint32_t s, ib_date at,
 int ib_monitor_stays(const ib_mdata *d, const ib_msurv_opts *o, ib_msurv *out,
                      ib_err *err);
 void ib_msurv_free(ib_msurv *s);
+/* Orders the stays by T (stable), which every survival figure reads them
+ * in; the figures do not depend on the order. */
+int ib_msurv_sort_by_time(ib_msurv *sv, ib_err *err);
 
 /* ================================= counting-process intervals */
 
@@ -469,7 +472,9 @@ int ib_monitor_survival(const ib_mdata *d, const ib_msurv_opts *o, ib_group g,
                         ib_err *err);
 /* The same on stays already selected (ib_monitor_stays), so that several
  * groupings share one selection; with_logrank false leaves the test out
- * (has_logrank false, no note). */
+ * (has_logrank false, no note). Stays sorted by time beforehand
+ * (ib_msurv_sort_by_time) are read in order and need no sort: the way to
+ * compute many groupings of one selection. */
 int ib_monitor_survival_stays(const ib_msurv *sv, ib_group g,
                               double horizon_days, bool with_logrank,
                               ib_msurv_result *out, ib_err *err);

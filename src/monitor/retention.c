@@ -203,6 +203,39 @@ done:
     return rc;
 }
 
+int ib_msurv_sort_by_time(ib_msurv *sv, ib_err *err)
+{
+    size_t n = sv->n;
+    if (n < 2)
+        return IB_OK;
+    double *time = malloc(n * sizeof *time);
+    uint32_t *order = malloc(n * sizeof *order);
+    ib_mstay *sorted = malloc(n * sizeof *sorted);
+    int rc = IB_OK;
+    if (!time || !order || !sorted) {
+        rc = ib_err_set(err, IB_ENOMEM, "geheugen vol");
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        time[i] = sv->stays[i].time;
+        order[i] = (uint32_t)i;
+    }
+    if (ib_surv_sort(order, n, time)) {
+        rc = ib_err_set(err, IB_ENOMEM, "geheugen vol");
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++)
+        sorted[i] = sv->stays[order[i]];
+    free(sv->stays);
+    sv->stays = sorted;
+    sorted = NULL;
+done:
+    free(time);
+    free(order);
+    free(sorted);
+    return rc;
+}
+
 int ib_monitor_survival(const ib_mdata *d, const ib_msurv_opts *o, ib_group g,
                         double horizon_days, ib_msurv_result *out,
                         ib_err *err)

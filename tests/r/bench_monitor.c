@@ -75,6 +75,10 @@ int main(int argc, char **argv)
     if (ib_monitor_stays(&d, &o, &sv, &err))
         return fail("stays", &err);
     printf("stays %.3f\n", now() - t);
+    t = now();
+    if (ib_msurv_sort_by_time(&sv, &err))
+        return fail("sort", &err);
+    printf("stays_sort_by_time %.3f\n", now() - t);
 
     /* KM + retention + restricted mean for every grouping, then the same
      * with the log-rank tests: the difference is the tests' time */

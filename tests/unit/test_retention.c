@@ -99,6 +99,41 @@ static void test_cohort_and_municipality(void **state)
     ib_mdata_free(&d);
 }
 
+/* Sorting the stays by time first changes no figure. */
+static void test_sorted_stays_same_figures(void **state)
+{
+    (void)state;
+    ib_mdata d = registry();
+    ib_msurv_opts o = {.at = D(R_DAY)};
+    ib_msurv sv;
+    ib_err err;
+    assert_int_equal(ib_monitor_stays(&d, &o, &sv, &err), IB_OK);
+    ib_msurv_result a, b;
+    assert_int_equal(ib_monitor_survival_stays(&sv, IB_GROUP_NATIONALITY, 3652,
+                                               true, &a, &err), IB_OK);
+    assert_int_equal(ib_msurv_sort_by_time(&sv, &err), IB_OK);
+    for (size_t i = 1; i < sv.n; i++)
+        assert_true(sv.stays[i - 1].time <= sv.stays[i].time);
+    assert_int_equal(ib_monitor_survival_stays(&sv, IB_GROUP_NATIONALITY, 3652,
+                                               true, &b, &err), IB_OK);
+    assert_int_equal(a.n_groups, 3);
+    assert_int_equal(b.n_groups, 3);
+    for (size_t g = 0; g < a.n_groups; g++) {
+        assert_string_equal(a.groups[g].label, b.groups[g].label);
+        assert_int_equal(a.groups[g].n, b.groups[g].n);
+        for (int y = 0; y < IB_MRET_N; y++)
+            assert_true(a.groups[g].retention[y].surv ==
+                        b.groups[g].retention[y].surv);
+        assert_true(a.groups[g].summary.rmean == b.groups[g].summary.rmean);
+    }
+    assert_true(a.has_logrank && b.has_logrank);
+    assert_true(a.logrank.chisq == b.logrank.chisq);
+    ib_msurv_result_free(&a);
+    ib_msurv_result_free(&b);
+    ib_msurv_free(&sv);
+    ib_mdata_free(&d);
+}
+
 static void test_group_dummies(void **state)
 {
     (void)state;
@@ -193,6 +228,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_groups_and_retention),
         cmocka_unit_test(test_cohort_and_municipality),
+        cmocka_unit_test(test_sorted_stays_same_figures),
         cmocka_unit_test(test_group_dummies),
         cmocka_unit_test(test_profiles),
         cmocka_unit_test(test_cox_result),

@@ -143,7 +143,7 @@ int main(int argc, char **argv)
     }
     free(pr);
     printf("expected_stays %.3f\n", now() - t);
-    printf("intervals %zu\nstays %zu\n", x.n, x.n_stays);
+    printf("n_intervals %zu\nn_stays %zu\n", x.n, x.n_stays);
     ib_cox_model_free(&m);
     ib_mdesign_free(&x);
     ib_mdata_free(&d);

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# make run: create the database, generate demo data, import it and show
-# what was loaded. Usage: scripts/run.sh INBEELD DB DEMO_DIR PERSONS SEED
+# make run: create the database, generate demo data, import it, make one
+# demo user per role and serve the API and web application on localhost.
+# Usage: scripts/run.sh INBEELD DB DEMO_DIR PERSONS SEED LISTEN [WEB_DIR]
 set -euo pipefail
-inbeeld=$1 db=$2 demo=$3 persons=$4 seed=$5
+inbeeld=$1 db=$2 demo=$3 persons=$4 seed=$5 listen=$6 web=${7:-}
 
 mkdir -p "$(dirname "$db")"
 "$inbeeld" init --db "$db"
@@ -11,11 +12,40 @@ if [ ! -f "$demo/.complete-$persons-$seed" ]; then
   "$inbeeld" demo --persons "$persons" --seed "$seed" --out "$demo"
   touch "$demo/.complete-$persons-$seed"
 fi
-"$inbeeld" import --db "$db" --sender demo "$demo"
+"$inbeeld" import --db "$db" --sender demo --quiet "$demo"
 echo
 "$inbeeld" status --db "$db"
+
+# One user per role, each with a random password made on the first run and
+# kept (readable by root only) next to the database. The municipalities are
+# the three largest of the demo data.
+users="$(dirname "$db")/demo-users.txt"
+if [ ! -f "$users" ]; then
+  (umask 077 && : > "$users")
+  while read -r name role org municipalities; do
+    pw=$(head -c 15 /dev/urandom | base64 | tr '+/' '-_')
+    args=(user add "$name" --role "$role" --organisation "$org" --db "$db")
+    [ "$municipalities" = - ] || args+=(--municipalities "$municipalities")
+    printf '%s\n' "$pw" | "$inbeeld" "${args[@]}" 2>/dev/null
+    printf '%-13s %-11s %s\n' "$name" "$role" "$pw" >> "$users"
+  done <<'EOF'
+beheerder    admin      GM0599 -
+analist      analyst    GM0599 -
+klantmanager caseworker GM0599 GM0599,GM0772,GM0518
+inspecteur   inspector  GM0599 GM0599,GM0772,GM0518
+uitzendbureau agency    demo   -
+EOF
+fi
+
 echo
-echo "Probeer nu bijvoorbeeld:"
+echo "Demo-gebruikers (naam, rol, wachtwoord; ook in $users):"
+sed 's/^/  /' "$users"
+echo
+echo "Ook op de opdrachtregel, bijvoorbeeld:"
 echo "  $inbeeld person show P000001 --db $db"
-echo "  $inbeeld location show L0001 --db $db"
+echo "  $inbeeld monitor survival --by eu --cohort 2017 --at 2025-01-01 --db $db"
 echo "  $inbeeld help"
+echo
+static=()
+[ -n "$web" ] && [ -f "$web/index.html" ] && static=(--static "$web")
+exec "$inbeeld" serve --db "$db" --listen "$listen" "${static[@]}"

@@ -17,6 +17,7 @@ packages=(
   libjansson-dev       # JSON import reports and API bodies
   libgsl-dev           # chi-square and normal tails for the monitor
   libmicrohttpd-dev    # HTTP server of `inbeeld serve` (API, web application)
+  libxlsxwriter-dev    # XLSX downloads of the monitor figures and exports (API)
   # --- tests ---
   libcmocka-dev        # unit tests via ctest
   sqlite3              # the sqlite3 shell: peer in the import benchmark, checks in tests

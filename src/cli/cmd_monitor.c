@@ -11,7 +11,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
-#include "cli/monitor_out.h"
+#include "figures/figures.h"
 
 #define CMD "monitor"
 

@@ -1,9 +1,12 @@
-/* monitor_out.h — internal to the inbeeld program: how `inbeeld monitor`
- * writes its figures: a small JSON writer, Dutch number formatting for the
- * readable tables, and result tables (ib_mtable) as text, CSV or JSON. The
- * survival and Cox printers are in monitor_surv.c. */
-#ifndef IB_CLI_MONITOR_OUT_H
-#define IB_CLI_MONITOR_OUT_H
+/* figures.h — the monitor's figures as documents, for `inbeeld monitor` and
+ * the API alike: a small JSON writer, Dutch number formatting for the
+ * readable tables, result tables (ib_mtable) as text, CSV or JSON
+ * (out.c), the survival and Cox results (surv.c), and a CSV document as an
+ * XLSX workbook (xlsx.c). Everything writes to a FILE the caller gives
+ * (a terminal, a file, or memory from open_memstream); nothing here prints
+ * on its own. */
+#ifndef IB_FIGURES_H
+#define IB_FIGURES_H
 
 #include <stdio.h>
 
@@ -79,10 +82,13 @@ typedef struct ib_mo_opts {
 
 /* Kaplan–Meier per group: retention after 1/3/5/10 years with CI and
  * numbers at risk, restricted mean with SE, median, the log-rank test; with
- * o->curve the full curve. With suppression (k > 0) a group of fewer than k
- * stays shows only "<k", retention where fewer than k are at risk is not
- * shown, and the curve stops before the first time with fewer than k at
- * risk. */
+ * o->curve the full curve. With suppression (k > 0) the counts (stays,
+ * departures, numbers at risk after each retention year) are suppressed as
+ * a table whose totals are the all group (spec "Suppression": fewer than k,
+ * and secondary suppression so that none follows from the totals): a group
+ * whose number of stays is hidden shows only "<k", a retention figure whose
+ * number at risk is hidden is not shown, and the curve stops before the
+ * first time with fewer than k at risk. */
 void ib_mo_survival(FILE *f, const ib_msurv_result *r, const ib_mo_opts *o);
 /* The Cox model: per covariate coefficient, HR, SE, z, p, 95 % CI of the HR;
  * LR, Wald and score tests; concordance; sizes; expected stay of the

@@ -1,7 +1,7 @@
-/* monitor_out.c — output helpers of `inbeeld monitor`: the JSON writer,
+/* out.c — output helpers of the monitor figures (CLI and API): the JSON writer,
  * Dutch numbers for the readable tables, CSV fields, and result tables as
  * text, CSV or JSON (with the suppression the library applied). */
-#include "cli/monitor_out.h"
+#include "figures/figures.h"
 
 #include <inttypes.h>
 #include <math.h>

@@ -1,11 +1,12 @@
-/* monitor_surv.c — how `inbeeld monitor survival` and `monitor cox` print
- * their results: a readable Dutch table with units, CSV in long form
+/* surv.c — how the survival and Cox results are written (`inbeeld monitor`
+ * and the API): a readable Dutch table with units, CSV in long form
  * (group,figure,value: every figure one line, easy to filter), or JSON with
  * every number at full precision (what the R comparison reads). */
-#include "cli/monitor_out.h"
+#include "figures/figures.h"
 
 #include <inttypes.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *ties_name(ib_cox_ties t)
@@ -26,14 +27,101 @@ static char *p_text(double p, char *buf, size_t size)
     return buf;
 }
 
-static bool is_suppressed_group(const ib_msurv_group *g, int64_t k)
+/* What suppression leaves shown of one group: its number of stays, of
+ * departures, and the numbers at risk after each retention year (and with
+ * them the retention figures read from those stays). */
+typedef struct surv_shown {
+    bool n, events, at_risk[IB_MRET_N];
+} surv_shown;
+
+static const surv_shown all_hidden;
+
+static int64_t count_of(double v)
 {
-    return k > 0 && (double)g->n < (double)k;
+    return (int64_t)llround(v);
 }
 
-static bool is_hidden_point(const ib_km_point *pt, int64_t k)
+static void fill_counts(ib_mtable *t, size_t row, const ib_msurv_group *g)
 {
-    return pt->is_beyond || (k > 0 && pt->n_risk < (double)k);
+    *ib_mtable_at(t, row, 0) = (int64_t)g->n;
+    *ib_mtable_at(t, row, 1) = (int64_t)g->n_events;
+    for (int i = 0; i < IB_MRET_N; i++)
+        *ib_mtable_at(t, row, 2 + (size_t)i) = count_of(g->retention[i].n_risk);
+}
+
+/* Suppression of the survival counts as spec "Suppression" asks: the
+ * groups' stays, departures and numbers at risk form a table whose column
+ * totals are the "all" group (the groups split the stays), so that
+ * ib_mtable_suppress hides every count under k and whatever would give one
+ * away through the totals. Returns n_groups + 1 entries (the last: all),
+ * everything shown when k is 0; NULL when memory ran out (the caller then
+ * shows nothing). Caller frees. */
+static surv_shown *survival_shown(const ib_msurv_result *r, int64_t k)
+{
+    size_t ng = r->n_groups;
+    surv_shown *sh = calloc(ng + 1, sizeof *sh);
+    if (!sh)
+        return NULL;
+    if (k <= 0) {
+        for (size_t i = 0; i <= ng; i++) {
+            sh[i].n = sh[i].events = true;
+            for (int y = 0; y < IB_MRET_N; y++)
+                sh[i].at_risk[y] = true;
+        }
+        return sh;
+    }
+    static const char *const key_names[] = {"group"};
+    ib_mcolumn cols[2 + IB_MRET_N] = {{"n", 0, true}, {"events", 0, true}};
+    for (int y = 0; y < IB_MRET_N; y++) {
+        snprintf(cols[2 + y].name, sizeof cols[2 + y].name, "at_risk_%dy",
+                 ib_mret_years[y]);
+        cols[2 + y].is_count = true;
+    }
+    ib_mtable t = {0};
+    ib_err err;
+    bool ok = ib_mtable_init(&t, "survival", 1, key_names, 2 + IB_MRET_N, cols,
+                             false, ng > 0) == IB_OK;
+    for (size_t i = 0; ok && i < (ng ? ng : 1); i++) {
+        const ib_msurv_group *g = ng ? &r->groups[i] : &r->all;
+        const char *key = g->label;
+        long row = ib_mtable_add_row(&t, &key);
+        if (row < 0)
+            ok = false;
+        else
+            fill_counts(&t, (size_t)row, g);
+    }
+    ib_msuppress_opts so;
+    ib_msuppress_opts_init(&so);
+    so.k = k;
+    if (ok) {
+        ib_mtable_sum(&t);
+        ok = ib_mtable_suppress(&t, &so, &err) == IB_OK;
+    }
+    for (size_t i = 0; ok && i <= ng; i++) {
+        /* the all group is the totals row, or the only row */
+        size_t row = ng ? i : 0;
+        sh[i].n = ib_mtable_is_shown(&t, row, 0);
+        sh[i].events = ib_mtable_is_shown(&t, row, 1);
+        for (int y = 0; y < IB_MRET_N; y++)
+            sh[i].at_risk[y] = ib_mtable_is_shown(&t, row, 2 + (size_t)y);
+    }
+    ib_mtable_free(&t);
+    if (!ok) {
+        free(sh);
+        return NULL;
+    }
+    return sh;
+}
+
+/* The shown parts of group i (n_groups: the all group). */
+static const surv_shown *shown_of(const surv_shown *sh, size_t i)
+{
+    return sh ? &sh[i] : &all_hidden;
+}
+
+static bool is_hidden_point(const ib_km_point *pt, const surv_shown *sh, int y)
+{
+    return pt->is_beyond || !sh->at_risk[y];
 }
 
 /* Curve rows shown: all, or with suppression those before the first time
@@ -50,18 +138,28 @@ static size_t curve_rows(const ib_km_curve *c, int64_t k)
 
 /* ============================================================ text */
 
+/* A count, or "<k" when suppression hides it. */
+static char *shown_count(double v, bool shown, int64_t k, char *buf, size_t size)
+{
+    if (!shown) {
+        snprintf(buf, size, "<%" PRId64, k);
+        return buf;
+    }
+    return ib_mo_nl(v, 0, buf, size);
+}
+
 static void group_text(FILE *f, const ib_msurv_group *g, double horizon,
-                       int64_t k)
+                       int64_t k, const surv_shown *sh)
 {
     char a[48], b[48], c[48], d[48];
-    if (is_suppressed_group(g, k)) {
+    if (!sh->n) {
         fprintf(f, "%s — %s verblijven: te weinig om cijfers te tonen\n\n",
-                g->label, ib_mo_count((double)g->n, k, a, sizeof a));
+                g->label, shown_count((double)g->n, false, k, a, sizeof a));
         return;
     }
     fprintf(f, "%s — %s verblijven, waarvan %s vertrokken\n", g->label,
             ib_mo_nl((double)g->n, 0, a, sizeof a),
-            ib_mo_nl((double)g->n_events, 0, b, sizeof b));
+            shown_count((double)g->n_events, sh->events, k, b, sizeof b));
     fprintf(f, "  na        nog hier   95%%-BI             nog in beeld\n");
     for (int i = 0; i < IB_MRET_N; i++) {
         const ib_km_point *pt = &g->retention[i];
@@ -72,9 +170,9 @@ static void group_text(FILE *f, const ib_msurv_group *g, double horizon,
                     "–  ");
             continue;
         }
-        if (is_hidden_point(pt, k)) {
+        if (is_hidden_point(pt, sh, i)) {
             fprintf(f, "  %-8s  %8s   %-17s  %s\n", when, "·  ", "",
-                    ib_mo_count(pt->n_risk, k, a, sizeof a));
+                    shown_count(pt->n_risk, false, k, a, sizeof a));
             continue;
         }
         char s[32], ci[64];
@@ -86,7 +184,7 @@ static void group_text(FILE *f, const ib_msurv_group *g, double horizon,
                      ib_mo_nl(100 * pt->lower, 1, b, sizeof b),
                      ib_mo_nl(100 * pt->upper, 1, c, sizeof c));
         fprintf(f, "  %-8s  %8s   %-17s  %s\n", when, s, ci,
-                ib_mo_count(pt->n_risk, k, d, sizeof d));
+                ib_mo_nl(pt->n_risk, 0, d, sizeof d));
     }
     const ib_km_summary *sm = &g->summary;
     fprintf(f, "  gemiddelde verblijfsduur binnen %s jaar: %s jaar "
@@ -104,9 +202,10 @@ static void group_text(FILE *f, const ib_msurv_group *g, double horizon,
                 ib_mo_nl(sm->median, 0, b, sizeof b));
 }
 
-static void curve_text(FILE *f, const ib_msurv_group *g, int64_t k)
+static void curve_text(FILE *f, const ib_msurv_group *g, int64_t k,
+                       const surv_shown *sh)
 {
-    if (is_suppressed_group(g, k))
+    if (!sh->n)
         return;
     const ib_km_curve *c = &g->curve;
     size_t rows = curve_rows(c, k);
@@ -126,8 +225,9 @@ static void curve_text(FILE *f, const ib_msurv_group *g, int64_t k)
 }
 
 static void survival_text(FILE *f, const ib_msurv_result *r,
-                          const ib_mo_opts *o)
+                          const ib_mo_opts *o, const surv_shown *sh)
 {
+    size_t ng = r->n_groups;
     char at[IB_DATE_STRLEN], a[48], b[48];
     fprintf(f, "Verblijfsduur: wie is er nog na 1, 3, 5 en 10 jaar? "
                "(Kaplan–Meier)\n");
@@ -137,9 +237,9 @@ static void survival_text(FILE *f, const ib_msurv_result *r,
     fprintf(f, " · per %s · 95%%-betrouwbaarheidsinterval (log-log)\n\n",
             ib_group_name(r->group));
     if (r->n_groups == 0 || r->group == IB_GROUP_ALL)
-        group_text(f, &r->all, r->horizon, o->k);
+        group_text(f, &r->all, r->horizon, o->k, shown_of(sh, ng));
     for (size_t i = 0; i < r->n_groups; i++)
-        group_text(f, &r->groups[i], r->horizon, o->k);
+        group_text(f, &r->groups[i], r->horizon, o->k, shown_of(sh, i));
     if (r->n_groups >= 2) {
         if (r->has_logrank)
             fprintf(f, "Log-rank-toets (verschillen de groepen?): chi² = %s, "
@@ -158,9 +258,9 @@ static void survival_text(FILE *f, const ib_msurv_result *r,
     if (o->curve) {
         fputc('\n', f);
         if (r->n_groups == 0)
-            curve_text(f, &r->all, o->k);
+            curve_text(f, &r->all, o->k, shown_of(sh, ng));
         for (size_t i = 0; i < r->n_groups; i++)
-            curve_text(f, &r->groups[i], o->k);
+            curve_text(f, &r->groups[i], o->k, shown_of(sh, i));
     }
 }
 
@@ -186,24 +286,28 @@ static void csv_text(FILE *f, const char *group, const char *figure,
     fputc('\n', f);
 }
 
-static void group_csv(FILE *f, const ib_msurv_group *g, bool curve, int64_t k)
+static void group_csv(FILE *f, const ib_msurv_group *g, bool curve, int64_t k,
+                      const surv_shown *sh)
 {
     char fig[64], buf[32];
-    if (is_suppressed_group(g, k)) {
-        csv_text(f, g->label, "n", ib_mo_count((double)g->n, k, buf, sizeof buf));
+    if (!sh->n) {
+        csv_text(f, g->label, "n", shown_count((double)g->n, false, k, buf, sizeof buf));
         return;
     }
     csv_line(f, g->label, "n", (double)g->n);
-    csv_line(f, g->label, "events", (double)g->n_events);
+    if (sh->events)
+        csv_line(f, g->label, "events", (double)g->n_events);
+    else
+        csv_text(f, g->label, "events", shown_count(0, false, k, buf, sizeof buf));
     for (int i = 0; i < IB_MRET_N; i++) {
         const ib_km_point *pt = &g->retention[i];
         int y = ib_mret_years[i];
         snprintf(fig, sizeof fig, "at_risk_%dy", y);
-        if (k > 0 && pt->n_risk < (double)k)
-            csv_text(f, g->label, fig, ib_mo_count(pt->n_risk, k, buf, sizeof buf));
+        if (!sh->at_risk[i])
+            csv_text(f, g->label, fig, shown_count(0, false, k, buf, sizeof buf));
         else
             csv_line(f, g->label, fig, pt->n_risk);
-        if (is_hidden_point(pt, k))
+        if (is_hidden_point(pt, sh, i))
             continue;
         snprintf(fig, sizeof fig, "retention_%dy", y);
         csv_line(f, g->label, fig, pt->surv);
@@ -233,13 +337,13 @@ static void group_csv(FILE *f, const ib_msurv_group *g, bool curve, int64_t k)
 }
 
 static void survival_csv(FILE *f, const ib_msurv_result *r,
-                         const ib_mo_opts *o)
+                         const ib_mo_opts *o, const surv_shown *sh)
 {
     fputs("group,figure,value\n", f);
     if (r->n_groups == 0)
-        group_csv(f, &r->all, o->curve, o->k);
+        group_csv(f, &r->all, o->curve, o->k, shown_of(sh, 0));
     for (size_t i = 0; i < r->n_groups; i++)
-        group_csv(f, &r->groups[i], o->curve, o->k);
+        group_csv(f, &r->groups[i], o->curve, o->k, shown_of(sh, i));
     if (r->has_logrank) {
         csv_line(f, "log-rank", "chisq", r->logrank.chisq);
         csv_line(f, "log-rank", "df", r->logrank.df);
@@ -249,14 +353,15 @@ static void survival_csv(FILE *f, const ib_msurv_result *r,
 
 /* ============================================================ JSON */
 
-static void point_json(ib_json *j, const ib_km_point *pt, int years, int64_t k)
+static void point_json(ib_json *j, const ib_km_point *pt, int years, int64_t k,
+                       bool shown)
 {
     ib_json_object(j, NULL);
     ib_json_int(j, "years", years);
     ib_json_int(j, "day", ib_surv_year_day(years));
-    if (k > 0 && pt->n_risk < (double)k) {
+    if (!shown) {
         char buf[32];
-        ib_json_str(j, "n_risk", ib_mo_count(pt->n_risk, k, buf, sizeof buf));
+        ib_json_str(j, "n_risk", shown_count(0, false, k, buf, sizeof buf));
         ib_json_bool(j, "suppressed", true);
         ib_json_end(j);
         return;
@@ -279,22 +384,25 @@ static void column_json(ib_json *j, const char *key, const double *v, size_t n)
 }
 
 static void group_json(ib_json *j, const char *key, const ib_msurv_group *g,
-                       bool curve, int64_t k)
+                       bool curve, int64_t k, const surv_shown *sh)
 {
+    char buf[32];
     ib_json_object(j, key);
     ib_json_str(j, "group", g->label);
-    if (is_suppressed_group(g, k)) {
-        char buf[32];
-        ib_json_str(j, "n", ib_mo_count((double)g->n, k, buf, sizeof buf));
+    if (!sh->n) {
+        ib_json_str(j, "n", shown_count(0, false, k, buf, sizeof buf));
         ib_json_bool(j, "suppressed", true);
         ib_json_end(j);
         return;
     }
     ib_json_int(j, "n", (int64_t)g->n);
-    ib_json_int(j, "events", (int64_t)g->n_events);
+    if (sh->events)
+        ib_json_int(j, "events", (int64_t)g->n_events);
+    else
+        ib_json_str(j, "events", shown_count(0, false, k, buf, sizeof buf));
     ib_json_array(j, "retention", false);
     for (int i = 0; i < IB_MRET_N; i++)
-        point_json(j, &g->retention[i], ib_mret_years[i], k);
+        point_json(j, &g->retention[i], ib_mret_years[i], k, sh->at_risk[i]);
     ib_json_end(j);
     ib_json_object(j, "restricted_mean");
     ib_json_num(j, "horizon_days", g->summary.horizon);
@@ -338,7 +446,7 @@ static void header_json(ib_json *j, const char *figure, const ib_mo_opts *o)
 }
 
 static void survival_json(FILE *f, const ib_msurv_result *r,
-                          const ib_mo_opts *o)
+                          const ib_mo_opts *o, const surv_shown *sh)
 {
     ib_json j;
     ib_json_init(&j, f);
@@ -346,10 +454,10 @@ static void survival_json(FILE *f, const ib_msurv_result *r,
     header_json(&j, "survival", o);
     ib_json_str(&j, "by", ib_group_name(r->group));
     ib_json_num(&j, "horizon_days", r->horizon);
-    group_json(&j, "all", &r->all, o->curve, o->k);
+    group_json(&j, "all", &r->all, o->curve, o->k, shown_of(sh, r->n_groups));
     ib_json_array(&j, "groups", false);
     for (size_t i = 0; i < r->n_groups; i++)
-        group_json(&j, NULL, &r->groups[i], o->curve, o->k);
+        group_json(&j, NULL, &r->groups[i], o->curve, o->k, shown_of(sh, i));
     ib_json_end(&j);
     if (r->has_logrank) {
         const ib_logrank *lr = &r->logrank;
@@ -371,11 +479,13 @@ static void survival_json(FILE *f, const ib_msurv_result *r,
 
 void ib_mo_survival(FILE *f, const ib_msurv_result *r, const ib_mo_opts *o)
 {
+    surv_shown *sh = survival_shown(r, o->k);
     switch (o->fmt) {
-    case IB_MO_CSV: survival_csv(f, r, o); break;
-    case IB_MO_JSON: survival_json(f, r, o); break;
-    case IB_MO_TABLE: survival_text(f, r, o); break;
+    case IB_MO_CSV: survival_csv(f, r, o, sh); break;
+    case IB_MO_JSON: survival_json(f, r, o, sh); break;
+    case IB_MO_TABLE: survival_text(f, r, o, sh); break;
     }
+    free(sh);
 }
 
 /* ============================================================ Cox */

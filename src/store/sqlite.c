@@ -588,8 +588,7 @@ int ib_sqlite_open(ib_store **out, const char *path, const ib_store_options *opt
 {
     if (!opt->create && access(path, F_OK) != 0)
         return ib_err_set(err, IB_ENOTFOUND,
-                          "database %s bestaat niet; maak hem met 'inbeeld init'",
-                          path);
+                          "bestaat niet; maak hem met 'inbeeld init --db %s'", path);
     ib_sqlite *s = calloc(1, sizeof *s);
     if (!s)
         return ib_err_set(err, IB_ENOMEM, "onvoldoende geheugen");

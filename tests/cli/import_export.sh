@@ -23,6 +23,9 @@ grep -q -- "--sender" "$TMP/err" || fail "missing --sender not explained"
 expect_exit 1 "$IB" import --db t.db --sender s
 expect_exit 1 "$IB" import --db t.db --sender s --format xml "$GOOD"
 expect_exit 4 "$IB" import --db t.db --sender s no-such-dir
+expect_exit 4 "$IB" status --db nope.db
+grep -qx "inbeeld: database nope.db: bestaat niet; maak hem met 'inbeeld init --db nope.db'" \
+  "$TMP/err" || fail "missing database not explained once: $(cat "$TMP/err")"
 ok "import: usage errors exit 1, a missing path exits 4"
 
 # ---- dry run stores nothing

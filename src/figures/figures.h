@@ -95,4 +95,15 @@ void ib_mo_survival(FILE *f, const ib_msurv_result *r, const ib_mo_opts *o);
  * profiles. */
 void ib_mo_cox(FILE *f, const ib_mcox_result *r, const ib_mo_opts *o);
 
+/* ------------------------------------------------------------ XLSX */
+
+/* The CSV document csv[0..len) (a header line, fields quoted as
+ * ib_mo_csvfield writes them) as an XLSX workbook with one worksheet named
+ * sheet (at most 31 characters, none of []:*?/\): the header in bold,
+ * every other field that is a finite number as a number, the rest ("<10",
+ * labels, dates) as text, empty fields left blank. *out receives *out_len
+ * bytes, malloc'ed; caller frees. IB_EIO or IB_ENOMEM on failure. */
+int ib_mo_csv_to_xlsx(const char *csv, size_t len, const char *sheet,
+                      char **out, size_t *out_len, ib_err *err);
+
 #endif

@@ -71,6 +71,7 @@ typedef struct hresp {
     char set_cookie[512];
     char allow[64];             /* 405: the allowed methods */
     unsigned retry_after;       /* 429: seconds */
+    char disposition[128];      /* Content-Disposition of a download, "" none */
 } hresp;
 
 /* A handler fills resp and returns 0; the route's role check and CSRF
@@ -180,5 +181,10 @@ int ib_api_inspections_get(hreq *req, hresp *resp);
 int ib_api_inspections_put(hreq *req, hresp *resp);
 int ib_api_inspections_delete(hreq *req, hresp *resp);
 int ib_api_imports(hreq *req, hresp *resp);
+int ib_api_monitor_survival(hreq *req, hresp *resp);
+int ib_api_monitor_cox(hreq *req, hresp *resp);
+int ib_api_monitor_typology(hreq *req, hresp *resp);
+int ib_api_monitor_registration(hreq *req, hresp *resp);
+int ib_api_monitor_housing(hreq *req, hresp *resp);
 
 #endif

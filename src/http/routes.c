@@ -36,6 +36,12 @@ const ib_route ib_routes[] = {
      ib_api_inspections_delete},
     {"POST", "/api/v1/imports", R_AGENCY | R_ADMIN, ib_api_imports},
     {"GET", "/api/v1/statistics", R_ANALYST | R_ADMIN, ib_api_statistics},
+    {"GET", "/api/v1/monitor/survival", R_ANALYST | R_ADMIN, ib_api_monitor_survival},
+    {"GET", "/api/v1/monitor/cox", R_ANALYST | R_ADMIN, ib_api_monitor_cox},
+    {"GET", "/api/v1/monitor/typology", R_ANALYST | R_ADMIN, ib_api_monitor_typology},
+    {"GET", "/api/v1/monitor/registration", R_ANALYST | R_ADMIN,
+     ib_api_monitor_registration},
+    {"GET", "/api/v1/monitor/housing", R_ANALYST | R_ADMIN, ib_api_monitor_housing},
 };
 
 const size_t ib_nroutes = sizeof ib_routes / sizeof *ib_routes;

@@ -206,6 +206,8 @@ static enum MHD_Result send_answer(hreq *req, hresp *resp, conn_state *cs)
         MHD_add_response_header(r, "Set-Cookie", resp->set_cookie);
     if (resp->allow[0])
         MHD_add_response_header(r, "Allow", resp->allow);
+    if (resp->disposition[0] && status == 200)
+        MHD_add_response_header(r, "Content-Disposition", resp->disposition);
     if (resp->retry_after) {
         char ra[16];
         snprintf(ra, sizeof ra, "%u", resp->retry_after);

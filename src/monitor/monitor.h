@@ -178,6 +178,20 @@ int ib_mdata_finish(ib_mdata *d, ib_err *err);
 /* The string at offset off ("" for IB_MREF_NONE). */
 const char *ib_mdata_str(const ib_mdata *d, uint32_t off);
 
+/* Whether person p lies in one of the municipalities munis[0..n) (CBS
+ * numbers, ib_muni_from_code): one of their registrations is there, or one
+ * of their housings is at a location there (the API's person scope). */
+bool ib_mdata_person_in(const ib_mdata *d, uint32_t p, const int16_t *munis,
+                        size_t n);
+/* The persons of src that lie in one of the municipalities, with all their
+ * records (stays, registrations, employments, housings and events, also
+ * those elsewhere), and every sender, organisation and location. Every
+ * figure computed on *out is the figure of that municipality or region.
+ * On success *out is finished (ib_mdata_finish); caller frees it with
+ * ib_mdata_free. */
+int ib_mdata_in_municipalities(const ib_mdata *src, const int16_t *munis,
+                               size_t n, ib_mdata *out, ib_err *err);
+
 /* ============================================ covariates on a day */
 
 /* The time-varying binding factors of spec "Time-varying binding factors".

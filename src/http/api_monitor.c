@@ -1,0 +1,559 @@
+/* api_monitor.c — GET /api/v1/monitor/{survival,cox,typology,registration,
+ * housing}: the monitor figures of spec/monitor.md as JSON (the documents
+ * `inbeeld monitor --format json` prints), CSV (`--format csv`) or XLSX (the
+ * CSV's table in a workbook), with the CLI's options as query parameters.
+ * Analysts get small cells suppressed (k = 10, spec "Suppression"); an
+ * administrator may ask detail=true. A user with municipalities sees the
+ * figures of the persons in those municipalities; `municipality=` narrows
+ * that down. Aggregates are no person-level reads: not audited, as
+ * /statistics. */
+#include "http/http_internal.h"
+#include "figures/figures.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SMALL_CELL 10
+
+typedef enum { OUT_JSON, OUT_CSV, OUT_XLSX } out_format;
+
+typedef struct mon_query {
+    ib_date at;
+    ib_group by;
+    bool has_by;
+    const char *by_name;
+    int cohort;
+    bool first_only;
+    int64_t k;
+    bool curve;
+    double horizon_years;
+    const char *covariates;
+    ib_cox_ties ties;
+    ib_mbasis basis;
+    int32_t long_after;
+    int view;
+    int64_t m2_hundredths;
+    const char *sender;
+    int16_t munis[IB_USER_MUNIS_MAX];
+    size_t nmunis;
+    out_format fmt;
+} mon_query;
+
+/* ------------------------------------------------------------ parameters */
+
+static int bad(hresp *resp, const char *nl, const char *en)
+{
+    ib_problem_bad_request(resp, nl, en);
+    return IB_EINVAL;
+}
+
+static bool parse_long(const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi)
+        return false;
+    *out = v;
+    return true;
+}
+
+static bool parse_positive(const char *s, double hi, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *end || !(v > 0) || v > hi)
+        return false;
+    *out = v;
+    return true;
+}
+
+static bool parse_flag(const char *s, bool *out)
+{
+    if (strcmp(s, "true") == 0)
+        *out = true;
+    else if (strcmp(s, "false") == 0)
+        *out = false;
+    else
+        return false;
+    return true;
+}
+
+/* format= wins; else the Accept header; else JSON. */
+static int take_format(hreq *req, hresp *resp, mon_query *q)
+{
+    const char *f = ib_query(req, "format");
+    if (!f) {
+        const char *acc = ib_header(req, MHD_HTTP_HEADER_ACCEPT);
+        q->fmt = acc && strstr(acc, "text/csv") ? OUT_CSV
+                 : acc && strstr(acc, "spreadsheetml") ? OUT_XLSX
+                                                     : OUT_JSON;
+        return IB_OK;
+    }
+    if (strcmp(f, "json") == 0)
+        q->fmt = OUT_JSON;
+    else if (strcmp(f, "csv") == 0)
+        q->fmt = OUT_CSV;
+    else if (strcmp(f, "xlsx") == 0)
+        q->fmt = OUT_XLSX;
+    else
+        return bad(resp, "format: json, csv of xlsx.", "format: json, csv or xlsx.");
+    return IB_OK;
+}
+
+/* municipality=GM1783[,GM0344...] within the user's municipalities (when
+ * the user has any; otherwise anywhere). Without it: the user's own. */
+static int take_municipalities(hreq *req, hresp *resp, mon_query *q)
+{
+    const ib_user *u = &req->user;
+    const char *m = ib_query(req, "municipality");
+    q->nmunis = 0;
+    if (!m) {
+        for (int i = 0; i < u->nmunicipalities; i++)
+            q->munis[q->nmunis++] = ib_muni_from_code(u->municipalities[i]);
+        return IB_OK;
+    }
+    for (const char *s = m;; s++) {
+        size_t n = strcspn(s, ",");
+        char code[7];
+        if (n != 6 || !ib_municipality_is_valid(s, n) || q->nmunis == IB_USER_MUNIS_MAX)
+            return bad(resp, "municipality: een of meer CBS-codes (GM en 4 cijfers), "
+                             "gescheiden door komma's.",
+                       "municipality: one or more CBS codes (GM and 4 digits), "
+                       "separated by commas.");
+        memcpy(code, s, 6);
+        code[6] = '\0';
+        if (u->nmunicipalities > 0 && !ib_user_has_municipality(u, code)) {
+            ib_problem(resp, 403, "Geen toegang", "Forbidden",
+                       "Deze gemeente valt buiten uw gemeenten.",
+                       "This municipality lies outside your municipalities.");
+            return IB_EDENIED;
+        }
+        q->munis[q->nmunis++] = ib_muni_from_code(code);
+        s += n;
+        if (!*s)
+            break;
+    }
+    return IB_OK;
+}
+
+static int take_common(hreq *req, hresp *resp, mon_query *q)
+{
+    ib_err err;
+    const char *v;
+    if ((v = ib_query(req, "at")) && ib_date_parse(v, strlen(v), &q->at, &err) != IB_OK)
+        return bad(resp, "at: een datum JJJJ-MM-DD.", "at: a date YYYY-MM-DD.");
+    if ((v = ib_query(req, "by"))) {
+        if (ib_group_parse(v, &q->by, &err) != IB_OK)
+            return bad(resp, "by: all, eu, cee, south, nationality, category, sex, age, "
+                             "cohort, first_brp of municipality.",
+                       "by: all, eu, cee, south, nationality, category, sex, age, "
+                       "cohort, first_brp or municipality.");
+        q->has_by = true;
+        q->by_name = v;
+    }
+    bool detail = false;
+    if ((v = ib_query(req, "detail")) && !parse_flag(v, &detail))
+        return bad(resp, "detail: true of false.", "detail: true or false.");
+    if (detail && req->user.role != IB_ROLE_ADMIN) {
+        ib_problem(resp, 403, "Geen toegang", "Forbidden",
+                   "Alleen een beheerder ziet kleine aantallen (detail=true).",
+                   "Only an administrator sees small cells (detail=true).");
+        return IB_EDENIED;
+    }
+    q->k = detail ? 0 : SMALL_CELL;
+    if ((v = ib_query(req, "sender")) && (!v[0] || strlen(v) > IB_REF_MAX))
+        return bad(resp, "sender: de afzender (1 tot 64 tekens).",
+                   "sender: the sender (1 to 64 characters).");
+    q->sender = v;
+    int rc = take_format(req, resp, q);
+    return rc ? rc : take_municipalities(req, resp, q);
+}
+
+/* cohort, stays, horizon, curve, covariates, ties, basis, long_after,
+ * view, m2_per_person: each only where ib_query_only let it through. */
+static int take_figure_options(hreq *req, hresp *resp, mon_query *q)
+{
+    const char *v;
+    long n;
+    if ((v = ib_query(req, "cohort"))) {
+        if (!parse_long(v, 1900, 2200, &n))
+            return bad(resp, "cohort: een jaartal.", "cohort: a year.");
+        q->cohort = (int)n;
+    }
+    if ((v = ib_query(req, "stays"))) {
+        if (strcmp(v, "first") && strcmp(v, "all"))
+            return bad(resp, "stays: first of all.", "stays: first or all.");
+        q->first_only = strcmp(v, "first") == 0;
+    }
+    if ((v = ib_query(req, "horizon")) &&
+        (!parse_positive(v, 100, &q->horizon_years) || q->horizon_years * 365.25 < 1))
+        return bad(resp, "horizon: een aantal jaren (groter dan 0, hooguit 100).",
+                   "horizon: a number of years (above 0, at most 100).");
+    if ((v = ib_query(req, "curve")) && !parse_flag(v, &q->curve))
+        return bad(resp, "curve: true of false.", "curve: true or false.");
+    if ((v = ib_query(req, "covariates"))) {
+        if (!v[0] || strlen(v) > 1024)
+            return bad(resp, "covariates: namen gescheiden door komma's.",
+                       "covariates: names separated by commas.");
+        q->covariates = v;
+    }
+    if ((v = ib_query(req, "ties"))) {
+        if (strcmp(v, "efron") && strcmp(v, "breslow"))
+            return bad(resp, "ties: efron of breslow.", "ties: efron or breslow.");
+        q->ties = strcmp(v, "breslow") == 0 ? IB_COX_BRESLOW : IB_COX_EFRON;
+    }
+    ib_err err;
+    if ((v = ib_query(req, "basis")) && ib_mbasis_parse(v, &q->basis, &err) != IB_OK)
+        return bad(resp, "basis: point of all-months.", "basis: point or all-months.");
+    if ((v = ib_query(req, "long_after"))) {
+        if (!parse_long(v, 1, 36525, &n))
+            return bad(resp, "long_after: een aantal dagen (1 tot 36525).",
+                       "long_after: a number of days (1 to 36525).");
+        q->long_after = (int32_t)n;
+    }
+    if ((v = ib_query(req, "view"))) {
+        static const char *const views[] = {"municipalities", "locations", "providers",
+                                            "worklive"};
+        q->view = -1;
+        for (int i = 0; i < 4; i++)
+            if (strcmp(v, views[i]) == 0)
+                q->view = i;
+        if (q->view < 0)
+            return bad(resp, "view: municipalities, locations, providers of worklive.",
+                       "view: municipalities, locations, providers or worklive.");
+    }
+    double x;
+    if ((v = ib_query(req, "m2_per_person"))) {
+        if (!parse_positive(v, 1000, &x))
+            return bad(resp, "m2_per_person: een oppervlak in m² (groter dan 0).",
+                       "m2_per_person: a floor area in m² (above 0).");
+        q->m2_hundredths = (int64_t)(x * 100 + 0.5);
+    }
+    return IB_OK;
+}
+
+static void query_defaults(mon_query *q)
+{
+    memset(q, 0, sizeof *q);
+    q->at = ib_date_today();
+    q->by = IB_GROUP_ALL;
+    q->by_name = "all";
+    q->curve = true;
+    q->horizon_years = 10;
+    q->ties = IB_COX_EFRON;
+    q->basis = IB_BASIS_POINT;
+    q->long_after = 730;
+    q->m2_hundredths = 1200;
+}
+
+/* ------------------------------------------------------------ data */
+
+/* The monitor data the query covers: one sender or all, the persons of the
+ * municipalities when named. Read in one transaction (one snapshot). */
+static int load_data(hreq *req, const mon_query *q, ib_mdata *d, ib_err *err)
+{
+    ib_filter f = {0};
+    ib_mdata_init(d);
+    int rc = ib_store_begin(req->st, err);
+    if (!rc && q->sender)
+        rc = ib_store_sender(req->st, q->sender, false, &f.sender_id, err);
+    if (!rc)
+        rc = ib_mdata_load(req->st, &f, d, err);
+    if (rc) {
+        ib_store_rollback(req->st, NULL);
+        return rc;
+    }
+    rc = ib_store_commit(req->st, err);
+    if (rc || q->nmunis == 0)
+        return rc;
+    ib_mdata sub;
+    rc = ib_mdata_in_municipalities(d, q->munis, q->nmunis, &sub, err);
+    ib_mdata_free(d);
+    *d = sub;
+    if (rc)
+        ib_mdata_init(d);
+    return rc;
+}
+
+/* ------------------------------------------------------------ figures */
+
+static double horizon_days(const mon_query *q)
+{
+    return floor(q->horizon_years * 365.25);
+}
+
+static ib_mo_opts out_opts(const mon_query *q)
+{
+    return (ib_mo_opts){q->fmt == OUT_JSON ? IB_MO_JSON : IB_MO_CSV, q->k, q->curve,
+                        q->at, q->cohort, q->by_name, NULL};
+}
+
+static int fig_survival(const ib_mdata *d, const mon_query *q, FILE *out, ib_err *err)
+{
+    ib_msurv_opts so = {.at = q->at, .first_only = q->first_only, .cohort = q->cohort};
+    ib_msurv_result r;
+    int rc = ib_monitor_survival(d, &so, q->by, horizon_days(q), &r, err);
+    if (rc)
+        return rc;
+    if (r.all.n == 0)
+        rc = ib_err_set(err, IB_EINVAL, "geen verblijven in de selectie (peildatum, "
+                                        "cohort, gemeente, afzender)");
+    ib_mo_opts o = out_opts(q);
+    if (!rc)
+        ib_mo_survival(out, &r, &o);
+    ib_msurv_result_free(&r);
+    return rc;
+}
+
+static const char *const default_covariates[] = {
+    "employed", "permanent", "agency", "income_130", "partner", "children",
+    "home_owner", "eu"};
+#define MAX_COVARIATES 64
+
+/* The covariate names: the list given or the default, then one dummy per
+ * level of `by` (reference: the largest level), as the CLI does. */
+static int cox_names(const ib_mdata *d, const ib_msurv_opts *so, const mon_query *q,
+                     char **names, size_t *p, char ref[IB_MLABEL_MAX], ib_err *err)
+{
+    size_t n = 0;
+    if (!q->covariates) {
+        for (size_t i = 0; i < 8; i++)
+            if (!(names[n++] = strdup(default_covariates[i])))
+                goto nomem;
+    } else {
+        for (const char *s = q->covariates;; s++) {
+            size_t len = strcspn(s, ",");
+            if (len == 0 || n == MAX_COVARIATES)
+                return ib_err_set(err, IB_EINVAL, "covariates: 1 tot %d namen, "
+                                                  "gescheiden door komma's", MAX_COVARIATES);
+            if (!(names[n++] = strndup(s, len)))
+                goto nomem;
+            s += len;
+            if (!*s)
+                break;
+        }
+    }
+    *p = n;
+    if (!q->has_by || q->by == IB_GROUP_ALL)
+        return IB_OK;
+    char **dum = NULL;
+    size_t nd = 0;
+    int rc = ib_monitor_group_dummies(d, so, q->by, &dum, &nd, ref, err);
+    for (size_t i = 0; i < nd; i++) {
+        if (!rc && *p < MAX_COVARIATES)
+            names[(*p)++] = dum[i];
+        else
+            free(dum[i]);
+        if (!rc && *p == MAX_COVARIATES && i + 1 < nd)
+            rc = ib_err_set(err, IB_EINVAL, "te veel groepen voor het model (by)");
+    }
+    free(dum);
+    return rc;
+nomem:
+    *p = n;
+    return ib_err_set(err, IB_ENOMEM, "geheugen vol");
+}
+
+static int fig_cox(const ib_mdata *d, const mon_query *q, FILE *out, ib_err *err)
+{
+    ib_msurv_opts so = {.at = q->at, .first_only = q->first_only, .cohort = q->cohort};
+    char *names[MAX_COVARIATES] = {0}, ref[IB_MLABEL_MAX] = "";
+    size_t p = 0;
+    int rc = cox_names(d, &so, q, names, &p, ref, err);
+    ib_cox_opts co;
+    ib_cox_opts_init(&co);
+    co.ties = q->ties;
+    ib_mdesign x;
+    ib_mcox_result r;
+    if (!rc)
+        rc = ib_monitor_design(d, &so, (const char *const *)names, p, &x, err);
+    if (!rc)
+        rc = ib_monitor_cox_design(&x, (const char *const *)names, p, &co,
+                                   horizon_days(q), &r, err);
+    if (!rc) {
+        ib_mo_opts o = out_opts(q);
+        o.k = 0;                  /* a model: no cell counts persons */
+        o.reference = ref[0] ? ref : NULL;
+        ib_mo_cox(out, &r, &o);
+        ib_mcox_result_free(&r);
+    }
+    for (size_t i = 0; i < p; i++)
+        free(names[i]);
+    return rc;
+}
+
+static int write_table(ib_mtable *t, const mon_query *q, FILE *out, ib_err *err)
+{
+    int rc = IB_OK;
+    if (q->k > 0) {
+        ib_msuppress_opts so;
+        ib_msuppress_opts_init(&so);
+        so.k = q->k;
+        rc = ib_mtable_suppress(t, &so, err);
+    }
+    if (!rc)
+        ib_mo_table(out, t, q->fmt == OUT_JSON ? IB_MO_JSON : IB_MO_CSV, false);
+    ib_mtable_free(t);
+    return rc;
+}
+
+static int fig_typology(const ib_mdata *d, const mon_query *q, FILE *out, ib_err *err)
+{
+    ib_mtypology_opts o;
+    ib_mtypology_opts_init(&o, q->at);
+    o.long_after = q->long_after;
+    o.basis = q->basis;
+    ib_mtable t;
+    int rc = ib_monitor_typology(d, &o, q->by, &t, err);
+    return rc ? rc : write_table(&t, q, out, err);
+}
+
+static int fig_registration(const ib_mdata *d, const mon_query *q, FILE *out,
+                            ib_err *err)
+{
+    ib_mtable t;
+    /* as the CLI: by municipality unless another grouping is asked */
+    ib_group g = q->has_by ? q->by : IB_GROUP_MUNICIPALITY;
+    int rc = ib_monitor_registration(d, q->at, g, &t, NULL, err);
+    return rc ? rc : write_table(&t, q, out, err);
+}
+
+static int fig_housing(const ib_mdata *d, const mon_query *q, FILE *out, ib_err *err)
+{
+    ib_mhousing_opts o;
+    ib_mhousing_opts_init(&o, q->at);
+    o.m2_norm = q->m2_hundredths;
+    ib_mtable t;
+    int rc;
+    switch (q->view) {
+    case 1: rc = ib_monitor_housing_locations(d, &o, &t, err); break;
+    case 2: rc = ib_monitor_housing_providers(d, &o, &t, err); break;
+    case 3: rc = ib_monitor_worklive(d, &o, &t, err); break;
+    default: rc = ib_monitor_housing_municipalities(d, &o, &t, err); break;
+    }
+    return rc ? rc : write_table(&t, q, out, err);
+}
+
+/* ------------------------------------------------------------ answering */
+
+typedef int (*figure_fn)(const ib_mdata *d, const mon_query *q, FILE *out, ib_err *err);
+
+typedef struct figure {
+    const char *name;
+    const char *const *params;   /* besides the common ones */
+    figure_fn fn;
+} figure;
+
+static const char *const surv_params[] = {"cohort", "stays", "horizon", "curve", NULL};
+static const char *const cox_params[] = {"cohort", "stays", "horizon", "covariates",
+                                         "ties", NULL};
+static const char *const typology_params[] = {"basis", "long_after", NULL};
+static const char *const no_params[] = {NULL};
+static const char *const housing_params[] = {"view", "m2_per_person", NULL};
+
+static const figure figures[] = {
+    {"survival", surv_params, fig_survival},
+    {"cox", cox_params, fig_cox},
+    {"typology", typology_params, fig_typology},
+    {"registration", no_params, fig_registration},
+    {"housing", housing_params, fig_housing},
+};
+
+/* The common parameters and the figure's own; IB_EINVAL (400 answered) on
+ * any other. */
+static int check_params(hreq *req, hresp *resp, const figure *fig)
+{
+    static const char *const common[] = {"at", "by", "municipality", "sender", "format",
+                                         "detail", "purpose"};
+    const char *allowed[16];
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof common / sizeof *common; i++)
+        allowed[n++] = common[i];
+    for (const char *const *p = fig->params; *p && n + 1 < 16; p++)
+        allowed[n++] = *p;
+    allowed[n] = NULL;
+    return ib_query_only(req, resp, allowed);
+}
+
+static int answer_document(hresp *resp, const figure *fig, const mon_query *q, char *text,
+                           size_t len)
+{
+    char at[IB_DATE_STRLEN];
+    ib_date_format(q->at, at);
+    if (q->fmt == OUT_XLSX) {
+        char *xlsx = NULL;
+        size_t xlen = 0;
+        ib_err err;
+        int rc = ib_mo_csv_to_xlsx(text, len, fig->name, &xlsx, &xlen, &err);
+        free(text);
+        if (rc)
+            return ib_problem_from_err(resp, &err);
+        text = xlsx;
+        len = xlen;
+    }
+    static const char *const types[] = {
+        "application/json", "text/csv; charset=utf-8",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"};
+    static const char *const ext[] = {"json", "csv", "xlsx"};
+    free(resp->body);
+    resp->body = text;
+    resp->len = len;
+    resp->status = 200;
+    resp->content_type = types[q->fmt];
+    resp->etag = true;
+    if (q->fmt != OUT_JSON)
+        snprintf(resp->disposition, sizeof resp->disposition,
+                 "attachment; filename=\"inbeeld-%s-%s.%s\"", fig->name, at, ext[q->fmt]);
+    return 0;
+}
+
+static int monitor_figure(hreq *req, hresp *resp, const figure *fig)
+{
+    mon_query q;
+    query_defaults(&q);
+    if (check_params(req, resp, fig) || take_common(req, resp, &q) ||
+        take_figure_options(req, resp, &q))
+        return 0;
+    ib_err err;
+    ib_err_clear(&err);
+    ib_mdata d;
+    if (load_data(req, &q, &d, &err))
+        return ib_problem_from_err(resp, &err);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    int rc = mem ? fig->fn(&d, &q, mem, &err) : ib_err_set(&err, IB_ENOMEM, "geheugen vol");
+    if (mem && fclose(mem) != 0 && !rc)
+        rc = ib_err_set(&err, IB_ENOMEM, "geheugen vol");
+    ib_mdata_free(&d);
+    if (rc) {
+        free(text);
+        return ib_problem_from_err(resp, &err);
+    }
+    return answer_document(resp, fig, &q, text, len);
+}
+
+int ib_api_monitor_survival(hreq *req, hresp *resp)
+{
+    return monitor_figure(req, resp, &figures[0]);
+}
+int ib_api_monitor_cox(hreq *req, hresp *resp)
+{
+    return monitor_figure(req, resp, &figures[1]);
+}
+int ib_api_monitor_typology(hreq *req, hresp *resp)
+{
+    return monitor_figure(req, resp, &figures[2]);
+}
+int ib_api_monitor_registration(hreq *req, hresp *resp)
+{
+    return monitor_figure(req, resp, &figures[3]);
+}
+int ib_api_monitor_housing(hreq *req, hresp *resp)
+{
+    return monitor_figure(req, resp, &figures[4]);
+}

@@ -218,7 +218,51 @@ static int person_item(void *ctx, const ib_person *p)
 }
 
 static const char *const person_params[] = {
-    "page", "pageSize", "sort", "ref", "nationality", "family_name", "purpose", NULL};
+    "page", "pageSize", "sort", "ref", "nationality", "family_name", "bsn", "purpose", NULL};
+
+/* ?bsn=: the persons with exactly this BSN (compared through the store's
+ * keyed hash) that the user may see; usually one, so one page. */
+typedef struct bsn_ctx {
+    list_ctx *lc;
+    int64_t skip, take, total;
+    ib_err err;
+    int rc;
+} bsn_ctx;
+
+static int bsn_person(void *ctx, const ib_person *p)
+{
+    bsn_ctx *bc = ctx;
+    bool ok = false;
+    if ((bc->rc = person_visible(bc->lc->req, p, &ok, &bc->err)) != 0)
+        return bc->rc;
+    if (!ok)
+        return 0;
+    int64_t i = bc->total++;
+    if (i < bc->skip || i >= bc->skip + bc->take)
+        return 0;
+    return person_item(bc->lc, p);
+}
+
+static int persons_by_bsn(hreq *req, hresp *resp, const char *bsn, int64_t page,
+                          int64_t size)
+{
+    if (!ib_bsn_is_valid(bsn, strlen(bsn)))
+        return ib_problem_bad_request(resp, "bsn: 9 cijfers die de elfproef doorstaan.",
+                                      "bsn: 9 digits passing the 11-check.");
+    list_ctx lc = {.req = req, .items = json_array()};
+    bsn_ctx bc = {.lc = &lc, .skip = (page - 1) * size, .take = size};
+    ib_err err;
+    int rc = ib_store_begin(req->st, &err);
+    if (rc == IB_OK)
+        rc = ib_store_find_person_by_bsn(req->st, bsn, bsn_person, &bc, &err);
+    if (rc == IB_OK)
+        rc = ib_store_commit(req->st, &err);
+    if (rc) {
+        json_decref(lc.items);
+        return ib_problem_from_err(resp, lc.rc ? &lc.err : bc.rc ? &bc.err : &err);
+    }
+    return ib_json_answer(resp, 200, page_json(lc.items, page, size, bc.total), true);
+}
 
 int ib_api_persons_list(hreq *req, hresp *resp)
 {
@@ -245,6 +289,8 @@ int ib_api_persons_list(hreq *req, hresp *resp)
                                           "sort: id, person_ref, family_name or "
                                           "birth_date, prefixed - for descending.");
     }
+    if (ib_query(req, "bsn"))
+        return persons_by_bsn(req, resp, ib_query(req, "bsn"), page, size);
     q.ref = ib_query(req, "ref");
     q.nationality = ib_query(req, "nationality");
     q.family_name = ib_query(req, "family_name");

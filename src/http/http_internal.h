@@ -186,5 +186,9 @@ int ib_api_monitor_cox(hreq *req, hresp *resp);
 int ib_api_monitor_typology(hreq *req, hresp *resp);
 int ib_api_monitor_registration(hreq *req, hresp *resp);
 int ib_api_monitor_housing(hreq *req, hresp *resp);
+int ib_api_imports_history(hreq *req, hresp *resp);
+int ib_api_person_audit(hreq *req, hresp *resp);
+int ib_api_occupancy(hreq *req, hresp *resp);
+int ib_api_location_residents(hreq *req, hresp *resp);
 
 #endif

@@ -186,6 +186,7 @@ int ib_api_monitor_cox(hreq *req, hresp *resp);
 int ib_api_monitor_typology(hreq *req, hresp *resp);
 int ib_api_monitor_registration(hreq *req, hresp *resp);
 int ib_api_monitor_housing(hreq *req, hresp *resp);
+int ib_api_exports(hreq *req, hresp *resp);
 int ib_api_imports_history(hreq *req, hresp *resp);
 int ib_api_person_audit(hreq *req, hresp *resp);
 int ib_api_occupancy(hreq *req, hresp *resp);

@@ -47,6 +47,7 @@ const ib_route ib_routes[] = {
     {"GET", "/api/v1/monitor/registration", R_ANALYST | R_ADMIN,
      ib_api_monitor_registration},
     {"GET", "/api/v1/monitor/housing", R_ANALYST | R_ADMIN, ib_api_monitor_housing},
+    {"GET", "/api/v1/exports/{kind}", R_REGISTRY | R_INSPECTOR, ib_api_exports},
 };
 
 const size_t ib_nroutes = sizeof ib_routes / sizeof *ib_routes;

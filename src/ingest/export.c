@@ -1,7 +1,8 @@
 /* export.c — the registry written back in the exchange format, one folder
  * per sender with every kind's file, so that importing a folder with
  * --sender <folder name> reproduces the same content (and exporting again
- * gives the same bytes). */
+ * gives the same bytes); and one kind as one file, narrowed to a scope (the
+ * API's downloads). */
 #include "ingest/csv.h"
 #include "ingest/ingest_internal.h"
 
@@ -168,5 +169,51 @@ int ib_export(ib_store *st, const char *dir, int64_t sender_id,
     for (size_t i = 0; rc == IB_OK && i < l.n; i++)
         rc = export_sender(st, dir, &l.v[i], sum, err);
     senders_free(&l);
+    return rc;
+}
+
+/* ------------------------------------------------------------ one kind */
+
+typedef struct kind_writer {
+    writer w;
+    const ib_export_kind_opts *o;
+    ib_err *err;
+} kind_writer;
+
+static int write_selected(void *ctx, const void *rec)
+{
+    kind_writer *kw = ctx;
+    const ib_export_kind_opts *o = kw->o;
+    if (o->keep) {
+        int keep = o->keep(o->keep_ctx, rec, kw->err);
+        if (keep <= 0)
+            return keep;
+    }
+    if (o->omit_bsn && kw->w.type->kind == IB_KIND_PERSON) {
+        ib_person p = *(const ib_person *)rec;
+        p.bsn[0] = '\0';
+        int rc = write_record(&kw->w, &p);
+        memset(&p, 0, sizeof p);
+        return rc;
+    }
+    return write_record(&kw->w, rec);
+}
+
+int ib_export_kind(ib_store *st, ib_kind kind, const ib_export_kind_opts *o,
+                   FILE *out, int64_t *rows, ib_err *err)
+{
+    const ib_record_type *t = ib_record_type_of(kind);
+    const char *header[IB_COLUMNS_MAX];
+    for (int c = 0; c < t->ncolumns; c++)
+        header[c] = t->columns[c].name;
+    kind_writer kw = {{out, t, 0}, o, err};
+    ib_err_clear(err);
+    int rc = ib_csv_write_row(out, header, t->ncolumns, ',');
+    if (rc == IB_OK)
+        rc = t->each(st, &o->filter, write_selected, &kw, err);
+    if (rc == IB_EIO && !err->msg[0])
+        ib_err_set(err, IB_EIO, "kan %s niet schrijven", ib_kind_file_stem(kind));
+    if (rows)
+        *rows = kw.w.rows;
     return rc;
 }

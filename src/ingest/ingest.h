@@ -165,4 +165,24 @@ typedef struct ib_export_summary {
 int ib_export(ib_store *st, const char *dir, int64_t sender_id,
               ib_export_summary *sum, ib_err *err);
 
+/* Decides whether a record goes into a one-kind export: rec is the kind's
+ * store record (ib_person, ib_stay, ..., ib_location, ib_organisation).
+ * Returns 1 to write it, 0 to leave it out, a negative IB_E* code to stop
+ * (returned by ib_export_kind with err as the callback filled it). */
+typedef int (*ib_export_keep_fn)(void *ctx, const void *rec, ib_err *err);
+
+typedef struct ib_export_kind_opts {
+    ib_filter filter;            /* sender (0: all), person (0: all) */
+    ib_export_keep_fn keep;      /* NULL: every record of the filter */
+    void *keep_ctx;
+    bool omit_bsn;               /* persons: the bsn column left empty */
+} ib_export_kind_opts;
+
+/* Writes the records of one kind as one exchange-format file to out: the
+ * header line, then a row per record the filter and keep select, in the
+ * store's order, formatted as ib_export does. *rows (may be NULL)
+ * receives the data rows written. IB_EIO on a write error. */
+int ib_export_kind(ib_store *st, ib_kind kind, const ib_export_kind_opts *o,
+                   FILE *out, int64_t *rows, ib_err *err);
+
 #endif

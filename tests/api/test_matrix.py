@@ -108,7 +108,11 @@ def test_routes_all_in_matrix():
         p = cell["path"].split("?")[0]
         p = re.sub(r"\{(person|location|organisation|inspection|own_token)\}", "{id}", p)
         have.add((cell["method"], p))
-    missing = sorted(routes - have)
+    # A route segment other than {id} ({kind}) is covered by cells naming values.
+    def covered(method, pattern):
+        rx = "^" + re.sub(r"\\\{(?!id\\\})[a-z_]+\\\}", "[^/{}]+", re.escape(pattern)) + "$"
+        return any(m == method and re.match(rx, p) for m, p in have)
+    missing = sorted(r for r in routes if not covered(*r))
     apilib.check(not missing, "routes without a matrix cell: %s" % missing)
 
 

@@ -100,6 +100,14 @@ const char *ib_code_text(const ib_code_name *table, int code)
     return "";
 }
 
+bool ib_code_is_known(const ib_code_name *table, int code)
+{
+    for (const ib_code_name *c = table; c->name; c++)
+        if (c->code == code)
+            return true;
+    return false;
+}
+
 const char *ib_code_list(const ib_code_name *table, char *buf, size_t size)
 {
     size_t used = 0;

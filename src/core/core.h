@@ -144,7 +144,12 @@ typedef struct ib_code_name { int code; const char *name; } ib_code_name;
 /* Looks up text (exact, case-sensitive) in a table ending with {0, NULL}. */
 int ib_code_parse(const ib_code_name *table, const char *s, size_t len,
                   int *out);
+/* The name of code; "" when the table does not hold it (so that printers
+ * never get NULL). Use ib_code_is_known to tell an unknown code from a
+ * code whose name is "" (the "unknown" value some tables have). */
 const char *ib_code_text(const ib_code_name *table, int code);
+/* Whether code is one of the table's codes. */
+bool ib_code_is_known(const ib_code_name *table, int code);
 /* "a, b, c": the names of a table, for error messages. */
 const char *ib_code_list(const ib_code_name *table, char *buf, size_t size);
 

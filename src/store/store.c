@@ -134,7 +134,7 @@ static int need_ref(const char *ref, size_t size, const char *field, ib_err *err
 static int need_code(const ib_code_name *table, int code, const char *field,
                      ib_err *err)
 {
-    if (!ib_code_text(table, code))
+    if (!ib_code_is_known(table, code))
         return ib_err_set_at(err, IB_EINVAL, 0, 0, field, "ongeldige code %d in %s",
                              code, field);
     return IB_OK;

@@ -575,6 +575,48 @@ static void test_unknown_refs(void **state)
     assert_int_equal(n.rows[IB_KIND_LOCATION], 1);
 }
 
+/* A code outside its table (a caller's bad cast, a corrupt value) is
+ * refused before anything is written, naming the field. */
+static void test_invalid_codes_rejected(void **state)
+{
+    fixture *fx = *state;
+    put_world(fx);
+    ib_err err;
+    ib_put_result res;
+    begin(fx->st);
+    ib_organisation o = org(fx->sender, "E2", IB_ORG_EMPLOYER);
+    o.kind = (ib_org_kind)99;
+    assert_int_equal(ib_store_put_organisation(fx->st, &o, &res, &err), IB_EINVAL);
+    assert_string_equal(err.field, "kind");
+    o = org(fx->sender, "E2", IB_ORG_EMPLOYER);
+    o.certified = (ib_cert)-1;
+    assert_int_equal(ib_store_put_organisation(fx->st, &o, &res, &err), IB_EINVAL);
+    assert_string_equal(err.field, "certified");
+    ib_location l = location(fx->sender, "L2", "A1");
+    l.kind = (ib_location_kind)42;
+    assert_int_equal(ib_store_put_location(fx->st, &l, &res, &err), IB_EINVAL);
+    assert_string_equal(err.field, "kind");
+    ib_person p = person(fx->sender, "P3", NULL);
+    p.category = (ib_category)77;
+    assert_int_equal(ib_store_put_person(fx->st, &p, &res, &err), IB_EINVAL);
+    assert_string_equal(err.field, "category");
+    ib_employment e = employment(fx->sender, "P1", "E1", NULL, "2019-01-01");
+    e.contract = (ib_contract)13;
+    assert_int_equal(ib_store_put_employment(fx->st, &e, &res, &err), IB_EINVAL);
+    assert_string_equal(err.field, "contract");
+    /* A code whose name is "" (unknown sex) is a valid code. */
+    p = person(fx->sender, "P3", NULL);
+    p.sex = IB_SEX_UNKNOWN;
+    PUT_OK(ib_store_put_person, fx->st, &p, IB_PUT_INSERTED);
+    commit(fx->st);
+    ib_store_counts n;
+    assert_int_equal(ib_store_count(fx->st, &n, &err), IB_OK);
+    assert_int_equal(n.rows[IB_KIND_ORGANISATION], 2);
+    assert_int_equal(n.rows[IB_KIND_LOCATION], 1);
+    assert_int_equal(n.rows[IB_KIND_PERSON], 3);
+    assert_int_equal(n.rows[IB_KIND_EMPLOYMENT], 0);
+}
+
 static void test_stay_overlap(void **state)
 {
     fixture *fx = *state;
@@ -1065,6 +1107,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_put_person_outcomes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_put_every_kind, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unknown_refs, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_invalid_codes_rejected, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stay_overlap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rollback_leaves_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_many_refs, setup, teardown),

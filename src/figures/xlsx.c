@@ -47,10 +47,14 @@ static void next_field(const char **p, const char *end, char *buf, size_t size,
     *p = s;
 }
 
-/* A number when the whole text is a finite decimal number. */
+/* A number when the whole text is a finite decimal number that reads back
+ * as the same text: codes with a leading zero ("0518", a KvK number) and
+ * digit strings beyond a double's 15 digits stay text. */
 static bool as_number(const char *s, double *out)
 {
-    if (!*s || strlen(s) > 40)
+    const char *d = s + (*s == '-');
+    if (!*s || strlen(s) > 40 || (d[0] == '0' && d[1] >= '0' && d[1] <= '9') ||
+        strspn(d, "0123456789") > 15)
         return false;
     char *e;
     errno = 0;

@@ -1,10 +1,12 @@
 /* cmd_person.c — `inbeeld person show REF`: one person's data and a readable
- * timeline of stays, registrations, jobs, housing and life events. Every
- * look-up is written to the audit trail (who looked at whom). */
+ * timeline of stays, registrations, jobs, housing and life events; `person
+ * export` and `person erase` (person_rights.c) for the person's GDPR
+ * rights. Every look-up is written to the audit trail (who looked at whom). */
 #include <getopt.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/person_rights.h"
 #include "cli/timeline.h"
 
 typedef struct person_ctx {
@@ -16,15 +18,28 @@ typedef struct person_ctx {
 static void person_help(FILE *out)
 {
     fprintf(out,
-        "Gebruik: inbeeld person show REF [--sender AFZENDER] [--show-bsn]\n\n"
-        "Toont de gegevens van een persoon en een tijdlijn van verblijven,\n"
-        "inschrijvingen (BRP/RNI), werk, huisvesting en levensgebeurtenissen.\n"
+        "Gebruik: inbeeld person show REF [--sender AFZENDER] [--show-bsn]\n"
+        "         inbeeld person export REF [--sender AFZENDER] [--out BESTAND]\n"
+        "         inbeeld person erase REF [--sender AFZENDER] --reason TEKST\n\n"
+        "show    toont de gegevens van een persoon en een tijdlijn van verblijven,\n"
+        "        inschrijvingen (BRP/RNI), werk, huisvesting en levensgebeurtenissen.\n"
+        "export  alles wat over de persoon is vastgelegd, met het volledige BSN en\n"
+        "        wie de gegevens wanneer bekeek, als JSON (recht op inzage, AVG\n"
+        "        art. 15).\n"
+        "erase   wist de persoon en al zijn verblijven, inschrijvingen, werk,\n"
+        "        huisvesting en levensgebeurtenissen in één transactie (recht op\n"
+        "        vergetelheid, AVG art. 17). Het auditlog houdt vast wie wiste en\n"
+        "        waarom; de keten van het auditlog blijft controleerbaar.\n\n"
         "REF is de sleutel van de afzender (person_ref). Is dezelfde REF bij\n"
         "meer afzenders in gebruik, geef dan --sender. Elke inzage wordt in\n"
         "het auditlog vastgelegd.\n\n"
         "  --sender AFZENDER  de afzender (org_ref uit 'inbeeld import --sender')\n"
-        "  --show-bsn         toon het volledige BSN (standaard gemaskeerd)\n"
-        "  --db PAD, --key PAD\n");
+        "  --show-bsn         show: toon het volledige BSN (standaard gemaskeerd)\n"
+        "  --out BESTAND      export: naar BESTAND (standaard het scherm)\n"
+        "  --reason TEKST     erase: de reden (verplicht), komt in het auditlog\n"
+        "  --db PAD, --key PAD\n\n"
+        "Afsluitcode: 0 goed, 1 verkeerde opdracht, 3 persoon niet gevonden,\n"
+        "4 database- of bestandsfout.\n");
 }
 
 static const char *org_name(ib_store *st, int64_t id, char *buf, size_t size)
@@ -165,10 +180,11 @@ static int person_run(int argc, char **argv)
 {
     static const struct option opts[] = {
         IB_CLI_DB_OPTIONS, {"sender", required_argument, NULL, 's'},
-        {"show-bsn", no_argument, NULL, 'b'}, {0, 0, 0, 0}};
+        {"show-bsn", no_argument, NULL, 'b'}, {"out", required_argument, NULL, 'o'},
+        {"reason", required_argument, NULL, 'r'}, {0, 0, 0, 0}};
     ib_cli_db db;
     ib_cli_db_defaults(&db);
-    const char *sender = NULL;
+    const char *sender = NULL, *out = NULL, *reason = NULL;
     bool show_bsn = false;
     int c;
     optind = 1;
@@ -178,19 +194,33 @@ static int person_run(int argc, char **argv)
         case 'k': db.key = optarg; break;
         case 's': sender = optarg; break;
         case 'b': show_bsn = true; break;
+        case 'o': out = optarg; break;
+        case 'r': reason = optarg; break;
         default: return ib_cli_usage("person", "onbekende optie");
         }
     }
-    if (argc - optind != 2 || strcmp(argv[optind], "show") != 0)
-        return ib_cli_usage("person", "gebruik: inbeeld person show REF");
+    const char *sub = argc - optind == 2 ? argv[optind] : "";
+    bool show = strcmp(sub, "show") == 0, export = strcmp(sub, "export") == 0,
+         erase = strcmp(sub, "erase") == 0;
+    if (!show && !export && !erase)
+        return ib_cli_usage("person", "gebruik: inbeeld person show|export|erase REF");
+    if ((show_bsn && !show) || (out && !export) || (reason && !erase))
+        return ib_cli_usage("person", "--show-bsn hoort bij show, --out bij export, "
+                            "--reason bij erase");
+    if (erase && (!reason || !reason[strspn(reason, " \t")]))
+        return ib_cli_usage("person", "erase heeft --reason TEKST nodig");
     ib_store *st = ib_cli_open(&db, false);
     if (!st)
         return IB_EXIT_FAILURE;
-    int rc = show_person(st, sender, argv[optind + 1], show_bsn);
+    const char *ref = argv[optind + 1];
+    int rc = show ? show_person(st, sender, ref, show_bsn)
+             : export ? ib_cli_person_export(st, sender, ref, out)
+                      : ib_cli_person_erase(st, sender, ref, reason);
     ib_store_close(st);
     return rc;
 }
 
 const ib_cli_command ib_cmd_person = {
-    "person", "een persoon en zijn tijdlijn tonen: person show REF", person_run,
+    "person", "een persoon tonen, exporteren (inzage) of wissen: person "
+    "show|export|erase REF", person_run,
     person_help};

@@ -414,6 +414,7 @@ static const ib_store_ops sqlite_ops = {
     .inspection_delete = ib_sq_inspection_delete,
     .inspection_each = ib_sq_inspection_each,
     .query_persons = ib_sq_query_persons,
+    .erase_person = ib_sq_erase_person,
 };
 
 /* One integer from a query without parameters; *out 0 when no row. */

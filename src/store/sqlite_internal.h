@@ -123,6 +123,8 @@ int ib_sq_inspection_each(ib_store *st, int64_t location_id, ib_inspection_cb cb
                           void *ctx, ib_err *err);
 int ib_sq_query_persons(ib_store *st, const ib_person_query *q, const char *munis_json,
                         ib_person_cb cb, void *ctx, int64_t *total, ib_err *err);
+int ib_sq_erase_person(ib_store *st, int64_t person_id, int64_t removed[IB_KIND_COUNT],
+                       ib_err *err);
 
 /* Finalizes the cached iterator statements. */
 void ib_sq_read_close(ib_sqlite *s);

@@ -290,6 +290,24 @@ int ib_store_each_audit(ib_store *st, int64_t person_id, ib_audit_cb cb, void *c
 /* Recomputes the chain; IB_ECONFLICT naming the first broken entry. */
 int ib_store_audit_verify(ib_store *st, int64_t *checked, ib_err *err);
 
+/* ------------------------------------------------------------ erasure */
+
+/* What an erasure removed: rows per kind (persons: 1). */
+typedef struct ib_erase_report {
+    int64_t removed[IB_KIND_COUNT];
+} ib_erase_report;
+
+/* Erases person person_id (GDPR art. 17): every stay, registration,
+ * employment, housing and life event of theirs and the person itself, in
+ * one transaction (the caller's, or its own), then appends an audit entry
+ * (action "erase", the actor and the reason, and what was removed). The
+ * audit entries about the person stay: they are the proof of processing and
+ * part of the hash chain, which stays verifiable; they hold ids, no
+ * personal data. IB_ENOTFOUND when there is no such person; IB_EINVAL
+ * without a reason. */
+int ib_store_erase_person(ib_store *st, int64_t person_id, const char *actor,
+                          const char *reason, ib_erase_report *rep, ib_err *err);
+
 /* ------------------------------------------------------------ people who use inbeeld
  * Users, their sessions and API tokens, and housing inspections (the
  * records the API adds to the registry). Passwords are stored as argon2id

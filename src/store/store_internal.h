@@ -202,6 +202,10 @@ typedef struct ib_store_ops {
     int (*inspection_each)(ib_store *st, int64_t location_id, ib_inspection_cb cb, void *ctx, ib_err *err);
     int (*query_persons)(ib_store *st, const ib_person_query *q, const char *munis_json,
                          ib_person_cb cb, void *ctx, int64_t *total, ib_err *err);
+    /* Deletes person_id's records of every kind and the person (inside the
+     * caller's transaction); removed[kind] receives the rows deleted. */
+    int (*erase_person)(ib_store *st, int64_t person_id, int64_t removed[IB_KIND_COUNT],
+                        ib_err *err);
 } ib_store_ops;
 
 /* The part of every store that the generic layer owns; a backend embeds it

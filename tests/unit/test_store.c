@@ -617,6 +617,63 @@ static void test_invalid_codes_rejected(void **state)
     assert_int_equal(n.rows[IB_KIND_EMPLOYMENT], 0);
 }
 
+/* Erasure removes the person and every record of theirs, nothing else;
+ * inside a caller's transaction a rollback undoes it; the chain holds. */
+static void test_erase_person(void **state)
+{
+    fixture *fx = *state;
+    put_world(fx);
+    ib_err err;
+    begin(fx->st);
+    ib_stay s = stay(fx->sender, "P1", "2019-01-01", NULL);
+    PUT_OK(ib_store_put_stay, fx->st, &s, IB_PUT_INSERTED);
+    s = stay(fx->sender, "P2", "2019-01-01", NULL);
+    PUT_OK(ib_store_put_stay, fx->st, &s, IB_PUT_INSERTED);
+    ib_employment e = employment(fx->sender, "P1", "E1", NULL, "2019-01-01");
+    PUT_OK(ib_store_put_employment, fx->st, &e, IB_PUT_INSERTED);
+    ib_housing h = housing(fx->sender, "P1", "L1", NULL, "2019-01-01");
+    PUT_OK(ib_store_put_housing, fx->st, &h, IB_PUT_INSERTED);
+    commit(fx->st);
+    ib_person p1;
+    assert_int_equal(ib_store_get_person(fx->st, fx->sender, "P1", &p1, &err), IB_OK);
+
+    assert_int_equal(ib_store_erase_person(fx->st, p1.meta.id, "t", "", NULL, &err),
+                     IB_EINVAL);
+    assert_int_equal(ib_store_erase_person(fx->st, 999999, "t", "r", NULL, &err),
+                     IB_ENOTFOUND);
+    begin(fx->st);
+    ib_erase_report rep;
+    assert_int_equal(ib_store_erase_person(fx->st, p1.meta.id, "t", "r", &rep, &err), IB_OK);
+    assert_int_equal(ib_store_rollback(fx->st, &err), IB_OK);
+    assert_int_equal(ib_store_get_person(fx->st, fx->sender, "P1", &p1, &err), IB_OK);
+
+    assert_int_equal(ib_store_erase_person(fx->st, p1.meta.id, "user:x", "verzoek", &rep,
+                                           &err), IB_OK);
+    assert_int_equal(rep.removed[IB_KIND_PERSON], 1);
+    assert_int_equal(rep.removed[IB_KIND_STAY], 1);
+    assert_int_equal(rep.removed[IB_KIND_EMPLOYMENT], 1);
+    assert_int_equal(rep.removed[IB_KIND_HOUSING], 1);
+    assert_int_equal(ib_store_get_person(fx->st, fx->sender, "P1", &p1, &err), IB_ENOTFOUND);
+    ib_store_counts n;
+    assert_int_equal(ib_store_count(fx->st, &n, &err), IB_OK);
+    assert_int_equal(n.rows[IB_KIND_PERSON], 1);
+    assert_int_equal(n.rows[IB_KIND_STAY], 1);
+    assert_int_equal(n.rows[IB_KIND_LOCATION], 1);
+    assert_int_equal(raw_count(fx->db, "SELECT count(*) FROM audit WHERE action = 'erase'"
+                                       " AND actor = 'user:x' AND detail LIKE"
+                                       " 'reden: verzoek; verwijderd: persoon, 1 verblijven%'"),
+                     1);
+    int64_t checked = 0;
+    assert_int_equal(ib_store_audit_verify(fx->st, &checked, &err), IB_OK);
+    /* The ref may come back: a new person, not a stale cached id. */
+    begin(fx->st);
+    ib_person again = person(fx->sender, "P1", NULL);
+    PUT_OK(ib_store_put_person, fx->st, &again, IB_PUT_INSERTED);
+    s = stay(fx->sender, "P1", "2020-01-01", NULL);
+    PUT_OK(ib_store_put_stay, fx->st, &s, IB_PUT_INSERTED);
+    commit(fx->st);
+}
+
 static void test_stay_overlap(void **state)
 {
     fixture *fx = *state;
@@ -1108,6 +1165,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_put_every_kind, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unknown_refs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_invalid_codes_rejected, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_erase_person, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stay_overlap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rollback_leaves_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_many_refs, setup, teardown),

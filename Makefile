@@ -11,7 +11,7 @@ DEMO_DIR   ?= var/demo
 PERSONS    ?= 5000
 SEED       ?= 1
 LISTEN     ?= 127.0.0.1:8080
-WEB_DIR    ?=
+WEB_DIR    ?= $(BUILD)/web
 JOBS       ?= $(shell nproc)
 FUZZ_SECONDS ?= 20
 
@@ -37,6 +37,7 @@ deps:
 build: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
+	@bash scripts/web.sh $(BUILD)/web
 
 build-asan: deps
 	@cmake -S . -B $(BUILD_ASAN) -DCMAKE_BUILD_TYPE=Debug -DIB_SANITIZE=ON >/dev/null

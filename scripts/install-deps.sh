@@ -26,12 +26,19 @@ packages=(
   r-cran-survival      # ... with the survival package (survfit, survdiff, coxph)
   python3              # end-to-end test scripts (CLI, and the API tests in tests/api)
   time                 # /usr/bin/time -v: peak memory in the benchmarks
+  # --- web application ---
+  nodejs               # npm installs the web app's packages (uPlot, NL Design System CSS); runs the browser tests
+  chromium             # headless browser for the web app's end-to-end tests (driven by playwright-core)
+  fonts-dejavu-core    # a font for the browser tests' screenshots
 )
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+
+# npm is part of NodeSource's nodejs but a package of its own in Debian.
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#packages[@]} packages present"

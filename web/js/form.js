@@ -1,0 +1,150 @@
+// form.js — form fields in the NL Design System pattern: label, optional
+// hint, the error message right above the input (tied to it with
+// aria-describedby, aria-invalid set), and a summary at the top that links
+// to each field in error.
+import { h, uid } from './dom.js';
+import { t } from './i18n.js';
+
+// spec: {name, label, type: text|date|number|select|textarea|file, required,
+//        options: [[value, label]], hint, value, attrs}
+export function field(spec) {
+  const id = uid(`f-${spec.name}`);
+  const errId = `${id}-error`;
+  const hintId = spec.hint ? `${id}-hint` : null;
+  let input;
+  const common = {
+    id, name: spec.name, required: !!spec.required,
+    'aria-describedby': [hintId, errId].filter(Boolean).join(' '),
+    ...(spec.attrs || {}),
+  };
+  if (spec.type === 'select') {
+    input = h('select', { ...common, class: 'utrecht-select utrecht-select--html-select' },
+      spec.required ? null : h('option', { value: '' }, t('form.none')),
+      spec.options.map(([v, label]) => h('option', { value: v, selected: String(spec.value ?? '') === String(v) }, label)));
+  } else if (spec.type === 'textarea') {
+    input = h('textarea', { ...common, class: 'utrecht-textarea utrecht-textarea--html-textarea', rows: 4 }, spec.value ?? '');
+  } else {
+    input = h('input', {
+      ...common,
+      type: spec.type || 'text',
+      class: spec.type === 'file' ? 'app-file' : 'utrecht-textbox utrecht-textbox--html-input',
+      value: spec.value ?? false,
+    });
+  }
+  const label = h('label', { class: 'utrecht-form-label', for: id }, spec.label,
+    spec.required ? null : h('span', { class: 'app-optional' }, ` (${t('form.optional')})`));
+  const error = h('p', { class: 'utrecht-form-field-error-message', id: errId, hidden: true });
+  const wrap = h('div', { class: 'utrecht-form-field utrecht-form-field--text', dataset: { field: spec.name } },
+    h('div', { class: 'utrecht-form-field__label' }, label),
+    hintId ? h('div', { class: 'utrecht-form-field-description', id: hintId }, spec.hint) : null,
+    error,
+    h('div', { class: 'utrecht-form-field__input' }, input));
+  wrap.input = input;
+  wrap.setError = (msg) => {
+    error.hidden = !msg;
+    error.textContent = msg || '';
+    wrap.classList.toggle('utrecht-form-field--invalid', !!msg);
+    if (msg) input.setAttribute('aria-invalid', 'true');
+    else input.removeAttribute('aria-invalid');
+  };
+  return wrap;
+}
+
+// A form of fields; submit(values) may return {fieldName: message} errors
+// or throw. Client checks (required, date format) run first.
+export function form({ fields, submitLabel, onSubmit, className }) {
+  const wraps = fields.map(field);
+  const summary = h('div', { class: 'utrecht-alert utrecht-alert--error app-summary', role: 'alert', hidden: true, tabindex: '-1' });
+  const status = h('p', { class: 'app-form-status', role: 'status' });
+  const button = h('button', { type: 'submit', class: 'utrecht-button utrecht-button--primary-action' }, submitLabel);
+  const el = h('form', { class: `app-form ${className || ''}`, novalidate: true }, summary, wraps,
+    h('div', { class: 'utrecht-button-group' }, button), status);
+
+  function showErrors(errors, general) {
+    const entries = Object.entries(errors);
+    for (const w of wraps) w.setError(errors[w.dataset.field]);
+    summary.replaceChildren();
+    if (entries.length === 0 && !general) {
+      summary.hidden = true;
+      return;
+    }
+    summary.hidden = false;
+    summary.append(h('p', { class: 'utrecht-paragraph' }, h('strong', {}, t('form.errorsTitle'))));
+    if (general) summary.append(h('p', { class: 'utrecht-paragraph' }, general));
+    if (entries.length) {
+      summary.append(h('ul', { class: 'utrecht-unordered-list' }, entries.map(([name, msg]) => {
+        const w = wraps.find((x) => x.dataset.field === name);
+        const label = w ? w.querySelector('label').firstChild.textContent : name;
+        return h('li', {}, w
+          ? h('a', { href: `#${w.input.id}`, class: 'utrecht-link', onclick: (e) => { e.preventDefault(); w.input.focus(); } }, `${label}: ${msg}`)
+          : `${label}: ${msg}`);
+      })));
+    }
+    summary.focus();
+  }
+
+  function values() {
+    const out = {};
+    for (const w of wraps) {
+      const inp = w.input;
+      out[w.dataset.field] = inp.type === 'file' ? inp.files[0] : inp.value.trim();
+    }
+    return out;
+  }
+
+  function clientErrors(v) {
+    const errors = {};
+    for (const spec of fields) {
+      const value = v[spec.name];
+      if (spec.required && (value === '' || value === undefined)) errors[spec.name] = t('form.required');
+      else if (spec.type === 'date' && value && !/^\d{4}-\d\d-\d\d$/.test(value)) errors[spec.name] = t('form.date');
+      else if (spec.validate && value) {
+        const msg = spec.validate(value);
+        if (msg) errors[spec.name] = msg;
+      }
+    }
+    return errors;
+  }
+
+  el.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    status.textContent = '';
+    const v = values();
+    const errors = clientErrors(v);
+    if (Object.keys(errors).length) {
+      showErrors(errors);
+      return;
+    }
+    button.disabled = true;
+    status.textContent = t('form.busy');
+    try {
+      const result = await onSubmit(v);
+      if (result && result.errors) {
+        status.textContent = '';
+        showErrors(result.errors, result.general);
+      } else {
+        showErrors({});
+        status.textContent = result?.message || t('form.saved');
+      }
+    } catch (err) {
+      status.textContent = '';
+      showErrors({}, err.message);
+    } finally {
+      button.disabled = false;
+    }
+  });
+  el.fields = wraps;
+  return el;
+}
+
+// An import report's rejections as {field: message} for the form.
+export function rejectionsToErrors(report) {
+  const errors = {};
+  for (const f of report?.files || []) {
+    for (const r of f.rejections || []) {
+      const key = r.field || '_';
+      if (!errors[key]) errors[key] = r.message;
+    }
+  }
+  return errors;
+}

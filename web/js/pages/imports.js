@@ -1,0 +1,112 @@
+// imports.js — delivering a file in the exchange format: choose the kind
+// (or let the file name tell it), upload with progress, and read the
+// report: per file what was read, stored and rejected, and each rejected
+// row with line, column and reason, downloadable as CSV. Below, the history
+// of this user's earlier deliveries (from the audit log).
+import { h } from '../dom.js';
+import { t, num, language } from '../i18n.js';
+import { get, query, ApiError, getCsrf } from '../api.js';
+import { dataTable, csvButton } from '../table.js';
+import { form } from '../form.js';
+
+
+const KINDS = ['organisations', 'locations', 'persons', 'stays', 'registrations', 'employments', 'housings', 'life_events'];
+
+// POST with XMLHttpRequest: fetch cannot report upload progress.
+function upload(url, file, type, onProgress) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', url);
+    xhr.setRequestHeader('Content-Type', type);
+    xhr.setRequestHeader('Accept', 'application/json');
+    const csrf = getCsrf();
+    if (csrf) xhr.setRequestHeader('X-CSRF-Token', csrf);
+    xhr.upload.onprogress = (e) => { if (e.lengthComputable) onProgress(e.loaded / e.total); };
+    xhr.onload = () => {
+      let body = null;
+      try { body = JSON.parse(xhr.responseText); } catch { body = null; }
+      if (xhr.status === 200 || xhr.status === 422) resolve({ status: xhr.status, report: body });
+      else reject(new ApiError(xhr.status, body?.title ? body : null, body));
+    };
+    xhr.onerror = () => reject(new Error(t('imp.networkError')));
+    xhr.send(file);
+  });
+}
+
+export function kindOf(name) {
+  const stem = name.replace(/\.(csv|json)$/i, '').toLowerCase();
+  return KINDS.includes(stem) ? stem : '';
+}
+
+export async function render(view, params, ctx) {
+  const progress = h('progress', { class: 'app-progress', max: 100, value: 0, hidden: true, 'aria-label': t('imp.progress') });
+  const reportBox = h('div', { class: 'app-report', tabindex: '-1' });
+  const fields = [
+    { name: 'file', label: t('imp.file'), type: 'file', required: true, hint: t('imp.fileHint'), attrs: { accept: '.csv,.json,text/csv,application/json' } },
+    { name: 'kind', label: t('imp.kind'), type: 'select', options: KINDS.map((k) => [k, t(`kind.${k}`)]), hint: t('imp.kindHint') },
+    { name: 'mode', label: t('imp.mode'), type: 'select', required: true, value: 'all',
+      options: [['all', t('imp.modeAll')], ['partial', t('imp.modePartial')], ['dry_run', t('imp.modeDry')]] },
+  ];
+  if (ctx.user.role === 'admin') fields.push({ name: 'sender', label: t('imp.sender'), required: true, hint: t('imp.senderHint') });
+  const f = form({
+    fields,
+    submitLabel: t('imp.submit'),
+    onSubmit: async (v) => {
+      const kind = v.kind || kindOf(v.file.name);
+      if (!kind) return { errors: { kind: t('imp.kindUnknown') } };
+      const type = /\.json$/i.test(v.file.name) ? 'application/json' : 'text/csv';
+      const url = `/api/v1/imports${query({ kind, partial: v.mode === 'partial' ? 'true' : '', dry_run: v.mode === 'dry_run' ? 'true' : '', sender: v.sender })}`;
+      progress.hidden = false;
+      progress.value = 0;
+      reportBox.replaceChildren(h('p', { class: 'utrecht-paragraph', role: 'status' }, t('imp.sending')));
+      const { status, report } = await upload(url, v.file, type, (frac) => { progress.value = Math.round(frac * 100); });
+      progress.value = 100;
+      showReport(reportBox, report, status, v.mode === 'dry_run');
+      reportBox.focus();
+      return { message: status === 200 ? t('imp.okShort') : t('imp.rejectedShort') };
+    },
+  });
+  view.append(
+    h('h1', { class: 'utrecht-heading-1' }, t('imp.title')),
+    h('p', { class: 'utrecht-paragraph' }, t('imp.intro')),
+    f, progress, reportBox,
+    h('h2', { class: 'utrecht-heading-2' }, t('imp.history')),
+    await history());
+}
+
+function showReport(box, report, status, dryRun) {
+  const files = report?.files || [];
+  const rejections = [];
+  for (const file of files) for (const r of file.rejections || []) rejections.push({ file: file.file, ...r });
+  const totals = report?.totals || {};
+  const ok = status === 200;
+  const summary = h('div', { class: `utrecht-alert ${ok ? 'utrecht-alert--ok' : 'utrecht-alert--error'}`, role: ok ? 'status' : 'alert' },
+    h('p', { class: 'utrecht-paragraph' }, h('strong', {}, ok ? (dryRun ? t('imp.dryOk') : t('imp.ok')) : t('imp.rejected'))),
+    h('p', { class: 'utrecht-paragraph' }, t('imp.totals', {
+      read: num(totals.read ?? 0), inserted: num(totals.inserted ?? 0), updated: num(totals.updated ?? 0),
+      unchanged: num(totals.unchanged ?? 0), rejected: num(totals.rejected ?? rejections.length),
+    })));
+  const cols = [
+    { key: 'file', label: t('imp.fileCol') },
+    { key: 'line', label: t('imp.line'), numeric: true },
+    { key: 'column', label: t('imp.column'), numeric: true },
+    { key: 'field', label: t('imp.field') },
+    { key: 'message', label: t('imp.reason') },
+  ];
+  box.replaceChildren(h('h2', { class: 'utrecht-heading-2' }, t('imp.report')), summary);
+  if (rejections.length) {
+    box.append(
+      h('div', { class: 'utrecht-button-group' }, csvButton('importrapport.csv', cols, rejections, t('imp.downloadReport'))),
+      dataTable({ caption: t('imp.rejections', { n: rejections.length }), columns: cols, rows: rejections, className: 'app-rejections' }));
+  }
+}
+
+async function history() {
+  const res = await get(`/api/v1/imports${query({ pageSize: 50 })}`);
+  return dataTable({ caption: t('imp.historyCaption', { n: res.total }), rows: res.items, empty: t('imp.noHistory'), columns: [
+    { key: 'at', label: t('audit.at'), format: (r) => new Date(r.at).toLocaleString(language() === 'en' ? 'en-GB' : 'nl-NL') },
+    { key: 'actor', label: t('audit.actor'), format: (r) => r.actor.replace(/^user:/, '') },
+    { key: 'entity', label: t('imp.kind'), format: (r) => t(`kind.${r.entity}`) },
+    { key: 'detail', label: t('imp.what'), format: (r) => r.detail.replace(/^.*doel: /, '') },
+  ] });
+}

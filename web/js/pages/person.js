@@ -1,0 +1,261 @@
+// person.js — one person: details, a timeline of stays, registrations,
+// jobs, housing and life events (drawn, and in tables with every date),
+// who looked at this person (the audit), and for agencies forms to add or
+// correct records (sent as a one-record delivery in the exchange format, so
+// the same validation applies; messages appear next to the field).
+import { h, svg } from '../dom.js';
+import { t, date, code, num, language } from '../i18n.js';
+import { get, post, ApiError, query } from '../api.js';
+import { dataTable } from '../table.js';
+import { form, rejectionsToErrors } from '../form.js';
+import { loadWml, wmlOn } from '../wml.js';
+import { personName } from './persons.js';
+
+export async function render(view, params, ctx) {
+  const purpose = sessionStorage.getItem('inbeeld.purpose') || t('persons.defaultPurpose');
+  const [data, wml] = await Promise.all([
+    get(`/api/v1/persons/${encodeURIComponent(params.id)}`, { purpose }),
+    loadWml(),
+  ]);
+  const p = data.person;
+  const tl = data.timeline;
+  view.append(
+    h('p', { class: 'app-back' }, h('a', { class: 'utrecht-link', href: '#/persons' }, t('person.back'))),
+    h('h1', { class: 'utrecht-heading-1' }, personName(p)),
+    details(p),
+    h('h2', { class: 'utrecht-heading-2' }, t('person.timeline')),
+    timelineChart(tl),
+    h('h2', { class: 'utrecht-heading-2' }, t('person.stays')),
+    dataTable({ caption: t('person.stays'), rows: tl.stays, empty: t('person.noneRecorded'), captionHidden: true, columns: [
+      { key: 'arrival_date', label: t('person.arrival'), format: (r) => date(r.arrival_date) },
+      { key: 'departure_date', label: t('person.departure'), format: (r) => date(r.departure_date) || t('person.present') },
+    ] }),
+    h('h2', { class: 'utrecht-heading-2' }, t('person.registrations')),
+    dataTable({ caption: t('person.registrations'), rows: tl.registrations, empty: t('person.noneRecorded'), captionHidden: true, columns: [
+      { key: 'kind', label: t('person.regKind'), format: (r) => code('reg', r.kind) },
+      { key: 'municipality', label: t('person.municipality') },
+      { key: 'start_date', label: t('person.start'), format: (r) => date(r.start_date) },
+      { key: 'end_date', label: t('person.end'), format: (r) => date(r.end_date) || t('person.ongoing') },
+    ] }),
+    h('h2', { class: 'utrecht-heading-2' }, t('person.employments')),
+    dataTable({ caption: t('person.employments'), rows: tl.employments, empty: t('person.noneRecorded'), captionHidden: true, columns: [
+      { key: 'employer_ref', label: t('person.employer') },
+      { key: 'agency_ref', label: t('person.agency') },
+      { key: 'contract', label: t('person.contract'), format: (r) => code('contract', r.contract) },
+      { key: 'start_date', label: t('person.start'), format: (r) => date(r.start_date) },
+      { key: 'end_date', label: t('person.end'), format: (r) => date(r.end_date) || t('person.ongoing') },
+      { key: 'hours_per_week', label: t('person.hours'), numeric: true, format: (r) => num(r.hours_per_week, 0) },
+      { key: 'monthly_wage', label: t('person.wage'), numeric: true, format: (r) => (r.monthly_wage === null ? '' : `€ ${num(r.monthly_wage, 2)}`) },
+      { key: 'wml', label: t('person.wagePct'), numeric: true, format: (r) => wagePct(r, wml) },
+    ] }),
+    h('p', { class: 'utrecht-paragraph app-note' }, t('person.wageNote')),
+    h('h2', { class: 'utrecht-heading-2' }, t('person.housings')),
+    dataTable({ caption: t('person.housings'), rows: tl.housings, empty: t('person.noneRecorded'), captionHidden: true, columns: [
+      { key: 'location_ref', label: t('person.location'), format: (r) => h('a', { class: 'utrecht-link', href: `#/locations/${r.location_id}` }, r.location_ref) },
+      { key: 'provided_by_ref', label: t('person.tied'), format: (r) => (r.provided_by_ref ? t('person.tiedBy', { org: r.provided_by_ref }) : t('person.notTied')) },
+      { key: 'start_date', label: t('person.start'), format: (r) => date(r.start_date) },
+      { key: 'end_date', label: t('person.end'), format: (r) => date(r.end_date) || t('person.ongoing') },
+    ] }),
+    h('h2', { class: 'utrecht-heading-2' }, t('person.lifeEvents')),
+    dataTable({ caption: t('person.lifeEvents'), rows: tl.life_events, empty: t('person.noneRecorded'), captionHidden: true, columns: [
+      { key: 'event', label: t('person.event'), format: (r) => code('event', r.event) },
+      { key: 'date', label: t('person.date'), format: (r) => date(r.date) },
+    ] }));
+
+  if (['caseworker', 'admin'].includes(ctx.user.role)) {
+    view.append(h('h2', { class: 'utrecht-heading-2' }, t('person.audit')), await auditTable(p.id));
+  }
+  if (ctx.user.role === 'agency') {
+    view.append(h('h2', { class: 'utrecht-heading-2' }, t('person.forms')),
+      h('p', { class: 'utrecht-paragraph' }, t('person.formsIntro')), recordForms(p, tl, ctx));
+  }
+}
+
+function details(p) {
+  const rows = [
+    [t('person.ref'), p.person_ref],
+    [t('person.bsn'), p.bsn_masked || '—'],
+    [t('person.birthDate'), date(p.birth_date)],
+    [t('person.sex'), code('sex', p.sex) || '—'],
+    [t('person.nationality'), p.nationality],
+    [t('person.language'), p.language || '—'],
+    [t('person.category'), code('category', p.category)],
+  ];
+  return h('dl', { class: 'app-details' }, rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
+}
+
+function wagePct(r, wml) {
+  if (r.monthly_wage === null || !r.start_date) return '';
+  const min = wmlOn(wml, r.start_date);
+  if (!min) return '';
+  return `${num((100 * r.monthly_wage) / min, 0)}%`;
+}
+
+// ---------------------------------------------------------------- timeline
+
+const LANES = ['stays', 'registrations', 'employments', 'housings', 'life_events'];
+
+function timelineChart(tl) {
+  const today = new Date().toISOString().slice(0, 10);
+  const dates = [];
+  for (const s of tl.stays) dates.push(s.arrival_date, s.departure_date);
+  for (const k of ['registrations', 'employments', 'housings']) for (const e of tl[k]) dates.push(e.start_date, e.end_date);
+  for (const e of tl.life_events) dates.push(e.date);
+  const known = dates.filter(Boolean).sort();
+  if (known.length === 0) return h('p', { class: 'utrecht-paragraph' }, t('person.noTimeline'));
+  const ms = (iso) => Date.parse(`${iso}T00:00:00Z`);
+  const t0 = ms(known[0]);
+  const t1 = Math.max(ms(known[known.length - 1]), ms(today));
+  const W = 1000; const left = 190; const laneH = 36; const top = 10;
+  const x = (iso) => left + ((ms(iso) - t0) / Math.max(1, t1 - t0)) * (W - left - 20);
+  const H = top + LANES.length * laneH + 30;
+  const bars = [];
+  const lane = (k) => top + LANES.indexOf(k) * laneH;
+  const bar = (k, start, end, cls, label) => {
+    const x0 = x(start); const x1 = x(end || today);
+    bars.push(svg('rect', { x: x0, y: lane(k) + 8, width: Math.max(3, x1 - x0), height: laneH - 16, class: `tl-bar ${cls}`, rx: 3 },
+      svg('title', {}, label)));
+  };
+  for (const s of tl.stays) bar('stays', s.arrival_date, s.departure_date, 'tl-stay', `${t('person.stay')}: ${date(s.arrival_date)} – ${date(s.departure_date) || t('person.present')}`);
+  for (const r of tl.registrations) bar('registrations', r.start_date, r.end_date, `tl-reg-${r.kind}`, `${code('reg', r.kind)} ${r.municipality || ''}: ${date(r.start_date)} – ${date(r.end_date) || t('person.ongoing')}`);
+  for (const e of tl.employments) bar('employments', e.start_date, e.end_date, `tl-job-${e.contract}`, `${code('contract', e.contract)} ${e.employer_ref}: ${date(e.start_date)} – ${date(e.end_date) || t('person.ongoing')}`);
+  for (const e of tl.housings) bar('housings', e.start_date, e.end_date, e.provided_by_ref ? 'tl-house-tied' : 'tl-house', `${e.location_ref} (${e.provided_by_ref ? t('person.tiedBy', { org: e.provided_by_ref }) : t('person.notTied')}): ${date(e.start_date)} – ${date(e.end_date) || t('person.ongoing')}`);
+  for (const e of tl.life_events) {
+    const cx = x(e.date); const cy = lane('life_events') + laneH / 2;
+    bars.push(svg('path', { d: `M${cx} ${cy - 9} L${cx + 9} ${cy} L${cx} ${cy + 9} L${cx - 9} ${cy} Z`, class: 'tl-event' },
+      svg('title', {}, `${code('event', e.event)}: ${date(e.date)}`)));
+  }
+  const years = [];
+  for (let y = new Date(t0).getUTCFullYear() + 1; y <= new Date(t1).getUTCFullYear(); y += 1) {
+    const xx = x(`${y}-01-01`);
+    years.push(svg('line', { x1: xx, x2: xx, y1: top, y2: H - 24, class: 'tl-grid' }),
+      svg('text', { x: xx, y: H - 8, class: 'tl-year', 'text-anchor': 'middle' }, String(y)));
+  }
+  const labels = LANES.map((k) => svg('text', { x: 0, y: lane(k) + laneH / 2 + 5, class: 'tl-lane' }, t(`person.${laneKey(k)}`)));
+  const title = t('person.timelineTitle');
+  return h('figure', { class: 'app-figure' },
+    svg('svg', { viewBox: `0 0 ${W} ${H}`, class: 'tl-chart', role: 'img', 'aria-label': title },
+      svg('title', {}, title), years, labels, bars),
+    h('figcaption', { class: 'app-figcaption' }, t('person.timelineCaption')),
+    legend([['tl-stay', t('person.stay')], ['tl-reg-brp', code('reg', 'brp')], ['tl-reg-rni', code('reg', 'rni')],
+      ['tl-job-agency', code('contract', 'agency')], ['tl-job-permanent', code('contract', 'permanent')],
+      ['tl-house', t('person.notTied')], ['tl-house-tied', t('person.tiedShort')], ['tl-event', t('person.event')]]));
+}
+
+function laneKey(k) {
+  return { stays: 'stays', registrations: 'registrations', employments: 'employments', housings: 'housings', life_events: 'lifeEvents' }[k];
+}
+
+function legend(items) {
+  return h('ul', { class: 'app-legend' }, items.map(([cls, label]) =>
+    h('li', {}, svg('svg', { viewBox: '0 0 16 16', width: 16, height: 16, 'aria-hidden': 'true' },
+      svg('rect', { x: 1, y: 3, width: 14, height: 10, rx: 2, class: `tl-bar ${cls}` })), ` ${label}`)));
+}
+
+// ---------------------------------------------------------------- audit
+
+async function auditTable(id) {
+  const res = await get(`/api/v1/persons/${id}/audit${query({ pageSize: 100 })}`);
+  return h('div', {},
+    h('p', { class: 'utrecht-paragraph' }, t('person.auditIntro', { n: res.total })),
+    dataTable({ caption: t('person.audit'), captionHidden: true, rows: res.items, columns: [
+      { key: 'at', label: t('audit.at'), format: (r) => new Date(r.at).toLocaleString(language() === 'en' ? 'en-GB' : 'nl-NL') },
+      { key: 'actor', label: t('audit.actor'), format: (r) => r.actor.replace(/^user:/, '') },
+      { key: 'action', label: t('audit.action'), format: (r) => code('audit', r.action) },
+      { key: 'detail', label: t('audit.detail') },
+    ] }));
+}
+
+// ---------------------------------------------------------------- forms
+
+async function deliver(kind, record) {
+  try {
+    const report = await post(`/api/v1/imports${query({ kind })}`, [record]);
+    const tot = report.totals || {};
+    return { message: t('form.stored', { inserted: tot.inserted ?? 0, updated: tot.updated ?? 0, unchanged: tot.unchanged ?? 0 }) };
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 422 && e.body) {
+      const errors = rejectionsToErrors(e.body);
+      const general = errors._;
+      delete errors._;
+      return { errors, general };
+    }
+    throw e;
+  }
+}
+
+function clean(v) {
+  const out = {};
+  for (const [k, val] of Object.entries(v)) if (val !== '' && val !== undefined) out[k] = val;
+  return out;
+}
+
+const opts = (group, values) => values.map((v) => [v, code(group, v)]);
+
+function recordForms(p, tl, ctx) {
+  const ref = p.person_ref;
+  const section = (title, f) => h('details', { class: 'app-disclosure' }, h('summary', {}, title), f);
+  return h('div', { class: 'app-forms' },
+    section(t('form.correctPerson'), form({
+      fields: [
+        { name: 'family_name', label: t('person.familyName'), value: p.family_name },
+        { name: 'given_names', label: t('person.givenNames'), value: p.given_names },
+        { name: 'birth_date', label: t('person.birthDate'), type: 'date', required: true, value: p.birth_date },
+        { name: 'sex', label: t('person.sex'), type: 'select', options: opts('sex', ['M', 'V', 'X']), value: p.sex },
+        { name: 'nationality', label: t('person.nationality'), required: true, value: p.nationality, hint: t('persons.nationalityHint') },
+        { name: 'language', label: t('person.language'), value: p.language, hint: t('form.languageHint') },
+        { name: 'category', label: t('person.category'), type: 'select', options: opts('category', ['labour', 'knowledge', 'status_holder', 'family', 'student', 'other']), value: p.category },
+      ],
+      submitLabel: t('form.save'),
+      onSubmit: (v) => deliver('persons', { person_ref: ref, ...clean(v) }),
+    })),
+    section(t('form.addStay'), form({
+      fields: [
+        { name: 'arrival_date', label: t('person.arrival'), type: 'date', required: true },
+        { name: 'departure_date', label: t('person.departure'), type: 'date', hint: t('form.departureHint') },
+      ],
+      submitLabel: t('form.add'),
+      onSubmit: (v) => deliver('stays', { person_ref: ref, ...clean(v) }),
+    })),
+    section(t('form.addRegistration'), form({
+      fields: [
+        { name: 'kind', label: t('person.regKind'), type: 'select', required: true, options: opts('reg', ['brp', 'rni']) },
+        { name: 'municipality', label: t('person.municipality'), hint: t('form.municipalityHint') },
+        { name: 'start_date', label: t('person.start'), type: 'date', required: true },
+        { name: 'end_date', label: t('person.end'), type: 'date' },
+      ],
+      submitLabel: t('form.add'),
+      onSubmit: (v) => deliver('registrations', { person_ref: ref, ...clean(v) }),
+    })),
+    section(t('form.addEmployment'), form({
+      fields: [
+        { name: 'employer_ref', label: t('person.employer'), required: true, hint: t('form.orgRefHint') },
+        { name: 'agency_ref', label: t('person.agency'), hint: t('form.orgRefHint') },
+        { name: 'contract', label: t('person.contract'), type: 'select', required: true, options: opts('contract', ['agency', 'temporary', 'permanent', 'self_employed']) },
+        { name: 'start_date', label: t('person.start'), type: 'date', required: true },
+        { name: 'end_date', label: t('person.end'), type: 'date' },
+        { name: 'hours_per_week', label: t('person.hours'), attrs: { inputmode: 'decimal' } },
+        { name: 'monthly_wage', label: t('person.wage'), hint: t('form.wageHint'), attrs: { inputmode: 'decimal' } },
+      ],
+      submitLabel: t('form.add'),
+      onSubmit: (v) => deliver('employments', { person_ref: ref, ...clean(v) }),
+    })),
+    section(t('form.addHousing'), form({
+      fields: [
+        { name: 'location_ref', label: t('person.location'), required: true, hint: t('form.locationRefHint') },
+        { name: 'provided_by_ref', label: t('form.providedBy'), hint: t('form.providedByHint') },
+        { name: 'start_date', label: t('person.start'), type: 'date', required: true },
+        { name: 'end_date', label: t('person.end'), type: 'date' },
+      ],
+      submitLabel: t('form.add'),
+      onSubmit: (v) => deliver('housings', { person_ref: ref, ...clean(v) }),
+    })),
+    section(t('form.addLifeEvent'), form({
+      fields: [
+        { name: 'event', label: t('person.event'), type: 'select', required: true, options: opts('event', ['partner_start', 'partner_end', 'child_birth', 'home_purchase', 'home_sale']) },
+        { name: 'date', label: t('person.date'), type: 'date', required: true },
+      ],
+      submitLabel: t('form.add'),
+      onSubmit: (v) => deliver('life_events', { person_ref: ref, ...clean(v) }),
+    })));
+}

@@ -1,0 +1,105 @@
+// persons.js — finding a person: by family name (the start of it is
+// enough), by the sender's reference (exact) or nationality. Results are a
+// paged table; every person shown is an audited read, with the purpose the
+// caseworker gives.
+import { h } from '../dom.js';
+import { t, date, code } from '../i18n.js';
+import { get, query } from '../api.js';
+import { dataTable } from '../table.js';
+import { field } from '../form.js';
+
+const PAGE_SIZE = 25;
+
+export async function render(view, params, ctx) {
+  const bsnAsked = params.bsn ? sessionStorage.getItem('inbeeld.bsn') || '' : '';
+  const fields = [
+    field({ name: 'family_name', label: t('persons.familyName'), value: params.family_name, hint: t('persons.familyNameHint') }),
+    field({ name: 'ref', label: t('persons.ref'), value: params.ref, hint: t('persons.refHint') }),
+    field({ name: 'bsn', label: t('persons.bsn'), value: bsnAsked, hint: t('persons.bsnHint'),
+      attrs: { inputmode: 'numeric', maxlength: 9, autocomplete: 'off' } }),
+    field({ name: 'nationality', label: t('persons.nationality'), value: params.nationality, hint: t('persons.nationalityHint'),
+      attrs: { maxlength: 2, autocapitalize: 'characters' } }),
+    field({ name: 'purpose', label: t('persons.purpose'), value: params.purpose ?? sessionStorage.getItem('inbeeld.purpose') ?? '', hint: t('persons.purposeHint') }),
+  ];
+  const results = h('div', { class: 'app-results', 'aria-live': 'polite' });
+  const searchForm = h('form', { class: 'app-form app-search', role: 'search', novalidate: true, 'aria-label': t('persons.search') },
+    h('div', { class: 'app-search__fields' }, fields),
+    h('div', { class: 'utrecht-button-group' },
+      h('button', { type: 'submit', class: 'utrecht-button utrecht-button--primary-action' }, t('persons.searchButton'))));
+
+  searchForm.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const v = Object.fromEntries(fields.map((f) => [f.dataset.field, f.input.value.trim()]));
+    v.nationality = v.nationality.toUpperCase();
+    const nat = fields.find((f) => f.dataset.field === 'nationality');
+    if (v.nationality && !/^[A-Z]{2}$/.test(v.nationality)) {
+      nat.setError(t('persons.nationalityError'));
+      nat.input.focus();
+      return;
+    }
+    nat.setError('');
+    const bsn = fields.find((f) => f.dataset.field === 'bsn');
+    if (v.bsn && !isBsn(v.bsn)) {
+      bsn.setError(t('persons.bsnError'));
+      bsn.input.focus();
+      return;
+    }
+    bsn.setError('');
+    sessionStorage.setItem('inbeeld.purpose', v.purpose);
+    // The BSN stays out of the address bar and the browser history.
+    if (v.bsn) sessionStorage.setItem('inbeeld.bsn', v.bsn);
+    else sessionStorage.removeItem('inbeeld.bsn');
+    const { bsn: given, ...rest } = v;
+    ctx.navigate(`#/persons${query({ ...rest, bsn: given ? 'ja' : '', page: 1 })}`);
+  });
+
+  view.append(
+    h('h1', { class: 'utrecht-heading-1' }, t('persons.title')),
+    h('p', { class: 'utrecht-paragraph' }, t('persons.intro')),
+    searchForm, results);
+
+  const page = Math.max(1, Number(params.page) || 1);
+  const q = { family_name: params.family_name, ref: params.ref, nationality: params.nationality, bsn: bsnAsked,
+    sort: 'family_name', page, pageSize: PAGE_SIZE };
+  const res = await get(`/api/v1/persons${query(q)}`, { purpose: params.purpose || t('persons.defaultPurpose') });
+  const columns = [
+    { key: 'name', label: t('person.name'), rowHeader: true,
+      format: (p) => h('a', { class: 'utrecht-link', href: `#/persons/${p.id}` }, personName(p)) },
+    { key: 'person_ref', label: t('person.ref') },
+    { key: 'birth_date', label: t('person.birthDate'), format: (p) => date(p.birth_date) },
+    { key: 'nationality', label: t('person.nationality') },
+    { key: 'category', label: t('person.category'), format: (p) => code('category', p.category) },
+    { key: 'bsn_masked', label: t('person.bsn'), format: (p) => p.bsn_masked || '—' },
+  ];
+  const pages = Math.max(1, Math.ceil(res.total / PAGE_SIZE));
+  results.append(
+    h('p', { class: 'utrecht-paragraph', role: 'status' }, t('persons.found', { n: res.total })),
+    dataTable({ caption: t('persons.resultsCaption', { page, pages }), columns, rows: res.items, empty: t('persons.none') }),
+    pager(page, pages, params));
+}
+
+// The BSN's 11-check (elfproef): 9 digits, weights 9..2 and -1.
+export function isBsn(s) {
+  if (!/^\d{9}$/.test(s)) return false;
+  let sum = 0;
+  for (let i = 0; i < 8; i += 1) sum += Number(s[i]) * (9 - i);
+  sum -= Number(s[8]);
+  return sum % 11 === 0 && s !== '000000000';
+}
+
+export function personName(p) {
+  const name = [p.given_names, p.family_name].filter(Boolean).join(' ');
+  return name || p.person_ref;
+}
+
+function pager(page, pages, params) {
+  if (pages <= 1) return null;
+  const link = (n, label) => h('a', {
+    class: 'utrecht-link app-pager__link',
+    href: `#/persons${query({ ...params, id: undefined, page: n })}`,
+  }, label);
+  return h('nav', { class: 'app-pager', 'aria-label': t('pager.label') },
+    page > 1 ? link(page - 1, t('pager.previous')) : null,
+    h('span', { class: 'app-pager__current', 'aria-current': 'page' }, t('pager.page', { page, pages })),
+    page < pages ? link(page + 1, t('pager.next')) : null);
+}

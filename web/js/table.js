@@ -1,0 +1,54 @@
+// table.js — data tables: a caption, column headers with scope, numbers
+// aligned right, and a CSV download of exactly the rows shown. Every chart
+// in the application has one of these beside it with its numbers.
+import { h } from './dom.js';
+import { t } from './i18n.js';
+
+// columns: [{key, label, numeric, format(row) -> text|Node, csv(row) -> text}]
+// captionHidden: the caption is for screen readers only (a visible heading
+// above the table already says the same).
+export function dataTable({ caption, columns, rows, empty, className, captionHidden }) {
+  const table = h('table', { class: `utrecht-table utrecht-table--html-table ${className || ''}` },
+    h('caption', { class: `utrecht-table__caption${captionHidden ? ' visually-hidden' : ''}` }, caption),
+    h('thead', { class: 'utrecht-table__header' },
+      h('tr', { class: 'utrecht-table__row' }, columns.map((c) =>
+        h('th', { class: `utrecht-table__header-cell${c.numeric ? ' utrecht-table__header-cell--numeric-column' : ''}`, scope: 'col' }, c.label)))),
+    h('tbody', { class: 'utrecht-table__body' }, rows.length === 0
+      ? h('tr', { class: 'utrecht-table__row' }, h('td', { class: 'utrecht-table__cell', colspan: columns.length }, empty || t('table.empty')))
+      : rows.map((r) => h('tr', { class: 'utrecht-table__row' }, columns.map((c, i) => {
+        const value = c.format ? c.format(r) : r[c.key];
+        const attrs = { class: `utrecht-table__cell${c.numeric ? ' utrecht-table__cell--numeric-column utrecht-table__cell--numeric-data' : ''}` };
+        return i === 0 && c.rowHeader ? h('th', { ...attrs, scope: 'row' }, value) : h('td', attrs, value);
+      })))));
+  return h('div', { class: 'table-scroll', role: 'region', 'aria-label': caption, tabindex: '0' }, table);
+}
+
+function csvField(v) {
+  const s = v === null || v === undefined ? '' : String(v);
+  return /[",;\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function toCsv(columns, rows) {
+  const lines = [columns.map((c) => csvField(c.csvLabel || c.key)).join(',')];
+  for (const r of rows) {
+    lines.push(columns.map((c) => csvField(c.csv ? c.csv(r) : r[c.key])).join(','));
+  }
+  return lines.join('\r\n') + '\r\n';
+}
+
+export function downloadText(filename, text, type = 'text/csv;charset=utf-8') {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = h('a', { href: url, download: filename, hidden: true });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+export function csvButton(filename, columns, rows, label) {
+  return h('button', {
+    type: 'button',
+    class: 'utrecht-button utrecht-button--secondary-action',
+    onclick: () => downloadText(filename, toCsv(columns, rows)),
+  }, label || t('action.downloadCsv'));
+}

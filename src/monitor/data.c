@@ -1,7 +1,8 @@
 /* data.c — the monitor's in-memory data: compact records grouped by person
- * (CSR offsets), built either in memory (tests) or from the store. Sized for
- * a national deployment: 1 M persons, 5 M employments fit in ~250 MB, and
- * the store's (sender, person, date) order means no re-sorting on load. */
+ * (CSR offsets), built either in memory (tests) or from the store's lean
+ * scan (ib_store_scan: table order, ids only). Sized for a national
+ * deployment: 1 M persons, 5 M employments fit in ~250 MB; rows imported in
+ * person order need no re-sorting on load. */
 #include "monitor/monitor.h"
 
 #include <stdlib.h>
@@ -211,25 +212,76 @@ int ib_mdata_add_event(ib_mdata *d, uint32_t person, ib_event_kind kind,
 
 /* ------------------------------------------------------------ finishing */
 
-/* Every compact episode record starts with its date (ib_date). */
-static ib_date rec_date(const char *rec)
+/* The order of a person's episodes: by date (every compact record starts
+ * with its date), ties broken as the store's iterators order them, so that
+ * the order does not depend on the order of reading. Stays have no ties (a
+ * person's arrivals differ); registrations, life events: by code text;
+ * employments, housings: by employer, location (indexes in (sender, id)
+ * order, and a person's records name those of its own sender only). */
+typedef int (*rec_cmp)(const void *a, const void *b);
+
+static ib_date rec_date(const void *rec)
 {
     ib_date v;
     memcpy(&v, rec, sizeof v);
     return v;
 }
 
-/* Stable insertion sort by date of the records [lo, hi): they come sorted
- * from the store, so this is linear there. */
-static void sort_range(char *arr, size_t lo, size_t hi, size_t elem)
+static int by_date(const void *a, const void *b)
+{
+    ib_date x = rec_date(a), y = rec_date(b);
+    return (x > y) - (x < y);
+}
+
+static int by_code_text(const ib_code_name *codes, int x, int y)
+{
+    return strcmp(ib_code_text(codes, x), ib_code_text(codes, y));
+}
+
+static int reg_order(const void *a, const void *b)
+{
+    int c = by_date(a, b);
+    return c ? c : by_code_text(ib_reg_kind_codes, ((const ib_mreg *)a)->kind,
+                                ((const ib_mreg *)b)->kind);
+}
+
+static int emp_order(const void *a, const void *b)
+{
+    int c = by_date(a, b);
+    int32_t x = ((const ib_memp *)a)->employer, y = ((const ib_memp *)b)->employer;
+    return c ? c : (x > y) - (x < y);
+}
+
+static int housing_order(const void *a, const void *b)
+{
+    int c = by_date(a, b);
+    int32_t x = ((const ib_mhousing *)a)->location;
+    int32_t y = ((const ib_mhousing *)b)->location;
+    return c ? c : (x > y) - (x < y);
+}
+
+static int event_order(const void *a, const void *b)
+{
+    int c = by_date(a, b);
+    return c ? c : by_code_text(ib_event_codes, ((const ib_mevent *)a)->kind,
+                                ((const ib_mevent *)b)->kind);
+}
+
+/* Stable insertion sort of the records [lo, hi): a person has few, and
+ * they mostly come in order, so this is linear there. */
+static void sort_range(char *arr, size_t lo, size_t hi, size_t elem,
+                       rec_cmp cmp)
 {
     char tmp[64];
     for (size_t i = lo + 1; i < hi; i++) {
-        if (rec_date(arr + (i - 1) * elem) <= rec_date(arr + i * elem))
+        ib_date prev = rec_date(arr + (i - 1) * elem);
+        ib_date cur = rec_date(arr + i * elem);
+        if (prev < cur || (prev == cur && cmp(arr + (i - 1) * elem,
+                                              arr + i * elem) <= 0))
             continue;
         memcpy(tmp, arr + i * elem, elem);
         size_t j = i;
-        while (j > lo && rec_date(arr + (j - 1) * elem) > rec_date(tmp)) {
+        while (j > lo && cmp(arr + (j - 1) * elem, tmp) > 0) {
             memcpy(arr + j * elem, arr + (j - 1) * elem, elem);
             j--;
         }
@@ -240,7 +292,7 @@ static void sort_range(char *arr, size_t lo, size_t hi, size_t elem)
 /* Builds the offsets of kind k and, when the records are not already in
  * person order, permutes them (counting sort, stable). */
 static int group_kind(ib_mdata *d, uint32_t *owner, void **arr, size_t n,
-                      size_t elem, uint32_t **off_out)
+                      size_t elem, rec_cmp cmp, uint32_t **off_out)
 {
     size_t np = d->n_persons;
     uint32_t *off = calloc(np + 1, sizeof *off);
@@ -270,7 +322,7 @@ static int group_kind(ib_mdata *d, uint32_t *owner, void **arr, size_t n,
         *arr = out;
     }
     for (size_t p = 0; p < np; p++)
-        sort_range(*arr, off[p], off[p + 1], elem);
+        sort_range(*arr, off[p], off[p + 1], elem, cmp);
     *off_out = off;
     return IB_OK;
 }
@@ -296,18 +348,20 @@ int ib_mdata_finish(ib_mdata *d, ib_err *err)
     if (need_build(d))
         return ib_err_set(err, IB_ENOMEM, "geheugen vol");
     uint32_t **owner = d->build->owner;
-    struct { void **arr; size_t n, elem; uint32_t **off; } k[K_COUNT] = {
-        {(void **)&d->stays, d->n_stays, sizeof *d->stays, &d->stay_off},
-        {(void **)&d->regs, d->n_regs, sizeof *d->regs, &d->reg_off},
-        {(void **)&d->emps, d->n_emps, sizeof *d->emps, &d->emp_off},
+    struct { void **arr; size_t n, elem; rec_cmp cmp; uint32_t **off; } k[K_COUNT] = {
+        {(void **)&d->stays, d->n_stays, sizeof *d->stays, by_date, &d->stay_off},
+        {(void **)&d->regs, d->n_regs, sizeof *d->regs, reg_order, &d->reg_off},
+        {(void **)&d->emps, d->n_emps, sizeof *d->emps, emp_order, &d->emp_off},
         {(void **)&d->housings, d->n_housings, sizeof *d->housings,
-         &d->housing_off},
-        {(void **)&d->events, d->n_events, sizeof *d->events, &d->event_off},
+         housing_order, &d->housing_off},
+        {(void **)&d->events, d->n_events, sizeof *d->events, event_order,
+         &d->event_off},
     };
     for (int i = 0; i < K_COUNT; i++) {
         free(*k[i].off);
         *k[i].off = NULL;
-        if (group_kind(d, owner[i], k[i].arr, k[i].n, k[i].elem, k[i].off))
+        if (group_kind(d, owner[i], k[i].arr, k[i].n, k[i].elem, k[i].cmp,
+                       k[i].off))
             return ib_err_set(err, IB_ENOMEM, "geheugen vol");
     }
     for (int i = 0; i < K_COUNT; i++)
@@ -319,44 +373,82 @@ int ib_mdata_finish(ib_mdata *d, ib_err *err)
 
 /* ------------------------------------------------------------ loading */
 
-/* Store id -> index, sorted by id for binary search; `last` caches the
- * previous hit, since episodes come grouped by person. */
+/* Store id -> index. The scan hands rows over in table order, for SQLite
+ * ascending and nearly dense ids: then a flat array indexed by id - base
+ * answers a look-up with one load; otherwise binary search over the pairs
+ * sorted by id. Each pair also keeps the sender index of its record, to put
+ * the records in (sender, id) order. */
+typedef struct idpair {
+    int64_t id;
+    uint32_t idx;
+    uint32_t sender;
+} idpair;
+
 typedef struct idmap {
-    struct idpair { int64_t id; uint32_t idx; } *v;
+    idpair *v;
     size_t n, cap;
-    size_t last;
+    bool unsorted;            /* ids did not arrive ascending */
+    bool sealed;              /* v sorted by id, dense built when worth it */
+    int64_t base;
+    uint32_t *dense;          /* index by id - base, UINT32_MAX: no record */
+    size_t dense_n;
 } idmap;
 
-static int idmap_add(idmap *m, int64_t id, uint32_t idx)
+static void idmap_free(idmap *m)
+{
+    free(m->v);
+    free(m->dense);
+}
+
+static int idmap_add(idmap *m, int64_t id, uint32_t idx, uint32_t sender)
 {
     if (grow((void **)&m->v, &m->cap, m->n + 1, sizeof *m->v))
         return IB_ENOMEM;
-    m->v[m->n].id = id;
-    m->v[m->n].idx = idx;
-    m->n++;
+    if (m->n && id <= m->v[m->n - 1].id)
+        m->unsorted = true;
+    m->v[m->n++] = (idpair){id, idx, sender};
     return IB_OK;
 }
 
-static int cmp_pair(const void *a, const void *b)
+static int cmp_by_id(const void *a, const void *b)
 {
-    int64_t x = ((const struct idpair *)a)->id, y = ((const struct idpair *)b)->id;
+    int64_t x = ((const idpair *)a)->id, y = ((const idpair *)b)->id;
     return (x > y) - (x < y);
 }
 
+/* Sorts the pairs by id and, when the ids span at most about twice their
+ * number, builds the flat index (a failed allocation only means binary
+ * search). */
 static void idmap_seal(idmap *m)
 {
-    for (size_t i = 1; i < m->n; i++)
-        if (m->v[i].id < m->v[i - 1].id) {
-            qsort(m->v, m->n, sizeof *m->v, cmp_pair);
-            break;
-        }
+    m->sealed = true;
+    if (m->unsorted)
+        qsort(m->v, m->n, sizeof *m->v, cmp_by_id);
+    m->unsorted = false;
+    if (!m->n)
+        return;
+    uint64_t span = (uint64_t)m->v[m->n - 1].id - (uint64_t)m->v[0].id + 1;
+    if (span > 2 * (uint64_t)m->n + 1024 || !(m->dense = malloc(span * 4)))
+        return;
+    memset(m->dense, 0xff, span * 4);
+    m->base = m->v[0].id;
+    m->dense_n = span;
+    for (size_t i = 0; i < m->n; i++)
+        m->dense[m->v[i].id - m->base] = m->v[i].idx;
 }
 
-/* Index of id, or -1. */
+/* Index of id, or -1. The first look-up seals the map: records of a kind
+ * are only looked up once all of them are read. */
 static int64_t idmap_find(idmap *m, int64_t id)
 {
-    if (m->last < m->n && m->v[m->last].id == id)
-        return m->v[m->last].idx;
+    if (!m->sealed)
+        idmap_seal(m);
+    if (m->dense) {
+        if (id < m->base || (uint64_t)(id - m->base) >= m->dense_n)
+            return -1;
+        uint32_t idx = m->dense[id - m->base];
+        return idx == UINT32_MAX ? -1 : (int64_t)idx;
+    }
     size_t lo = 0, hi = m->n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -365,11 +457,43 @@ static int64_t idmap_find(idmap *m, int64_t id)
         else
             hi = mid;
     }
-    if (lo < m->n && m->v[lo].id == id) {
-        m->last = lo;
-        return m->v[lo].idx;
+    return lo < m->n && m->v[lo].id == id ? (int64_t)m->v[lo].idx : -1;
+}
+
+static bool pair_before(const idpair *a, const idpair *b)
+{
+    return a->sender < b->sender || (a->sender == b->sender && a->id < b->id);
+}
+
+static int cmp_by_sender_id(const void *a, const void *b)
+{
+    const idpair *x = a, *y = b;
+    return pair_before(x, y) ? -1 : pair_before(y, x) ? 1 : 0;
+}
+
+/* Puts the records arr[0..m->n) of one kind, read in the store's table
+ * order, in (sender, id) order, the order of the store's iterators, which
+ * the figures list them in; renumbers the map to match. Called once the
+ * kind is read, before any look-up. */
+static int order_by_sender(idmap *m, void *arr, size_t elem)
+{
+    bool ordered = true;
+    for (size_t i = 1; i < m->n && ordered; i++)
+        ordered = pair_before(&m->v[i - 1], &m->v[i]);
+    if (ordered)
+        return IB_OK;
+    char *out = malloc(m->n * elem);
+    if (!out)
+        return IB_ENOMEM;
+    qsort(m->v, m->n, sizeof *m->v, cmp_by_sender_id);
+    for (size_t j = 0; j < m->n; j++) {
+        memcpy(out + j * elem, (char *)arr + (size_t)m->v[j].idx * elem, elem);
+        m->v[j].idx = (uint32_t)j;
     }
-    return -1;
+    memcpy(arr, out, m->n * elem);
+    free(out);
+    m->unsorted = true;
+    return IB_OK;
 }
 
 typedef struct loader {
@@ -392,27 +516,36 @@ static int32_t opt_index(idmap *m, int64_t id)
     return i < 0 ? IB_MIDX_NONE : (int32_t)i;
 }
 
+/* The sender index of a record (0 when unknown, which the store's foreign
+ * keys rule out). */
+static uint32_t sender_index(loader *L, int64_t sender_id)
+{
+    int64_t s = idmap_find(&L->senders, sender_id);
+    return s < 0 ? 0 : (uint32_t)s;
+}
+
 static int on_sender(void *ctx, int64_t id, const char *ref)
 {
     loader *L = ctx;
     (void)ref;
     int i = ib_mdata_add_sender(L->d, id);
-    if (i < 0 || idmap_add(&L->senders, id, (uint32_t)i))
+    if (i < 0 || idmap_add(&L->senders, id, (uint32_t)i, (uint32_t)i))
         return loader_fail(L, IB_ENOMEM, "afzender", id);
     return 0;
 }
 
-static int on_org(void *ctx, const ib_organisation *o)
+static int on_org(void *ctx, const ib_scan_org *o)
 {
     loader *L = ctx;
     int i = ib_mdata_add_org(L->d, o->ref, o->name, o->kind);
-    if (i < 0 || idmap_add(&L->orgs, o->meta.id, (uint32_t)i))
+    if (i < 0 || idmap_add(&L->orgs, o->id, (uint32_t)i,
+                           sender_index(L, o->sender_id)))
         return loader_fail(L, i == IB_ELIMIT ? IB_ELIMIT : IB_ENOMEM,
-                           "organisatie", o->meta.id);
+                           "organisatie", o->id);
     return 0;
 }
 
-static int on_location(void *ctx, const ib_location *l)
+static int on_location(void *ctx, const ib_scan_location *l)
 {
     loader *L = ctx;
     ib_mlocation x = {
@@ -423,27 +556,44 @@ static int on_location(void *ctx, const ib_location *l)
         .kind = (uint8_t)l->kind,
     };
     int i = ib_mdata_add_location(L->d, l->ref, &x);
-    if (i < 0 || idmap_add(&L->locations, l->meta.id, (uint32_t)i))
-        return loader_fail(L, IB_ENOMEM, "locatie", l->meta.id);
+    if (i < 0 || idmap_add(&L->locations, l->id, (uint32_t)i,
+                           sender_index(L, l->sender_id)))
+        return loader_fail(L, i == IB_ELIMIT ? IB_ELIMIT : IB_ENOMEM,
+                           "locatie", l->id);
     return 0;
 }
 
-static int on_person(void *ctx, const ib_person *p)
+static int on_person(void *ctx, const ib_scan_person *p)
 {
     loader *L = ctx;
-    int64_t s = idmap_find(&L->senders, p->meta.sender_id);
     ib_mperson x = {
-        .sender = s < 0 ? 0 : (uint32_t)s,
+        .sender = sender_index(L, p->sender_id),
         .birth = p->birth_date,
         .sex = (uint8_t)p->sex,
         .category = (uint8_t)p->category,
     };
     memcpy(x.nationality, p->nationality, 2);
     int i = ib_mdata_add_person(L->d, p->ref, &x);
-    if (i < 0 || idmap_add(&L->persons, p->meta.id, (uint32_t)i))
+    if (i < 0 || idmap_add(&L->persons, p->id, (uint32_t)i, x.sender))
         return loader_fail(L, i == IB_ELIMIT ? IB_ELIMIT : IB_ENOMEM,
-                           "persoon", p->meta.id);
+                           "persoon", p->id);
     return 0;
+}
+
+/* Organisations, locations and persons in (sender, id) order before the
+ * next kind refers to them. */
+static int on_kind_done(void *ctx, ib_kind kind)
+{
+    loader *L = ctx;
+    ib_mdata *d = L->d;
+    int rc = IB_OK;
+    if (kind == IB_KIND_ORGANISATION)
+        rc = order_by_sender(&L->orgs, d->orgs, sizeof *d->orgs);
+    else if (kind == IB_KIND_LOCATION)
+        rc = order_by_sender(&L->locations, d->locations, sizeof *d->locations);
+    else if (kind == IB_KIND_PERSON)
+        rc = order_by_sender(&L->persons, d->persons, sizeof *d->persons);
+    return rc ? loader_fail(L, IB_ENOMEM, "", 0) : 0;
 }
 
 /* The person index of an episode, or a failure code. */
@@ -457,33 +607,33 @@ static int added(loader *L, int rc, const char *what, int64_t id)
     return rc < 0 ? loader_fail(L, rc, what, id) : 0;
 }
 
-static int on_stay(void *ctx, const ib_stay *s)
+static int on_stay(void *ctx, const ib_scan_stay *s)
 {
     loader *L = ctx;
-    PERSON_OF(L, s->person_id, "verblijf", s->meta.id);
+    PERSON_OF(L, s->person_id, "verblijf", s->id);
     return added(L, ib_mdata_add_stay(L->d, (uint32_t)person_, s->arrival,
-                                      s->departure), "verblijf", s->meta.id);
+                                      s->departure), "verblijf", s->id);
 }
 
-static int on_reg(void *ctx, const ib_registration *r)
+static int on_reg(void *ctx, const ib_scan_registration *r)
 {
     loader *L = ctx;
-    PERSON_OF(L, r->person_id, "inschrijving", r->meta.id);
+    PERSON_OF(L, r->person_id, "inschrijving", r->id);
     ib_mreg x = {r->start, r->end, ib_muni_from_code(r->municipality),
                  (uint8_t)r->kind};
     return added(L, ib_mdata_add_reg(L->d, (uint32_t)person_, &x),
-                 "inschrijving", r->meta.id);
+                 "inschrijving", r->id);
 }
 
-static int on_emp(void *ctx, const ib_employment *e)
+static int on_emp(void *ctx, const ib_scan_employment *e)
 {
     loader *L = ctx;
-    PERSON_OF(L, e->person_id, "dienstverband", e->meta.id);
+    PERSON_OF(L, e->person_id, "dienstverband", e->id);
     if (e->monthly_wage != IB_CENTS_NONE &&
         (e->monthly_wage < 0 || e->monthly_wage > INT32_MAX))
         return ib_err_set(L->err, IB_ELIMIT,
                           "dienstverband %lld: maandloon buiten bereik",
-                          (long long)e->meta.id);
+                          (long long)e->id);
     ib_memp x = {
         .start = e->start, .end = e->end,
         .wage = e->monthly_wage == IB_CENTS_NONE ? -1 : (int32_t)e->monthly_wage,
@@ -492,65 +642,48 @@ static int on_emp(void *ctx, const ib_employment *e)
         .contract = (uint8_t)e->contract,
     };
     return added(L, ib_mdata_add_emp(L->d, (uint32_t)person_, &x),
-                 "dienstverband", e->meta.id);
+                 "dienstverband", e->id);
 }
 
-static int on_housing(void *ctx, const ib_housing *h)
+static int on_housing(void *ctx, const ib_scan_housing *h)
 {
     loader *L = ctx;
-    PERSON_OF(L, h->person_id, "huisvesting", h->meta.id);
+    PERSON_OF(L, h->person_id, "huisvesting", h->id);
     int32_t loc = opt_index(&L->locations, h->location_id);
     if (loc == IB_MIDX_NONE)
-        return loader_fail(L, IB_ESTORE, "huisvesting", h->meta.id);
+        return loader_fail(L, IB_ESTORE, "huisvesting", h->id);
     ib_mhousing x = {h->start, h->end, loc,
                      opt_index(&L->orgs, h->provided_by_id)};
     return added(L, ib_mdata_add_housing(L->d, (uint32_t)person_, &x),
-                 "huisvesting", h->meta.id);
+                 "huisvesting", h->id);
 }
 
-static int on_event(void *ctx, const ib_life_event *ev)
+static int on_event(void *ctx, const ib_scan_life_event *ev)
 {
     loader *L = ctx;
-    PERSON_OF(L, ev->person_id, "gebeurtenis", ev->meta.id);
+    PERSON_OF(L, ev->person_id, "gebeurtenis", ev->id);
     return added(L, ib_mdata_add_event(L->d, (uint32_t)person_, ev->event,
-                                       ev->date), "gebeurtenis", ev->meta.id);
-}
-
-static int load_all(ib_store *st, const ib_filter *f, loader *L, ib_err *err)
-{
-    int rc;
-    if ((rc = ib_store_each_sender(st, on_sender, L, err)))
-        return rc;
-    idmap_seal(&L->senders);
-    if ((rc = ib_store_each_organisation(st, f, on_org, L, err)))
-        return rc;
-    idmap_seal(&L->orgs);
-    if ((rc = ib_store_each_location(st, f, on_location, L, err)))
-        return rc;
-    idmap_seal(&L->locations);
-    if ((rc = ib_store_each_person(st, f, on_person, L, err)))
-        return rc;
-    idmap_seal(&L->persons);
-    if ((rc = ib_store_each_stay(st, f, on_stay, L, err)) ||
-        (rc = ib_store_each_registration(st, f, on_reg, L, err)) ||
-        (rc = ib_store_each_employment(st, f, on_emp, L, err)) ||
-        (rc = ib_store_each_housing(st, f, on_housing, L, err)) ||
-        (rc = ib_store_each_life_event(st, f, on_event, L, err)))
-        return rc;
-    return ib_mdata_finish(L->d, err);
+                                       ev->date), "gebeurtenis", ev->id);
 }
 
 int ib_mdata_load(ib_store *st, const ib_filter *f, ib_mdata *d, ib_err *err)
 {
-    ib_filter flt = {f ? f->sender_id : 0, 0, 0};
     loader L = {.d = d, .err = err};
+    ib_scan_handler h = {
+        .ctx = &L, .sender = on_sender, .organisation = on_org,
+        .location = on_location, .person = on_person, .stay = on_stay,
+        .registration = on_reg, .employment = on_emp, .housing = on_housing,
+        .life_event = on_event, .kind_done = on_kind_done,
+    };
     ib_err_clear(err);
     ib_mdata_init(d);
-    int rc = load_all(st, &flt, &L, err);
-    free(L.senders.v);
-    free(L.orgs.v);
-    free(L.locations.v);
-    free(L.persons.v);
+    int rc = ib_store_scan(st, f ? f->sender_id : 0, &h, err);
+    if (!rc)
+        rc = ib_mdata_finish(d, err);
+    idmap_free(&L.senders);
+    idmap_free(&L.orgs);
+    idmap_free(&L.locations);
+    idmap_free(&L.persons);
     if (rc) {
         if (err && err->code == IB_OK)
             ib_err_set(err, rc, "laden mislukt");

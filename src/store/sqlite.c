@@ -234,8 +234,9 @@ void ib_sq_col_text(sqlite3_stmt *q, int i, char *dst, size_t size)
 
 int64_t ib_sq_col_opt(sqlite3_stmt *q, int i, int64_t none)
 {
-    return sqlite3_column_type(q, i) == SQLITE_NULL ? none
-                                                     : sqlite3_column_int64(q, i);
+    /* NULL reads as 0, so only a 0 needs the (costlier) type check. */
+    int64_t v = sqlite3_column_int64(q, i);
+    return v == 0 && sqlite3_column_type(q, i) == SQLITE_NULL ? none : v;
 }
 
 ib_date ib_sq_col_date(sqlite3_stmt *q, int i)
@@ -391,6 +392,7 @@ static const ib_store_ops sqlite_ops = {
     .each_location = ib_sq_each_location,
     .each_housing = ib_sq_each_housing,
     .each_life_event = ib_sq_each_life_event,
+    .scan = ib_sq_scan,
     .get_person = ib_sq_get_person,
     .get_location = ib_sq_get_location,
     .get_organisation_by_id = ib_sq_get_organisation_by_id,

@@ -1,6 +1,7 @@
 /* sqlite_internal.h — private to the SQLite backend (sqlite.c: connection,
  * migrations, transactions, senders, audit; sqlite_put.c: upserts;
- * sqlite_read.c: iterators and look-ups). */
+ * sqlite_read.c: iterators and look-ups; sqlite_scan.c: the lean scan for
+ * statistics). */
 #ifndef IB_STORE_SQLITE_INTERNAL_H
 #define IB_STORE_SQLITE_INTERNAL_H
 
@@ -90,6 +91,8 @@ int ib_sq_each_employment(ib_store *st, const ib_filter *f, ib_employment_cb cb,
 int ib_sq_each_location(ib_store *st, const ib_filter *f, ib_location_cb cb, void *ctx, ib_err *err);
 int ib_sq_each_housing(ib_store *st, const ib_filter *f, ib_housing_cb cb, void *ctx, ib_err *err);
 int ib_sq_each_life_event(ib_store *st, const ib_filter *f, ib_life_event_cb cb, void *ctx, ib_err *err);
+/* The scan for statistics (sqlite_scan.c). */
+int ib_sq_scan(ib_store *st, int64_t sender_id, const ib_scan_handler *h, ib_err *err);
 int ib_sq_get_person(ib_store *st, int64_t sender_id, const char *ref, ib_person *out, ib_err *err);
 int ib_sq_get_location(ib_store *st, int64_t sender_id, const char *ref, ib_location *out, ib_err *err);
 int ib_sq_get_organisation_by_id(ib_store *st, int64_t id, ib_organisation *out, ib_err *err);

@@ -368,6 +368,15 @@ int ib_store_each_life_event(ib_store *st, const ib_filter *f,
     return st->ops->each_life_event(st, FILTER(f), cb, ctx, err);
 }
 
+int ib_store_scan(ib_store *st, int64_t sender_id, const ib_scan_handler *h,
+                  ib_err *err)
+{
+    ib_err_clear(err);
+    if (sender_id < 0)
+        return ib_err_set(err, IB_EINVAL, "ongeldige afzender");
+    return st->ops->scan(st, sender_id, h, err);
+}
+
 int ib_store_get_person(ib_store *st, int64_t sender_id, const char *ref,
                         ib_person *out, ib_err *err)
 {

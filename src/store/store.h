@@ -261,6 +261,98 @@ int ib_store_get_organisation_by_id(ib_store *st, int64_t id, ib_organisation *o
 /* Finds persons by BSN (compared through the keyed hash, never in clear). */
 int ib_store_find_person_by_bsn(ib_store *st, const char *bsn, ib_person_cb cb, void *ctx, ib_err *err);
 
+/* ------------------------------------------------------------ scans for statistics
+ * The whole registry in a lean form, for the monitor: store ids instead of
+ * refs to other records, codes, day numbers and amounts; no names of
+ * persons, no BSN. Unlike the iterators above, rows of a kind come in no
+ * particular order (the backend's cheapest: table order); the kinds come in
+ * dependency order (senders, organisations, locations, persons, stays,
+ * registrations, employments, housings, life events). Strings are valid
+ * during the callback only. */
+
+typedef struct ib_scan_org {
+    int64_t id, sender_id;
+    const char *ref, *name;
+    ib_org_kind kind;
+} ib_scan_org;
+
+typedef struct ib_scan_location {
+    int64_t id, sender_id;
+    const char *ref;
+    char municipality[7];
+    ib_location_kind kind;
+    int32_t capacity;                  /* beds, -1 unknown */
+    int64_t floor_area_m2;             /* hundredths, IB_CENTS_NONE unknown */
+    int64_t provider_id;               /* 0 when none */
+} ib_scan_location;
+
+typedef struct ib_scan_person {
+    int64_t id, sender_id;
+    const char *ref;
+    ib_date birth_date;
+    ib_sex sex;
+    char nationality[3];
+    ib_category category;
+} ib_scan_person;
+
+typedef struct ib_scan_stay {
+    int64_t id, person_id;
+    ib_date arrival, departure;        /* departure IB_DATE_NONE while present */
+} ib_scan_stay;
+
+typedef struct ib_scan_registration {
+    int64_t id, person_id;
+    ib_reg_kind kind;
+    char municipality[7];              /* "" allowed for rni */
+    ib_date start, end;
+} ib_scan_registration;
+
+typedef struct ib_scan_employment {
+    int64_t id, person_id, employer_id;
+    int64_t agency_id;                 /* 0 when none */
+    ib_contract contract;
+    ib_date start, end;
+    ib_cents monthly_wage;             /* IB_CENTS_NONE unknown */
+} ib_scan_employment;
+
+typedef struct ib_scan_housing {
+    int64_t id, person_id, location_id;
+    int64_t provided_by_id;            /* 0 when unknown */
+    ib_date start, end;
+} ib_scan_housing;
+
+typedef struct ib_scan_life_event {
+    int64_t id, person_id;
+    ib_event_kind event;
+    ib_date date;
+} ib_scan_life_event;
+
+/* What to do with each row; a NULL callback skips its kind (it is not
+ * read). Senders come in id order. kind_done, when set, is called after
+ * the last row of each record kind that was read. Every callback returns 0
+ * to go on; any other value stops the scan and is returned. */
+typedef struct ib_scan_handler {
+    void *ctx;
+    ib_sender_cb sender;
+    int (*organisation)(void *ctx, const ib_scan_org *o);
+    int (*location)(void *ctx, const ib_scan_location *l);
+    int (*person)(void *ctx, const ib_scan_person *p);
+    int (*stay)(void *ctx, const ib_scan_stay *s);
+    int (*registration)(void *ctx, const ib_scan_registration *r);
+    int (*employment)(void *ctx, const ib_scan_employment *e);
+    int (*housing)(void *ctx, const ib_scan_housing *h);
+    int (*life_event)(void *ctx, const ib_scan_life_event *ev);
+    int (*kind_done)(void *ctx, ib_kind kind);
+} ib_scan_handler;
+
+/* Reads every row of the kinds h asks for, of all senders (sender_id 0) or
+ * of one: that sender's organisations, locations and persons and the
+ * episodes it delivered; senders are always all. The scan sees one
+ * consistent state of the database (one read transaction, unless the
+ * caller has one open). IB_ESTORE for a code the program does not know. */
+int ib_store_scan(ib_store *st, int64_t sender_id, const ib_scan_handler *h,
+                  ib_err *err);
+
 /* Row counts per kind, for summaries. */
 typedef struct ib_store_counts {
     int64_t senders;

@@ -159,6 +159,9 @@ typedef struct ib_store_ops {
     int (*each_housing)(ib_store *st, const ib_filter *f, ib_housing_cb cb, void *ctx, ib_err *err);
     int (*each_life_event)(ib_store *st, const ib_filter *f, ib_life_event_cb cb, void *ctx, ib_err *err);
 
+    /* ib_store_scan, read transaction included. */
+    int (*scan)(ib_store *st, int64_t sender_id, const ib_scan_handler *h, ib_err *err);
+
     int (*get_person)(ib_store *st, int64_t sender_id, const char *ref, ib_person *out, ib_err *err);
     int (*get_location)(ib_store *st, int64_t sender_id, const char *ref, ib_location *out, ib_err *err);
     int (*get_organisation_by_id)(ib_store *st, int64_t id, ib_organisation *out, ib_err *err);

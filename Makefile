@@ -80,6 +80,7 @@ fuzz: build-fuzz
 bench: build
 	@bash bench/import/run.sh
 	@INBEELD=$(INBEELD) bash bench/monitor/run.sh
+	@INBEELD=$(INBEELD) bash bench/http/run.sh
 
 clean:
 	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ) var

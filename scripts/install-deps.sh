@@ -18,6 +18,7 @@ packages=(
   libgsl-dev           # chi-square and normal tails for the monitor
   libmicrohttpd-dev    # HTTP server of `inbeeld serve` (API, web application)
   libxlsxwriter-dev    # XLSX downloads of the monitor figures and exports (API)
+  wrk                  # HTTP load generator of bench/http (requests/s, latency percentiles)
   # --- tests ---
   libcmocka-dev        # unit tests via ctest
   sqlite3              # the sqlite3 shell: peer in the import benchmark, checks in tests

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# bench/http — the HTTP API under load, with wrk at 64 connections for a
+# fixed time, on demo data of PERSONS persons (default 100,000):
+#   1. person look-ups: GET /api/v1/persons/{id} of random persons with an
+#      API token (each one a read of personal data, so each one audited);
+#   2. imports: POST /api/v1/imports?kind=persons of a small exchange-format
+#      file (50 persons, re-delivered: validated, compared, audited).
+# Reports requests/s, latency p50/p90/p99, errors and the server's memory
+# (RSS) before and after. Goal: p99 < 50 ms and no errors.
+# Usage: bench/http/run.sh [PERSONS] (from the repository root, after make)
+set -euo pipefail
+persons=${1:-100000}
+inbeeld=${INBEELD:-build/src/inbeeld}
+work=${BENCH_DIR:-var/bench-http}
+seconds=${SECONDS_PER_RUN:-30}
+connections=${CONNECTIONS:-64}
+threads=${SERVER_THREADS:-8}
+port=${PORT:-18481}
+here=$(cd "$(dirname "$0")" && pwd)
+data="$work/data-$persons"
+db="$work/inbeeld.db"
+url="http://127.0.0.1:$port"
+command -v wrk >/dev/null || { echo "bench/http: wrk is missing (make deps)" >&2; exit 1; }
+
+mkdir -p "$work"
+if [ ! -f "$data/.complete" ]; then
+  rm -rf "$data"
+  echo "generating $persons persons into $data ..."
+  "$inbeeld" demo --persons "$persons" --seed 42 --out "$data" >/dev/null
+  touch "$data/.complete"
+fi
+if [ ! -f "$work/.loaded-$persons" ]; then
+  rm -f "$db" "$db.key" "$db-wal" "$db-shm" "$work"/.loaded-*
+  "$inbeeld" init --db "$db" >/dev/null
+  echo "importing ..."
+  "$inbeeld" import --db "$db" --sender bench --quiet "$data" >/dev/null
+  password=$(head -c 15 /dev/urandom | base64 | tr '+/' '-_')
+  echo "$password" > "$work/password"
+  echo "$password" | "$inbeeld" user add bench-agency --role agency --organisation bench --db "$db" >/dev/null
+  touch "$work/.loaded-$persons"
+fi
+password=$(cat "$work/password")
+id_min=$(sqlite3 "$db" "SELECT min(id) FROM persons")
+id_max=$(sqlite3 "$db" "SELECT max(id) FROM persons")
+head -n 51 "$data/persons.csv" > "$work/import-persons.csv"
+
+"$inbeeld" serve --db "$db" --listen "127.0.0.1:$port" --threads "$threads" \
+  --max-connections 512 --no-access-log 2>"$work/serve.log" &
+server=$!
+trap 'kill -TERM $server 2>/dev/null; wait $server 2>/dev/null || true' EXIT
+for _ in $(seq 50); do curl -sf "$url/healthz" >/dev/null && break; sleep 0.2; done
+
+# An API token of the agency (the daily feed's way in).
+jar=$(mktemp)
+csrf=$(curl -sf -c "$jar" -H 'Content-Type: application/json' \
+  -d "{\"username\": \"bench-agency\", \"password\": \"$password\"}" "$url/api/v1/sessions" |
+  python3 -c 'import json, sys; print(json.load(sys.stdin)["csrf_token"])')
+token=$(curl -sf -b "$jar" -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' \
+  -d '{"label": "bench"}' "$url/api/v1/tokens" |
+  python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])')
+rm -f "$jar"
+
+rss() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$server/status"; }
+hwm() { awk '/^VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$server/status"; }
+export IB_TOKEN=$token IB_ID_MIN=$id_min IB_ID_MAX=$id_max IB_BENCH_DIR=$here
+export IB_IMPORT_FILE=$work/import-persons.csv
+
+run() {  # run NAME SCRIPT -> one table row
+  local before after out
+  before=$(rss)
+  out=$(wrk -t2 -c"$connections" -d"${seconds}s" --timeout 10s -s "$here/$2" "$url" | tail -n 1)
+  after=$(rss)
+  python3 - "$1" "$before" "$after" "$out" <<'EOF'
+import json, sys
+name, before, after, r = sys.argv[1], sys.argv[2], sys.argv[3], json.loads(sys.argv[4])
+errors = r["socket_errors"] + r["timeouts"] + r["http_errors"]
+print("| %s | %d | %.0f | %.1f | %.1f | %.1f | %d | %s → %s MB |" % (
+    name, r["requests"], r["rps"], r["p50_ms"], r["p90_ms"], r["p99_ms"], errors, before, after))
+EOF
+}
+
+echo
+echo "wrk: $connections connections, 2 client threads, ${seconds} s per run; server: $threads threads, $persons persons"
+echo
+echo "| what | requests | requests/s | p50 ms | p90 ms | p99 ms | errors | server RSS |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+run "GET /api/v1/persons/{id} (token, audited)" lookup.lua
+run "POST /api/v1/imports (50 persons, CSV)" import.lua
+echo
+echo "server peak RSS: $(hwm) MB; audit entries: $(sqlite3 "$db" 'SELECT count(*) FROM audit')"
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+echo "$(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2), $("$inbeeld" version | head -1)"

@@ -289,6 +289,18 @@ static int login_tx(ib_store *st, void *argp, ib_err *err)
     return rc;
 }
 
+/* Spends the time of a real password check on a constant hash (argon2id
+ * with the parameters of hash_password, of a password nobody has), so that
+ * an unknown or locked user answers as slowly as a wrong password: the
+ * timing does not tell which user names exist. */
+static void verify_dummy(const char *password, size_t pwlen)
+{
+    char dummy[PWHASH_MAX] = "$argon2id$v=19$m=65536,t=2,p=1$+BOKDQpW4p9TFk8qJ27gYg$"
+                             "W6EKbgV1NJLxjtxOU5h30Kun0yLkhb/G4EJ03b1h4q4";
+    int no_match = crypto_pwhash_str_verify(dummy, password, pwlen);
+    (void)no_match;
+}
+
 int ib_user_authenticate(ib_store *st, const char *name, const char *password,
                          int64_t now, ib_user *out, bool *locked, ib_err *err)
 {
@@ -302,11 +314,15 @@ int ib_user_authenticate(ib_store *st, const char *name, const char *password,
     char hash[PWHASH_MAX] = "";
     ib_user u;
     int rc = st->ops->user_get(st, name, 0, &u, hash, sizeof hash, err);
-    if (rc == IB_ENOTFOUND)
+    if (rc == IB_ENOTFOUND) {
+        verify_dummy(password, pwlen);
         return ib_err_set(err, IB_EDENIED, denied);
+    }
     if (rc)
         return rc;
     if (u.locked_until > now) {
+        verify_dummy(password, pwlen);
+        sodium_memzero(hash, sizeof hash);
         *locked = true;
         return ib_err_set(err, IB_EDENIED, denied);
     }

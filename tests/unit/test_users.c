@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "store/store.h"
@@ -132,6 +133,48 @@ static void test_add_and_login(void **state)
     int64_t checked = 0;
     assert_int_equal(ib_store_audit_verify(f->st, &checked, &err), IB_OK);
     assert_true(checked >= 3);                 /* insert, login, a failure */
+}
+
+static double seconds_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The fastest of three logins, in seconds. */
+static double login_time(fixture *f, const char *name, const char *password)
+{
+    double best = 1e9;
+    ib_user got;
+    bool locked;
+    ib_err err;
+    for (int i = 0; i < 3; i++) {
+        double t0 = seconds_now();
+        assert_int_equal(ib_user_authenticate(f->st, name, password, 1000, &got, &locked,
+                                              &err), IB_EDENIED);
+        double t = seconds_now() - t0;
+        best = t < best ? t : best;
+    }
+    return best;
+}
+
+/* An unknown user name takes as long as a wrong password (a password
+ * hash is checked either way), so timing does not reveal who has an
+ * account. Without the dummy check an unknown name answers in well under
+ * a millisecond against tens of milliseconds for argon2id. */
+static void test_unknown_user_constant_time(void **state)
+{
+    fixture *f = *state;
+    ib_user u;
+    ib_err err;
+    make_user(&u, "pietersen", IB_ROLE_ANALYST, "cbs", "");
+    assert_int_equal(ib_user_add(f->st, &u, "geheim-wachtwoord-1", &err), IB_OK);
+    double wrong = login_time(f, "pietersen", "fout-wachtwoord");
+    double unknown = login_time(f, "niemand", "fout-wachtwoord");
+    print_message("wrong password %.1f ms, unknown user %.1f ms\n", wrong * 1e3,
+                  unknown * 1e3);
+    assert_true(unknown > 0.5 * wrong);
 }
 
 static void test_lockout(void **state)
@@ -461,6 +504,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_add_and_login, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lockout, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unknown_user_constant_time, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sessions_and_tokens, setup, teardown),
         cmocka_unit_test_setup_teardown(test_list_users, setup, teardown),
         cmocka_unit_test_setup_teardown(test_person_query, setup, teardown),

@@ -94,7 +94,7 @@ async function test_person_page_timeline_and_audit() {
   check(await page.locator('.tl-chart rect.tl-bar').count() === tl.stays.length + tl.registrations.length + tl.employments.length + tl.housings.length,
     'one bar per period');
   check(await page.locator('.tl-chart path.tl-event').count() === tl.life_events.length, 'one mark per life event');
-  const tables = page.locator('.page table');
+  const tables = page.locator('.page table.utrecht-table');
   // stays, registrations, work, housing, life events, audit
   check(await tables.count() === 6, `six tables: ${await tables.count()}`);
   const jobs = tables.nth(2).locator('tbody tr');
@@ -158,7 +158,7 @@ async function test_agency_forms_validate_and_store() {
   await page.reload();
   await page.getByRole('heading', { name: 'Levensgebeurtenissen' }).waitFor();
   await w.waitIdle(page);
-  check((await page.locator('.page table').nth(4).textContent()).includes('15 jun 2024'), 'life event shown');
+  check((await page.locator('.page table.utrecht-table').nth(4).textContent()).includes('15 jun 2024'), 'life event shown');
   w.noErrors(page, 'agency forms');
   await page.context().close();
 }

@@ -34,6 +34,7 @@ const nl = {
 
   'form.optional': 'niet verplicht',
   'form.none': '— geen —',
+  'form.choose': '— kies —',
   'form.required': 'Vul dit veld in.',
   'form.date': 'Vul een datum in als JJJJ-MM-DD.',
   'form.errorsTitle': 'Controleer de volgende velden:',
@@ -127,6 +128,7 @@ const nl = {
   'person.tied': 'Gekoppeld aan werk',
   'person.tiedBy': 'ja, via {org}',
   'person.tiedShort': 'huisvesting via werk',
+  'person.housingOwn': 'huisvesting niet via werk',
   'person.notTied': 'nee',
   'person.event': 'Gebeurtenis',
   'person.date': 'Datum',
@@ -394,6 +396,7 @@ const en = {
 
   'form.optional': 'optional',
   'form.none': '— none —',
+  'form.choose': '— choose —',
   'form.required': 'Fill in this field.',
   'form.date': 'Enter a date as YYYY-MM-DD.',
   'form.errorsTitle': 'Please check these fields:',
@@ -487,6 +490,7 @@ const en = {
   'person.tied': 'Tied to the job',
   'person.tiedBy': 'yes, through {org}',
   'person.tiedShort': 'housing through the job',
+  'person.housingOwn': 'housing not through the job',
   'person.notTied': 'no',
   'person.event': 'Event',
   'person.date': 'Date',

@@ -19,7 +19,8 @@ export function field(spec) {
   };
   if (spec.type === 'select') {
     input = h('select', { ...common, class: 'utrecht-select utrecht-select--html-select' },
-      spec.required ? null : h('option', { value: '' }, t('form.none')),
+      // A required choice starts empty, so that it is made on purpose.
+      spec.required && spec.value !== undefined ? null : h('option', { value: '' }, t(spec.required ? 'form.choose' : 'form.none')),
       spec.options.map(([v, label]) => h('option', { value: v, selected: String(spec.value ?? '') === String(v) }, label)));
   } else if (spec.type === 'textarea') {
     input = h('textarea', { ...common, class: 'utrecht-textarea utrecht-textarea--html-textarea', rows: 4 }, spec.value ?? '');

@@ -26,7 +26,7 @@ export function setLanguage(next) {
   document.documentElement.lang = lang;
 }
 
-// t('persons.title') or t('import.rows', {n: 3}): {name} is replaced.
+// t('persons.title') or t('persons.found', {n: 3}): {name} is replaced.
 export function t(key, params) {
   let text = messages[lang][key] ?? messages.nl[key];
   if (text === undefined) {

@@ -138,8 +138,8 @@ function timelineChart(tl) {
       svg('title', {}, title), years, labels, bars),
     h('figcaption', { class: 'app-figcaption' }, t('person.timelineCaption')),
     legend([['tl-stay', t('person.stay')], ['tl-reg-brp', code('reg', 'brp')], ['tl-reg-rni', code('reg', 'rni')],
-      ['tl-job-agency', code('contract', 'agency')], ['tl-job-permanent', code('contract', 'permanent')],
-      ['tl-house', t('person.notTied')], ['tl-house-tied', t('person.tiedShort')], ['tl-event', t('person.event')]]));
+      ['tl-job-agency', code('contract', 'agency')], ['tl-job-temporary', code('contract', 'temporary')],
+      ['tl-job-permanent', code('contract', 'permanent')], ['tl-house', t('person.housingOwn')], ['tl-house-tied', t('person.tiedShort')], ['tl-event', t('person.event')]]));
 }
 
 function laneKey(k) {

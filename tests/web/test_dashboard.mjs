@@ -1,0 +1,135 @@
+// test_dashboard.mjs — the analyst's monitor in a real browser: the first
+// chart draws, every table holds exactly the numbers of the API's
+// /api/v1/monitor/* answers (small cells "<10" where the API suppresses
+// them), the CSV and XLSX downloads answer, the filters change what is
+// asked (grouping, municipality; an invalid municipality is refused next
+// to the field), the page reads in English too, and axe finds nothing.
+// Usage: node test_dashboard.mjs path/to/inbeeld
+import * as w from './weblib.mjs';
+
+const { check } = w;
+const env = await w.setUp(process.argv[2]);
+
+const nf = (digits) => new Intl.NumberFormat('nl-NL', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const num = (v, d = 0) => (typeof v === 'string' ? v : nf(d).format(v));
+const pct = (v) => (typeof v === 'string' ? v : `${nf(1).format(v * 100)}%`);
+
+async function open(page, hash = '#/monitor') {
+  await page.goto(`${env.url}/${hash}`);
+  await page.locator('#chart-survival canvas').first().waitFor();
+  await page.waitForFunction(() => document.querySelector('.page')?.dataset.complete === 'true');
+}
+
+async function cellsOf(page, sectionId) {
+  return page.locator(`#${sectionId} table.utrecht-table tbody tr`).evaluateAll((trs) =>
+    trs.map((tr) => [...tr.children].map((c) => c.innerText.replace(/\s+/g, ' ').trim())));
+}
+
+async function test_numbers_equal_the_api() {
+  const page = await w.newPage(env);
+  await w.login(env, page, 'analyst');
+  await open(page);
+  await w.axe(page, 'dashboard');
+
+  // Survival: grouping EU / non-EU by default, then "all groups".
+  const s = (await w.apiGet(page, '/api/v1/monitor/survival?by=eu')).body;
+  const rows = await cellsOf(page, 'sec-survival');
+  const groups = [...s.groups, s.all];
+  check(rows.length === groups.length, `survival rows: ${rows.length} vs ${groups.length}`);
+  groups.forEach((g, i) => {
+    const r = rows[i];
+    check(r[1] === num(g.n) && r[2] === num(g.events), `survival ${g.group}: n/events ${r}`);
+    g.retention.forEach((p, k) => {
+      const want = p.suppressed ? `te weinig (${p.n_risk})` : p.beyond_follow_up ? 'nog niet te meten'
+        : `${pct(p.surv)} ${pct(p.lower)} – ${pct(p.upper)}`;
+      check(r[3 + k] === want, `survival ${g.group} after ${p.years} years: "${r[3 + k]}" vs "${want}"`);
+    });
+  });
+
+  const c = (await w.apiGet(page, '/api/v1/monitor/cox')).body;
+  const coxRows = await cellsOf(page, 'sec-cox');
+  const coefs = c.coefficients.filter((x) => !x.aliased);
+  check(coxRows.length === coefs.length, 'one row per covariate');
+  coefs.forEach((x, i) => check(coxRows[i][1] === num(x.hr, 2) && coxRows[i][2] === `${num(x.hr_lower, 2)} – ${num(x.hr_upper, 2)}`,
+    `cox ${x.name}: ${coxRows[i]}`));
+  check(await page.locator('#sec-cox svg rect').count() === coefs.length, 'one square per covariate in the forest plot');
+
+  const ty = (await w.apiGet(page, '/api/v1/monitor/typology?by=eu')).body;
+  const tyRows = await cellsOf(page, 'sec-typology');
+  ty.rows.forEach((r, i) => {
+    check(tyRows[i][6] === num(r.total), `typology total ${i}`);
+    ['vulnerable_passer_by', 'perspective_rich_passer_by', 'chronically_vulnerable', 'durably_perspective_rich', 'other'].forEach((k, j) => {
+      check(tyRows[i][1 + j].startsWith(num(r[k])), `typology ${i} ${k}: ${tyRows[i][1 + j]} vs ${r[k]}`);
+    });
+  });
+
+  let suppressedSeen = 0;
+  for (const [figure, cols] of [['registration', ['brp', 'rni', 'none', 'total']],
+    ['housing', ['housed', 'in_overcrowded', 'tied', 'locations_occupied', 'locations_overcrowded']]]) {
+    const d = (await w.apiGet(page, `/api/v1/monitor/${figure}`)).body;
+    const got = await cellsOf(page, `sec-${figure}`);
+    const want = [...d.rows, d.totals];
+    check(got.length === want.length, `${figure}: ${got.length} rows vs ${want.length}`);
+    want.forEach((r, i) => cols.forEach((k, j) => {
+      check(got[i][1 + j] === num(r[k]), `${figure} row ${i} ${k}: "${got[i][1 + j]}" vs ${r[k]}`);
+      if (r[k] === '<10') suppressedSeen += 1;
+    }));
+  }
+  check(suppressedSeen > 0, 'the demo data has suppressed cells, and they show as <10');
+
+  // Downloads answer with the right types.
+  for (const href of await page.locator('a.app-download').evaluateAll((as) => as.map((a) => a.getAttribute('href')))) {
+    const type = await page.evaluate(async (u) => {
+      const r = await fetch(u);
+      return `${r.status} ${r.headers.get('content-type')}`;
+    }, href);
+    const want = href.includes('format=csv') ? /^200 text\/csv/ : /^200 application\/vnd\.openxmlformats/;
+    check(want.test(type), `${href}: ${type}`);
+  }
+  w.noErrors(page, 'dashboard');
+  await page.context().close();
+}
+
+async function test_filters() {
+  const page = await w.newPage(env);
+  await w.login(env, page, 'analyst');
+  await open(page);
+  await page.getByLabel('Indeling in groepen').selectOption('nationality');
+  await page.getByRole('button', { name: 'Toon cijfers' }).click();
+  await page.waitForFunction(() => location.hash.includes('by=nationality'));
+  await open(page, '#/monitor?by=nationality');
+  const s = (await w.apiGet(page, '/api/v1/monitor/survival?by=nationality&curve=false')).body;
+  check((await cellsOf(page, 'sec-survival')).length === s.groups.length + 1, 'one row per nationality and all');
+  check(await page.getByText(/De grafiek toont de 8 grootste van/).isVisible(), 'chart limited to 8 curves');
+  // An invalid municipality is refused next to the field.
+  await page.getByLabel(/^Gemeente/).fill('0599');
+  await page.getByRole('button', { name: 'Toon cijfers' }).click();
+  check((await page.locator('[data-field="municipality"] .utrecht-form-field-error-message').textContent()).includes('GM0599'), 'municipality error');
+  await w.axe(page, 'dashboard with a filter error');
+  await page.getByLabel(/^Gemeente/).fill('gm0599');
+  await page.getByLabel(/^Peildatum/).fill('2025-01-01');
+  await page.getByRole('button', { name: 'Toon cijfers' }).click();
+  await page.waitForFunction(() => location.hash.includes('municipality=GM0599'));
+  await open(page, '#/monitor?at=2025-01-01&municipality=GM0599&by=nationality');
+  const reg = (await w.apiGet(page, '/api/v1/monitor/registration?at=2025-01-01&municipality=GM0599')).body;
+  const got = await cellsOf(page, 'sec-registration');
+  check(got[got.length - 1][4] === num(reg.totals.total), `registration total for GM0599: ${got[got.length - 1]} vs ${reg.totals.total}`);
+  check((await page.locator('#sec-survival caption').textContent()).includes('1 jan 2025'), 'reference date in the caption');
+  w.noErrors(page, 'filters');
+  await page.context().close();
+}
+
+async function test_english() {
+  const page = await w.newPage(env, { lang: 'en' });
+  await w.login(env, page, 'analyst', { lang: 'en' });
+  await open(page);
+  check(await page.getByRole('heading', { name: 'Labour migration monitor' }).isVisible(), 'English title');
+  check(await page.getByRole('heading', { name: 'What binds: the Cox model' }).isVisible(), 'English section');
+  await w.axe(page, 'dashboard (en)');
+  w.noErrors(page, 'english');
+  await page.context().close();
+}
+
+const rc = await w.main([test_numbers_equal_the_api, test_filters, test_english]);
+await env.close();
+process.exit(rc);

@@ -1,0 +1,110 @@
+// test_imports.mjs — an agency's deliveries in a real browser: a file with
+// bad rows is rejected as a whole and the report lists each rejected row
+// with line, column and reason, exactly as the API reports it; the report
+// downloads as CSV; a good file is stored; the history lists the
+// deliveries; the form refuses a missing file or an unknown kind.
+// Usage: node test_imports.mjs path/to/inbeeld
+import fs from 'node:fs';
+import * as w from './weblib.mjs';
+
+const { check } = w;
+const env = await w.setUp(process.argv[2]);
+const byLabel = (scope, label) => scope.getByLabel(new RegExp(`^${label}( \\(|$)`));
+
+const BAD = 'person_ref,birth_date,nationality,family_name\n'
+  + 'WEB1,1990-02-30,PL,Nowak\n'
+  + 'WEB2,1991-03-03,P1,Kowalski\n'
+  + 'WEB3,1992-04-04,RO,Ionescu\n'
+  + 'WEB4,,RO,Popescu\n';
+const GOOD = 'person_ref,birth_date,nationality,family_name\nWEB1,1990-02-28,PL,Nowak\nWEB3,1992-04-04,RO,Ionescu\n';
+
+async function upload(page, name, text, mode) {
+  await byLabel(page, 'Bestand').setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(text) });
+  if (mode) await byLabel(page, 'Verwerking').selectOption(mode);
+  await page.getByRole('button', { name: 'Aanleveren' }).click();
+}
+
+async function test_bad_rows_reported_like_the_api() {
+  const page = await w.newPage(env);
+  await w.login(env, page, 'agency');
+  await page.goto(`${env.url}/#/imports`);
+  await w.waitIdle(page);
+  await w.axe(page, 'imports');
+  // The API's own report of the same file, checked without storing.
+  const api = await page.evaluate(async (body) => {
+    const me = await (await fetch('/api/v1/sessions/current')).json();
+    const r = await fetch('/api/v1/imports?kind=persons&dry_run=true', {
+      method: 'POST', headers: { 'Content-Type': 'text/csv', 'X-CSRF-Token': me.csrf_token }, body,
+    });
+    return { status: r.status, body: await r.json() };
+  }, BAD);
+  check(api.status === 422, `API rejects the bad file: ${api.status}`);
+  const expected = api.body.files[0].rejections;
+  check(expected.length === 3, `three bad rows: ${JSON.stringify(expected)}`);
+
+  await upload(page, 'persons.csv', BAD);
+  await page.getByRole('heading', { name: 'Rapport' }).waitFor();
+  check(await page.getByText('Er zijn regels afgewezen.').isVisible(), 'rejected message');
+  const rows = page.locator('table.app-rejections tbody tr');
+  check(await rows.count() === expected.length, `one row per rejection: ${await rows.count()}`);
+  for (let i = 0; i < expected.length; i += 1) {
+    const cells = await rows.nth(i).locator('td').allTextContents();
+    const e = expected[i];
+    check(cells[1] === String(e.line) && cells[2] === String(e.column) && cells[3] === e.field && cells[4] === e.message,
+      `row ${i}: ${cells} vs ${JSON.stringify(e)}`);
+  }
+  check(await page.locator('progress').getAttribute('value') === '100', 'progress complete');
+  await w.axe(page, 'import report');
+  const persons = await w.apiGet(page, '/api/v1/persons?ref=WEB3');
+  check(persons.body.total === 0, 'nothing stored of a rejected file');
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download rapport (CSV)' }).click()]);
+  const csv = fs.readFileSync(await download.path(), 'utf8').trim().split(/\r?\n/);
+  check(csv[0] === 'file,line,column,field,message', `CSV header: ${csv[0]}`);
+  check(csv.length === expected.length + 1 && csv[1].startsWith(`persons.csv,${expected[0].line},${expected[0].column},${expected[0].field},`), `CSV rows: ${csv}`);
+  w.noErrors(page, 'bad import');
+  await page.context().close();
+}
+
+async function test_good_file_and_history() {
+  const page = await w.newPage(env);
+  await w.login(env, page, 'agency');
+  await page.goto(`${env.url}/#/imports`);
+  await w.waitIdle(page);
+  await upload(page, 'persons.csv', GOOD, 'dry_run');
+  await page.getByText('Het bestand is gecontroleerd en in orde').waitFor();
+  check((await w.apiGet(page, '/api/v1/persons?ref=WEB1')).body.total === 0, 'dry run stores nothing');
+  await upload(page, 'persons.csv', GOOD, 'all');
+  await page.getByText('Het bestand is verwerkt.').waitFor();
+  check((await page.locator('.app-report').textContent()).includes('2 gelezen, 2 nieuw'), 'totals shown');
+  check((await w.apiGet(page, '/api/v1/persons?ref=WEB1')).body.total === 1, 'stored');
+  await page.reload();
+  await w.waitIdle(page);
+  const history = await page.locator('table.utrecht-table').last().textContent();
+  check(history.includes('persons.csv 2 rijen') && history.includes('agency'), `history: ${history}`);
+  await w.axe(page, 'imports with history');
+  w.noErrors(page, 'good import');
+  await page.context().close();
+}
+
+async function test_form_errors() {
+  const page = await w.newPage(env);
+  await w.login(env, page, 'agency');
+  await page.goto(`${env.url}/#/imports`);
+  await w.waitIdle(page);
+  await page.getByRole('button', { name: 'Aanleveren' }).click();
+  check(await page.locator('[data-field="file"] .utrecht-form-field-error-message').textContent() === 'Vul dit veld in.', 'file required');
+  await upload(page, 'mensen.csv', GOOD);
+  check((await page.locator('[data-field="kind"] .utrecht-form-field-error-message').textContent()).startsWith('Kies de soort'), 'unknown kind');
+  await w.axe(page, 'import form with errors');
+  // Choosing the kind makes the same file acceptable.
+  await byLabel(page, 'Soort gegevens').selectOption('persons');
+  await page.getByRole('button', { name: 'Aanleveren' }).click();
+  await page.getByText('Het bestand is verwerkt.').waitFor();
+  w.noErrors(page, 'form errors');
+  await page.context().close();
+}
+
+const rc = await w.main([test_bad_rows_reported_like_the_api, test_good_file_and_history, test_form_errors]);
+await env.close();
+process.exit(rc);

@@ -8,6 +8,7 @@
 #include <microhttpd.h>
 #include <pthread.h>
 #include <sodium.h>
+#include <stdatomic.h>
 
 #include "http/http.h"
 
@@ -39,6 +40,7 @@ struct ib_http_server {
     ib_rate_slot rate[IB_HTTP_RATE_SLOTS];
     pthread_mutex_t rate_lock;
     pthread_mutex_t log_lock;
+    atomic_uint in_flight;      /* requests begun and not yet answered */
 };
 
 /* Who is asking. */

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 void ib_http_config_defaults(ib_http_config *cfg)
 {
@@ -62,10 +63,11 @@ typedef struct conn_state {
     struct timespec started;
 } conn_state;
 
+/* The end of a request (answered, or its connection gone). */
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-    (void)cls;
+    ib_http_server *srv = cls;
     (void)c;
     (void)toe;
     conn_state *cs = *con_cls;
@@ -73,6 +75,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
         free(cs->body);
         free(cs);
         *con_cls = NULL;
+        atomic_fetch_sub(&srv->in_flight, 1);
     }
 }
 
@@ -378,6 +381,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
             return MHD_NO;
         clock_gettime(CLOCK_MONOTONIC, &cs->started);
         *con_cls = cs;
+        atomic_fetch_add(&srv->in_flight, 1);
         /* A declared body over the limit is refused before it is read. */
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
                                                      MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -496,7 +500,7 @@ int ib_http_start(ib_http_server **out, const ib_http_config *cfg, ib_err *err)
         MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
         MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_s,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
         MHD_OPTION_END);
     if (!srv->daemon) {
         rc = ib_err_set(err, IB_EIO, "kan niet luisteren op %s:%u (in gebruik?)",
@@ -522,10 +526,19 @@ void ib_http_stop(ib_http_server *srv)
 {
     if (!srv)
         return;
-    /* Stop accepting; MHD_stop_daemon then joins the workers, each of
-     * which finishes the request it is handling (its transaction
-     * included) before it exits. */
-    MHD_quiesce_daemon(srv->daemon);
+    /* Stop accepting, then let the workers answer the requests they have
+     * begun (an import being stored is committed and its report sent),
+     * for at most the idle timeout; MHD_stop_daemon then closes the idle
+     * keep-alive connections and joins the workers. The listening socket
+     * is ours after quiescing: closed, so that new clients are refused
+     * rather than left waiting in the backlog. */
+    MHD_socket listening = MHD_quiesce_daemon(srv->daemon);
+    if (listening != MHD_INVALID_SOCKET)
+        close(listening);
+    struct timespec pause = {0, 10 * 1000 * 1000};
+    for (unsigned waited = 0; atomic_load(&srv->in_flight) > 0 &&
+                              waited < srv->cfg.timeout_s * 100u; waited++)
+        nanosleep(&pause, NULL);
     MHD_stop_daemon(srv->daemon);
     free_server(srv);
 }

@@ -248,7 +248,8 @@ static int reg_order(const void *a, const void *b)
 static int emp_order(const void *a, const void *b)
 {
     int c = by_date(a, b);
-    int32_t x = ((const ib_memp *)a)->employer, y = ((const ib_memp *)b)->employer;
+    int32_t x = ((const ib_memp *)a)->employer;
+    int32_t y = ((const ib_memp *)b)->employer;
     return c ? c : (x > y) - (x < y);
 }
 
@@ -348,8 +349,14 @@ int ib_mdata_finish(ib_mdata *d, ib_err *err)
     if (need_build(d))
         return ib_err_set(err, IB_ENOMEM, "geheugen vol");
     uint32_t **owner = d->build->owner;
-    struct { void **arr; size_t n, elem; rec_cmp cmp; uint32_t **off; } k[K_COUNT] = {
-        {(void **)&d->stays, d->n_stays, sizeof *d->stays, by_date, &d->stay_off},
+    struct {
+        void **arr;
+        size_t n, elem;
+        rec_cmp cmp;
+        uint32_t **off;
+    } k[K_COUNT] = {
+        {(void **)&d->stays, d->n_stays, sizeof *d->stays, by_date,
+         &d->stay_off},
         {(void **)&d->regs, d->n_regs, sizeof *d->regs, reg_order, &d->reg_off},
         {(void **)&d->emps, d->n_emps, sizeof *d->emps, emp_order, &d->emp_off},
         {(void **)&d->housings, d->n_housings, sizeof *d->housings,

@@ -276,6 +276,20 @@ static int scan_all(ib_sqlite *s, int64_t sender_id, const ib_scan_handler *h,
     return IB_OK;
 }
 
+/* The integer a PRAGMA query answers. */
+static int pragma_int(ib_sqlite *s, const char *sql, int64_t *out)
+{
+    sqlite3_stmt *q = NULL;
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, &q, NULL);
+    if (rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW)
+        *out = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    return rc == SQLITE_ROW ? IB_OK : IB_ESTORE;
+}
+
+/* A scan reads every page once: the connection's page cache (sized for the
+ * upserts' index look-ups) would only cost memory and page faults, so a
+ * scan of its own keeps it small (a sixth less CPU at 1 M persons). */
 int ib_sq_scan(ib_store *st, int64_t sender_id, const ib_scan_handler *h,
                ib_err *err)
 {
@@ -286,7 +300,16 @@ int ib_sq_scan(ib_store *st, int64_t sender_id, const ib_scan_handler *h,
     int rc;
     if (own_tx && (rc = ib_sq_exec(s, "BEGIN", err)) != IB_OK)
         return rc;
+    int64_t cache = 0;
+    bool small = own_tx &&
+                 pragma_int(s, "PRAGMA cache_size", &cache) == IB_OK &&
+                 ib_sq_exec(s, "PRAGMA cache_size = -4096", NULL) == IB_OK;
     rc = scan_all(s, sender_id, h, err);
+    if (small) {
+        char sql[64];
+        snprintf(sql, sizeof sql, "PRAGMA cache_size = %lld", (long long)cache);
+        ib_sq_exec(s, sql, NULL);
+    }
     if (own_tx) {
         int end = ib_sq_exec(s, rc ? "ROLLBACK" : "COMMIT", rc ? NULL : err);
         if (!rc)

@@ -231,7 +231,7 @@ int ib_import(ib_store *st, const char *const *paths, int npaths,
     /* A dry run checks every file as if the files before it were stored:
      * all of them run in one transaction that is rolled back at the end. */
     bool dry_tx = rc == IB_OK && st && opt->dry_run;
-    if (dry_tx && (rc = ib_store_begin(st, err)) != IB_OK)
+    if (dry_tx && (rc = ib_store_begin_bulk(st, err)) != IB_OK)
         dry_tx = false;
     for (size_t i = 0; rc == IB_OK && i < l.n; i++)
         rc = ib_import_one(st, opt, rep, l.v[i].kind, l.v[i].path, l.v[i].json,

@@ -321,7 +321,8 @@ int ib_run_begin(ib_run *run, ib_err *err)
         return ib_err_set(err, IB_EINVAL, "geen afzender opgegeven");
     int rc = IB_OK;
     run->own_tx = !ib_store_in_transaction(run->st);
-    if (run->own_tx && (rc = ib_store_begin(run->st, err)) != IB_OK)
+    /* Bulk: every row goes through ib_store_put_*, which resolve refs. */
+    if (run->own_tx && (rc = ib_store_begin_bulk(run->st, err)) != IB_OK)
         return rc;
     rc = ib_store_sender(run->st, run->opt->sender_ref, true, &run->sender_id,
                          err);

@@ -1,6 +1,7 @@
-/* refmap.c — the in-memory ref → (id, content hash) map a backend keeps per
- * transaction for persons, organisations and locations of one sender, so
- * that resolving person_ref in 5 M employment rows costs a hash probe and
+/* refmap.c — the in-memory ref → (id, content hash) map a backend keeps
+ * for persons, organisations and locations of one sender (from one
+ * transaction to the next while no other connection writes), so that
+ * resolving person_ref in 5 M employment rows costs a hash probe and
  * not a query. Open addressing with linear probing; refs in one arena. */
 #include "store/store_internal.h"
 

@@ -3,6 +3,7 @@
  * chain. Upserts are in sqlite_put.c, readers in sqlite_read.c. */
 #include "sqlite_internal.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -246,31 +247,94 @@ ib_date ib_sq_col_date(sqlite3_stmt *q, int i)
 
 /* ------------------------------------------------------------ transactions */
 
-static int sq_begin(ib_store *st, ib_err *err)
+#define CACHE_KIB 131072                /* 128 MiB of page cache */
+#define BULK_CACHE_KIB 524288           /* 512 MiB during a bulk load */
+
+static int query_int(ib_sqlite *s, const char *sql, int64_t *out, ib_err *err);
+
+/* Bulk mode (ib_store_begin_bulk) on or off. The puts resolve every
+ * reference within the transaction, so SQLite's foreign-key checks (a
+ * parent seek per reference and a statement journal per row) only repeat
+ * them; the larger cache keeps the growing indexes in memory. The pragmas
+ * take effect only outside a transaction, so the result is verified: a
+ * connection never goes on with its foreign keys silently off. */
+static int set_bulk(ib_sqlite *s, bool on, ib_err *err)
+{
+    char sql[96];
+    int64_t fk = -1;
+    snprintf(sql, sizeof sql, "PRAGMA foreign_keys = %s; PRAGMA cache_size = -%d",
+             on ? "OFF" : "ON", on ? BULK_CACHE_KIB : CACHE_KIB);
+    if (on)
+        s->bulk = true;                  /* may be half on from here */
+    int rc = ib_sq_exec(s, sql, err);
+    if (!rc) rc = query_int(s, "PRAGMA foreign_keys", &fk, err);
+    if (!rc && fk != (on ? 0 : 1))
+        rc = ib_err_set(err, IB_ESTORE, "foreign keys konden niet %s worden",
+                        on ? "uitgezet" : "aangezet");
+    if (!rc && !on)
+        s->bulk = false;
+    return rc;
+}
+
+/* After a transaction: leaves bulk mode (when on); rc is the outcome so far. */
+static int end_bulk(ib_sqlite *s, int rc, ib_err *err)
+{
+    if (!s->bulk)
+        return rc;
+    int brc = set_bulk(s, false, rc ? NULL : err);
+    return rc ? rc : brc;
+}
+
+/* The ref caches stay valid from one transaction to the next (the files
+ * of one import share them) unless another connection has committed in
+ * between: PRAGMA data_version changes only for others' commits. Called
+ * inside the transaction, when no one else can commit. A rollback and an
+ * erase forget the caches themselves. */
+static int check_refs(ib_sqlite *s, ib_err *err)
+{
+    int64_t version;
+    int rc = query_int(s, "PRAGMA data_version", &version, err);
+    if (rc)
+        return rc;
+    if (!s->refs_checked || version != s->refs_version)
+        ib_sq_refs_clear(s);
+    s->refs_version = version;
+    s->refs_checked = true;
+    return IB_OK;
+}
+
+static int sq_begin(ib_store *st, bool bulk, ib_err *err)
 {
     ib_sqlite *s = ib_sq(st);
-    /* Other processes may have written since our last transaction. */
-    ib_sq_refs_clear(s);
+    /* A bulk mode that could not be left before is left now, or nothing. */
+    int rc = s->bulk ? set_bulk(s, false, err) : IB_OK;
+    if (!rc && bulk) rc = set_bulk(s, true, err);
     /* IMMEDIATE takes the write lock now: no deadlock upgrading later. */
-    return ib_sq_exec(s, "BEGIN IMMEDIATE", err);
+    if (!rc) rc = ib_sq_exec(s, "BEGIN IMMEDIATE", err);
+    if (!rc && (rc = check_refs(s, err)) != IB_OK)
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc ? end_bulk(s, rc, NULL) : IB_OK;
 }
 
 static int sq_rollback(ib_store *st, ib_err *err)
 {
     ib_sqlite *s = ib_sq(st);
     ib_sq_refs_clear(s);                 /* ids of rolled-back rows are gone */
-    if (sqlite3_get_autocommit(s->db))
-        return IB_OK;                    /* SQLite already rolled back */
-    return ib_sq_exec(s, "ROLLBACK", err);
+    int rc = IB_OK;
+    if (!sqlite3_get_autocommit(s->db))  /* else SQLite already rolled back */
+        rc = ib_sq_exec(s, "ROLLBACK", err);
+    return end_bulk(s, rc, err);
 }
 
 static int sq_commit(ib_store *st, ib_err *err)
 {
     ib_sqlite *s = ib_sq(st);
     int rc = ib_sq_exec(s, "COMMIT", err);
-    if (rc != IB_OK)
+    if (rc != IB_OK) {
         sq_rollback(st, NULL);
-    return rc;
+        return rc;
+    }
+    return end_bulk(s, IB_OK, err);
 }
 
 /* ------------------------------------------------------------ senders */
@@ -296,7 +360,7 @@ static int sq_sender(ib_store *st, const char *ref, bool create, int64_t *id,
         return ib_err_set(err, IB_ENOTFOUND, "afzender '%s' onbekend", ref);
 
     bool own_tx = !st->in_tx;
-    if (own_tx && (rc = sq_begin(st, err)) != IB_OK)
+    if (own_tx && (rc = sq_begin(st, false, err)) != IB_OK)
         return rc;
     char at[32];
     ib_audit_now(at);
@@ -443,7 +507,9 @@ static int set_pragmas(ib_sqlite *s, ib_err *err)
     int rc = ib_sq_exec(s, "PRAGMA journal_mode = WAL", err);
     if (!rc) rc = ib_sq_exec(s, "PRAGMA synchronous = NORMAL", err);
     if (!rc) rc = ib_sq_exec(s, "PRAGMA foreign_keys = ON", err);
-    if (!rc) rc = ib_sq_exec(s, "PRAGMA cache_size = -131072", err);
+    char cache[64];
+    snprintf(cache, sizeof cache, "PRAGMA cache_size = -%d", CACHE_KIB);
+    if (!rc) rc = ib_sq_exec(s, cache, err);
     return rc;
 }
 
@@ -586,9 +652,19 @@ static int load_key(ib_sqlite *s, const char *db_path, const ib_store_options *o
     return IB_OK;
 }
 
+/* Process-wide and once, before SQLite initialises: no memory statistics,
+ * whose global mutex costs a lock and an unlock per allocation (several per
+ * row written). Has no effect when the program initialised SQLite first. */
+static void configure_sqlite(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int ib_sqlite_open(ib_store **out, const char *path, const ib_store_options *opt,
                    ib_err *err)
 {
+    static pthread_once_t configured = PTHREAD_ONCE_INIT;
+    pthread_once(&configured, configure_sqlite);
     if (!opt->create && access(path, F_OK) != 0)
         return ib_err_set(err, IB_ENOTFOUND,
                           "bestaat niet; maak hem met 'inbeeld init --db %s'", path);

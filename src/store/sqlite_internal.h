@@ -39,6 +39,11 @@ typedef struct ib_sqlite {
     /* Per kind: the last put found its key stored (a re-sent file), so look
      * it up before trying to insert. */
     bool resending[IB_KIND_COUNT];
+    /* Bulk settings (foreign keys off, large cache) may be in effect. */
+    bool bulk;
+    /* PRAGMA data_version when the ref caches were last known valid. */
+    bool refs_checked;
+    int64_t refs_version;
 } ib_sqlite;
 
 static inline ib_sqlite *ib_sq(ib_store *st) { return (ib_sqlite *)st; }

@@ -1,5 +1,5 @@
 /* sqlite_put.c — upserts for the SQLite backend. Refs resolve through the
- * per-transaction ref caches; new episodes cost one INSERT ... ON CONFLICT
+ * ref caches (sqlite.c keeps them valid across transactions); new episodes cost one INSERT ... ON CONFLICT
  * DO NOTHING, re-sent ones a look-up and a content-hash comparison, changed
  * ones an UPDATE and an audit entry. Validation failures (unknown ref,
  * overlapping stay) are detected before anything is written. */

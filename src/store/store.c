@@ -54,15 +54,25 @@ void ib_store_set_actor(ib_store *st, const char *actor)
 
 /* ------------------------------------------------------------ transactions */
 
-int ib_store_begin(ib_store *st, ib_err *err)
+static int begin(ib_store *st, bool bulk, ib_err *err)
 {
     ib_err_clear(err);
     if (st->in_tx)
         return ib_err_set(err, IB_EINVAL, "er loopt al een transactie");
-    int rc = st->ops->begin(st, err);
+    int rc = st->ops->begin(st, bulk, err);
     if (rc == IB_OK)
         st->in_tx = true;
     return rc;
+}
+
+int ib_store_begin(ib_store *st, ib_err *err)
+{
+    return begin(st, false, err);
+}
+
+int ib_store_begin_bulk(ib_store *st, ib_err *err)
+{
+    return begin(st, true, err);
 }
 
 int ib_store_commit(ib_store *st, ib_err *err)

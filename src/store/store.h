@@ -184,6 +184,13 @@ int ib_store_schema_latest(void);
 
 /* Transactions. Every write happens inside one; nesting is not allowed. */
 int ib_store_begin(ib_store *st, ib_err *err);
+/* Begins a transaction for a bulk load through the ib_store_put_*
+ * functions (and audit entries) only. The puts resolve every reference
+ * within the transaction itself, so the backend may skip its own checks of
+ * those references (SQLite: foreign keys) and use a larger page cache; both
+ * are restored when the transaction ends. Deleting or writing rows any
+ * other way inside it is not allowed. */
+int ib_store_begin_bulk(ib_store *st, ib_err *err);
 int ib_store_commit(ib_store *st, ib_err *err);
 int ib_store_rollback(ib_store *st, ib_err *err);
 /* Whether a transaction is open (callers that run inside a caller's

@@ -135,7 +135,8 @@ typedef int (*ib_audit_row_cb)(void *ctx, const ib_audit_row *row, ib_err *err);
 typedef struct ib_store_ops {
     const char *name;
     void (*close)(ib_store *st);
-    int (*begin)(ib_store *st, ib_err *err);
+    /* bulk: see ib_store_begin_bulk. */
+    int (*begin)(ib_store *st, bool bulk, ib_err *err);
     int (*commit)(ib_store *st, ib_err *err);
     int (*rollback)(ib_store *st, ib_err *err);
     int (*sender)(ib_store *st, const char *ref, bool create, int64_t *id, ib_err *err);

@@ -81,6 +81,26 @@ expect_exit 2 "$IB" import --db t.db --sender s --partial bad
 [ "$(sqlite3 t.db "SELECT count(*) FROM persons")" -eq 6 ] || fail "--partial did not store N3"
 ok "--partial stores the good row and reports the bad ones"
 
+# ---- imports run without SQLite's foreign-key checks (every ref is resolved
+# by the import itself): unknown refs are rejected rows, and nothing dangles
+mkdir refs
+cat > refs/employments.csv <<'EOF'
+person_ref,employer_ref,agency_ref,contract,start_date,end_date,hours_per_week,monthly_wage,sector
+P001,WG01,,permanent,2024-01-01,,40,2900,A
+P404,WG01,,permanent,2024-01-01,,40,2900,A
+P001,WG404,,permanent,2024-02-01,,40,2900,A
+P001,WG01,UB404,agency,2024-03-01,,40,2900,A
+EOF
+jobs=$(sqlite3 t.db "SELECT count(*) FROM employments")
+expect_exit 2 "$IB" import --db t.db --sender s --partial refs
+grep -q "regel 3.*onbekende persoon 'P404'" "$TMP/out" || fail "unknown person not rejected"
+grep -q "regel 4.*onbekende organisatie 'WG404'" "$TMP/out" || fail "unknown employer not rejected"
+grep -q "regel 5.*onbekende organisatie 'UB404'" "$TMP/out" || fail "unknown agency not rejected"
+[ "$(sqlite3 t.db "SELECT count(*) FROM employments")" -eq $((jobs + 1)) ] ||
+  fail "--partial stored other than the one good employment"
+[ -z "$(sqlite3 t.db 'PRAGMA foreign_key_check;')" ] || fail "foreign key violations after the imports"
+ok "unknown refs are rejected rows; no foreign key violations after the imports"
+
 # ---- a bad-corpus case through the CLI: its expected message is printed
 case_dir=$BAD/05-bad-date-format
 "$IB" init --db c.db >/dev/null

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "store/store.h"
+#include "store/sqlite_internal.h"      /* the connection, for its pragmas */
 
 typedef struct fixture {
     char dir[64];
@@ -757,6 +758,102 @@ static void test_rollback_leaves_nothing(void **state)
     assert_int_equal(n.rows[IB_KIND_PERSON], 0);
 }
 
+/* PRAGMA foreign_keys of the store's own connection. */
+static int64_t foreign_keys_of(ib_store *st)
+{
+    sqlite3_stmt *q;
+    assert_int_equal(sqlite3_prepare_v2(ib_sq(st)->db, "PRAGMA foreign_keys", -1,
+                                        &q, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    int64_t on = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    return on;
+}
+
+/* A bulk transaction turns the connection's foreign keys off for its own
+ * duration only: after a commit, a rollback or a failed begin they are on
+ * again, and an ordinary transaction never has them off. */
+static void test_bulk_restores_foreign_keys(void **state)
+{
+    fixture *fx = *state;
+    ib_err err;
+    assert_int_equal(foreign_keys_of(fx->st), 1);
+    assert_int_equal(ib_store_begin_bulk(fx->st, &err), IB_OK);
+    assert_int_equal(foreign_keys_of(fx->st), 0);
+    ib_person p = person(fx->sender, "P1", NULL);
+    PUT_OK(ib_store_put_person, fx->st, &p, IB_PUT_INSERTED);
+    ib_stay s = stay(fx->sender, "P1", "2019-01-01", NULL);
+    PUT_OK(ib_store_put_stay, fx->st, &s, IB_PUT_INSERTED);
+    commit(fx->st);
+    assert_int_equal(foreign_keys_of(fx->st), 1);
+
+    assert_int_equal(ib_store_begin_bulk(fx->st, &err), IB_OK);
+    assert_int_equal(ib_store_begin_bulk(fx->st, &err), IB_EINVAL); /* nested */
+    assert_int_equal(foreign_keys_of(fx->st), 0);
+    assert_int_equal(ib_store_rollback(fx->st, &err), IB_OK);
+    assert_int_equal(foreign_keys_of(fx->st), 1);
+
+    begin(fx->st);
+    assert_int_equal(foreign_keys_of(fx->st), 1);
+    assert_int_equal(ib_store_rollback(fx->st, &err), IB_OK);
+
+    /* Another connection holds the write lock: the bulk begin fails and
+     * leaves the foreign keys on. */
+    sqlite3 *h;
+    assert_int_equal(sqlite3_open(fx->db, &h), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(h, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_busy_timeout(ib_sq(fx->st)->db, 10);
+    assert_int_not_equal(ib_store_begin_bulk(fx->st, &err), IB_OK);
+    assert_false(ib_store_in_transaction(fx->st));
+    assert_int_equal(foreign_keys_of(fx->st), 1);
+    sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_close(h);
+
+    assert_int_equal(raw_count(fx->db, "SELECT count(*) FROM pragma_foreign_key_check"),
+                     0);
+}
+
+/* The ref caches outlive a commit (the files of one import share them),
+ * but not a commit by another connection: a person it deleted is unknown
+ * afterwards (not a dangling id, which no foreign key would catch in a
+ * bulk load), and one it added is found, even after the cache had loaded
+ * all of the sender's persons. */
+static void test_refs_after_other_connection(void **state)
+{
+    fixture *fx = *state;
+    ib_err err;
+    ib_put_result res;
+    assert_int_equal(ib_store_begin_bulk(fx->st, &err), IB_OK);
+    for (int i = 0; i < 600; i++) {               /* past the cache preload */
+        char ref[16];
+        snprintf(ref, sizeof ref, "R%d", i);
+        ib_person p = person(fx->sender, ref, NULL);
+        PUT_OK(ib_store_put_person, fx->st, &p, IB_PUT_INSERTED);
+    }
+    commit(fx->st);
+    /* Same connection, next transaction: the cached refs resolve. */
+    assert_int_equal(ib_store_begin_bulk(fx->st, &err), IB_OK);
+    ib_stay s = stay(fx->sender, "R1", "2019-01-01", NULL);
+    PUT_OK(ib_store_put_stay, fx->st, &s, IB_PUT_INSERTED);
+    commit(fx->st);
+
+    raw_sql(fx->db, "DELETE FROM persons WHERE ref = 'R5';"
+                    "INSERT INTO persons (sender_id, ref, birth_date, nationality,"
+                    " category, content_hash) SELECT sender_id, 'N1', birth_date,"
+                    " nationality, category, 1 FROM persons WHERE ref = 'R6'");
+    assert_int_equal(ib_store_begin_bulk(fx->st, &err), IB_OK);
+    s = stay(fx->sender, "R5", "2019-01-01", NULL);
+    assert_int_equal(ib_store_put_stay(fx->st, &s, &res, &err), IB_ENOTFOUND);
+    s = stay(fx->sender, "N1", "2019-01-01", NULL);
+    PUT_OK(ib_store_put_stay, fx->st, &s, IB_PUT_INSERTED);
+    s = stay(fx->sender, "R7", "2019-01-01", NULL);
+    PUT_OK(ib_store_put_stay, fx->st, &s, IB_PUT_INSERTED);
+    commit(fx->st);
+    assert_int_equal(raw_count(fx->db, "SELECT count(*) FROM pragma_foreign_key_check"),
+                     0);
+    assert_int_equal(raw_count(fx->db, "SELECT count(*) FROM stays"), 3);
+}
+
 /* Many rows: the ref cache switches from look-ups to a full load, and a
  * miss after that is a definite "unknown". */
 static void test_many_refs(void **state)
@@ -1169,6 +1266,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_stay_overlap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rollback_leaves_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_many_refs, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bulk_restores_foreign_keys, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_refs_after_other_connection, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bsn_encrypted_and_found, setup, teardown),
         cmocka_unit_test_setup_teardown(test_readers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_nested_iterators, setup, teardown),

@@ -11,7 +11,7 @@ import { t, num, pct, date } from '../i18n.js';
 import { get, query, ApiError } from '../api.js';
 import { dataTable } from '../table.js';
 import { field } from '../form.js';
-import { lineChart } from '../chart.js';
+import { lineChart, loadUplot } from '../chart.js';
 import { forestPlot, quadrant, bars, color } from '../plots.js';
 
 const GROUPINGS = ['all', 'eu', 'cee', 'south', 'nationality', 'category', 'sex', 'age', 'cohort', 'first_brp', 'municipality'];
@@ -26,6 +26,7 @@ function filtersFrom(params) {
 }
 
 export async function render(view, params, ctx) {
+  loadUplot().catch(() => {});      // fetched while the first figure is computed
   const f = filtersFrom(params);
   const base = { at: f.at, municipality: f.municipality, by: f.by };
   view.append(

@@ -71,7 +71,7 @@ static void id_set_seal(id_set *s)
 
 static bool id_set_has(const id_set *s, int64_t id)
 {
-    return bsearch(&id, s->v, s->n, sizeof *s->v, cmp_id) != NULL;
+    return s->n > 0 && bsearch(&id, s->v, s->n, sizeof *s->v, cmp_id) != NULL;
 }
 
 typedef struct export_ctx {

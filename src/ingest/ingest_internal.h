@@ -167,10 +167,15 @@ int ib_header_match(const ib_record_type *t, const ib_value *names, int n,
 /* ------------------------------------------------------------ run */
 
 /* Duplicate-key detection within one file: 64-bit key hashes with the line
- * that first used them (open addressing). */
+ * that first used them (open addressing). Hash and line share a slot, so
+ * that adding a key touches one cache line of a table of many megabytes. */
+typedef struct ib_key_slot {
+    uint64_t hash;                      /* 0: empty */
+    uint32_t line;
+} ib_key_slot;
+
 typedef struct ib_keyset {
-    uint64_t *hash;
-    uint32_t *line;
+    ib_key_slot *slots;
     size_t cap, count;
 } ib_keyset;
 

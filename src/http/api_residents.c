@@ -87,7 +87,8 @@ static int cmp_entry(const void *a, const void *b)
 static int occ_housing(void *ctx, const ib_housing *h)
 {
     occ_ctx *oc = ctx;
-    if (!covers(h, oc->day))
+    /* No visible location: nothing to count (and bsearch wants an array). */
+    if (oc->n == 0 || !covers(h, oc->day))
         return 0;
     occ_entry key = {h->location_id, 0};
     occ_entry *e = bsearch(&key, oc->v, oc->n, sizeof *oc->v, cmp_entry);

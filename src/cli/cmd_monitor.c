@@ -147,28 +147,6 @@ typedef struct mon_args {
     size_t n_given;
 } mon_args;
 
-static bool parse_long(const char *s, long lo, long hi, long *out)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < lo || v > hi)
-        return false;
-    *out = v;
-    return true;
-}
-
-static bool parse_positive(const char *s, double hi, double *out)
-{
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno || end == s || *end || !(v > 0) || v > hi)
-        return false;
-    *out = v;
-    return true;
-}
-
 static const char *const view_names[] = {"municipalities", "locations",
                                          "providers", "worklive"};
 
@@ -192,7 +170,7 @@ static int take_option(mon_args *a, int c, const char *v)
         a->by_name = v;
         break;
     case O_COHORT:
-        if (!parse_long(v, 1900, 2200, &n))
+        if (!ib_parse_long(v, 1900, 2200, &n))
             return ib_cli_usage(CMD, "--cohort: '%s' is geen jaartal", v);
         a->cohort = (int)n;
         break;
@@ -207,7 +185,7 @@ static int take_option(mon_args *a, int c, const char *v)
                                 "'%s'", v);
         break;
     case O_K:
-        if (!parse_long(v, 1, 1000000, &n))
+        if (!ib_parse_long(v, 1, 1000000, &n))
             return ib_cli_usage(CMD, "--k: '%s' is geen geheel getal van 1 "
                                 "of meer", v);
         a->k = n;
@@ -215,7 +193,7 @@ static int take_option(mon_args *a, int c, const char *v)
     case O_NO_SUPPRESS: a->k = 0; break;
     case O_CURVE: a->curve = true; break;
     case O_HORIZON:
-        if (!parse_positive(v, 100, &a->horizon_years) ||
+        if (!ib_parse_positive(v, 100, &a->horizon_years) ||
             a->horizon_years * 365.25 < 1)
             return ib_cli_usage(CMD, "--horizon: '%s' is geen aantal jaren "
                                 "(groter dan 0, hooguit 100)", v);
@@ -233,7 +211,7 @@ static int take_option(mon_args *a, int c, const char *v)
                                 "'%s'", v);
         break;
     case O_LONG_AFTER:
-        if (!parse_long(v, 1, 36525, &n))
+        if (!ib_parse_long(v, 1, 36525, &n))
             return ib_cli_usage(CMD, "--long-after: '%s' is geen aantal dagen "
                                 "(1 tot 36525)", v);
         a->long_after = (int32_t)n;
@@ -249,7 +227,7 @@ static int take_option(mon_args *a, int c, const char *v)
                                 "providers of worklive, niet '%s'", v);
         break;
     case O_M2:
-        if (!parse_positive(v, 1000, &x))
+        if (!ib_parse_positive(v, 1000, &x))
             return ib_cli_usage(CMD, "--m2-per-person: '%s' is geen oppervlak "
                                 "in m² (groter dan 0)", v);
         a->m2_hundredths = (int64_t)(x * 100 + 0.5);

@@ -100,6 +100,14 @@ int ib_money_parse(const char *s, size_t len, bool allow_comma, ib_cents *out,
 /* Writes "1234.56" (always two decimals) into buf; "" for IB_CENTS_NONE. */
 char *ib_money_format(ib_cents c, char *buf, size_t size);
 
+/* ---------------------------------------------------------------- numbers */
+
+/* Whole-string parses of option and query values: true and *out set when
+ * s is a decimal integer in [lo, hi] (resp. a number in (0, hi]) with
+ * nothing before or after it. */
+bool ib_parse_long(const char *s, long lo, long hi, long *out);
+bool ib_parse_positive(const char *s, double hi, double *out);
+
 /* ------------------------------------------------------------------ codes */
 
 /* BSN (burgerservicenummer): 9 digits passing the 11-check

@@ -10,7 +10,6 @@
 #include "http/http_internal.h"
 #include "figures/figures.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,28 +46,6 @@ static int bad(hresp *resp, const char *nl, const char *en)
 {
     ib_problem_bad_request(resp, nl, en);
     return IB_EINVAL;
-}
-
-static bool parse_long(const char *s, long lo, long hi, long *out)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < lo || v > hi)
-        return false;
-    *out = v;
-    return true;
-}
-
-static bool parse_positive(const char *s, double hi, double *out)
-{
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno || end == s || *end || !(v > 0) || v > hi)
-        return false;
-    *out = v;
-    return true;
 }
 
 static bool parse_flag(const char *s, bool *out)
@@ -180,7 +157,7 @@ static int take_figure_options(hreq *req, hresp *resp, mon_query *q)
     const char *v;
     long n;
     if ((v = ib_query(req, "cohort"))) {
-        if (!parse_long(v, 1900, 2200, &n))
+        if (!ib_parse_long(v, 1900, 2200, &n))
             return bad(resp, "cohort: een jaartal.", "cohort: a year.");
         q->cohort = (int)n;
     }
@@ -190,7 +167,7 @@ static int take_figure_options(hreq *req, hresp *resp, mon_query *q)
         q->first_only = strcmp(v, "first") == 0;
     }
     if ((v = ib_query(req, "horizon")) &&
-        (!parse_positive(v, 100, &q->horizon_years) || q->horizon_years * 365.25 < 1))
+        (!ib_parse_positive(v, 100, &q->horizon_years) || q->horizon_years * 365.25 < 1))
         return bad(resp, "horizon: een aantal jaren (groter dan 0, hooguit 100).",
                    "horizon: a number of years (above 0, at most 100).");
     if ((v = ib_query(req, "curve")) && !parse_flag(v, &q->curve))
@@ -210,7 +187,7 @@ static int take_figure_options(hreq *req, hresp *resp, mon_query *q)
     if ((v = ib_query(req, "basis")) && ib_mbasis_parse(v, &q->basis, &err) != IB_OK)
         return bad(resp, "basis: point of all-months.", "basis: point or all-months.");
     if ((v = ib_query(req, "long_after"))) {
-        if (!parse_long(v, 1, 36525, &n))
+        if (!ib_parse_long(v, 1, 36525, &n))
             return bad(resp, "long_after: een aantal dagen (1 tot 36525).",
                        "long_after: a number of days (1 to 36525).");
         q->long_after = (int32_t)n;
@@ -228,7 +205,7 @@ static int take_figure_options(hreq *req, hresp *resp, mon_query *q)
     }
     double x;
     if ((v = ib_query(req, "m2_per_person"))) {
-        if (!parse_positive(v, 1000, &x))
+        if (!ib_parse_positive(v, 1000, &x))
             return bad(resp, "m2_per_person: een oppervlak in m² (groter dan 0).",
                        "m2_per_person: a floor area in m² (above 0).");
         q->m2_hundredths = (int64_t)(x * 100 + 0.5);

@@ -187,6 +187,29 @@ static void test_errors_and_strings(void **state)
     assert_string_equal(ib_code_text(t, 1), "one");
 }
 
+static void test_option_numbers(void **state)
+{
+    (void)state;
+    long n = 0;
+    double x = 0;
+    assert_true(ib_parse_long("2017", 1900, 2200, &n));
+    assert_int_equal(n, 2017);
+    assert_true(ib_parse_long("1900", 1900, 2200, &n));   /* bounds included */
+    assert_true(ib_parse_long("2200", 1900, 2200, &n));
+    assert_false(ib_parse_long("1899", 1900, 2200, &n));
+    assert_false(ib_parse_long("2017x", 1900, 2200, &n)); /* whole string */
+    assert_false(ib_parse_long("", 1900, 2200, &n));
+    assert_false(ib_parse_long("99999999999999999999", 0, 10, &n));
+    assert_true(ib_parse_positive("2.5", 100, &x));
+    assert_true(x == 2.5);
+    assert_true(ib_parse_positive("100", 100, &x));
+    assert_false(ib_parse_positive("0", 100, &x));         /* strictly > 0 */
+    assert_false(ib_parse_positive("-1", 100, &x));
+    assert_false(ib_parse_positive("nan", 100, &x));
+    assert_false(ib_parse_positive("100.5", 100, &x));
+    assert_false(ib_parse_positive("1e", 100, &x));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -198,6 +221,7 @@ int main(void)
         cmocka_unit_test(test_postcode_and_codes),
         cmocka_unit_test(test_countries_and_languages),
         cmocka_unit_test(test_errors_and_strings),
+        cmocka_unit_test(test_option_numbers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

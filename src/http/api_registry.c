@@ -149,7 +149,10 @@ static int person_visible(hreq *req, const ib_person *p, bool *ok, ib_err *err)
     }
 }
 
-static bool location_visible(const hreq *req, const ib_location *l)
+/* Scope of a location, one rule for every endpoint that shows one: admins
+ * all, an agency what it sent, caseworkers and inspectors the locations in
+ * their municipalities, analysts none. */
+bool ib_location_visible(const hreq *req, const ib_location *l)
 {
     switch (req->user.role) {
     case IB_ROLE_ADMIN:
@@ -473,7 +476,7 @@ typedef struct loc_ctx {
 static int loc_item(void *ctx, const ib_location *l)
 {
     loc_ctx *lc = ctx;
-    if (!location_visible(lc->req, l) ||
+    if (!ib_location_visible(lc->req, l) ||
         (lc->municipality && strcmp(lc->municipality, l->municipality) != 0))
         return 0;
     int64_t i = lc->total++;
@@ -515,7 +518,7 @@ int ib_api_locations_get(hreq *req, hresp *resp)
     int rc = ib_store_get_location_by_id(req->st, id, &l, &err);
     if (rc)
         return ib_problem_from_err(resp, &err);
-    if (!location_visible(req, &l))
+    if (!ib_location_visible(req, &l))
         return ib_problem_not_found(resp);
     return ib_json_answer(resp, 200, location_json(&l), true);
 }

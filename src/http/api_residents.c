@@ -32,21 +32,6 @@ static bool query_date(hreq *req, hresp *resp, ib_date *out)
     return true;
 }
 
-static bool location_visible(const hreq *req, const ib_location *l)
-{
-    switch (req->user.role) {
-    case IB_ROLE_ADMIN:
-        return true;
-    case IB_ROLE_AGENCY:
-        return l->meta.sender_id == req->sender_scope;
-    case IB_ROLE_CASEWORKER:
-    case IB_ROLE_INSPECTOR:
-        return ib_user_has_municipality(&req->user, l->municipality);
-    default:
-        return false;
-    }
-}
-
 /* ------------------------------------------------------------ all locations */
 
 typedef struct occ_entry {
@@ -64,7 +49,7 @@ typedef struct occ_ctx {
 static int occ_location(void *ctx, const ib_location *l)
 {
     occ_ctx *oc = ctx;
-    if (!location_visible(oc->req, l))
+    if (!ib_location_visible(oc->req, l))
         return 0;
     if (oc->n == oc->cap) {
         size_t cap = oc->cap ? 2 * oc->cap : 256;
@@ -203,7 +188,7 @@ int ib_api_location_residents(hreq *req, hresp *resp)
     int rc = ib_store_get_location_by_id(req->st, id, &l, &err);
     if (rc)
         return ib_problem_from_err(resp, &err);
-    if (!location_visible(req, &l))
+    if (!ib_location_visible(req, &l))
         return ib_problem_not_found(resp);
     ib_filter f = {.location_id = id,
                    .sender_id = req->user.role == IB_ROLE_AGENCY ? req->sender_scope : 0};

@@ -125,6 +125,8 @@ const char *ib_header(const hreq *req, const char *name);
 int ib_query_only(hreq *req, hresp *resp, const char *const *allowed);
 /* Page and page size from ?page=&pageSize=; false (400 answered) when bad. */
 bool ib_query_page(hreq *req, hresp *resp, int64_t *page, int64_t *size);
+/* Whether the user of req may see location l (its role and scope). */
+bool ib_location_visible(const hreq *req, const ib_location *l);
 /* Parses the JSON body (content type application/json required, size at
  * most IB_HTTP_JSON_BODY_MAX); NULL with a problem answered otherwise. */
 json_t *ib_json_body(hreq *req, hresp *resp);

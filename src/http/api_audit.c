@@ -8,17 +8,12 @@
 #include <string.h>
 
 typedef struct audit_ctx {
-    json_t *items;              /* newest first after the scan */
-    const char *action;         /* only this action, or NULL */
-    const char *actor;          /* only this actor, or NULL */
+    json_t *items;              /* oldest first; newest_page() reverses */
 } audit_ctx;
 
 static int audit_item(void *ctx, const ib_audit_entry *e)
 {
     audit_ctx *ac = ctx;
-    if ((ac->action && strcmp(e->action, ac->action) != 0) ||
-        (ac->actor && strcmp(e->actor, ac->actor) != 0))
-        return 0;
     json_array_append_new(ac->items,
                           json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)e->id,
                                     "at", e->at, "actor", e->actor, "action", e->action,
@@ -71,10 +66,64 @@ int ib_api_person_audit(hreq *req, hresp *resp)
     return ib_json_answer(resp, 200, newest_page(ac.items, page, size), false);
 }
 
-/* Deliveries are audited as action "import" with the file and its row count
- * in the detail (api_imports.c). An agency sees its own user's, an admin
- * everyone's. This scans the audit log, which is fine for a municipality;
- * a national deployment wants an index on action. */
+/* A delivery leaves two audit entries: the store's, written inside the
+ * import's transaction when rows were stored ("persons.csv (afzender X): 3
+ * gelezen, 3 nieuw, ..."), and the API's, written for every request that
+ * was not a dry run ("POST /api/v1/imports; doel: persons.csv 3 rijen").
+ * The history pairs them: an API entry right after the store's entry of the
+ * same user and kind was stored; one without it was rejected (nothing
+ * stored). A store entry without an API entry is a delivery by the CLI. */
+typedef struct delivery_ctx {
+    json_t *items;
+    const char *actor;          /* only this actor, or NULL */
+    ib_audit_entry pending;     /* a store entry not yet paired */
+    bool has_pending;
+} delivery_ctx;
+
+static json_t *delivery_json(const ib_audit_entry *e, const char *detail, bool stored,
+                             const char *result)
+{
+    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:b, s:o}", "id", (json_int_t)e->id, "at",
+                     e->at, "actor", e->actor, "kind", e->entity, "detail", detail, "stored",
+                     stored, "result", result ? json_string(result) : json_null());
+}
+
+static void flush_pending(delivery_ctx *dc)
+{
+    if (dc->has_pending)
+        json_array_append_new(dc->items, delivery_json(&dc->pending, dc->pending.detail,
+                                                       true, dc->pending.detail));
+    dc->has_pending = false;
+}
+
+static int delivery_item(void *ctx, const ib_audit_entry *e)
+{
+    delivery_ctx *dc = ctx;
+    if (strcmp(e->action, "import") != 0 || (dc->actor && strcmp(e->actor, dc->actor) != 0))
+        return 0;
+    if (strncmp(e->detail, "POST ", 5) != 0) {      /* the store's entry */
+        flush_pending(dc);
+        dc->pending = *e;
+        dc->has_pending = true;
+        return 0;
+    }
+    bool paired = dc->has_pending && dc->pending.id == e->id - 1 &&
+                  strcmp(dc->pending.actor, e->actor) == 0 &&
+                  strcmp(dc->pending.entity, e->entity) == 0;
+    if (!paired)
+        flush_pending(dc);
+    const char *purpose = strstr(e->detail, "doel: ");
+    json_array_append_new(dc->items,
+                          delivery_json(e, purpose ? purpose + 6 : e->detail, paired,
+                                        paired ? dc->pending.detail : NULL));
+    if (paired)
+        dc->has_pending = false;
+    return 0;
+}
+
+/* An agency sees its own user's deliveries, an admin everyone's. This scans
+ * the audit log, which is fine for a municipality; a national deployment
+ * wants an index on action. */
 int ib_api_imports_history(hreq *req, hresp *resp)
 {
     static const char *const params[] = {"page", "pageSize", "purpose", NULL};
@@ -83,12 +132,13 @@ int ib_api_imports_history(hreq *req, hresp *resp)
         return 0;
     char actor[80];
     snprintf(actor, sizeof actor, "user:%s", req->user.name);
-    audit_ctx ac = {.items = json_array(), .action = "import",
-                    .actor = req->user.role == IB_ROLE_ADMIN ? NULL : actor};
+    delivery_ctx dc = {.items = json_array(),
+                       .actor = req->user.role == IB_ROLE_ADMIN ? NULL : actor};
     ib_err err;
-    if (ib_store_each_audit(req->st, 0, audit_item, &ac, &err) != IB_OK) {
-        json_decref(ac.items);
+    if (ib_store_each_audit(req->st, 0, delivery_item, &dc, &err) != IB_OK) {
+        json_decref(dc.items);
         return ib_problem_from_err(resp, &err);
     }
-    return ib_json_answer(resp, 200, newest_page(ac.items, page, size), false);
+    flush_pending(&dc);
+    return ib_json_answer(resp, 200, newest_page(dc.items, page, size), false);
 }

@@ -81,7 +81,9 @@ async function test_good_file_and_history() {
   await page.reload();
   await w.waitIdle(page);
   const history = await page.locator('table.utrecht-table').last().textContent();
-  check(history.includes('persons.csv 2 rijen') && history.includes('agency'), `history: ${history}`);
+  check(history.includes('persons.csv 2 rijen') && history.includes('2 gelezen, 2 nieuw') && history.includes('agency'), `history: ${history}`);
+  // The rejected delivery of the first test is in the history too.
+  check(history.includes('afgewezen, niets opgeslagen'), `rejected delivery listed: ${history}`);
   await w.axe(page, 'imports with history');
   w.noErrors(page, 'good import');
   await page.context().close();

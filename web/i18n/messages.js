@@ -223,6 +223,10 @@ const nl = {
   'imp.historyCaption': 'Eerdere aanleveringen ({n}), de nieuwste eerst',
   'imp.noHistory': 'Nog geen aanleveringen.',
   'imp.what': 'Bestand en regels',
+  'imp.outcome': 'Uitkomst',
+  'imp.counts': 'Verwerking volgens het auditlog',
+  'imp.historyStored': 'opgeslagen',
+  'imp.historyRejected': 'afgewezen, niets opgeslagen',
 
   'kind.organisations': 'Organisaties',
   'kind.locations': 'Locaties',
@@ -585,6 +589,10 @@ const en = {
   'imp.historyCaption': 'Earlier deliveries ({n}), newest first',
   'imp.noHistory': 'No deliveries yet.',
   'imp.what': 'File and rows',
+  'imp.outcome': 'Outcome',
+  'imp.counts': 'Processing as logged (in Dutch)',
+  'imp.historyStored': 'stored',
+  'imp.historyRejected': 'rejected, nothing stored',
 
   'kind.organisations': 'Organisations',
   'kind.locations': 'Locations',

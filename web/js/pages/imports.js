@@ -106,7 +106,9 @@ async function history() {
   return dataTable({ caption: t('imp.historyCaption', { n: res.total }), rows: res.items, empty: t('imp.noHistory'), columns: [
     { key: 'at', label: t('audit.at'), format: (r) => new Date(r.at).toLocaleString(language() === 'en' ? 'en-GB' : 'nl-NL') },
     { key: 'actor', label: t('audit.actor'), format: (r) => r.actor.replace(/^user:/, '') },
-    { key: 'entity', label: t('imp.kind'), format: (r) => t(`kind.${r.entity}`) },
-    { key: 'detail', label: t('imp.what'), format: (r) => r.detail.replace(/^.*doel: /, '') },
+    { key: 'kind', label: t('imp.kind'), format: (r) => t(`kind.${r.kind}`) },
+    { key: 'detail', label: t('imp.what') },
+    { key: 'stored', label: t('imp.outcome'), format: (r) => (r.stored ? t('imp.historyStored') : t('imp.historyRejected')) },
+    { key: 'result', label: t('imp.counts'), format: (r) => r.result || '—' },
   ] });
 }

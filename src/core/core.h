@@ -166,4 +166,9 @@ const char *ib_code_list(const ib_code_name *table, char *buf, size_t size);
 /* Bounded copy that always terminates; returns false when truncated. */
 bool ib_strlcpy(char *dst, const char *src, size_t size);
 
+/* Zeroed memory for a large hash table probed at random (table.c); NULL
+ * when out of memory. Free with ib_table_free and the same size. */
+void *ib_table_alloc(size_t bytes);
+void ib_table_free(void *p, size_t bytes);
+
 #endif

@@ -47,14 +47,14 @@ void ib_run_reject_cb(void *ctx, const ib_err *e)
 
 static void keyset_free(ib_keyset *k)
 {
-    free(k->slots);
+    ib_table_free(k->slots, k->cap * sizeof *k->slots);
     memset(k, 0, sizeof *k);
 }
 
 static int keyset_grow(ib_keyset *k)
 {
     size_t cap = k->cap ? k->cap * 2 : 1024;
-    ib_key_slot *slots = calloc(cap, sizeof *slots);
+    ib_key_slot *slots = ib_table_alloc(cap * sizeof *slots);
     if (!slots)
         return IB_ENOMEM;
     for (size_t i = 0; i < k->cap; i++) {
@@ -65,7 +65,7 @@ static int keyset_grow(ib_keyset *k)
             j = (j + 1) & (cap - 1);
         slots[j] = k->slots[i];
     }
-    free(k->slots);
+    ib_table_free(k->slots, k->cap * sizeof *k->slots);
     k->slots = slots;
     k->cap = cap;
     return IB_OK;
@@ -258,12 +258,36 @@ static int store_row(ib_run *run, const ib_row_in *in, ib_err *err)
     }
 }
 
+static const ib_kind refto_kind[] = {
+    [IB_REFTO_PERSON] = IB_KIND_PERSON,
+    [IB_REFTO_ORGANISATION] = IB_KIND_ORGANISATION,
+    [IB_REFTO_LOCATION] = IB_KIND_LOCATION,
+};
+
+/* Asks the store to load the cache entries of the row's refs (and of its
+ * own ref, for persons, organisations and locations) while the row is
+ * parsed and hashed: in a large import most are cache misses. */
+static void prefetch_refs(const ib_run *run, const ib_row_in *in)
+{
+    const ib_record_type *t = run->type;
+    for (int c = 0; c < t->ncolumns; c++)
+        if (t->columns[c].refto != IB_REFTO_NONE && in->v[c].len > 0)
+            ib_store_prefetch_ref(run->st, refto_kind[t->columns[c].refto],
+                                  run->sender_id, in->v[c].s, in->v[c].len);
+    if (t->kind == IB_KIND_PERSON || t->kind == IB_KIND_ORGANISATION ||
+        t->kind == IB_KIND_LOCATION)
+        ib_store_prefetch_ref(run->st, t->kind, run->sender_id,
+                              in->v[t->key[0]].s, in->v[t->key[0]].len);
+}
+
 int ib_run_row(ib_run *run, const ib_row_in *in, ib_err *err)
 {
     ib_err e;
     bool dup;
     uint64_t key = ib_record_key_hash(in);
     keyset_prefetch(&run->keys, key);
+    if (run->st)
+        prefetch_refs(run, in);
     if (run->type->parse(in, &run->rec, &e) != IB_OK) {
         ib_run_reject(run, &e);
         return IB_OK;

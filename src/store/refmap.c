@@ -27,7 +27,7 @@ static uint32_t ref_hash(const char *s, size_t n)
 
 void ib_refmap_free(ib_refmap *m)
 {
-    free(m->slots);
+    ib_table_free(m->slots, m->cap * sizeof *m->slots);
     free(m->strings);
     memset(m, 0, sizeof *m);
 }
@@ -52,6 +52,15 @@ static ib_refmap_slot *probe(const ib_refmap *m, const char *ref, size_t len,
     }
 }
 
+void ib_refmap_prefetch(const ib_refmap *m, const char *ref, size_t len)
+{
+    if (m->cap == 0)
+        return;
+    if (len > IB_REF_MAX)
+        len = IB_REF_MAX;
+    __builtin_prefetch(&m->slots[ref_hash(ref, len) & (m->cap - 1)]);
+}
+
 ib_refmap_slot *ib_refmap_find(const ib_refmap *m, const char *ref)
 {
     if (m->count == 0)
@@ -64,7 +73,7 @@ ib_refmap_slot *ib_refmap_find(const ib_refmap *m, const char *ref)
 static int grow(ib_refmap *m)
 {
     size_t ncap = m->cap ? m->cap * 2 : 1024;
-    ib_refmap_slot *ns = calloc(ncap, sizeof *ns);
+    ib_refmap_slot *ns = ib_table_alloc(ncap * sizeof *ns);
     if (!ns)
         return IB_ENOMEM;
     for (size_t i = 0; i < m->cap; i++) {
@@ -75,7 +84,7 @@ static int grow(ib_refmap *m)
             j = (j + 1) & (ncap - 1);
         ns[j] = m->slots[i];
     }
-    free(m->slots);
+    ib_table_free(m->slots, m->cap * sizeof *m->slots);
     m->slots = ns;
     m->cap = ncap;
     return IB_OK;

@@ -436,6 +436,7 @@ static const ib_store_ops sqlite_ops = {
     .name = "sqlite",
     .close = sq_close,
     .begin = sq_begin,
+    .prefetch_ref = ib_sq_prefetch_ref,
     .commit = sq_commit,
     .rollback = sq_rollback,
     .sender = sq_sender,

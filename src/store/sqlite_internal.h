@@ -77,6 +77,8 @@ int64_t ib_sq_col_opt(sqlite3_stmt *q, int i, int64_t none);
 #define IB_SQ_COL_STR(q, i, field) ib_sq_col_text((q), (i), (field), sizeof(field))
 
 /* Upserts (sqlite_put.c). */
+void ib_sq_prefetch_ref(ib_store *st, ib_kind kind, int64_t sender_id,
+                        const char *ref, size_t len);
 int ib_sq_put_organisation(ib_store *st, ib_organisation *o, const ib_put_info *pi, ib_put_result *res, ib_err *err);
 int ib_sq_put_location(ib_store *st, ib_location *l, const ib_put_info *pi, ib_put_result *res, ib_err *err);
 int ib_sq_put_person(ib_store *st, ib_person *p, const ib_put_info *pi, ib_put_result *res, ib_err *err);

@@ -117,6 +117,17 @@ static int ref_lookup(ib_sqlite *s, sq_ref_kind k, int64_t sender, const char *r
     return IB_OK;
 }
 
+void ib_sq_prefetch_ref(ib_store *st, ib_kind kind, int64_t sender_id,
+                        const char *ref, size_t len)
+{
+    sq_ref_kind k = kind == IB_KIND_PERSON ? SQ_REF_PERSON
+                    : kind == IB_KIND_ORGANISATION ? SQ_REF_ORG
+                    : kind == IB_KIND_LOCATION ? SQ_REF_LOC : SQ_REF_KINDS;
+    ib_sqlite *s = ib_sq(st);
+    if (k != SQ_REF_KINDS && s->refs[k].sender_id == sender_id)
+        ib_refmap_prefetch(&s->refs[k], ref, len);
+}
+
 /* Resolves a *_ref column; "" resolves to 0 (none) when optional. */
 static int resolve(ib_sqlite *s, sq_ref_kind k, int64_t sender, const char *ref,
                    const char *field, int64_t *id, ib_err *err)

@@ -75,6 +75,13 @@ int ib_store_begin_bulk(ib_store *st, ib_err *err)
     return begin(st, true, err);
 }
 
+void ib_store_prefetch_ref(ib_store *st, ib_kind kind, int64_t sender_id,
+                           const char *ref, size_t len)
+{
+    if (st->ops->prefetch_ref)
+        st->ops->prefetch_ref(st, kind, sender_id, ref, len);
+}
+
 int ib_store_commit(ib_store *st, ib_err *err)
 {
     ib_err_clear(err);

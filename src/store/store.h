@@ -191,6 +191,13 @@ int ib_store_begin(ib_store *st, ib_err *err);
  * are restored when the transaction ends. Deleting or writing rows any
  * other way inside it is not allowed. */
 int ib_store_begin_bulk(ib_store *st, ib_err *err);
+/* A hint that a put will soon resolve ref (len bytes, not necessarily
+ * NUL-terminated), a ref of the sender to a person, organisation or
+ * location (kind): the backend may start loading its cache entry into the
+ * CPU cache, so that the miss overlaps the caller's work (a bulk load
+ * calls this before parsing the row). Changes no result. */
+void ib_store_prefetch_ref(ib_store *st, ib_kind kind, int64_t sender_id,
+                           const char *ref, size_t len);
 int ib_store_commit(ib_store *st, ib_err *err);
 int ib_store_rollback(ib_store *st, ib_err *err);
 /* Whether a transaction is open (callers that run inside a caller's

@@ -113,6 +113,9 @@ void ib_refmap_reset(ib_refmap *m, int64_t sender_id);
 void ib_refmap_free(ib_refmap *m);
 /* Finds ref; NULL when absent. */
 ib_refmap_slot *ib_refmap_find(const ib_refmap *m, const char *ref);
+/* Starts loading the slot where ref (len bytes) is or would be into the
+ * CPU cache. */
+void ib_refmap_prefetch(const ib_refmap *m, const char *ref, size_t len);
 /* Adds or updates ref; IB_ENOMEM on allocation failure. */
 int ib_refmap_put(ib_refmap *m, const char *ref, int64_t id, int64_t content_hash);
 
@@ -137,6 +140,9 @@ typedef struct ib_store_ops {
     void (*close)(ib_store *st);
     /* bulk: see ib_store_begin_bulk. */
     int (*begin)(ib_store *st, bool bulk, ib_err *err);
+    /* ib_store_prefetch_ref; may be NULL. */
+    void (*prefetch_ref)(ib_store *st, ib_kind kind, int64_t sender_id,
+                         const char *ref, size_t len);
     int (*commit)(ib_store *st, ib_err *err);
     int (*rollback)(ib_store *st, ib_err *err);
     int (*sender)(ib_store *st, const char *ref, bool create, int64_t *id, ib_err *err);

@@ -91,5 +91,9 @@ export async function render(view, params, ctx) {
         return { message: t('insp.saved') };
       },
     }));
-  if (params.saved) view.append(h('div', { class: 'utrecht-alert utrecht-alert--ok', role: 'status' }, h('p', { class: 'utrecht-paragraph' }, t('insp.saved'))));
+  if (params.saved) {
+    // Said at the top, where the reader lands after saving.
+    view.querySelector('h1').after(h('div', { class: 'utrecht-alert utrecht-alert--ok', role: 'status' },
+      h('p', { class: 'utrecht-paragraph' }, t('insp.saved'))));
+  }
 }

@@ -61,10 +61,14 @@ def make_database(inbeeld, folder):
     return db
 
 
+SERVERS = []
+
+
 class Server:
     """`inbeeld serve` on a free port; the access log is collected."""
 
     def __init__(self, inbeeld, db, *extra):
+        SERVERS.append(self)
         self.proc = subprocess.Popen(
             [inbeeld, "serve", "--db", db, "--listen", "127.0.0.1:0", "--threads", "4", *extra],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -260,5 +264,20 @@ def main(tests, inbeeld):
         except Exception as e:  # noqa: BLE001 - report every failure
             failed += 1
             print("FAIL %s: %s" % (t.__name__, e))
+    if failed:
+        report_dead_servers()
     print("%d of %d passed" % (len(tests) - failed, len(tests)))
     sys.exit(1 if failed else 0)
+
+
+def report_dead_servers():
+    """A server that died shows why: its exit status and the last lines it
+    wrote that are not access-log entries (sanitizer reports, messages)."""
+    for srv in SERVERS:
+        rc = srv.proc.poll()
+        if rc is None:
+            continue
+        srv.reader.join(timeout=5)
+        said = [line for line in srv.log if not line.startswith("{")]
+        print("server on port %s ended with status %d; its last words:" % (srv.port, rc))
+        sys.stdout.write("".join(said[-60:]))

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/monitor — the monitor on the national-size data set: inbeeld demo
 # (PERSONS, default 1,000,000, seed 42) imported into a fresh database, then
-# timed with /usr/bin/time (wall and peak RSS):
+# timed with /usr/bin/time (wall, CPU and peak RSS):
 #   1. inbeeld monitor intervals   (the counting-process intervals as CSV)
 #   2. inbeeld monitor survival    (KM + retention + log-rank, every group)
 #   3. inbeeld monitor cox         (8 covariates, Efron)
@@ -39,12 +39,14 @@ if [ ! -f "$db.complete" ]; then
   touch "$db.complete"
 fi
 
-# measure OUT COMMAND...: runs it, leaves "wall_s max_rss_kb" in $OUT.time
+# measure OUT COMMAND...: runs it, leaves "wall_s max_rss_kb user_s sys_s"
+# in $OUT.time (CPU seconds: what a busy shared machine does not inflate)
 measure() {
   local out=$1; shift
-  /usr/bin/time -f "%e %M" -o "$out.time" "$@" >"$out" 2>"$out.err"
+  /usr/bin/time -f "%e %M %U %S" -o "$out.time" "$@" >"$out" 2>"$out.err"
 }
 wall() { cut -d' ' -f1 "$1.time"; }
+cpu() { awk '{ printf "%.2f", $3 + $4 }' "$1.time"; }
 rss_mb() { awk '{ printf "%.0f", $2 / 1024 }' "$1.time"; }
 # "tijd: laden X s (...), FIGURE Y s" from --timing
 load_s() { sed -n 's/^tijd: laden \([0-9.]*\) s.*/\1/p' "$1.err"; }
@@ -56,12 +58,13 @@ measure iv.out "$inbeeld" monitor intervals --at "$AT" --out intervals.csv --tim
 intervals=$(($(wc -l <intervals.csv) - 1))
 
 echo "inbeeld monitor survival, every group ..."
-km_calc=0 km_wall=0 km_rss=0 km_load=0
+km_calc=0 km_wall=0 km_rss=0 km_load=0 km_cpu=0
 for g in ${groups//,/ }; do
   measure "km_$g.out" "$inbeeld" monitor survival --at "$AT" --by "$g" --format json --timing
   km_calc=$(echo "$km_calc + $(calc_s "km_$g.out")" | bc -l)
   km_load=$(echo "$km_load + $(load_s "km_$g.out")" | bc -l)
   km_wall=$(echo "$km_wall + $(wall "km_$g.out")" | bc -l)
+  km_cpu=$(echo "$km_cpu + $(cpu "km_$g.out")" | bc -l)
   r=$(rss_mb "km_$g.out"); [ "$r" -gt "$km_rss" ] && km_rss=$r
 done
 n_groups=$(echo "$groups" | tr ',' '\n' | wc -l)
@@ -73,6 +76,7 @@ echo "ib_monitor_bench: each phase in one process ..."
 phases=$(dirname "$inbeeld")/../tests/r/ib_monitor_bench
 /usr/bin/time -f "%e %M" -o phases.time "$phases" "$db" "$AT" "$covs" "$groups" >phases.out
 ph() { awk -v k="$1" '$1 == k { print $2 }' phases.out; }
+ph_cpu() { awk -v k="$1" '$1 == k { print $3 }' phases.out; }
 
 echo "R survival on the same intervals ..."
 /usr/bin/time -f "%e %M" -o r.time Rscript "$here/bench.R" intervals.csv cox.json "$covs" "$groups" \
@@ -88,18 +92,18 @@ echo "### Monitor bench: $persons persons, $(awk '$1=="R" && $2=="intervals" {pr
 echo
 echo "Machine: $cpu, $(nproc) cores, $mem RAM, $os"
 echo
-echo "| step | inbeeld wall (s) | of which computing (s) | inbeeld peak RSS (MB) | R survival (s) | R peak RSS (MB) |"
-echo "|---|---:|---:|---:|---:|---:|"
-echo "| intervals export (CSV) | $(fmt "$(wall iv.out)") | $(fmt "$(calc_s iv.out)") | $(rss_mb iv.out) | read.csv $(fmt "$(rv read)") | |"
-echo "| KM + retention + log-rank, $n_groups groupings | $(fmt "$km_wall") | $(fmt "$km_calc") | $km_rss | survfit $(fmt "$(rv km_all_groups)") + survdiff $(fmt "$(rv logrank_all_groups)") | |"
-echo "| Cox, 8 covariates, Efron | $(fmt "$(wall cox.json)") | $(fmt "$(calc_s cox.json)") | $(rss_mb cox.json) | coxph $(fmt "$(rv cox)") (concordance alone $(fmt "$(rv cox_concordance_only)")) | $(awk '{ printf "%.0f", $2 / 1024 }' r.time) |"
+echo "| step | inbeeld wall (s) | inbeeld CPU (s) | of which computing (s) | inbeeld peak RSS (MB) | R survival (s) | R peak RSS (MB) |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
+echo "| intervals export (CSV) | $(fmt "$(wall iv.out)") | $(cpu iv.out) | $(fmt "$(calc_s iv.out)") | $(rss_mb iv.out) | read.csv $(fmt "$(rv read)") | |"
+echo "| KM + retention + log-rank, $n_groups groupings | $(fmt "$km_wall") | $(fmt "$km_cpu") | $(fmt "$km_calc") | $km_rss | survfit $(fmt "$(rv km_all_groups)") + survdiff $(fmt "$(rv logrank_all_groups)") | |"
+echo "| Cox, 8 covariates, Efron | $(fmt "$(wall cox.json)") | $(cpu cox.json) | $(fmt "$(calc_s cox.json)") | $(rss_mb cox.json) | coxph $(fmt "$(rv cox)") (concordance alone $(fmt "$(rv cox_concordance_only)")) | $(awk '{ printf "%.0f", $2 / 1024 }' r.time) |"
 echo
 echo "Where inbeeld's time goes (ib_monitor_bench, one process, one load):"
 echo
-echo "| phase | seconds |"
-echo "|---|---:|"
+echo "| phase | wall (s) | CPU (s) |"
+echo "|---|---:|---:|"
 for k in load stays stays_sort_by_time km_retention_all_groupings logrank_all_groupings intervals_cut design cox_fit cox_fit_with_concordance expected_stays; do
-  echo "| $k | $(ph "$k") |"
+  echo "| $k | $(ph "$k") | $(ph_cpu "$k") |"
 done
 echo "| peak RSS (MB) | $(ph peak_rss_mb) |"
 echo

@@ -4,7 +4,7 @@
  * usage: ib_monitor_bench DB AT COVARIATES GROUPINGS
  *   COVARIATES  comma list for the Cox fit (design names)
  *   GROUPINGS   comma list of --by groups for the survival figures
- * Prints "phase seconds" lines and the peak RSS. */
+ * Prints "phase wall_seconds cpu_seconds" lines and the peak RSS. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,11 +13,38 @@
 
 #include "monitor/monitor.h"
 
-static double now(void)
+/* Wall and CPU seconds of this process: on a shared machine the CPU
+ * seconds do not grow with other processes' load. */
+typedef struct stamp {
+    double wall, cpu;
+} stamp;
+
+static double seconds(clockid_t clock)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(clock, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static stamp stamp_now(void)
+{
+    return (stamp){seconds(CLOCK_MONOTONIC), seconds(CLOCK_PROCESS_CPUTIME_ID)};
+}
+
+/* Adds the time since `since` to *acc. */
+static void add_since(stamp *acc, stamp since)
+{
+    stamp t = stamp_now();
+    acc->wall += t.wall - since.wall;
+    acc->cpu += t.cpu - since.cpu;
+}
+
+/* "phase wall_seconds cpu_seconds" */
+static void report(const char *phase, stamp since)
+{
+    stamp d = {0, 0};
+    add_since(&d, since);
+    printf("%s %.3f %.3f\n", phase, d.wall, d.cpu);
 }
 
 static int split(char *s, char **out, int max)
@@ -58,7 +85,7 @@ int main(int argc, char **argv)
     char *covs[64], *groups[32];
     int p = split(argv[3], covs, 64), ng = split(argv[4], groups, 32);
 
-    double t = now();
+    stamp t = stamp_now();
     ib_store *st = NULL;
     ib_store_options so = {.key_path = NULL, .create = false};
     if (ib_store_open(&st, argv[1], &so, &err))
@@ -67,50 +94,51 @@ int main(int argc, char **argv)
     if (ib_mdata_load(st, NULL, &d, &err))
         return fail("load", &err);
     ib_store_close(st);
-    printf("load %.3f\n", now() - t);
+    report("load", t);
 
     ib_msurv_opts o = {.at = at};
-    t = now();
+    t = stamp_now();
     ib_msurv sv;
     if (ib_monitor_stays(&d, &o, &sv, &err))
         return fail("stays", &err);
-    printf("stays %.3f\n", now() - t);
-    t = now();
+    report("stays", t);
+    t = stamp_now();
     if (ib_msurv_sort_by_time(&sv, &err))
         return fail("sort", &err);
-    printf("stays_sort_by_time %.3f\n", now() - t);
+    report("stays_sort_by_time", t);
 
     /* KM + retention + restricted mean for every grouping, then the same
      * with the log-rank tests: the difference is the tests' time */
-    double km = 0, km_lr = 0;
+    stamp km = {0, 0}, km_lr = {0, 0};
     for (int pass = 0; pass < 2; pass++)
         for (int i = 0; i < ng; i++) {
             ib_group g;
             if (ib_group_parse(groups[i], &g, &err))
                 return fail("grouping", &err);
             ib_msurv_result r;
-            t = now();
+            t = stamp_now();
             if (ib_monitor_survival_stays(&sv, g, 3652, pass == 1, &r, &err))
                 return fail("survival", &err);
-            *(pass ? &km_lr : &km) += now() - t;
+            add_since(pass ? &km_lr : &km, t);
             ib_msurv_result_free(&r);
         }
-    printf("km_retention_all_groupings %.3f\n", km);
-    printf("logrank_all_groupings %.3f\n", km_lr - km);
+    printf("km_retention_all_groupings %.3f %.3f\n", km.wall, km.cpu);
+    printf("logrank_all_groupings %.3f %.3f\n", km_lr.wall - km.wall,
+           km_lr.cpu - km.cpu);
     ib_msurv_free(&sv);
 
-    t = now();
+    t = stamp_now();
     size_t n_iv = 0;
     if (ib_monitor_each_interval(&d, &o, count_interval, &n_iv, &err))
         return fail("intervals", &err);
-    printf("intervals_cut %.3f\n", now() - t);
+    report("intervals_cut", t);
 
-    t = now();
+    t = stamp_now();
     ib_mdesign x;
     if (ib_monitor_design(&d, &o, (const char *const *)covs, (size_t)p, &x,
                           &err))
         return fail("design", &err);
-    printf("design %.3f\n", now() - t);
+    report("design", t);
 
     ib_cox_data cd = {x.n, x.p, x.start, x.stop, x.event, x.X,
                       (const char *const *)covs, x.stay};
@@ -118,20 +146,20 @@ int main(int argc, char **argv)
     ib_cox_opts_init(&co);
     co.concordance = false;
     ib_cox_model m;
-    t = now();
+    t = stamp_now();
     if (ib_cox_fit(&cd, &co, &m, &err))
         return fail("cox", &err);
-    printf("cox_fit %.3f\n", now() - t);
+    report("cox_fit", t);
     printf("cox_iterations %d\n", m.iter);
     ib_cox_model_free(&m);
     co.concordance = true;
-    t = now();
+    t = stamp_now();
     if (ib_cox_fit(&cd, &co, &m, &err))
         return fail("cox", &err);
-    printf("cox_fit_with_concordance %.3f\n", now() - t);
+    report("cox_fit_with_concordance", t);
     ib_mprofile *pr;
     size_t np;
-    t = now();
+    t = stamp_now();
     if (ib_monitor_seo_profiles((const char *const *)covs, (size_t)p, &pr, &np,
                                 &err))
         return fail("profiles", &err);
@@ -142,7 +170,7 @@ int main(int argc, char **argv)
         free(pr[i].x);
     }
     free(pr);
-    printf("expected_stays %.3f\n", now() - t);
+    report("expected_stays", t);
     printf("n_intervals %zu\nn_stays %zu\n", x.n, x.n_stays);
     ib_cox_model_free(&m);
     ib_mdesign_free(&x);

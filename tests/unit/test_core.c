@@ -210,6 +210,30 @@ static void test_option_numbers(void **state)
     assert_false(ib_parse_positive("1e", 100, &x));
 }
 
+/* Large hash tables: zeroed, writable end to end, huge-page aligned from
+ * 2 MiB on; small ones from calloc. */
+static void test_table_alloc(void **state)
+{
+    (void)state;
+    const size_t sizes[] = {16, (size_t)2 << 20, ((size_t)5 << 20) + 24};
+    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+        size_t n = sizes[i];
+        unsigned char *p = ib_table_alloc(n);
+        assert_non_null(p);
+        if (n >= ((size_t)2 << 20))
+            assert_int_equal((uintptr_t)p % ((size_t)2 << 20), 0);
+        size_t nonzero = 0;
+        for (size_t j = 0; j < n; j++)
+            nonzero += p[j] != 0;
+        assert_int_equal(nonzero, 0);
+        p[0] = 1;
+        p[n - 1] = 2;
+        assert_int_equal(p[0] + p[n - 1], 3);
+        ib_table_free(p, n);
+    }
+    ib_table_free(NULL, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -222,6 +246,7 @@ int main(void)
         cmocka_unit_test(test_countries_and_languages),
         cmocka_unit_test(test_errors_and_strings),
         cmocka_unit_test(test_option_numbers),
+        cmocka_unit_test(test_table_alloc),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

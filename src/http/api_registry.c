@@ -221,7 +221,8 @@ static int person_item(void *ctx, const ib_person *p)
 }
 
 static const char *const person_params[] = {
-    "page", "pageSize", "sort", "ref", "nationality", "family_name", "bsn", "purpose", NULL};
+    "page", "pageSize", "sort", "ref", "nationality", "family_name", "birth_date",
+    "bsn", "purpose", NULL};
 
 /* ?bsn=: the persons with exactly this BSN (compared through the store's
  * keyed hash) that the user may see; usually one, so one page. */
@@ -297,6 +298,12 @@ int ib_api_persons_list(hreq *req, hresp *resp)
     q.ref = ib_query(req, "ref");
     q.nationality = ib_query(req, "nationality");
     q.family_name = ib_query(req, "family_name");
+    const char *born = ib_query(req, "birth_date");
+    ib_err derr;
+    if (born && ib_date_parse(born, strlen(born), &q.birth_date, &derr) != IB_OK)
+        return ib_problem_bad_request(resp, "birth_date: een datum JJJJ-MM-DD.",
+                                      "birth_date: a date YYYY-MM-DD.");
+    q.by_birth_date = born != NULL;
     if ((q.ref && (!q.ref[0] || strlen(q.ref) > IB_REF_MAX)) ||
         (q.nationality && !ib_country_is_valid(q.nationality)) ||
         (q.family_name && (!q.family_name[0] || strlen(q.family_name) > IB_NAME_MAX)))

@@ -456,7 +456,8 @@ int ib_sq_inspection_each(ib_store *st, int64_t location_id, ib_inspection_cb cb
     " ON l.id = h.location_id WHERE l.municipality IN"                        \
     " (SELECT value FROM json_each(?3))))"                                    \
     " AND (?4 IS NULL OR x.ref = ?4) AND (?5 IS NULL OR x.nationality = ?5)"  \
-    " AND (?6 IS NULL OR x.family_name LIKE ?6 ESCAPE '\\')"
+    " AND (?6 IS NULL OR x.family_name LIKE ?6 ESCAPE '\\')"                  \
+    " AND (?9 IS NULL OR x.birth_date = ?9)"
 #define PQ_SELECT                                                             \
     "SELECT x.id, x.sender_id, x.ref, x.bsn_enc, x.family_name,"              \
     " x.given_names, x.birth_date, x.sex, x.nationality, x.language,"         \
@@ -487,6 +488,8 @@ static void bind_query(sqlite3_stmt *q, const ib_person_query *pq,
         sqlite3_bind_text(q, 5, pq->nationality, -1, SQLITE_STATIC);
     if (like)
         sqlite3_bind_text(q, 6, like, -1, SQLITE_STATIC);
+    if (pq->by_birth_date)
+        sqlite3_bind_int(q, 9, pq->birth_date);
 }
 
 /* family_name prefix as a LIKE pattern with %, _ and \ escaped. */

@@ -571,6 +571,8 @@ typedef struct ib_person_query {
     const char *ref;           /* exact person_ref; NULL: any */
     const char *nationality;   /* exact; NULL: any */
     const char *family_name;   /* prefix, case-insensitive; NULL: any */
+    bool by_birth_date;        /* only persons born on birth_date */
+    ib_date birth_date;
     ib_person_sort sort;
     bool descending;
     int64_t limit, offset;     /* limit 0: no rows, only the total */

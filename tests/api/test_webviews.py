@@ -4,8 +4,8 @@ the good import corpus (senders bureau-a and bureau-b): residents and
 monthly occupancy of a location counted as the monitor counts (start <= day
 <= end), the occupancy of every visible location, "who looked at this
 person" (which lists the reads, with purpose, and is itself audited), the
-history of deliveries, and person search by exact BSN within the caller's
-scope. Every answer is checked against the OpenAPI document.
+history of deliveries, and person search by exact BSN and by date of birth
+within the caller's scope. Every answer is checked against the OpenAPI document.
 Usage: test_webviews.py path/to/inbeeld"""
 import os
 import sys
@@ -121,9 +121,26 @@ def test_person_by_bsn():
     check(status == 200 and r["total"] == 0, "a valid BSN nobody has: %s" % r)
 
 
+def test_person_by_birth_date():
+    cw = client("caseworker")
+    status, _, r = cw.json("GET", "/api/v1/persons?birth_date=1990-04-12")
+    check(status == 200 and r["total"] == 2 and all(p["person_ref"] == "P001" for p in r["items"]), "born 1990-04-12: %s" % r)
+    status, _, r = cw.json("GET", "/api/v1/persons?birth_date=1990-04-12&family_name=Wi")
+    check(r["total"] == 2, "with the family name: %s" % r)
+    status, _, r = cw.json("GET", "/api/v1/persons?birth_date=1990-04-12&family_name=Po")
+    check(r["total"] == 0, "another family name: %s" % r)
+    status, _, r = cw.json("GET", "/api/v1/persons?birth_date=1990-04-13")
+    check(r["total"] == 0, "a day later: %s" % r)
+    status, _, _ = cw.json("GET", "/api/v1/persons?birth_date=1990-02-30")
+    check(status == 400, "impossible date: %d" % status)
+    status, _, r = client("caseworker_other").json("GET", "/api/v1/persons?birth_date=1990-04-12")
+    check(r["total"] == 0, "outside the scope: %s" % r)
+
+
 try:
     apilib.main([test_residents_and_monthly_occupancy, test_occupancy_of_visible_locations,
-                 test_person_audit_lists_reads, test_imports_history, test_person_by_bsn], inbeeld)
+                 test_person_audit_lists_reads, test_imports_history, test_person_by_bsn,
+                 test_person_by_birth_date], inbeeld)
 finally:
     server.stop()
     apilib.cleanup(folder)

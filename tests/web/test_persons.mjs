@@ -1,7 +1,8 @@
 // test_persons.mjs — the caseworker's persons pages in a real browser:
-// search by family name, reference and BSN (exact; the BSN stays out of
-// the address bar), an invalid BSN and nationality refused next to the
-// field, the result count equal to the API's; the person page with its
+// search by family name, reference, date of birth and BSN (exact; the BSN
+// stays out of the address bar), an invalid BSN and nationality refused next to the
+// field, date of birth with the family name, the result count equal to
+// the API's; the person page with its
 // timeline, tables and "who looked at this person" (which lists this very
 // view, with its purpose); and the agency's forms: invalid input gets the
 // server's message next to the field, valid input is stored and shown.
@@ -62,6 +63,13 @@ async function test_search_by_ref_and_bsn() {
   check(target, 'a person with a BSN in the caseworker\'s municipalities');
   await search(page, { Referentie: target.person_ref });
   check(await page.locator('.app-results tbody tr').count() === 1, 'one result by ref');
+  // Family name and date of birth together.
+  await search(page, { Referentie: '', Achternaam: target.family_name, Geboortedatum: target.birth_date });
+  const byBirth = await w.apiGet(page, `/api/v1/persons?family_name=${encodeURIComponent(target.family_name)}&birth_date=${target.birth_date}`);
+  check(await page.locator('.app-results tbody tr').count() === byBirth.body.total && byBirth.body.total >= 1, 'results by name and date of birth');
+  check((await page.locator('.app-results tbody').textContent()).includes(target.person_ref), 'the person by name and date of birth');
+  await byLabel(page, 'Achternaam').fill('');
+  await byLabel(page, 'Geboortedatum').fill('');
   await search(page, { Referentie: '', BSN: target.bsn });
   check(!page.url().includes(target.bsn), `BSN not in the address: ${page.url()}`);
   const rows = page.locator('.app-results tbody tr');

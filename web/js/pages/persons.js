@@ -14,6 +14,7 @@ export async function render(view, params, ctx) {
   const bsnAsked = params.bsn ? sessionStorage.getItem('inbeeld.bsn') || '' : '';
   const fields = [
     field({ name: 'family_name', label: t('persons.familyName'), value: params.family_name, hint: t('persons.familyNameHint') }),
+    field({ name: 'birth_date', label: t('persons.birthDate'), type: 'date', value: params.birth_date, hint: t('persons.birthDateHint') }),
     field({ name: 'ref', label: t('persons.ref'), value: params.ref, hint: t('persons.refHint') }),
     field({ name: 'bsn', label: t('persons.bsn'), value: bsnAsked, hint: t('persons.bsnHint'),
       attrs: { inputmode: 'numeric', maxlength: 9, autocomplete: 'off' } }),
@@ -38,6 +39,13 @@ export async function render(view, params, ctx) {
       return;
     }
     nat.setError('');
+    const born = fields.find((f) => f.dataset.field === 'birth_date');
+    if (v.birth_date && !/^\d{4}-\d\d-\d\d$/.test(v.birth_date)) {
+      born.setError(t('form.date'));
+      born.input.focus();
+      return;
+    }
+    born.setError('');
     const bsn = fields.find((f) => f.dataset.field === 'bsn');
     if (v.bsn && !isBsn(v.bsn)) {
       bsn.setError(t('persons.bsnError'));
@@ -59,7 +67,8 @@ export async function render(view, params, ctx) {
     searchForm, results);
 
   const page = Math.max(1, Number(params.page) || 1);
-  const q = { family_name: params.family_name, ref: params.ref, nationality: params.nationality, bsn: bsnAsked,
+  const q = { family_name: params.family_name, birth_date: params.birth_date, ref: params.ref,
+    nationality: params.nationality, bsn: bsnAsked,
     sort: 'family_name', page, pageSize: PAGE_SIZE };
   const res = await get(`/api/v1/persons${query(q)}`, { purpose: params.purpose || t('persons.defaultPurpose') });
   const columns = [

@@ -39,7 +39,7 @@ typedef struct ib_sqlite {
     /* Per kind: the last put found its key stored (a re-sent file), so look
      * it up before trying to insert. */
     bool resending[IB_KIND_COUNT];
-    /* Bulk settings (foreign keys off, large cache) may be in effect. */
+    /* Bulk settings (foreign keys off) may be in effect. */
     bool bulk;
     /* PRAGMA data_version when the ref caches were last known valid. */
     bool refs_checked;

@@ -187,9 +187,8 @@ int ib_store_begin(ib_store *st, ib_err *err);
 /* Begins a transaction for a bulk load through the ib_store_put_*
  * functions (and audit entries) only. The puts resolve every reference
  * within the transaction itself, so the backend may skip its own checks of
- * those references (SQLite: foreign keys) and use a larger page cache; both
- * are restored when the transaction ends. Deleting or writing rows any
- * other way inside it is not allowed. */
+ * those references (SQLite: foreign keys) until the transaction ends.
+ * Deleting or writing rows any other way inside it is not allowed. */
 int ib_store_begin_bulk(ib_store *st, ib_err *err);
 /* A hint that a put will soon resolve ref (len bytes, not necessarily
  * NUL-terminated), a ref of the sender to a person, organisation or

@@ -513,20 +513,30 @@ int ib_api_locations_list(hreq *req, hresp *resp)
     return ib_json_answer(resp, 200, page_json(lc.items, page, size, lc.total), true);
 }
 
+bool ib_load_location(hreq *req, hresp *resp, ib_location *l)
+{
+    int64_t id;
+    ib_err err;
+    if (!ib_http_parse_id(req->params[0], &id)) {
+        ib_problem_not_found(resp);
+        return false;
+    }
+    if (ib_store_get_location_by_id(req->st, id, l, &err) != IB_OK) {
+        ib_problem_from_err(resp, &err);
+        return false;
+    }
+    if (!ib_location_visible(req, l)) {
+        ib_problem_not_found(resp);
+        return false;
+    }
+    return true;
+}
+
 int ib_api_locations_get(hreq *req, hresp *resp)
 {
-    if (ib_query_only(req, resp, only_purpose))
-        return 0;
-    int64_t id;
     ib_location l;
-    ib_err err;
-    if (!ib_http_parse_id(req->params[0], &id))
-        return ib_problem_not_found(resp);
-    int rc = ib_store_get_location_by_id(req->st, id, &l, &err);
-    if (rc)
-        return ib_problem_from_err(resp, &err);
-    if (!ib_location_visible(req, &l))
-        return ib_problem_not_found(resp);
+    if (ib_query_only(req, resp, only_purpose) || !ib_load_location(req, resp, &l))
+        return 0;
     return ib_json_answer(resp, 200, location_json(&l), true);
 }
 

@@ -178,18 +178,13 @@ int ib_api_location_residents(hreq *req, hresp *resp)
 {
     static const char *const params[] = {"date", "purpose", NULL};
     ib_date day;
-    if (ib_query_only(req, resp, params) || !query_date(req, resp, &day))
-        return 0;
-    int64_t id;
     ib_location l;
+    if (ib_query_only(req, resp, params) || !query_date(req, resp, &day) ||
+        !ib_load_location(req, resp, &l))
+        return 0;
+    int64_t id = l.meta.id;
     ib_err err;
-    if (!ib_http_parse_id(req->params[0], &id))
-        return ib_problem_not_found(resp);
-    int rc = ib_store_get_location_by_id(req->st, id, &l, &err);
-    if (rc)
-        return ib_problem_from_err(resp, &err);
-    if (!ib_location_visible(req, &l))
-        return ib_problem_not_found(resp);
+    int rc;
     ib_filter f = {.location_id = id,
                    .sender_id = req->user.role == IB_ROLE_AGENCY ? req->sender_scope : 0};
     res_ctx *c = calloc(1, sizeof *c);

@@ -127,6 +127,10 @@ int ib_query_only(hreq *req, hresp *resp, const char *const *allowed);
 bool ib_query_page(hreq *req, hresp *resp, int64_t *page, int64_t *size);
 /* Whether the user of req may see location l (its role and scope). */
 bool ib_location_visible(const hreq *req, const ib_location *l);
+/* Loads location {id} of the path when the user may see it; otherwise
+ * answers (404 for absent and out of scope alike, so existence does not
+ * leak; the store's problem on failure) and returns false. */
+bool ib_load_location(hreq *req, hresp *resp, ib_location *l);
 /* Parses the JSON body (content type application/json required, size at
  * most IB_HTTP_JSON_BODY_MAX); NULL with a problem answered otherwise. */
 json_t *ib_json_body(hreq *req, hresp *resp);

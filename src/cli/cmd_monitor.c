@@ -541,7 +541,7 @@ static void unregistered_list(const ib_mdata *d, const ib_munreg_list *l,
         const ib_munreg *u = &l->items[i];
         const char *ref = ib_mdata_str(d, d->persons[u->person].ref);
         if (fmt == IB_MO_CSV) {
-            ib_mo_csvfield(stdout, ref);
+            ib_csv_put_field(stdout, ref);
             printf(",%d,%s,%s\n", u->days_present, ib_mcover_name(u->cover),
                    ib_muni_format(u->municipality, muni));
         } else {

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* ---------------------------------------------------------------- errors */
 
@@ -107,6 +108,10 @@ char *ib_money_format(ib_cents c, char *buf, size_t size);
  * nothing before or after it. */
 bool ib_parse_long(const char *s, long lo, long hi, long *out);
 bool ib_parse_positive(const char *s, double hi, double *out);
+
+/* Writes s as one CSV field (RFC 4180): as it is, or in double quotes with
+ * quotes doubled when it holds a comma, quote or line break. */
+void ib_csv_put_field(FILE *f, const char *s);
 
 /* ------------------------------------------------------------------ codes */
 

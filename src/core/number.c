@@ -1,9 +1,11 @@
 /* number.c — whole-string number parses for command-line options and
- * query parameters, shared by the CLI and the API. */
+ * query parameters, shared by the CLI and the API, and the CSV field
+ * writer of the monitor's and the API's CSV output. */
 #include "core/core.h"
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 bool ib_parse_long(const char *s, long lo, long hi, long *out)
 {
@@ -25,4 +27,19 @@ bool ib_parse_positive(const char *s, double hi, double *out)
         return false;
     *out = v;
     return true;
+}
+
+void ib_csv_put_field(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
 }

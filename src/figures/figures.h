@@ -52,8 +52,7 @@ char *ib_mo_nl(double v, int decimals, char *buf, size_t size);
 char *ib_mo_count(double v, int64_t k, char *buf, size_t size);
 /* CSV field: the value with a dot and %.17g, "" for NaN, Inf/-Inf. */
 char *ib_mo_csvnum(double v, char *buf, size_t size);
-/* Writes s as a CSV field (quoted when needed). */
-void ib_mo_csvfield(FILE *f, const char *s);
+/* CSV text fields: ib_csv_put_field of core.h. */
 
 /* ------------------------------------------------------------ tables */
 
@@ -98,7 +97,7 @@ void ib_mo_cox(FILE *f, const ib_mcox_result *r, const ib_mo_opts *o);
 /* ------------------------------------------------------------ XLSX */
 
 /* The CSV document csv[0..len) (a header line, fields quoted as
- * ib_mo_csvfield writes them) as an XLSX workbook with one worksheet named
+ * ib_csv_put_field writes them) as an XLSX workbook with one worksheet named
  * sheet (at most 31 characters, none of []:*?/\): the header in bold,
  * every other field that is a finite number as a number, the rest ("<10",
  * labels, dates) as text, empty fields left blank. *out receives *out_len

@@ -191,21 +191,6 @@ char *ib_mo_csvnum(double v, char *buf, size_t size)
     return buf;
 }
 
-void ib_mo_csvfield(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
 /* ------------------------------------------------------------ tables */
 
 #define CELL 48
@@ -327,11 +312,11 @@ static void table_csv(FILE *f, const ib_mtable *t)
 {
     char buf[CELL];
     for (size_t k = 0; k < t->nkeys; k++) {
-        ib_mo_csvfield(f, t->key_names[k]);
+        ib_csv_put_field(f, t->key_names[k]);
         fputc(',', f);
     }
     for (size_t c = 0; c < t->ncols; c++) {
-        ib_mo_csvfield(f, t->cols[c].name);
+        ib_csv_put_field(f, t->cols[c].name);
         fputs(c + 1 < t->ncols || t->row_totals ? "," : "\n", f);
     }
     if (t->row_totals)
@@ -340,12 +325,12 @@ static void table_csv(FILE *f, const ib_mtable *t)
     size_t ncols = t->ncols + (t->row_totals ? 1 : 0);
     for (size_t r = 0; r < nrows; r++) {
         for (size_t k = 0; k < t->nkeys; k++) {
-            ib_mo_csvfield(f, r < t->nrows ? t->keys[r * t->nkeys + k]
+            ib_csv_put_field(f, r < t->nrows ? t->keys[r * t->nkeys + k]
                                            : k == 0 ? "total" : "");
             fputc(',', f);
         }
         for (size_t c = 0; c < ncols; c++) {
-            ib_mo_csvfield(f, ib_mtable_text(t, r, c, buf, sizeof buf));
+            ib_csv_put_field(f, ib_mtable_text(t, r, c, buf, sizeof buf));
             fputs(c + 1 < ncols ? "," : "\n", f);
         }
     }

@@ -269,20 +269,20 @@ static void survival_text(FILE *f, const ib_msurv_result *r,
 static void csv_line(FILE *f, const char *group, const char *figure, double v)
 {
     char buf[48];
-    ib_mo_csvfield(f, group);
+    ib_csv_put_field(f, group);
     fputc(',', f);
-    ib_mo_csvfield(f, figure);
+    ib_csv_put_field(f, figure);
     fprintf(f, ",%s\n", ib_mo_csvnum(v, buf, sizeof buf));
 }
 
 static void csv_text(FILE *f, const char *group, const char *figure,
                      const char *v)
 {
-    ib_mo_csvfield(f, group);
+    ib_csv_put_field(f, group);
     fputc(',', f);
-    ib_mo_csvfield(f, figure);
+    ib_csv_put_field(f, figure);
     fputc(',', f);
-    ib_mo_csvfield(f, v);
+    ib_csv_put_field(f, v);
     fputc('\n', f);
 }
 

@@ -11,7 +11,7 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
-/* Reads one CSV field at *p (quoted as ib_mo_csvfield writes: "" inside
+/* Reads one CSV field at *p (quoted as ib_csv_put_field writes: "" inside
  * quotes is one "), into buf; *p moves past the field; *eol tells whether
  * the line ended after it. */
 static void next_field(const char **p, const char *end, char *buf, size_t size,

@@ -347,22 +347,6 @@ int ib_monitor_each_interval(const ib_mdata *d, const ib_msurv_opts *o,
 
 /* ------------------------------------------------------------ CSV */
 
-/* RFC 4180: quote when the field holds a comma, quote or line break. */
-static void put_field(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
 /* ",x" with the shortest of %.15g/%.16g/%.17g that reads back as x. */
 static void put_double(FILE *f, double x)
 {
@@ -385,9 +369,9 @@ static int write_row(void *ctx, const ib_mstay *s, const ib_minterval *iv)
     csv_ctx *c = ctx;
     const ib_mattr *a = &s->attr;
     char muni[7];
-    put_field(c->f, ib_mdata_str(c->d, c->d->persons[s->person].ref));
+    ib_csv_put_field(c->f, ib_mdata_str(c->d, c->d->persons[s->person].ref));
     fprintf(c->f, ",%u,%d,%d,%d,", s->stay_no, iv->start, iv->stop, iv->event);
-    put_field(c->f, a->nationality);
+    ib_csv_put_field(c->f, a->nationality);
     fprintf(c->f, ",%d,%d,%d,%s,%s,%s,%d,%s",
             !!(a->flags & IB_MP_EU), !!(a->flags & IB_MP_CEE),
             !!(a->flags & IB_MP_SOUTH), ib_code_text(ib_sex_codes, a->sex),

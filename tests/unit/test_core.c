@@ -4,6 +4,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/core.h"
@@ -234,6 +236,30 @@ static void test_table_alloc(void **state)
     ib_table_free(NULL, 0);
 }
 
+static void assert_csv_field(const char *in, const char *want)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    ib_csv_put_field(f, in);
+    fclose(f);
+    assert_string_equal(buf, want);
+    free(buf);
+}
+
+static void test_csv_field(void **state)
+{
+    (void)state;
+    assert_csv_field("Wójcik", "Wójcik");
+    assert_csv_field("", "");
+    assert_csv_field("a,b", "\"a,b\"");
+    assert_csv_field("zeg \"ja\"", "\"zeg \"\"ja\"\"\"");
+    assert_csv_field("twee\nregels", "\"twee\nregels\"");
+    assert_csv_field("cr\r", "\"cr\r\"");
+    assert_csv_field("a;b", "a;b");             /* only , is our separator */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -246,6 +272,7 @@ int main(void)
         cmocka_unit_test(test_countries_and_languages),
         cmocka_unit_test(test_errors_and_strings),
         cmocka_unit_test(test_option_numbers),
+        cmocka_unit_test(test_csv_field),
         cmocka_unit_test(test_table_alloc),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,11 +1,9 @@
 /* number.c — whole-string number parses for command-line options and
- * query parameters, shared by the CLI and the API, and the CSV field
- * writer of the monitor's and the API's CSV output. */
+ * query parameters, shared by the CLI and the API. */
 #include "core/core.h"
 
 #include <errno.h>
 #include <stdlib.h>
-#include <string.h>
 
 bool ib_parse_long(const char *s, long lo, long hi, long *out)
 {
@@ -27,19 +25,4 @@ bool ib_parse_positive(const char *s, double hi, double *out)
         return false;
     *out = v;
     return true;
-}
-
-void ib_csv_put_field(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
 }

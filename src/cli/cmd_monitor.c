@@ -376,74 +376,16 @@ static int run_survival(const ib_mdata *d, const mon_args *a, ib_err *err)
     return IB_OK;
 }
 
-static const char *const default_covariates[] = {
-    "employed", "permanent", "agency", "income_130", "partner", "children",
-    "home_owner", "eu"};
-
-/* Splits the --covariates list and appends the --by dummies. */
-static int cox_names(const ib_mdata *d, const ib_msurv_opts *so,
-                     const mon_args *a, char ***names, size_t *p,
-                     char ref[IB_MLABEL_MAX], ib_err *err)
-{
-    size_t cap = 8;
-    char **v = calloc(cap, sizeof *v);
-    size_t n = 0;
-    int rc = v ? IB_OK : IB_ENOMEM;
-    char *list = a->covariates ? strdup(a->covariates) : NULL;
-    if (a->covariates && !list)
-        rc = IB_ENOMEM;
-    for (size_t i = 0; !rc && !list && i < 8; i++)
-        if (!(v[n++] = strdup(default_covariates[i])))
-            rc = IB_ENOMEM;
-    char *save = NULL;
-    for (char *t = list ? strtok_r(list, ",", &save) : NULL; !rc && t;
-         t = strtok_r(NULL, ",", &save)) {
-        if (n == cap) {
-            char **g = realloc(v, 2 * cap * sizeof *g);
-            if (!g) { rc = IB_ENOMEM; break; }
-            v = g;
-            cap *= 2;
-        }
-        if (!(v[n++] = strdup(t)))
-            rc = IB_ENOMEM;
-    }
-    free(list);
-    char **dum = NULL;
-    size_t nd = 0;
-    if (!rc && a->has_by && a->by != IB_GROUP_ALL)
-        rc = ib_monitor_group_dummies(d, so, a->by, &dum, &nd, ref, err);
-    if (!rc && nd) {
-        char **g = realloc(v, (n + nd) * sizeof *g);
-        if (!g)
-            rc = IB_ENOMEM;
-        else {
-            v = g;
-            for (size_t i = 0; i < nd; i++)
-                v[n++] = dum[i];
-            nd = 0;
-        }
-    }
-    for (size_t i = 0; i < nd; i++)
-        free(dum[i]);
-    free(dum);
-    if (rc == IB_ENOMEM)
-        ib_err_set(err, IB_ENOMEM, "geheugen vol");
-    *names = v;
-    *p = n;
-    return rc;
-}
-
 /* Takes d over: it is freed once the design is built, before the fit, so
  * that the registry and the engine's copies are never in memory together. */
 static int run_cox(ib_mdata *d, const mon_args *a, ib_err *err)
 {
     ib_msurv_opts so = {.at = a->at, .first_only = a->first_only,
                         .cohort = a->cohort};
-    char **names = NULL, ref[IB_MLABEL_MAX] = "";
+    char *names[IB_MO_COVARIATES_MAX] = {0}, ref[IB_MLABEL_MAX] = "";
     size_t p = 0;
-    int rc = cox_names(d, &so, a, &names, &p, ref, err);
-    if (!rc && p == 0)
-        rc = ib_err_set(err, IB_EINVAL, "--covariates: geen covariaten");
+    int rc = ib_mo_cox_names(d, &so, a->covariates, a->has_by ? a->by : IB_GROUP_ALL,
+                             names, &p, ref, err);
     ib_cox_opts co;
     ib_cox_opts_init(&co);
     co.ties = a->ties;
@@ -465,7 +407,6 @@ static int run_cox(ib_mdata *d, const mon_args *a, ib_err *err)
     }
     for (size_t i = 0; i < p; i++)
         free(names[i]);
-    free(names);
     return rc;
 }
 

@@ -94,6 +94,16 @@ void ib_mo_survival(FILE *f, const ib_msurv_result *r, const ib_mo_opts *o);
  * profiles. */
 void ib_mo_cox(FILE *f, const ib_mcox_result *r, const ib_mo_opts *o);
 
+/* The covariate names of a Cox model: the comma-separated list (each name
+ * non-empty; NULL gives SEO's binding factors and eu), then one dummy per
+ * level of by unless IB_GROUP_ALL (its reference level into ref). names
+ * has room for IB_MO_COVARIATES_MAX; *n names are malloc'ed, also on
+ * error, and the caller frees them. */
+#define IB_MO_COVARIATES_MAX 64
+int ib_mo_cox_names(const ib_mdata *d, const ib_msurv_opts *so, const char *list,
+                    ib_group by, char **names, size_t *n, char ref[IB_MLABEL_MAX],
+                    ib_err *err);
+
 /* ------------------------------------------------------------ XLSX */
 
 /* The CSV document csv[0..len) (a header line, fields quoted as

@@ -286,61 +286,13 @@ static int fig_survival(const ib_mdata *d, const mon_query *q, FILE *out, ib_err
     return rc;
 }
 
-static const char *const default_covariates[] = {
-    "employed", "permanent", "agency", "income_130", "partner", "children",
-    "home_owner", "eu"};
-#define MAX_COVARIATES 64
-
-/* The covariate names: the list given or the default, then one dummy per
- * level of `by` (reference: the largest level), as the CLI does. */
-static int cox_names(const ib_mdata *d, const ib_msurv_opts *so, const mon_query *q,
-                     char **names, size_t *p, char ref[IB_MLABEL_MAX], ib_err *err)
-{
-    size_t n = 0;
-    if (!q->covariates) {
-        for (size_t i = 0; i < 8; i++)
-            if (!(names[n++] = strdup(default_covariates[i])))
-                goto nomem;
-    } else {
-        for (const char *s = q->covariates;; s++) {
-            size_t len = strcspn(s, ",");
-            if (len == 0 || n == MAX_COVARIATES)
-                return ib_err_set(err, IB_EINVAL, "covariates: 1 tot %d namen, "
-                                                  "gescheiden door komma's", MAX_COVARIATES);
-            if (!(names[n++] = strndup(s, len)))
-                goto nomem;
-            s += len;
-            if (!*s)
-                break;
-        }
-    }
-    *p = n;
-    if (!q->has_by || q->by == IB_GROUP_ALL)
-        return IB_OK;
-    char **dum = NULL;
-    size_t nd = 0;
-    int rc = ib_monitor_group_dummies(d, so, q->by, &dum, &nd, ref, err);
-    for (size_t i = 0; i < nd; i++) {
-        if (!rc && *p < MAX_COVARIATES)
-            names[(*p)++] = dum[i];
-        else
-            free(dum[i]);
-        if (!rc && *p == MAX_COVARIATES && i + 1 < nd)
-            rc = ib_err_set(err, IB_EINVAL, "te veel groepen voor het model (by)");
-    }
-    free(dum);
-    return rc;
-nomem:
-    *p = n;
-    return ib_err_set(err, IB_ENOMEM, "geheugen vol");
-}
-
 static int fig_cox(const ib_mdata *d, const mon_query *q, FILE *out, ib_err *err)
 {
     ib_msurv_opts so = {.at = q->at, .first_only = q->first_only, .cohort = q->cohort};
-    char *names[MAX_COVARIATES] = {0}, ref[IB_MLABEL_MAX] = "";
+    char *names[IB_MO_COVARIATES_MAX] = {0}, ref[IB_MLABEL_MAX] = "";
     size_t p = 0;
-    int rc = cox_names(d, &so, q, names, &p, ref, err);
+    int rc = ib_mo_cox_names(d, &so, q->covariates, q->has_by ? q->by : IB_GROUP_ALL,
+                             names, &p, ref, err);
     ib_cox_opts co;
     ib_cox_opts_init(&co);
     co.ties = q->ties;

@@ -133,6 +133,9 @@ bad "--out hoort niet bij monitor survival" survival --out x.csv
 bad "--basis: kies point of all-months" typology --basis daily
 bad "--long-after:" typology --long-after -3
 bad "--view: kies" housing --view rooms
+# An empty name in the covariate list is refused (as by the API), not skipped.
+expect_exit 2 M cox --covariates employed,,partner
+grep -q "covariaten: 1 tot 64 namen" "$TMP/err" || fail "empty covariate name not refused"
 bad "--unregistered toont personen" registration --unregistered
 bad "onbekende optie" survival --frobnicate
 bad "mist een waarde" survival --by

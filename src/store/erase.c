@@ -31,6 +31,7 @@ static int erase_tx(ib_store *st, int64_t person_id, const char *actor,
     if (rep->removed[IB_KIND_PERSON] == 0)
         return ib_err_set(err, IB_ENOTFOUND, "persoon %" PRId64 " bestaat niet",
                           person_id);
+    st->erase_pending = true;          /* ib_store_commit removes the snapshot */
     ib_audit_entry e = {.entity_id = person_id, .person_id = person_id};
     ib_strlcpy(e.actor, actor && actor[0] ? actor : "onbekend", sizeof e.actor);
     ib_strlcpy(e.action, "erase", sizeof e.action);

@@ -99,6 +99,7 @@ static const char *const stmt_sql[SQ_STMT_COUNT] = {
                     " AND person_id = ?2 AND event_date = ?4 AND event = ?3",
 
     [SQ_AUDIT_LAST] = "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
+    [SQ_DATA_VERSION] = "SELECT value FROM store_meta WHERE name = 'data_version'",
     [SQ_AUDIT_INSERT] = "INSERT INTO audit (id, at, actor, action, entity, entity_id,"
                         " person_id, detail, hash)"
                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -245,6 +246,94 @@ ib_date ib_sq_col_date(sqlite3_stmt *q, int i)
     return (ib_date)ib_sq_col_opt(q, i, IB_DATE_NONE);
 }
 
+/* ------------------------------------------------------------ data version */
+
+/* The tables whose rows make up the registry (ib_store_scan reads them). */
+static bool is_registry_table(const char *table)
+{
+    static const char *const tables[] = {
+        "senders", "organisations", "locations", "persons", "stays",
+        "registrations", "employments", "housings", "life_events"};
+    for (size_t i = 0; i < sizeof tables / sizeof *tables; i++)
+        if (strcmp(table, tables[i]) == 0)
+            return true;
+    return false;
+}
+
+/* sqlite3_update_hook: every inserted, updated or deleted row of every
+ * statement on this connection passes here, whatever code wrote it, so no
+ * write path can forget to mark the registry changed. */
+static void note_row_change(void *ctx, int op, const char *db, const char *table,
+                            sqlite3_int64 rowid)
+{
+    ib_sqlite *s = ctx;
+    (void)op; (void)db; (void)rowid;
+    if (!s->registry_changed && is_registry_table(table))
+        s->registry_changed = true;
+}
+
+/* sqlite3_commit_hook: a commit that changed the registry without a new
+ * data version (a write outside sq_commit, such as an autocommit
+ * statement) is turned into a rollback rather than leaving copies of the
+ * registry wrongly current. */
+static int refuse_unversioned_commit(void *ctx)
+{
+    const ib_sqlite *s = ctx;
+    return s->registry_changed && !s->version_written;
+}
+
+/* sqlite3_rollback_hook, and after a commit: the next transaction starts
+ * clean. */
+static void forget_changes(void *ctx)
+{
+    ib_sqlite *s = ctx;
+    s->registry_changed = false;
+    s->version_written = false;
+}
+
+/* A new random data version, written last in the transaction that changed
+ * the registry. */
+static int write_data_version(ib_sqlite *s, ib_err *err)
+{
+    uint8_t raw[(IB_DATA_VERSION_LEN - 1) / 2];
+    char hex[IB_DATA_VERSION_LEN];
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2hex(hex, sizeof hex, raw, sizeof raw);
+    sqlite3_stmt *q = NULL;
+    int rc = sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO store_meta (name, value)"
+                                       " VALUES ('data_version', ?1)", -1, &q, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(q, 1, hex, -1, SQLITE_STATIC);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(q);
+    sqlite3_finalize(q);
+    if (rc != SQLITE_DONE)
+        return ib_sq_error(s, rc, err);
+    s->version_written = true;
+    return IB_OK;
+}
+
+static int sq_data_version(ib_store *st, char out[IB_DATA_VERSION_LEN], ib_err *err)
+{
+    ib_sqlite *s = ib_sq(st);
+    sqlite3_stmt *q;
+    int rc = ib_sq_stmt(s, SQ_DATA_VERSION, &q, err);
+    if (rc)
+        return rc;
+    out[0] = '\0';
+    rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW)
+        ib_sq_col_text(q, 0, out, IB_DATA_VERSION_LEN);
+    sqlite3_reset(q);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? IB_OK : ib_sq_error(s, rc, err);
+}
+
+static const char *sq_file_path(ib_store *st)
+{
+    const char *path = sqlite3_db_filename(ib_sq(st)->db, "main");
+    return path && path[0] ? path : NULL;
+}
+
 /* ------------------------------------------------------------ transactions */
 
 static int query_int(ib_sqlite *s, const char *sql, int64_t *out, ib_err *err);
@@ -305,6 +394,7 @@ static int sq_begin(ib_store *st, bool bulk, ib_err *err)
     /* A bulk mode that could not be left before is left now, or nothing. */
     int rc = s->bulk ? set_bulk(s, false, err) : IB_OK;
     if (!rc && bulk) rc = set_bulk(s, true, err);
+    forget_changes(s);
     /* IMMEDIATE takes the write lock now: no deadlock upgrading later. */
     if (!rc) rc = ib_sq_exec(s, "BEGIN IMMEDIATE", err);
     if (!rc && (rc = check_refs(s, err)) != IB_OK)
@@ -325,11 +415,13 @@ static int sq_rollback(ib_store *st, ib_err *err)
 static int sq_commit(ib_store *st, ib_err *err)
 {
     ib_sqlite *s = ib_sq(st);
-    int rc = ib_sq_exec(s, "COMMIT", err);
+    int rc = s->registry_changed ? write_data_version(s, err) : IB_OK;
+    if (!rc) rc = ib_sq_exec(s, "COMMIT", err);
     if (rc != IB_OK) {
         sq_rollback(st, NULL);
         return rc;
     }
+    forget_changes(s);
     return end_bulk(s, IB_OK, err);
 }
 
@@ -478,6 +570,8 @@ static const ib_store_ops sqlite_ops = {
     .inspection_each = ib_sq_inspection_each,
     .query_persons = ib_sq_query_persons,
     .erase_person = ib_sq_erase_person,
+    .data_version = sq_data_version,
+    .file_path = sq_file_path,
 };
 
 /* One integer from a query without parameters; *out 0 when no row. */
@@ -678,6 +772,9 @@ int ib_sqlite_open(ib_store **out, const char *path, const ib_store_options *opt
         goto fail;
     }
     sqlite3_extended_result_codes(s->db, 1);
+    sqlite3_update_hook(s->db, note_row_change, s);
+    sqlite3_commit_hook(s->db, refuse_unversioned_commit, s);
+    sqlite3_rollback_hook(s->db, forget_changes, s);
     if ((rc = set_pragmas(s, err)) != IB_OK || (rc = migrate(s, err)) != IB_OK ||
         (rc = load_key(s, path, opt, err)) != IB_OK)
         goto fail;

@@ -21,7 +21,7 @@ typedef enum {
     SQ_EMP_INSERT, SQ_EMP_FIND, SQ_EMP_UPDATE,
     SQ_HOU_INSERT, SQ_HOU_FIND, SQ_HOU_UPDATE,
     SQ_EVT_INSERT, SQ_EVT_FIND,
-    SQ_AUDIT_LAST, SQ_AUDIT_INSERT,
+    SQ_AUDIT_LAST, SQ_AUDIT_INSERT, SQ_DATA_VERSION,
     SQ_STMT_COUNT
 } sq_stmt_id;
 
@@ -44,6 +44,10 @@ typedef struct ib_sqlite {
     /* PRAGMA data_version when the ref caches were last known valid. */
     bool refs_checked;
     int64_t refs_version;
+    /* The open transaction changed a registry table (update hook), and its
+     * new data version is written (see write_data_version in sqlite.c). */
+    bool registry_changed;
+    bool version_written;
 } ib_sqlite;
 
 static inline ib_sqlite *ib_sq(ib_store *st) { return (ib_sqlite *)st; }

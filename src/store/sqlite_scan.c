@@ -267,6 +267,13 @@ static int scan_all(ib_sqlite *s, int64_t sender_id, const ib_scan_handler *h,
                     ib_err *err)
 {
     int rc;
+    if (h->data_version) {
+        /* The first read of the transaction: the version of what follows. */
+        char version[IB_DATA_VERSION_LEN];
+        if ((rc = s->base.ops->data_version(&s->base, version, err)) ||
+            (rc = h->data_version(h->ctx, version)))
+            return rc;
+    }
     if (h->sender && (rc = ib_sq_each_sender(&s->base, h->sender, h->ctx, err)))
         return rc;
     for (int k = 0; k < IB_KIND_COUNT; k++)

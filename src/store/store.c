@@ -3,7 +3,10 @@
  * BSN sealing, then dispatch through the backend's ops table. */
 #include "store/store_internal.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 /* ------------------------------------------------------------ lifecycle */
 
@@ -82,6 +85,20 @@ void ib_store_prefetch_ref(ib_store *st, ib_kind kind, int64_t sender_id,
         st->ops->prefetch_ref(st, kind, sender_id, ref, len);
 }
 
+/* After an erasure's commit: the monitor's snapshot holds person refs and
+ * birth dates, so it goes now rather than at the next monitor run. */
+static int remove_snapshot(ib_store *st, ib_err *err)
+{
+    char path[4096];
+    if (ib_store_snapshot_path(st, path, sizeof path, NULL) != IB_OK)
+        return IB_OK;                  /* no file beside the database */
+    if (unlink(path) == 0 || errno == ENOENT)
+        return IB_OK;
+    return ib_err_set(err, IB_EIO, "gewist, maar de momentopname %s kon niet "
+                      "worden verwijderd (%s); verwijder hem met de hand",
+                      path, strerror(errno));
+}
+
 int ib_store_commit(ib_store *st, ib_err *err)
 {
     ib_err_clear(err);
@@ -89,6 +106,9 @@ int ib_store_commit(ib_store *st, ib_err *err)
         return ib_err_set(err, IB_EINVAL, "geen transactie om vast te leggen");
     int rc = st->ops->commit(st, err);
     st->in_tx = false;                 /* a failed commit is rolled back */
+    if (rc == IB_OK && st->erase_pending)
+        rc = remove_snapshot(st, err);
+    st->erase_pending = false;
     return rc;
 }
 
@@ -103,6 +123,7 @@ int ib_store_rollback(ib_store *st, ib_err *err)
     if (!st->in_tx)
         return ib_err_set(err, IB_EINVAL, "geen transactie om terug te draaien");
     st->in_tx = false;
+    st->erase_pending = false;
     return st->ops->rollback(st, err);
 }
 
@@ -392,6 +413,26 @@ int ib_store_scan(ib_store *st, int64_t sender_id, const ib_scan_handler *h,
     if (sender_id < 0)
         return ib_err_set(err, IB_EINVAL, "ongeldige afzender");
     return st->ops->scan(st, sender_id, h, err);
+}
+
+int ib_store_data_version(ib_store *st, char out[IB_DATA_VERSION_LEN],
+                          ib_err *err)
+{
+    ib_err_clear(err);
+    out[0] = '\0';
+    return st->ops->data_version(st, out, err);
+}
+
+int ib_store_snapshot_path(ib_store *st, char *out, size_t size, ib_err *err)
+{
+    ib_err_clear(err);
+    const char *db = st->ops->file_path ? st->ops->file_path(st) : NULL;
+    if (!db || !db[0])
+        return ib_err_set(err, IB_ENOTFOUND, "de database is geen bestand");
+    int n = snprintf(out, size, "%s.monitor", db);
+    if (n < 0 || (size_t)n >= size)
+        return ib_err_set(err, IB_ELIMIT, "pad van de database te lang");
+    return IB_OK;
 }
 
 int ib_store_get_person(ib_store *st, int64_t sender_id, const char *ref,

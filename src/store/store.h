@@ -356,6 +356,9 @@ typedef struct ib_scan_handler {
     int (*housing)(void *ctx, const ib_scan_housing *h);
     int (*life_event)(void *ctx, const ib_scan_life_event *ev);
     int (*kind_done)(void *ctx, ib_kind kind);
+    /* When set, called first, inside the scan's read transaction, with the
+     * data version (ib_store_data_version) of the state the scan reads. */
+    int (*data_version)(void *ctx, const char *version);
 } ib_scan_handler;
 
 /* Reads every row of the kinds h asks for, of all senders (sender_id 0) or
@@ -365,6 +368,32 @@ typedef struct ib_scan_handler {
  * caller has one open). IB_ESTORE for a code the program does not know. */
 int ib_store_scan(ib_store *st, int64_t sender_id, const ib_scan_handler *h,
                   ib_err *err);
+
+/* ------------------------------------------------------------ data version
+ * A random token of 32 hex digits that the store replaces in the commit of
+ * every transaction that changes the registry: senders, organisations,
+ * locations, persons, stays, registrations, employments, housings and life
+ * events, whatever the write (puts that insert or update, erasures, any
+ * later write path). Audit entries, users, sessions, API tokens and
+ * inspections leave it alone, and so does a re-sent unchanged row. Copies of
+ * the registry (the monitor's snapshot, the server's cache) keep the version
+ * they were read at and are current while it is unchanged. Random rather
+ * than a counter: a restored backup cannot make an old copy match again.
+ * Not seen: changes made outside inbeeld (the sqlite3 shell). */
+
+#define IB_DATA_VERSION_LEN 33     /* 32 hex digits and NUL */
+
+/* The current data version (committed state, or the caller's open
+ * transaction); "" when the database has none, which matches no copy. */
+int ib_store_data_version(ib_store *st, char out[IB_DATA_VERSION_LEN],
+                          ib_err *err);
+
+/* The monitor's snapshot of the registry is kept beside the database as
+ * "<db>.monitor" (src/monitor/snapshot.c writes it). Writes its path into
+ * out; IB_ENOTFOUND for a backend without a database file, IB_ELIMIT when
+ * it does not fit. ib_store_erase_person removes the file after its commit:
+ * it holds person refs and birth dates. */
+int ib_store_snapshot_path(ib_store *st, char *out, size_t size, ib_err *err);
 
 /* Row counts per kind, for summaries. */
 typedef struct ib_store_counts {
@@ -408,8 +437,11 @@ typedef struct ib_erase_report {
  * (action "erase", the actor and the reason, and what was removed). The
  * audit entries about the person stay: they are the proof of processing and
  * part of the hash chain, which stays verifiable; they hold ids, no
- * personal data. IB_ENOTFOUND when there is no such person; IB_EINVAL
- * without a reason. */
+ * personal data. After the commit (the caller's, when inside one) the
+ * monitor's snapshot beside the database is deleted (ib_store_snapshot_path);
+ * IB_EIO from that commit when it could not be, the erasure itself being
+ * done. IB_ENOTFOUND when there is no such person; IB_EINVAL without a
+ * reason. */
 int ib_store_erase_person(ib_store *st, int64_t person_id, const char *actor,
                           const char *reason, ib_erase_report *rep, ib_err *err);
 

@@ -216,6 +216,10 @@ typedef struct ib_store_ops {
      * caller's transaction); removed[kind] receives the rows deleted. */
     int (*erase_person)(ib_store *st, int64_t person_id, int64_t removed[IB_KIND_COUNT],
                         ib_err *err);
+    /* ib_store_data_version. */
+    int (*data_version)(ib_store *st, char out[IB_DATA_VERSION_LEN], ib_err *err);
+    /* The database file's path, or NULL when there is none. */
+    const char *(*file_path)(ib_store *st);
 } ib_store_ops;
 
 /* The part of every store that the generic layer owns; a backend embeds it
@@ -226,6 +230,8 @@ struct ib_store {
     char actor[64];
     bool in_tx;
     int schema_version;
+    /* An erasure in the open transaction: delete the snapshot on commit. */
+    bool erase_pending;
 };
 
 /* Backend constructors (sqlite.c; postgres.c later). */

@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 void ib_cli_db_defaults(ib_cli_db *db)
@@ -12,6 +13,12 @@ void ib_cli_db_defaults(ib_cli_db *db)
     db->path = env && *env ? env : "inbeeld.db";
     env = getenv("INBEELD_KEY");
     db->key = env && *env ? env : NULL;
+}
+
+bool ib_cli_snapshot_enabled(bool no_flag)
+{
+    const char *env = getenv("INBEELD_SNAPSHOT");
+    return !no_flag && !(env && strcmp(env, "off") == 0);
 }
 
 ib_store *ib_cli_open(const ib_cli_db *db, bool create)

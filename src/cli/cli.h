@@ -35,6 +35,9 @@ typedef struct ib_cli_db {
 
 /* Fills defaults from the environment. */
 void ib_cli_db_defaults(ib_cli_db *db);
+/* Whether the monitor's snapshot beside the database may be read and
+ * written: not with --no-snapshot (no_flag), nor with $INBEELD_SNAPSHOT=off. */
+bool ib_cli_snapshot_enabled(bool no_flag);
 /* Opens the store for a command; prints the error and returns NULL on
  * failure. */
 ib_store *ib_cli_open(const ib_cli_db *db, bool create);

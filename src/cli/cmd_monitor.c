@@ -52,6 +52,9 @@ static void monitor_help(FILE *out)
 "  --k N              kleine aantallen afschermen onder N (standaard 10)\n"
 "  --no-suppress      niets afschermen (alleen voor wie details mag zien)\n"
 "  --sender AFZENDER  alleen de gegevens van deze afzender\n"
+"  --no-snapshot      de momentopname naast de database (<db>.monitor) niet\n"
+"                     lezen of schrijven, maar alles uit de database laden\n"
+"                     (ook met $INBEELD_SNAPSHOT=off)\n"
 "  --timing           tijd van laden en rekenen naar stderr (voor bench/)\n"
 "  --db PAD, --key PAD\n\n"
 "survival:  --curve          ook de hele curve (elke dag met een vertrek)\n"
@@ -88,7 +91,7 @@ static const char *const figure_names[F_COUNT] = {
 /* Options and which figures accept them (bit per figure). */
 enum { O_COHORT = 0x100, O_STAYS, O_CURVE, O_HORIZON, O_COVARIATES, O_TIES,
        O_BASIS, O_LONG_AFTER, O_UNREG, O_VIEW, O_M2, O_OUT, O_K,
-       O_NO_SUPPRESS, O_SENDER, O_AT, O_BY, O_FORMAT, O_TIMING };
+       O_NO_SUPPRESS, O_SENDER, O_AT, O_BY, O_FORMAT, O_TIMING, O_NO_SNAPSHOT };
 
 #define FIG(f) (1u << (f))
 #define ALL_FIGS 0x3Fu
@@ -143,6 +146,7 @@ typedef struct mon_args {
     const char *out;
     const char *sender;
     bool timing;
+    bool no_snapshot;
     unsigned given[32];      /* option codes seen */
     size_t n_given;
 } mon_args;
@@ -235,6 +239,7 @@ static int take_option(mon_args *a, int c, const char *v)
     case O_OUT: a->out = v; break;
     case O_SENDER: a->sender = v; break;
     case O_TIMING: a->timing = true; break;
+    case O_NO_SNAPSHOT: a->no_snapshot = true; break;
     default: return ib_cli_usage(CMD, "onbekende optie");
     }
     if (c >= O_COHORT && a->n_given < sizeof a->given / sizeof a->given[0])
@@ -287,6 +292,7 @@ static int parse_args(int argc, char **argv, mon_args *a)
         {"out", required_argument, NULL, O_OUT},
         {"sender", required_argument, NULL, O_SENDER},
         {"timing", no_argument, NULL, O_TIMING},
+        {"no-snapshot", no_argument, NULL, O_NO_SNAPSHOT},
         {0, 0, 0, 0}};
     memset(a, 0, sizeof *a);
     ib_cli_db_defaults(&a->db);
@@ -631,7 +637,11 @@ static int monitor_run(int argc, char **argv)
     if (a.sender && ib_store_sender(st, a.sender, false, &f.sender_id, &err))
         goto fail;
     double t0 = seconds_now();
-    if (ib_mdata_load(st, &f, &d, &err) != IB_OK)
+    /* One sender's data is not the registry: that is not in the snapshot. */
+    ib_msnap_info snap = {.why = "per afzender"};
+    if (a.sender ? ib_mdata_load(st, &f, &d, &err) != IB_OK
+                 : ib_mdata_load_snapshot(st, ib_cli_snapshot_enabled(a.no_snapshot),
+                                          &d, &snap, &err) != IB_OK)
         goto fail;
     ib_store_close(st);
     st = NULL;
@@ -640,8 +650,11 @@ static int monitor_run(int argc, char **argv)
     if (run_figure(&d, &a, &err) != IB_OK)
         goto fail;
     if (a.timing)
-        fprintf(stderr, "tijd: laden %.3f s (%zu personen, %zu verblijven), "
+        fprintf(stderr, "tijd: laden %.3f s (%zu personen, %zu verblijven; %s%s%s), "
                 "%s %.3f s\n", t1 - t0, n_persons, n_stays,
+                snap.used ? "uit de momentopname"
+                          : snap.written ? "momentopname geschreven" : "database",
+                snap.why[0] ? ": " : "", snap.why,
                 figure_names[a.fig], seconds_now() - t1);
     ib_mdata_free(&d);
     return fflush(stdout) == 0 ? IB_EXIT_OK : IB_EXIT_FAILURE;

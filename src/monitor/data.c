@@ -673,14 +673,24 @@ static int on_event(void *ctx, const ib_scan_life_event *ev)
                                        ev->date), "gebeurtenis", ev->id);
 }
 
+/* The version the scan reads at; kept only for the whole registry. */
+static int on_data_version(void *ctx, const char *version)
+{
+    loader *L = ctx;
+    ib_strlcpy(L->d->data_version, version, sizeof L->d->data_version);
+    return 0;
+}
+
 int ib_mdata_load(ib_store *st, const ib_filter *f, ib_mdata *d, ib_err *err)
 {
     loader L = {.d = d, .err = err};
+    bool whole = !f || f->sender_id == 0;
     ib_scan_handler h = {
         .ctx = &L, .sender = on_sender, .organisation = on_org,
         .location = on_location, .person = on_person, .stay = on_stay,
         .registration = on_reg, .employment = on_emp, .housing = on_housing,
         .life_event = on_event, .kind_done = on_kind_done,
+        .data_version = whole ? on_data_version : NULL,
     };
     ib_err_clear(err);
     ib_mdata_init(d);

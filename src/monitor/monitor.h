@@ -139,6 +139,9 @@ typedef struct ib_mdata {
     int64_t *sender_ids;      /* store ids of the senders */
     char *strings;            /* arena of NUL-terminated strings */
     size_t strings_len, strings_cap;
+    /* The store's data version (ib_store_data_version) this was read at,
+     * when it holds the whole registry (all senders); "" otherwise. */
+    char data_version[IB_DATA_VERSION_LEN];
     /* building state (private to data.c) */
     struct ib_mbuild *build;
 } ib_mdata;
@@ -148,6 +151,50 @@ typedef struct ib_mdata {
  * or f->sender_id only). Only compact fields are kept (no names, no BSN).
  * On success *d owns its arrays: free with ib_mdata_free. */
 int ib_mdata_load(ib_store *st, const ib_filter *f, ib_mdata *d, ib_err *err);
+
+/* ============================================== snapshot of the data
+ * A binary copy of a whole-registry ib_mdata beside the database
+ * (ib_store_snapshot_path: "<db>.monitor"), so that a monitor command or
+ * the server reads the registry with a few large reads instead of a scan
+ * of every row. The file holds the arrays as they are in memory after a
+ * header (magic, format version, record sizes, counts, the data version
+ * it was read at, a checksum of the header and one of the arrays). It is
+ * used only when all of that checks out, its arrays are consistent (every
+ * index in range, offsets ordered, codes known) and its data version is
+ * the store's current one; otherwise it is ignored and rebuilt. It holds
+ * person refs, birth dates and nationalities: mode 0600, and
+ * ib_store_erase_person deletes it. Same machine architecture only (the
+ * header tells another apart). */
+
+/* Writes d (whose data_version must be set) to path atomically: a
+ * temporary file in the same folder (mode 0600), fsync, rename, fsync of
+ * the folder. IB_EINVAL without a data version, IB_EIO naming the path. */
+int ib_mdata_snapshot_write(const ib_mdata *d, const char *path, ib_err *err);
+/* Reads the snapshot at path into *d (initialised here; caller frees with
+ * ib_mdata_free) when its data version is `version` (non-empty).
+ * IB_ENOTFOUND when there is no file, IB_ECONFLICT when it is of another
+ * data version, IB_ESTORE when it is damaged or inconsistent (the message
+ * says what), IB_ENOMEM, IB_EIO. On failure *d is empty. */
+int ib_mdata_snapshot_read(const char *path, const char *version, ib_mdata *d,
+                           ib_err *err);
+
+/* How ib_mdata_load_snapshot went. */
+typedef struct ib_msnap_info {
+    bool used;               /* read from the snapshot */
+    bool written;            /* loaded from the store, snapshot (re)written */
+    char why[200];           /* why not used, or why not written; "" */
+} ib_msnap_info;
+
+/* The whole registry (all senders) as ib_mdata_load with no filter, from
+ * the snapshot beside the database when it is current; otherwise loaded
+ * from the store and, when use_snapshot, written as the new snapshot (a
+ * failure to write only shows in info->why). With !use_snapshot the file
+ * is neither read nor written. The snapshot is not written when the data
+ * version changed while loading, and removed again when it changed during
+ * the rename (an erasure in between must not leave its person behind).
+ * Errors as ib_mdata_load. */
+int ib_mdata_load_snapshot(ib_store *st, bool use_snapshot, ib_mdata *d,
+                           ib_msnap_info *info, ib_err *err);
 
 /* Building in memory (the loader uses this, and so can tests): init, add
  * senders/organisations/locations/persons, then their episodes by person

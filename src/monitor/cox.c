@@ -4,7 +4,8 @@
  * agfit4.c (Therneau & Grambsch 2000, ch. 3): rows sorted once by stop and by
  * start, risk-set sums kept by adding intervals as they enter and removing
  * them as they leave, O(n p²) per iteration. Tests and the baseline hazard
- * are in cox_stats.c, the concordance in cox_concordance.c. */
+ * are in cox_stats.c, the concordance in cox_concordance.c, the sorted
+ * working copies in cox_order.c. */
 #include "monitor/survival.h"
 
 #include <float.h>
@@ -13,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/core.h"
 #include "monitor/cox_internal.h"
-#include "monitor/surv_internal.h"
 
 void ib_cox_opts_init(ib_cox_opts *o)
 {
@@ -239,8 +240,8 @@ double ib_cox_pass(cox_work *w, const double *beta, double *u, double *imat)
 
 static void work_free(cox_work *w)
 {
-    free(w->xs);
-    free(w->xt);
+    ib_table_free(w->xs, w->x_bytes);
+    ib_table_free(w->xt, w->x_bytes);
     free(w->stop_s);
     free(w->start_s);
     free(w->ev_s);
@@ -274,11 +275,6 @@ static int validate(const ib_cox_data *d, size_t *n_events, ib_err *err)
                               "Cox: interval %zu: event %d is geen 0 of 1",
                               i + 1, d->event[i]);
         ne += (size_t)d->event[i];
-        for (size_t j = 0; j < d->p; j++)
-            if (!isfinite(d->X[i * d->p + j]))
-                return ib_err_set(err, IB_EINVAL,
-                                  "Cox: interval %zu: covariaat %zu is geen "
-                                  "eindig getal", i + 1, j + 1);
     }
     if (ne == 0)
         return ib_err_set(err, IB_EINVAL,
@@ -286,182 +282,6 @@ static int validate(const ib_cox_data *d, size_t *n_events, ib_err *err)
                           "geschat worden");
     *n_events = ne;
     return IB_OK;
-}
-
-/* Sorts all rows by stop and by start, finds the distinct death times
- * (ascending) and keeps, in both orders, the rows at risk at one death time
- * at least (R's `ignore`: no death time in (start, stop]). Two pointer walks
- * over the sorted orders instead of a search per row. */
-static int find_used(const ib_cox_data *d, cox_work *w, uint32_t **by_stop_out,
-                     uint32_t **by_start_out)
-{
-    const size_t n = d->n;
-    uint32_t *by_stop = malloc(n * sizeof *by_stop);
-    uint32_t *by_start = malloc(n * sizeof *by_start);
-    uint32_t *cnt = malloc(n * sizeof *cnt);
-    if (!by_stop || !by_start || !cnt)
-        goto nomem;
-    for (size_t i = 0; i < n; i++)
-        by_stop[i] = by_start[i] = (uint32_t)i;
-    if (ib_surv_sort(by_stop, n, d->stop) || ib_surv_sort(by_start, n, d->start))
-        goto nomem;
-    size_t nd = 0;
-    for (size_t i = 0; i < n; i++)
-        nd += (size_t)d->event[i];
-    w->dtime = malloc((nd ? nd : 1) * sizeof *w->dtime);   /* at most */
-    if (!w->dtime)
-        goto nomem;
-    nd = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (i + 16 < n) {
-            __builtin_prefetch(d->stop + by_stop[i + 16]);
-            __builtin_prefetch(d->event + by_stop[i + 16]);
-        }
-        double t = d->stop[by_stop[i]];
-        if (d->event[by_stop[i]] && (nd == 0 || t != w->dtime[nd - 1]))
-            w->dtime[nd++] = t;
-    }
-    w->nd = nd;
-    /* cnt[r]: death times <= stop; then whether any lies in (start, stop] */
-    size_t q = 0;
-    for (size_t i = 0; i < n; i++) {
-        size_t r = by_stop[i];
-        if (i + 16 < n) {
-            __builtin_prefetch(d->stop + by_stop[i + 16]);
-            __builtin_prefetch(cnt + by_stop[i + 16], 1);
-        }
-        while (q < nd && w->dtime[q] <= d->stop[r])
-            q++;
-        cnt[r] = (uint32_t)q;
-    }
-    q = 0;
-    for (size_t i = 0; i < n; i++) {
-        size_t r = by_start[i];
-        if (i + 16 < n) {
-            __builtin_prefetch(d->start + by_start[i + 16]);
-            __builtin_prefetch(cnt + by_start[i + 16], 1);
-        }
-        while (q < nd && w->dtime[q] <= d->start[r])
-            q++;
-        cnt[r] = cnt[r] != q;
-    }
-    size_t m = 0, m2 = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (cnt[by_stop[i]])
-            by_stop[m++] = by_stop[i];
-        if (cnt[by_start[i]])
-            by_start[m2++] = by_start[i];
-    }
-    w->m = m;
-    free(cnt);
-    *by_stop_out = by_stop;
-    *by_start_out = by_start;
-    return IB_OK;
-nomem:
-    free(by_stop);
-    free(by_start);
-    free(cnt);
-    return IB_ENOMEM;
-}
-
-/* Sorted copies: rows by decreasing stop (covariates centred on the column
- * means and scaled as agfit4.c does, by 1 / mean |x − mean|), start times by
- * decreasing start with each one's position in the stop order. */
-static int build(const ib_cox_data *d, const ib_cox_opts *o, cox_work *w,
-                 const uint32_t *used, const uint32_t *by_start,
-                 double *means, ib_err *err)
-{
-    const size_t m = w->m, p = w->p, n = d->n;
-    uint32_t *inv = malloc(n * sizeof *inv);
-    double *acc = calloc(p, sizeof *acc);
-    bool *flag = malloc(p * sizeof *flag);
-    w->xs = malloc(m * p * sizeof *w->xs);
-    w->xt = malloc(m * p * sizeof *w->xt);
-    w->stop_s = malloc(m * sizeof *w->stop_s);
-    w->start_s = malloc(m * sizeof *w->start_s);
-    w->ev_s = malloc(m);
-    w->start_pos = malloc(m * sizeof *w->start_pos);
-    w->haz = malloc((w->nd ? w->nd : 1) * sizeof *w->haz);
-    w->scale = malloc(2 * p * sizeof *w->scale);
-    if (!inv || !acc || !flag || !w->xs || !w->xt || !w->stop_s ||
-        !w->start_s || !w->ev_s || !w->start_pos || !w->haz || !w->scale)
-        goto nomem;
-    w->center = w->scale + p;
-    /* Centre on the column means over all rows. R reports as fit$means
-     * (the reference of its baseline hazard) 0 for a covariate whose values
-     * all lie in {-1, 0, 1} (coxph's nocenter), the column mean otherwise. */
-    for (size_t j = 0; j < p; j++)
-        flag[j] = true;
-    for (size_t i = 0; i < n; i++) {
-        const double *x = d->X + i * p;
-        for (size_t j = 0; j < p; j++) {
-            acc[j] += x[j];
-            if (x[j] != 0 && x[j] != 1 && x[j] != -1)
-                flag[j] = false;
-        }
-    }
-    for (size_t j = 0; j < p; j++) {
-        w->center[j] = acc[j] / (double)n;
-        means[j] = flag[j] ? 0 : w->center[j];
-    }
-    for (size_t k = 0; k < m; k++) {   /* decreasing stop */
-        size_t r = used[m - 1 - k];
-        if (k + 16 < m) {              /* a gather: fetch ahead */
-            size_t f = used[m - 17 - k];
-            __builtin_prefetch(d->X + f * p);
-            __builtin_prefetch(d->stop + f);
-            __builtin_prefetch(d->event + f);
-            __builtin_prefetch(inv + f, 1);
-        }
-        inv[r] = (uint32_t)k;
-        w->stop_s[k] = d->stop[r];
-        w->ev_s[k] = (unsigned char)d->event[r];
-        for (size_t j = 0; j < p; j++)
-            w->xs[k * p + j] = d->X[r * p + j] - w->center[j];
-    }
-    if (o->release_x)                  /* d->X is not read after this */
-        o->release_x(o->release_ctx);
-    /* Scale as agfit4.c: by 1 / mean |x − centre| over the rows used. A
-     * covariate constant over those rows is set to exactly 0, so that it is
-     * found aliased whatever the rounding. */
-    for (size_t j = 0; j < p; j++) {
-        acc[j] = 0;
-        flag[j] = true;
-    }
-    for (size_t k = 0; k < m; k++)
-        for (size_t j = 0; j < p; j++) {
-            acc[j] += fabs(w->xs[k * p + j]);
-            if (w->xs[k * p + j] != w->xs[j])
-                flag[j] = false;
-        }
-    for (size_t j = 0; j < p; j++)
-        w->scale[j] = (!flag[j] && acc[j] > 0) ? (double)m / acc[j] : 1;
-    for (size_t k = 0; k < m; k++)
-        for (size_t j = 0; j < p; j++)
-            w->xs[k * p + j] = flag[j] ? 0 : w->xs[k * p + j] * w->scale[j];
-    for (size_t k = 0; k < m; k++) {   /* decreasing start */
-        size_t r = by_start[m - 1 - k];
-        if (k + 16 < m) {
-            size_t f = by_start[m - 17 - k];
-            __builtin_prefetch(d->start + f);
-            __builtin_prefetch(inv + f);
-        }
-        if (k + 8 < m)
-            __builtin_prefetch(w->xs + (size_t)inv[by_start[m - 9 - k]] * p);
-        w->start_s[k] = d->start[r];
-        w->start_pos[k] = inv[r];
-        memcpy(w->xt + k * p, w->xs + (size_t)inv[r] * p, p * sizeof *w->xt);
-    }
-    free(inv);
-    free(acc);
-    free(flag);
-    return IB_OK;
-nomem:
-    free(inv);
-    free(acc);
-    free(flag);
-    return ib_err_set(err, IB_ENOMEM, "Cox: geen geheugen voor %zu intervallen",
-                      m);
 }
 
 static int alloc_model(const ib_cox_data *d, ib_cox_model *f, ib_err *err)
@@ -613,7 +433,6 @@ int ib_cox_fit(const ib_cox_data *d, const ib_cox_opts *o, ib_cox_model *out,
     if (rc)
         return rc;
     cox_work w = {.p = d->p, .pp = d->p * (d->p + 1) / 2, .ties = o->ties};
-    uint32_t *used = NULL, *by_start = NULL;
     double *imat = NULL;
     rc = alloc_model(d, out, err);
     if (rc)
@@ -621,14 +440,7 @@ int ib_cox_fit(const ib_cox_data *d, const ib_cox_opts *o, ib_cox_model *out,
     out->ties = o->ties;
     out->n_intervals = d->n;
     out->n_events = n_events;
-    if (find_used(d, &w, &used, &by_start)) {
-        rc = ib_err_set(err, IB_ENOMEM, "Cox: geen geheugen");
-        goto fail;
-    }
-    rc = build(d, o, &w, used, by_start, out->means, err);
-    free(used);
-    free(by_start);
-    used = by_start = NULL;
+    rc = ib_cox_prepare(d, o, &w, out->means, err);
     if (rc)
         goto fail;
     const size_t p = d->p;
@@ -657,8 +469,6 @@ int ib_cox_fit(const ib_cox_data *d, const ib_cox_opts *o, ib_cox_model *out,
     work_free(&w);
     return IB_OK;
 fail:
-    free(used);
-    free(by_start);
     free(imat);
     work_free(&w);
     ib_cox_model_free(out);

@@ -11,6 +11,7 @@ typedef struct cox_work {
     size_t m, p, pp;             /* rows used, covariates, p (p + 1) / 2 */
     ib_cox_ties ties;
     double *xs;                  /* m × p centred, scaled covariates, stop order */
+    size_t x_bytes;              /* of xs and of xt (ib_table_alloc) */
     double *xt;                  /* the same rows in start order */
     double *stop_s;              /* stop times, stop order */
     unsigned char *ev_s;         /* events, stop order */
@@ -27,6 +28,11 @@ typedef struct cox_work {
     double *a, *a2, *u, *oldbeta, *tmp, *c, *c2, *im;
 } cox_work;
 
+/* The sorted copies above from d (cox_order.c): centre, scale, the rows in
+ * use in both orders, the death times; checks that every covariate is
+ * finite. Calls o->release_x once it no longer reads d->X. */
+int ib_cox_prepare(const ib_cox_data *d, const ib_cox_opts *o, cox_work *w,
+                   double *means, ib_err *err);
 /* One likelihood sweep at beta; fills u, imat (p × p) and w->haz. */
 double ib_cox_pass(cox_work *w, const double *beta, double *u, double *imat);
 /* LDL' with R's cholesky2 tolerance rule; returns the rank. */

@@ -152,6 +152,7 @@ static void test_refusals(void **state)
     xnan[5] = NAN;
     d.X = xnan;
     assert_int_equal(ib_cox_fit(&d, NULL, &m, &err), IB_EINVAL);
+    assert_non_null(strstr(err.msg, "interval 3: covariaat 2"));
     d = ties_data();
     d.n = 0;
     assert_int_equal(ib_cox_fit(&d, NULL, &m, &err), IB_EINVAL);
@@ -199,6 +200,45 @@ static void test_split_invariance(void **state)
     ib_cox_model_free(&b);
 }
 
+/* Only the order of the times counts: whole days take a counting sort,
+ * fractional times or a range too wide for one are ranked first; all three
+ * give the same fit. */
+static void test_time_keys(void **state)
+{
+    (void)state;
+    ib_cox_data d = ties_data();
+    ib_cox_model a, b;
+    ib_err err;
+    assert_int_equal(ib_cox_fit(&d, NULL, &a, &err), IB_OK);
+    const double shift[2] = {0.25, 1e9};       /* fractional; wide range */
+    const double factor[2] = {0.5, 1e5};
+    for (int v = 0; v < 2; v++) {
+        double st[20], sp[20];
+        for (size_t i = 0; i < 20; i++) {
+            st[i] = START[i] * factor[v] + shift[v];
+            sp[i] = STOP[i] * factor[v] + shift[v];
+        }
+        d.start = st;
+        d.stop = sp;
+        assert_int_equal(ib_cox_fit(&d, NULL, &b, &err), IB_OK);
+        for (size_t j = 0; j < 2; j++) {
+            assert_close(b.coef[j], a.coef[j]);
+            assert_close(b.se[j], a.se[j]);
+        }
+        assert_close(b.loglik, a.loglik);
+        assert_close(b.score_test, a.score_test);
+        assert_close(b.concordance, a.concordance);
+        assert_close(b.concordance_se, a.concordance_se);
+        assert_int_equal(b.n_times, a.n_times);
+        for (size_t k = 0; k < a.n_times; k++) {
+            assert_close(b.bh_time[k], a.bh_time[k] * factor[v] + shift[v]);
+            assert_close(b.bh_cumhaz[k], a.bh_cumhaz[k]);
+        }
+        ib_cox_model_free(&b);
+    }
+    ib_cox_model_free(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -207,6 +247,7 @@ int main(void)
         cmocka_unit_test(test_aliased_covariates),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_split_invariance),
+        cmocka_unit_test(test_time_keys),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

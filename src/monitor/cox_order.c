@@ -1,0 +1,324 @@
+/* cox_order.c — the Cox engine's working copies: the rows at risk at some
+ * death time, by decreasing stop and by decreasing start, with centred and
+ * scaled covariates. Times become integer keys (whole days as they are,
+ * other times by rank), so that both orders come from counting sorts and the
+ * covariate rows are moved by scatters that read their source in order: a
+ * gather by a sorted permutation would miss the cache on every row. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/core.h"
+#include "monitor/cox_internal.h"
+#include "monitor/surv_internal.h"
+
+/* Times as keys 0 .. nk-1 in the order of the times: time − base for whole
+ * days (no sort at all), else the rank among the distinct times. */
+typedef struct time_keys {
+    uint32_t *stop, *start;      /* per row */
+    size_t nk;
+    double base;                 /* whole days: time = base + key */
+    double *value;               /* ranks: time of each key; NULL for days */
+} time_keys;
+
+static void time_keys_free(time_keys *k)
+{
+    free(k->stop);
+    free(k->start);
+    free(k->value);
+    *k = (time_keys){0};
+}
+
+static double key_time(const time_keys *k, uint32_t key)
+{
+    return k->value ? k->value[key] : k->base + key;
+}
+
+/* Whether every time is a whole number whose range is small enough for a
+ * counting sort (a few buckets per row at most); *lo receives the least. */
+static bool are_whole_days(const ib_cox_data *d, double *lo)
+{
+    double mn = d->start[0], mx = d->stop[0];
+    for (size_t i = 0; i < d->n; i++) {
+        double a = d->start[i], b = d->stop[i];
+        if (a != floor(a) || b != floor(b))
+            return false;
+        mn = a < mn ? a : mn;
+        mx = b > mx ? b : mx;
+    }
+    *lo = mn;
+    return mx - mn < 4.0 * (double)d->n + 65536.0;
+}
+
+/* Keys by rank: start and stop times sorted together (radix sort). */
+static int rank_keys(const ib_cox_data *d, time_keys *k)
+{
+    const size_t n = d->n;
+    if (n > UINT32_MAX / 2)
+        return IB_ELIMIT;
+    double *t = malloc(2 * n * sizeof *t);
+    uint32_t *ord = malloc(2 * n * sizeof *ord);
+    k->value = malloc(2 * n * sizeof *k->value);
+    if (!t || !ord || !k->value) {
+        free(t);
+        free(ord);
+        return IB_ENOMEM;
+    }
+    memcpy(t, d->start, n * sizeof *t);
+    memcpy(t + n, d->stop, n * sizeof *t);
+    for (size_t i = 0; i < 2 * n; i++)
+        ord[i] = (uint32_t)i;
+    int rc = ib_surv_sort(ord, 2 * n, t) ? IB_ENOMEM : IB_OK;
+    size_t r = 0;
+    for (size_t i = 0; !rc && i < 2 * n; i++) {
+        uint32_t row = ord[i];
+        if (i > 0 && t[row] != t[ord[i - 1]])
+            r++;
+        k->value[r] = t[row];
+        if (row < n)
+            k->start[row] = (uint32_t)r;
+        else
+            k->stop[row - n] = (uint32_t)(r);
+    }
+    k->nk = r + 1;
+    free(t);
+    free(ord);
+    return rc;
+}
+
+static int time_keys_init(const ib_cox_data *d, time_keys *k)
+{
+    const size_t n = d->n;
+    *k = (time_keys){0};
+    k->stop = malloc(n * sizeof *k->stop);
+    k->start = malloc(n * sizeof *k->start);
+    if (!k->stop || !k->start)
+        return IB_ENOMEM;
+    double lo;
+    if (!are_whole_days(d, &lo))
+        return rank_keys(d, k);
+    double hi = lo;
+    for (size_t i = 0; i < n; i++) {
+        k->start[i] = (uint32_t)(d->start[i] - lo);
+        k->stop[i] = (uint32_t)(d->stop[i] - lo);
+        hi = d->stop[i] > hi ? d->stop[i] : hi;
+    }
+    k->base = lo;
+    k->nk = (size_t)(hi - lo) + 1;
+    return IB_OK;
+}
+
+/* The distinct death times (ascending) into w, and cum[key]: how many of
+ * them are <= the key's time. A row is at risk at some death time (R's
+ * `ignore` is false) when cum differs between its start and its stop. */
+static int death_times(const ib_cox_data *d, const time_keys *k, cox_work *w,
+                       uint32_t *cum)
+{
+    memset(cum, 0, k->nk * sizeof *cum);
+    for (size_t i = 0; i < d->n; i++)
+        if (d->event[i])
+            cum[k->stop[i]] = 1;
+    size_t nd = 0;
+    for (size_t key = 0; key < k->nk; key++)
+        nd += cum[key];
+    w->dtime = malloc((nd ? nd : 1) * sizeof *w->dtime);
+    if (!w->dtime)
+        return IB_ENOMEM;
+    uint32_t q = 0;
+    for (size_t key = 0; key < k->nk; key++) {
+        if (cum[key])
+            w->dtime[q++] = key_time(k, (uint32_t)key);
+        cum[key] = q;
+    }
+    w->nd = nd;
+    return IB_OK;
+}
+
+/* Turns counts per key into first positions in decreasing key order. */
+static void positions_descending(uint32_t *cnt, size_t nk)
+{
+    uint32_t sum = 0;
+    for (size_t key = nk; key-- > 0;) {
+        uint32_t c = cnt[key];
+        cnt[key] = sum;
+        sum += c;
+    }
+}
+
+/* One sequential pass over X: every value finite, the column means over all
+ * rows (the centre) and R's reported means: 0 for a covariate whose values
+ * all lie in {-1, 0, 1} (coxph's nocenter), the column mean otherwise. */
+static int column_means(const ib_cox_data *d, cox_work *w, double *means,
+                        ib_err *err)
+{
+    const size_t n = d->n, p = d->p;
+    double *acc = w->scale;                  /* scratch until the scale */
+    bool *centred = calloc(p, sizeof *centred);
+    if (!centred)
+        return ib_err_set(err, IB_ENOMEM, "Cox: geen geheugen");
+    memset(acc, 0, p * sizeof *acc);
+    for (size_t i = 0; i < n; i++) {
+        const double *x = d->X + i * p;
+        bool finite = true;
+        for (size_t j = 0; j < p; j++) {
+            acc[j] += x[j];
+            centred[j] |= x[j] != 0 && x[j] != 1 && x[j] != -1;
+            finite &= isfinite(x[j]);
+        }
+        for (size_t j = 0; !finite && j < p; j++)
+            if (!isfinite(x[j])) {
+                free(centred);
+                return ib_err_set(err, IB_EINVAL,
+                                  "Cox: interval %zu: covariaat %zu is geen "
+                                  "eindig getal", i + 1, j + 1);
+            }
+    }
+    for (size_t j = 0; j < p; j++) {
+        w->center[j] = acc[j] / (double)n;
+        means[j] = centred[j] ? w->center[j] : 0;
+    }
+    free(centred);
+    return IB_OK;
+}
+
+/* Rows in use, centred, scattered to their places in decreasing stop order
+ * (ties in row order); their start keys come along for the second sort.
+ * Also sums |x − centre| per covariate (acc[0..p); acc[p..2p) is scratch)
+ * and notes the covariates that are constant over the rows in use. */
+static void scatter_by_stop(const ib_cox_data *d, const time_keys *k,
+                            const uint32_t *cum, uint32_t *next, cox_work *w,
+                            uint32_t *start_key, double *acc, bool *constant)
+{
+    const size_t n = d->n, p = d->p;
+    double *first = acc + p;                 /* the first row in use */
+    bool seen = false;
+    for (size_t j = 0; j < p; j++) {
+        acc[j] = 0;
+        constant[j] = true;
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint32_t ks = k->stop[i], kt = k->start[i];
+        if (cum[ks] == cum[kt])
+            continue;
+        size_t pos = next[ks]++;
+        const double *x = d->X + i * p;
+        double *xs = w->xs + pos * p;
+        if (!seen)
+            for (size_t j = 0; j < p; j++)
+                first[j] = x[j] - w->center[j];
+        seen = true;
+        for (size_t j = 0; j < p; j++) {
+            xs[j] = x[j] - w->center[j];
+            acc[j] += fabs(xs[j]);
+            constant[j] &= xs[j] == first[j];
+        }
+        w->stop_s[pos] = key_time(k, ks);
+        w->ev_s[pos] = (unsigned char)d->event[i];
+        start_key[pos] = kt;
+    }
+}
+
+/* Scales the rows in stop order in place (agfit4.c: by 1 / mean |x − centre|
+ * over the rows used; a covariate constant over them is set to exactly 0,
+ * so that it is found aliased whatever the rounding) and scatters each into
+ * the start order. next holds the first positions by decreasing start. */
+static void scale_and_scatter_by_start(const time_keys *k,
+                                       const uint32_t *start_key,
+                                       uint32_t *next, const bool *constant,
+                                       cox_work *w)
+{
+    const size_t m = w->m, p = w->p;
+    for (size_t pos = 0; pos < m; pos++) {
+        double *xs = w->xs + pos * p;
+        for (size_t j = 0; j < p; j++)
+            xs[j] = constant[j] ? 0 : xs[j] * w->scale[j];
+        size_t t = next[start_key[pos]]++;
+        memcpy(w->xt + t * p, xs, p * sizeof *xs);
+        w->start_s[t] = key_time(k, start_key[pos]);
+        w->start_pos[t] = (uint32_t)pos;
+    }
+}
+
+static int alloc_work(cox_work *w)
+{
+    const size_t m = w->m, p = w->p;
+    w->x_bytes = (m ? m : 1) * p * sizeof *w->xs;
+    w->xs = ib_table_alloc(w->x_bytes);
+    w->xt = ib_table_alloc(w->x_bytes);
+    w->stop_s = malloc((m ? m : 1) * sizeof *w->stop_s);
+    w->start_s = malloc((m ? m : 1) * sizeof *w->start_s);
+    w->ev_s = malloc(m ? m : 1);
+    w->start_pos = malloc((m ? m : 1) * sizeof *w->start_pos);
+    w->haz = malloc((w->nd ? w->nd : 1) * sizeof *w->haz);
+    return w->xs && w->xt && w->stop_s && w->start_s && w->ev_s &&
+                   w->start_pos && w->haz
+               ? IB_OK
+               : IB_ENOMEM;
+}
+
+int ib_cox_prepare(const ib_cox_data *d, const ib_cox_opts *o, cox_work *w,
+                   double *means, ib_err *err)
+{
+    const size_t p = w->p;
+    time_keys k;
+    uint32_t *cum = NULL, *next = NULL, *start_key = NULL;
+    bool *constant = NULL;
+    double *acc = NULL;
+    w->scale = malloc(2 * p * sizeof *w->scale);
+    if (!w->scale)
+        return ib_err_set(err, IB_ENOMEM, "Cox: geen geheugen");
+    w->center = w->scale + p;
+    int rc = column_means(d, w, means, err);
+    if (rc)
+        return rc;
+    rc = time_keys_init(d, &k);
+    if (rc == IB_ELIMIT) {
+        time_keys_free(&k);
+        return ib_err_set(err, IB_ELIMIT, "Cox: te veel intervallen (%zu)",
+                          d->n);
+    }
+    if (!rc) {
+        cum = malloc(k.nk * sizeof *cum);
+        next = calloc(k.nk, sizeof *next);
+        acc = malloc(2 * p * sizeof *acc);
+        constant = malloc(p * sizeof *constant);
+        rc = cum && next && acc && constant ? death_times(d, &k, w, cum)
+                                            : IB_ENOMEM;
+    }
+    if (rc)
+        goto fail;
+    size_t m = 0;
+    for (size_t i = 0; i < d->n; i++)
+        if (cum[k.stop[i]] != cum[k.start[i]]) {
+            next[k.stop[i]]++;
+            m++;
+        }
+    w->m = m;
+    start_key = malloc((m ? m : 1) * sizeof *start_key);
+    if (!start_key || alloc_work(w)) {
+        rc = IB_ENOMEM;
+        goto fail;
+    }
+    positions_descending(next, k.nk);
+    scatter_by_stop(d, &k, cum, next, w, start_key, acc, constant);
+    if (o->release_x)                  /* d->X is not read after this */
+        o->release_x(o->release_ctx);
+    for (size_t j = 0; j < p; j++)
+        w->scale[j] = (!constant[j] && acc[j] > 0) ? (double)m / acc[j] : 1;
+    memset(next, 0, k.nk * sizeof *next);
+    for (size_t pos = 0; pos < m; pos++)
+        next[start_key[pos]]++;
+    positions_descending(next, k.nk);
+    scale_and_scatter_by_start(&k, start_key, next, constant, w);
+fail:
+    time_keys_free(&k);
+    free(cum);
+    free(next);
+    free(start_key);
+    free(acc);
+    free(constant);
+    if (rc)
+        return ib_err_set(err, IB_ENOMEM,
+                          "Cox: geen geheugen voor %zu intervallen", d->n);
+    return IB_OK;
+}

@@ -446,10 +446,11 @@ int ib_sq_inspection_each(ib_store *st, int64_t location_id, ib_inspection_cb cb
 
 /* ?1 sender (0 all), ?2 person id (0 all), ?3 municipalities as a JSON array
  * (NULL: no scope), ?4 ref, ?5 nationality, ?6 LIKE pattern of family_name,
- * ?7 limit, ?8 offset. */
+ * ?7 limit, ?8 offset, ?9 birth date, ?10 the sender whose persons are in
+ * the municipality scope too (0: none). */
 #define PQ_WHERE                                                              \
     " WHERE (?1 = 0 OR x.sender_id = ?1) AND (?2 = 0 OR x.id = ?2)"           \
-    " AND (?3 IS NULL OR x.id IN ("                                           \
+    " AND (?3 IS NULL OR x.sender_id = ?10 OR x.id IN ("                      \
     "SELECT r.person_id FROM registrations r WHERE r.municipality IN"         \
     " (SELECT value FROM json_each(?3))"                                      \
     " UNION SELECT h.person_id FROM housings h JOIN locations l"              \
@@ -490,6 +491,7 @@ static void bind_query(sqlite3_stmt *q, const ib_person_query *pq,
         sqlite3_bind_text(q, 6, like, -1, SQLITE_STATIC);
     if (pq->by_birth_date)
         sqlite3_bind_int(q, 9, pq->birth_date);
+    sqlite3_bind_int64(q, 10, pq->scope_sender_id);
 }
 
 /* family_name prefix as a LIKE pattern with %, _ and \ escaped. */

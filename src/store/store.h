@@ -599,6 +599,9 @@ typedef struct ib_person_query {
     int64_t person_id;         /* 0: all persons */
     const char (*municipalities)[7];  /* scope; NULL: everywhere */
     int nmunicipalities;
+    /* With a municipality scope: the persons this sender sent are in scope
+     * too (a caseworker's own organisation); 0: none. */
+    int64_t scope_sender_id;
     const char *ref;           /* exact person_ref; NULL: any */
     const char *nationality;   /* exact; NULL: any */
     const char *family_name;   /* prefix, case-insensitive; NULL: any */

@@ -392,6 +392,13 @@ static void test_person_query(void **state)
     q.nmunicipalities = 1;
     assert_int_equal(ib_store_query_persons(f->st, &q, NULL, NULL, &total, &err), IB_OK);
     assert_int_equal(total, 0);
+    /* A caseworker's own sender widens the municipality scope. */
+    q.scope_sender_id = s2;
+    assert_int_equal(ib_store_query_persons(f->st, &q, NULL, NULL, &total, &err), IB_OK);
+    assert_int_equal(total, 1);
+    q.municipalities = gm0518;
+    assert_int_equal(ib_store_query_persons(f->st, &q, NULL, NULL, &total, &err), IB_OK);
+    assert_int_equal(total, 3);
 
     /* Sender scope, filters, pagination; LIKE wildcards are literal. */
     q = (ib_person_query){.sender_id = s2, .limit = 10};

@@ -1,7 +1,8 @@
 /* api_audit.c — reading the audit log through the API: "who looked at this
  * person" for a caseworker on the person's page (the same entries as
- * `inbeeld audit show`), and the history of a user's deliveries (imports)
- * for the imports page. Reading the audit of a person is itself audited. */
+ * `inbeeld audit show`), and the history of an organisation's deliveries
+ * (imports) for the imports page. Reading the audit of a person is itself
+ * audited. */
 #include "http/http_internal.h"
 
 #include <stdlib.h>
@@ -44,13 +45,11 @@ int ib_api_person_audit(hreq *req, hresp *resp)
         return ib_problem_not_found(resp);
     ib_person p;
     ib_err err;
-    bool ok = req->user.role == IB_ROLE_ADMIN;
+    bool ok = false;
     int rc = ib_store_get_person_by_id(req->st, id, &p, &err);
     sodium_memzero(p.bsn, sizeof p.bsn);
-    if (rc == IB_OK && req->user.role == IB_ROLE_CASEWORKER)
-        rc = ib_store_person_in_municipalities(
-            req->st, id, (const char(*)[7])req->user.municipalities,
-            req->user.nmunicipalities, &ok, &err);
+    if (rc == IB_OK)
+        rc = ib_person_visible(req, &p, &ok, &err);
     if (rc)
         return ib_problem_from_err(resp, &err);
     if (!ok)
@@ -75,7 +74,7 @@ int ib_api_person_audit(hreq *req, hresp *resp)
  * stored). A store entry without an API entry is a delivery by the CLI. */
 typedef struct delivery_ctx {
     json_t *items;
-    const char *actor;          /* only this actor, or NULL */
+    json_t *actors;             /* only these actors (keys "user:NAME"), or NULL */
     ib_audit_entry pending;     /* a store entry not yet paired */
     bool has_pending;
 } delivery_ctx;
@@ -99,7 +98,8 @@ static void flush_pending(delivery_ctx *dc)
 static int delivery_item(void *ctx, const ib_audit_entry *e)
 {
     delivery_ctx *dc = ctx;
-    if (strcmp(e->action, "import") != 0 || (dc->actor && strcmp(e->actor, dc->actor) != 0))
+    if (strcmp(e->action, "import") != 0 ||
+        (dc->actors && !json_object_get(dc->actors, e->actor)))
         return 0;
     if (strncmp(e->detail, "POST ", 5) != 0) {      /* the store's entry */
         flush_pending(dc);
@@ -121,21 +121,46 @@ static int delivery_item(void *ctx, const ib_audit_entry *e)
     return 0;
 }
 
-/* An agency sees its own user's deliveries, an admin everyone's. This scans
- * the audit log, which is fine for a municipality; a national deployment
- * wants an index on action. */
+/* The actors of one organisation's users ("user:NAME"), as a set. */
+typedef struct org_ctx {
+    const char *organisation;
+    json_t *actors;
+} org_ctx;
+
+static int org_user(void *ctx, const ib_user *u)
+{
+    org_ctx *oc = ctx;
+    char actor[80];
+    if (strcmp(u->organisation, oc->organisation) != 0)
+        return 0;
+    snprintf(actor, sizeof actor, "user:%s", u->name);
+    return json_object_set_new(oc->actors, actor, json_true()) ? IB_ENOMEM : 0;
+}
+
+/* An agency or a caseworker sees the deliveries of its organisation's users
+ * (the records they deliver are the organisation's), an admin everyone's.
+ * This scans the audit log, which is fine for a municipality; a national
+ * deployment wants an index on action. */
 int ib_api_imports_history(hreq *req, hresp *resp)
 {
     static const char *const params[] = {"page", "pageSize", "purpose", NULL};
     int64_t page, size;
     if (ib_query_only(req, resp, params) || !ib_query_page(req, resp, &page, &size))
         return 0;
-    char actor[80];
-    snprintf(actor, sizeof actor, "user:%s", req->user.name);
-    delivery_ctx dc = {.items = json_array(),
-                       .actor = req->user.role == IB_ROLE_ADMIN ? NULL : actor};
+    delivery_ctx dc = {.items = json_array()};
+    org_ctx oc = {req->user.organisation, NULL};
     ib_err err;
-    if (ib_store_each_audit(req->st, 0, delivery_item, &dc, &err) != IB_OK) {
+    int rc = IB_OK;
+    if (req->user.role != IB_ROLE_ADMIN) {
+        dc.actors = oc.actors = json_object();
+        rc = ib_user_each(req->st, org_user, &oc, &err);
+        if (rc == IB_ENOMEM)
+            ib_err_set(&err, IB_ENOMEM, "geheugen vol");
+    }
+    if (rc == IB_OK)
+        rc = ib_store_each_audit(req->st, 0, delivery_item, &dc, &err);
+    json_decref(dc.actors);
+    if (rc != IB_OK) {
         json_decref(dc.items);
         return ib_problem_from_err(resp, &err);
     }

@@ -2,8 +2,8 @@
  * one file of the exchange format (CSV, the same writer as `inbeeld
  * export`) or as an XLSX workbook of that table. Scoped exactly as the
  * list endpoint of the kind: an agency its own sender's records, a
- * caseworker the persons in its municipalities (and their episodes) and the
- * locations there, an inspector locations there and organisations. The BSN
+ * caseworker the persons in its municipalities or sent by its organisation
+ * (and their episodes) and the locations in its municipalities, an inspector locations there and organisations. The BSN
  * column stays empty: the API never hands out a BSN in clear. Every person
  * in a download is audited as a person-level read. */
 #include "http/http_internal.h"
@@ -90,9 +90,8 @@ static int collect_person(void *ctx, const ib_person *p)
 /* The persons a caseworker may see: those of the person list's scope. */
 static int load_visible(hreq *req, id_set *s, ib_err *err)
 {
-    ib_person_query q = {.municipalities = (const char(*)[7])req->user.municipalities,
-                         .nmunicipalities = req->user.nmunicipalities,
-                         .limit = INT64_MAX};
+    ib_person_query q = {.limit = INT64_MAX};
+    ib_person_scope(req, &q);
     int64_t total = 0;
     int rc = ib_store_query_persons(req->st, &q, collect_person, s, &total, err);
     if (rc == IB_ENOMEM)

@@ -1,8 +1,10 @@
 /* api_imports.c — POST /api/v1/imports: one file of the exchange format as
  * CSV (text/csv) or a JSON array of records (application/json), of the kind
  * named by ?kind=. The answer is the import report (200 when stored, 422
- * when rows were rejected and nothing stored). An agency imports as its own
- * organisation (its daily feed); an administrator names the sender. */
+ * when rows were rejected and nothing stored). An agency (its daily feed)
+ * and a caseworker (its forms: new persons, corrections of what its
+ * organisation sent) import as their own organisation; an administrator
+ * names the sender. */
 #include "http/http_internal.h"
 #include "ingest/ingest.h"
 
@@ -59,11 +61,11 @@ int ib_api_imports(hreq *req, hresp *resp)
         !parse_bool(ib_query(req, "dry_run"), &dry_run))
         return ib_problem_bad_request(resp, "partial en dry_run: true of false.",
                                       "partial and dry_run: true or false.");
-    if (req->user.role == IB_ROLE_AGENCY) {
+    if (req->user.role == IB_ROLE_AGENCY || req->user.role == IB_ROLE_CASEWORKER) {
         if (sender && strcmp(sender, req->user.organisation) != 0)
             return ib_problem(resp, 403, "Geen toegang", "Forbidden",
-                              "Een bureau levert alleen als de eigen organisatie.",
-                              "An agency delivers only as its own organisation.");
+                              "U levert alleen als uw eigen organisatie.",
+                              "You deliver only as your own organisation.");
         sender = req->user.organisation;
     } else if (!sender || !sender[0] || strlen(sender) > IB_REF_MAX) {
         return ib_problem_bad_request(resp, "sender: de afzender (1 tot 64 tekens).",

@@ -1,10 +1,11 @@
 /* api_registry.c — reading the registry: persons (a page with filters and
  * sorting, one person with their timeline), the episode collections,
- * locations, organisations, and aggregate counts for analysts. Scope: an
- * agency sees its own sender's records, a caseworker persons and locations
- * in its municipalities, an inspector locations in its municipalities; a
- * record outside the scope is "not found". Every person-level read is
- * audited, with the purpose the client gives. */
+ * locations, organisations, and aggregate counts for analysts. Scope (the
+ * rules are in scope.c): an agency sees its own sender's records, a
+ * caseworker persons in its municipalities or sent by its organisation and
+ * locations in its municipalities, an inspector locations in its
+ * municipalities; a record outside the scope is "not found". Every
+ * person-level read is audited, with the purpose the client gives. */
 #include "http/http_internal.h"
 
 #include <stdlib.h>
@@ -121,6 +122,40 @@ static json_t *organisation_json(const ib_organisation *o)
                      opt_str(ib_code_text(ib_cert_codes, (int)o->certified)));
 }
 
+/* ------------------------------------------------------------ senders */
+
+static int add_sender(void *ctx, int64_t id, const char *ref)
+{
+    char key[24];
+    snprintf(key, sizeof key, "%lld", (long long)id);
+    return json_object_set_new(ctx, key, json_string(ref)) ? IB_ENOMEM : 0;
+}
+
+/* The senders' refs by id (keys are decimal ids), to say who delivered each
+ * record; NULL with err filled on failure. Caller decrefs. */
+static json_t *load_senders(hreq *req, ib_err *err)
+{
+    json_t *m = json_object();
+    int rc = m ? ib_store_each_sender(req->st, add_sender, m, err) : IB_ENOMEM;
+    if (rc == IB_OK)
+        return m;
+    if (rc == IB_ENOMEM)
+        ib_err_set(err, IB_ENOMEM, "geheugen vol");
+    json_decref(m);
+    return NULL;
+}
+
+/* o with "sender": the ref of the sender that delivered the record, so that
+ * a caseworker sees which records its own organisation may correct. */
+static json_t *with_sender(json_t *o, json_t *senders, int64_t sender_id)
+{
+    char key[24];
+    snprintf(key, sizeof key, "%lld", (long long)sender_id);
+    json_t *ref = json_object_get(senders, key);
+    json_object_set_new(o, "sender", ref ? json_incref(ref) : json_string(""));
+    return o;
+}
+
 static json_t *page_json(json_t *items, int64_t page, int64_t size, int64_t total)
 {
     return json_pack("{s:o, s:I, s:I, s:I}", "items", items, "page", (json_int_t)page,
@@ -128,44 +163,6 @@ static json_t *page_json(json_t *items, int64_t page, int64_t size, int64_t tota
 }
 
 /* ------------------------------------------------------------ scope */
-
-/* Whether the request's user may see person p. */
-static int person_visible(hreq *req, const ib_person *p, bool *ok, ib_err *err)
-{
-    *ok = false;
-    switch (req->user.role) {
-    case IB_ROLE_ADMIN:
-        *ok = true;
-        return IB_OK;
-    case IB_ROLE_AGENCY:
-        *ok = p->meta.sender_id == req->sender_scope;
-        return IB_OK;
-    case IB_ROLE_CASEWORKER:
-        return ib_store_person_in_municipalities(
-            req->st, p->meta.id, (const char(*)[7])req->user.municipalities,
-            req->user.nmunicipalities, ok, err);
-    default:
-        return IB_OK;
-    }
-}
-
-/* Scope of a location, one rule for every endpoint that shows one: admins
- * all, an agency what it sent, caseworkers and inspectors the locations in
- * their municipalities, analysts none. */
-bool ib_location_visible(const hreq *req, const ib_location *l)
-{
-    switch (req->user.role) {
-    case IB_ROLE_ADMIN:
-        return true;
-    case IB_ROLE_AGENCY:
-        return l->meta.sender_id == req->sender_scope;
-    case IB_ROLE_CASEWORKER:
-    case IB_ROLE_INSPECTOR:
-        return ib_user_has_municipality(&req->user, l->municipality);
-    default:
-        return false;
-    }
-}
 
 /* Loads person {id} if visible; otherwise answers 404 and returns false. */
 static bool load_person(hreq *req, hresp *resp, const char *idtext, ib_person *p)
@@ -179,7 +176,7 @@ static bool load_person(hreq *req, hresp *resp, const char *idtext, ib_person *p
     }
     int rc = ib_store_get_person_by_id(req->st, id, p, &err);
     if (rc == IB_OK)
-        rc = person_visible(req, p, &ok, &err);
+        rc = ib_person_visible(req, p, &ok, &err);
     if (rc) {
         ib_problem_from_err(resp, &err);
         return false;
@@ -197,6 +194,7 @@ static bool load_person(hreq *req, hresp *resp, const char *idtext, ib_person *p
 typedef struct list_ctx {
     hreq *req;
     json_t *items;
+    json_t *senders;            /* load_senders() */
     int64_t skip, take, total;
     int64_t last_person;
     ib_err err;
@@ -216,7 +214,8 @@ static int audit_person_read(list_ctx *lc, int64_t person_id, const char *entity
 static int person_item(void *ctx, const ib_person *p)
 {
     list_ctx *lc = ctx;
-    json_array_append_new(lc->items, person_json(p));
+    json_array_append_new(lc->items,
+                          with_sender(person_json(p), lc->senders, p->meta.sender_id));
     return audit_person_read(lc, p->meta.id, "person", p->meta.id);
 }
 
@@ -237,7 +236,7 @@ static int bsn_person(void *ctx, const ib_person *p)
 {
     bsn_ctx *bc = ctx;
     bool ok = false;
-    if ((bc->rc = person_visible(bc->lc->req, p, &ok, &bc->err)) != 0)
+    if ((bc->rc = ib_person_visible(bc->lc->req, p, &ok, &bc->err)) != 0)
         return bc->rc;
     if (!ok)
         return 0;
@@ -253,14 +252,15 @@ static int persons_by_bsn(hreq *req, hresp *resp, const char *bsn, int64_t page,
     if (!ib_bsn_is_valid(bsn, strlen(bsn)))
         return ib_problem_bad_request(resp, "bsn: 9 cijfers die de elfproef doorstaan.",
                                       "bsn: 9 digits passing the 11-check.");
-    list_ctx lc = {.req = req, .items = json_array()};
-    bsn_ctx bc = {.lc = &lc, .skip = (page - 1) * size, .take = size};
     ib_err err;
-    int rc = ib_store_begin(req->st, &err);
+    list_ctx lc = {.req = req, .items = json_array(), .senders = load_senders(req, &err)};
+    bsn_ctx bc = {.lc = &lc, .skip = (page - 1) * size, .take = size};
+    int rc = lc.senders ? ib_store_begin(req->st, &err) : err.code;
     if (rc == IB_OK)
         rc = ib_store_find_person_by_bsn(req->st, bsn, bsn_person, &bc, &err);
     if (rc == IB_OK)
         rc = ib_store_commit(req->st, &err);
+    json_decref(lc.senders);
     if (rc) {
         json_decref(lc.items);
         return ib_problem_from_err(resp, lc.rc ? &lc.err : bc.rc ? &bc.err : &err);
@@ -311,20 +311,16 @@ int ib_api_persons_list(hreq *req, hresp *resp)
                                             "of family_name (1-128 tekens) ongeldig.",
                                       "ref (1-64 characters), nationality (ISO code) or "
                                       "family_name (1-128 characters) is invalid.");
-    if (req->user.role == IB_ROLE_AGENCY)
-        q.sender_id = req->sender_scope;
-    if (req->user.role == IB_ROLE_CASEWORKER) {
-        q.municipalities = (const char(*)[7])req->user.municipalities;
-        q.nmunicipalities = req->user.nmunicipalities;
-    }
-    list_ctx lc = {.req = req, .items = json_array()};
+    ib_person_scope(req, &q);
     ib_err err;
+    list_ctx lc = {.req = req, .items = json_array(), .senders = load_senders(req, &err)};
     int64_t total = 0;
-    int rc = ib_store_begin(req->st, &err);
+    int rc = lc.senders ? ib_store_begin(req->st, &err) : err.code;
     if (rc == IB_OK)
         rc = ib_store_query_persons(req->st, &q, person_item, &lc, &total, &err);
     if (rc == IB_OK)
         rc = ib_store_commit(req->st, &err);
+    json_decref(lc.senders);
     if (rc) {
         json_decref(lc.items);
         return ib_problem_from_err(resp, lc.rc ? &lc.err : &err);
@@ -334,32 +330,21 @@ int ib_api_persons_list(hreq *req, hresp *resp)
 
 typedef struct timeline_ctx {
     json_t *stays, *registrations, *employments, *housings, *events;
+    json_t *senders;
 } timeline_ctx;
 
-static int tl_stay(void *ctx, const ib_stay *s)
-{
-    return json_array_append_new(((timeline_ctx *)ctx)->stays, stay_json(s)) ? -1 : 0;
-}
-static int tl_reg(void *ctx, const ib_registration *r)
-{
-    return json_array_append_new(((timeline_ctx *)ctx)->registrations,
-                                 registration_json(r)) ? -1 : 0;
-}
-static int tl_emp(void *ctx, const ib_employment *e)
-{
-    return json_array_append_new(((timeline_ctx *)ctx)->employments,
-                                 employment_json(e)) ? -1 : 0;
-}
-static int tl_hou(void *ctx, const ib_housing *h)
-{
-    return json_array_append_new(((timeline_ctx *)ctx)->housings, housing_json(h)) ? -1
-                                                                                   : 0;
-}
-static int tl_evt(void *ctx, const ib_life_event *ev)
-{
-    return json_array_append_new(((timeline_ctx *)ctx)->events, life_event_json(ev)) ? -1
-                                                                                     : 0;
-}
+#define TIMELINE_ITEM(fn, type, tojson, list)                                  \
+    static int fn(void *ctx, const type *rec)                                  \
+    {                                                                          \
+        timeline_ctx *tc = ctx;                                                \
+        json_t *o = with_sender(tojson(rec), tc->senders, rec->meta.sender_id); \
+        return json_array_append_new(tc->list, o) ? -1 : 0;                    \
+    }
+TIMELINE_ITEM(tl_stay, ib_stay, stay_json, stays)
+TIMELINE_ITEM(tl_reg, ib_registration, registration_json, registrations)
+TIMELINE_ITEM(tl_emp, ib_employment, employment_json, employments)
+TIMELINE_ITEM(tl_hou, ib_housing, housing_json, housings)
+TIMELINE_ITEM(tl_evt, ib_life_event, life_event_json, events)
 
 static const char *const only_purpose[] = {"purpose", NULL};
 
@@ -370,21 +355,25 @@ int ib_api_persons_get(hreq *req, hresp *resp)
     ib_person p;
     if (!load_person(req, resp, req->params[0], &p))
         return 0;
+    ib_err err;
     timeline_ctx tc = {json_array(), json_array(), json_array(), json_array(),
-                       json_array()};
-    json_t *o = json_pack("{s:o, s:{s:o, s:o, s:o, s:o, s:o}}", "person", person_json(&p),
+                       json_array(), load_senders(req, &err)};
+    json_t *o = json_pack("{s:o, s:{s:o, s:o, s:o, s:o, s:o}}", "person",
+                          with_sender(person_json(&p), tc.senders, p.meta.sender_id),
                           "timeline", "stays", tc.stays, "registrations",
                           tc.registrations, "employments", tc.employments, "housings",
                           tc.housings, "life_events", tc.events);
     sodium_memzero(p.bsn, sizeof p.bsn);
     ib_filter f = {.person_id = p.meta.id};
-    ib_err err;
-    int rc = ib_audit_request(req, "read", "person", p.meta.id, p.meta.id, &err);
+    int rc = tc.senders ? ib_audit_request(req, "read", "person", p.meta.id, p.meta.id,
+                                           &err)
+                        : err.code;
     if (!rc) rc = ib_store_each_stay(req->st, &f, tl_stay, &tc, &err);
     if (!rc) rc = ib_store_each_registration(req->st, &f, tl_reg, &tc, &err);
     if (!rc) rc = ib_store_each_employment(req->st, &f, tl_emp, &tc, &err);
     if (!rc) rc = ib_store_each_housing(req->st, &f, tl_hou, &tc, &err);
     if (!rc) rc = ib_store_each_life_event(req->st, &f, tl_evt, &tc, &err);
+    json_decref(tc.senders);
     if (rc) {
         json_decref(o);
         return ib_problem_from_err(resp, &err);
@@ -401,7 +390,8 @@ int ib_api_persons_get(hreq *req, hresp *resp)
         int64_t i = lc->total++;                                               \
         if (i < lc->skip || i >= lc->skip + lc->take)                          \
             return 0;                                                          \
-        json_array_append_new(lc->items, tojson(rec));                         \
+        json_array_append_new(lc->items, with_sender(tojson(rec), lc->senders,  \
+                                                     rec->meta.sender_id));    \
         return audit_person_read(lc, rec->person_id, "person", rec->person_id); \
     }
 EPISODE_ITEM(ep_stay, ib_stay, stay_json)
@@ -430,10 +420,10 @@ static int episodes(hreq *req, hresp *resp, ib_kind kind)
     }
     if (req->user.role == IB_ROLE_AGENCY)
         f.sender_id = req->sender_scope;
-    list_ctx lc = {.req = req, .items = json_array(), .skip = (page - 1) * size,
-                   .take = size};
     ib_err err;
-    int rc = ib_store_begin(req->st, &err);
+    list_ctx lc = {.req = req, .items = json_array(), .senders = load_senders(req, &err),
+                   .skip = (page - 1) * size, .take = size};
+    int rc = lc.senders ? ib_store_begin(req->st, &err) : err.code;
     if (rc == IB_OK) {
         switch (kind) {
         case IB_KIND_STAY: rc = ib_store_each_stay(req->st, &f, ep_stay, &lc, &err); break;
@@ -449,6 +439,7 @@ static int episodes(hreq *req, hresp *resp, ib_kind kind)
     }
     if (rc == IB_OK)
         rc = ib_store_commit(req->st, &err);
+    json_decref(lc.senders);
     if (rc) {
         json_decref(lc.items);
         return ib_problem_from_err(resp, lc.rc ? &lc.err : &err);

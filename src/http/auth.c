@@ -40,7 +40,7 @@ static int load_user(hreq *req, int64_t user_id, ib_err *err)
     if (rc)
         return rc;
     req->sender_scope = 0;
-    if (req->user.role == IB_ROLE_AGENCY) {
+    if (req->user.role == IB_ROLE_AGENCY || req->user.role == IB_ROLE_CASEWORKER) {
         int64_t id = 0;
         rc = ib_store_sender(req->st, req->user.organisation, false, &id, err);
         if (rc == IB_ENOTFOUND) {

@@ -59,7 +59,8 @@ typedef struct hreq {
     ib_user user;
     ib_session session;
     char session_token[IB_TOKEN_STRLEN];
-    int64_t sender_scope;       /* agency: its sender id (-1: none yet); else 0 */
+    int64_t sender_scope;       /* agency, caseworker: its organisation's sender
+                                 * id (-1: none yet); else 0 */
     char purpose[128];          /* X-Purpose header or ?purpose= */
     const char *params[2];      /* {id} values of the matched route */
 } hreq;
@@ -125,7 +126,13 @@ const char *ib_header(const hreq *req, const char *name);
 int ib_query_only(hreq *req, hresp *resp, const char *const *allowed);
 /* Page and page size from ?page=&pageSize=; false (400 answered) when bad. */
 bool ib_query_page(hreq *req, hresp *resp, int64_t *page, int64_t *size);
-/* Whether the user of req may see location l (its role and scope). */
+/* The scope rules (scope.c), one place for every endpoint. ib_person_scope
+ * fills the scope fields of a person query for the user of req; false when
+ * the role sees no persons. ib_person_visible: whether the user may see
+ * person p (store errors returned). ib_location_visible: the same for a
+ * location. */
+bool ib_person_scope(const hreq *req, ib_person_query *q);
+int ib_person_visible(hreq *req, const ib_person *p, bool *ok, ib_err *err);
 bool ib_location_visible(const hreq *req, const ib_location *l);
 /* Loads location {id} of the path when the user may see it; otherwise
  * answers (404 for absent and out of scope alike, so existence does not

@@ -1,0 +1,157 @@
+#!/usr/bin/env python3
+"""test_caseworker.py — a caseworker writes as its own organisation: it
+registers a person with a stay and a registration (JSON batches to
+/api/v1/imports), corrects the registration and finds both deliveries in
+its organisation's history and the correction in the person's audit; it
+sees the persons its organisation sent beyond its municipalities; it cannot
+change an agency's record: its keys resolve within its own sender, so the
+agency's row stays as it was; naming another sender is refused (403).
+Every answer is checked against the OpenAPI document.
+Usage: test_caseworker.py path/to/inbeeld"""
+import os
+import sys
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import apilib  # noqa: E402
+from apilib import check  # noqa: E402
+
+inbeeld = sys.argv[1]
+folder, db, server, openapi = apilib.start(inbeeld)
+ORG = apilib.USERS["caseworker"][1]          # gemeente-westland
+
+
+def client(name):
+    c = apilib.Client(server.port, openapi)
+    c.login(name)
+    return c
+
+
+def deliver(c, kind, records, query=""):
+    return c.json("POST", "/api/v1/imports?kind=%s%s" % (kind, query), records)
+
+
+def person_by_ref(c, ref, sender):
+    status, _, page = c.json("GET", "/api/v1/persons?ref=%s" % ref)
+    check(status == 200, "persons?ref=%s: %d" % (ref, status))
+    mine = [p for p in page["items"] if p["sender"] == sender]
+    return mine[0] if mine else None
+
+
+def test_register_correct_and_audit():
+    cw = client("caseworker")
+    status, _, rep = deliver(cw, "persons", [{
+        "person_ref": "CW-1", "bsn": "111222333", "family_name": "Wiśniewska",
+        "birth_date": "1994-05-06", "nationality": "PL", "sex": "V"}])
+    check(status == 200 and rep["totals"]["inserted"] == 1, "person: %d %s" % (status, rep))
+    status, _, rep = deliver(cw, "stays", [{"person_ref": "CW-1", "arrival_date": "2024-03-01"}])
+    check(status == 200 and rep["totals"]["inserted"] == 1, "stay: %d %s" % (status, rep))
+    reg = {"person_ref": "CW-1", "kind": "brp", "municipality": "GM1783",
+           "start_date": "2024-03-10"}
+    status, _, rep = deliver(cw, "registrations", [reg])
+    check(status == 200 and rep["totals"]["inserted"] == 1, "registration: %d %s" % (status, rep))
+
+    # The person is the caseworker's organisation's, and visible on its page.
+    p = person_by_ref(cw, "CW-1", ORG)
+    check(p is not None, "the new person is found as the organisation's")
+    status, _, page = cw.json("GET", "/api/v1/persons/%d" % p["id"])
+    tl = page["timeline"]
+    check(status == 200 and page["person"]["sender"] == ORG, "person page: %d" % status)
+    check([s["arrival_date"] for s in tl["stays"]] == ["2024-03-01"], "stay stored: %s" % tl["stays"])
+    check(len(tl["registrations"]) == 1 and tl["registrations"][0]["end_date"] is None
+          and tl["registrations"][0]["sender"] == ORG, "registration stored")
+
+    # The correction: the same key (person, kind, start) with an end date.
+    status, _, rep = deliver(cw, "registrations", [dict(reg, end_date="2024-09-30")])
+    check(status == 200 and rep["totals"]["updated"] == 1 and rep["totals"]["inserted"] == 0,
+          "correction: %d %s" % (status, rep))
+    _, _, page = cw.json("GET", "/api/v1/persons/%d" % p["id"])
+    regs = page["timeline"]["registrations"]
+    check(len(regs) == 1 and regs[0]["end_date"] == "2024-09-30", "corrected in place: %s" % regs)
+
+    # Both audited: the correction in the person's audit, and every delivery
+    # in the history of the organisation.
+    status, _, audit = cw.json("GET", "/api/v1/persons/%d/audit?pageSize=100" % p["id"])
+    updates = [e for e in audit["items"] if e["action"] == "update" and e["entity"] == "registration"]
+    check(status == 200 and len(updates) == 1 and "CW-1" in updates[0]["detail"]
+          and "gewijzigd" in updates[0]["detail"],
+          "correction audited: %s" % audit["items"])
+    check(updates[0]["actor"] == "user:caseworker", "audited as the caseworker: %s" % updates[0])
+    status, _, hist = cw.json("GET", "/api/v1/imports?pageSize=100")
+    kinds = [d["kind"] for d in hist["items"] if d["stored"]]
+    check(status == 200 and kinds[:2] == ["registrations", "registrations"]
+          and "stays" in kinds and "persons" in kinds, "history: %s" % hist["items"])
+    check(all(d["actor"] == "user:caseworker" for d in hist["items"]),
+          "only the organisation's deliveries: %s" % hist["items"])
+
+
+def test_scope_own_organisation_and_history():
+    # A colleague of the same organisation in another municipality sees the
+    # organisation's person and its deliveries; a caseworker of another
+    # organisation and municipality sees neither.
+    apilib.run(inbeeld, "user", "add", "caseworker_colleague", "--db", db, "--role",
+               "caseworker", "--organisation", ORG, "--municipalities", "GM0518",
+               stdin=apilib.PASSWORD + "\n")
+    colleague = client("caseworker_colleague")
+    p = person_by_ref(colleague, "CW-1", ORG)
+    check(p is not None, "a colleague sees the organisation's person")
+    status, _, _ = colleague.json("GET", "/api/v1/persons/%d" % p["id"])
+    check(status == 200, "colleague opens the person: %d" % status)
+    status, _, export = colleague.request("GET", "/api/v1/exports/persons")
+    check(status == 200 and b"CW-1" in export, "the export has the same scope")
+    status, _, hist = colleague.json("GET", "/api/v1/imports?pageSize=100")
+    check(status == 200 and len(hist["items"]) >= 4, "the organisation's history: %s" % hist)
+    other = client("caseworker_other")
+    status, _, _ = other.json("GET", "/api/v1/persons/%d" % p["id"])
+    check(status == 404, "another organisation: %d" % status)
+    check(person_by_ref(other, "CW-1", ORG) is None, "not in another's list")
+    status, _, hist = other.json("GET", "/api/v1/imports?pageSize=100")
+    check(status == 200 and hist["total"] == 0, "another organisation's history is its own: %s" % hist)
+
+
+def registrations_of(c, person_id):
+    status, _, page = c.json("GET", "/api/v1/registrations?person=%d&pageSize=100" % person_id)
+    check(status == 200, "registrations: %d" % status)
+    return page["items"]
+
+
+def test_cannot_change_an_agency_record():
+    cw = client("caseworker")
+    admin = client("admin")
+    agency_p = person_by_ref(cw, "P003", "bureau-a")
+    check(agency_p is not None, "the agency's P003 is in the caseworker's municipality")
+    before = registrations_of(admin, agency_p["id"])
+    check(len(before) == 1 and before[0]["end_date"] is None, "fixture: %s" % before)
+    # The agency's key, other content: P003 is not a person of the
+    # caseworker's organisation, so the row is refused, nothing stored.
+    change = {"person_ref": "P003", "kind": "rni", "municipality": "GM1783",
+              "start_date": "2023-01-15", "end_date": "2023-02-01"}
+    status, _, rep = deliver(cw, "registrations", [change])
+    rej = rep["files"][0]["rejections"]
+    check(status == 422 and rej[0]["field"] == "person_ref" and "P003" in rej[0]["message"],
+          "refused: %d %s" % (status, rep))
+    # Naming the agency as sender is forbidden.
+    status, _, body = deliver(cw, "registrations", [change], "&sender=bureau-a")
+    check(status == 403, "sender=bureau-a: %d %s" % (status, body))
+    # With a person P003 of its own, the same key is the caseworker's own
+    # record: stored beside the agency's, which stays as it was.
+    status, _, _ = deliver(cw, "persons", [{"person_ref": "P003", "birth_date": "2001-02-28",
+                                             "nationality": "PL"}])
+    check(status == 200, "own P003: %d" % status)
+    status, _, rep = deliver(cw, "registrations", [change])
+    check(status == 200 and rep["totals"]["inserted"] == 1 and rep["totals"]["updated"] == 0,
+          "own registration: %d %s" % (status, rep))
+    after = registrations_of(admin, agency_p["id"])
+    check(after == before, "the agency's row is untouched: %s vs %s" % (after, before))
+    own = person_by_ref(cw, "P003", ORG)
+    mine = registrations_of(admin, own["id"])
+    check(len(mine) == 1 and mine[0]["end_date"] == "2023-02-01" and mine[0]["sender"] == ORG,
+          "the caseworker's row: %s" % mine)
+
+
+try:
+    apilib.main([test_register_correct_and_audit, test_scope_own_organisation_and_history,
+                 test_cannot_change_an_agency_record], inbeeld)
+finally:
+    server.stop()
+    apilib.cleanup(folder)

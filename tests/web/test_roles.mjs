@@ -13,7 +13,7 @@ const env = await w.setUp(process.argv[2]);
 const MENUS = {
   admin: ['Monitor', 'Personen', 'Huisvesting', 'Aanleveringen'],
   analyst: ['Monitor'],
-  caseworker: ['Personen', 'Huisvesting'],
+  caseworker: ['Personen', 'Huisvesting', 'Aanleveringen'],
   inspector: ['Huisvesting'],
   agency: ['Personen', 'Aanleveringen'],
 };
@@ -72,7 +72,7 @@ async function test_language_switch_is_remembered() {
   await page.getByRole('button', { name: 'English' }).click();
   await page.getByRole('heading', { name: 'Find persons' }).waitFor();
   check(await page.evaluate(() => document.documentElement.lang) === 'en', 'html lang en');
-  check(JSON.stringify(await menuOf(page)) === JSON.stringify(['Persons', 'Housing']), 'English menu');
+  check(JSON.stringify(await menuOf(page)) === JSON.stringify(['Persons', 'Housing', 'Deliveries']), 'English menu');
   await w.axe(page, 'persons (en)');
   await page.reload();
   await page.getByRole('heading', { name: 'Find persons' }).waitFor();
@@ -114,7 +114,8 @@ async function test_keyboard_only() {
 }
 
 async function test_javascript_budget() {
-  for (const [user, hash] of [['analyst', '#/monitor'], ['caseworker', '#/persons'], ['inspector', '#/locations'], ['agency', '#/imports']]) {
+  for (const [user, hash] of [['analyst', '#/monitor'], ['caseworker', '#/persons'], ['caseworker', '#/persons/new'],
+    ['inspector', '#/locations'], ['agency', '#/imports']]) {
     const page = await w.newPage(env);
     await w.login(env, page, user);
     await page.goto(`${env.url}/${hash}`);

@@ -11,7 +11,7 @@ const PAGES = [
   { path: 'monitor', label: 'menu.monitor', roles: ['analyst', 'admin'], module: './pages/dashboard.js' },
   { path: 'persons', label: 'menu.persons', roles: ['caseworker', 'agency', 'admin'], module: './pages/persons.js' },
   { path: 'locations', label: 'menu.locations', roles: ['inspector', 'caseworker', 'admin'], module: './pages/locations.js' },
-  { path: 'imports', label: 'menu.imports', roles: ['agency', 'admin'], module: './pages/imports.js' },
+  { path: 'imports', label: 'menu.imports', roles: ['caseworker', 'agency', 'admin'], module: './pages/imports.js' },
 ];
 const DETAIL = {
   persons: './pages/person.js',

@@ -2,7 +2,9 @@
 // (or let the file name tell it), upload with progress, and read the
 // report: per file what was read, stored and rejected, and each rejected
 // row with line, column and reason, downloadable as CSV. Below, the history
-// of this user's earlier deliveries (from the audit log).
+// of the earlier deliveries of the user's organisation (from the audit
+// log; an administrator sees all). Agencies and caseworkers deliver as
+// their own organisation, an administrator names the sender.
 import { h } from '../dom.js';
 import { t, num, language } from '../i18n.js';
 import { get, query, ApiError, getCsrf } from '../api.js';
@@ -69,6 +71,7 @@ export async function render(view, params, ctx) {
   view.append(
     h('h1', { class: 'utrecht-heading-1' }, t('imp.title')),
     h('p', { class: 'utrecht-paragraph' }, t('imp.intro')),
+    ctx.user.role === 'admin' ? null : h('p', { class: 'utrecht-paragraph' }, t('imp.asOrg', { org: ctx.user.organisation })),
     f, progress, reportBox,
     h('h2', { class: 'utrecht-heading-2' }, t('imp.history')),
     await history());

@@ -1,17 +1,24 @@
 // person.js — one person: details, a timeline of stays, registrations,
 // jobs, housing and life events (drawn, and in tables with every date),
-// who looked at this person (the audit), and for agencies forms to add or
-// correct records (sent as a one-record delivery in the exchange format, so
-// the same validation applies; messages appear next to the field).
-import { h, svg } from '../dom.js';
+// who looked at this person (the audit), and for agencies and caseworkers
+// forms to add records and correct those their own organisation delivered
+// (sent as a one-record delivery in the exchange format, so the same
+// validation applies; messages appear next to the field). Records another
+// sender delivered are shown with that sender and cannot be edited here.
+import { h, svg, uid } from '../dom.js';
 import { t, date, code, num, language } from '../i18n.js';
-import { get, post, ApiError, query } from '../api.js';
+import { get, query } from '../api.js';
 import { dataTable } from '../table.js';
-import { form, rejectionsToErrors } from '../form.js';
+import { form } from '../form.js';
 import { loadWml, wmlOn } from '../wml.js';
+import { WRITERS, personFields, codeChecks, deliver, clean } from '../records.js';
 import { personName } from './persons.js';
 
 export async function render(view, params, ctx) {
+  if (params.id === 'new') {
+    registerPage(view, ctx);
+    return;
+  }
   const purpose = sessionStorage.getItem('inbeeld.purpose') || t('persons.defaultPurpose');
   const [data, wml] = await Promise.all([
     get(`/api/v1/persons/${encodeURIComponent(params.id)}`, { purpose }),
@@ -19,6 +26,22 @@ export async function render(view, params, ctx) {
   ]);
   const p = data.person;
   const tl = data.timeline;
+  const writer = WRITERS.includes(ctx.user.role);
+  const ownPerson = writer && p.sender === ctx.user.organisation;
+  // Per kind: the sender column, and for writers the edit action of their
+  // own organisation's records with the panel its form opens in.
+  const panels = {};
+  const extra = (kind) => {
+    const cols = [{ key: 'sender', label: t('person.sender') }];
+    if (!writer || !EDITABLE.includes(kind)) return cols;
+    panels[kind] = h('div', { class: 'app-edit', id: uid(`edit-${kind}`), hidden: true, tabindex: '-1' });
+    cols.push({ key: 'actions', label: t('person.actions'), format: (r) => (r.sender === ctx.user.organisation
+      ? editButton(kind, r, panels[kind], p)
+      : h('span', { class: 'app-readonly' }, t('person.readOnly'))) });
+    return cols;
+  };
+  const after = (kind, rows) => [panels[kind] || null, writer && rows.some((r) => r.sender !== ctx.user.organisation)
+    ? h('p', { class: 'utrecht-paragraph app-note' }, t('person.otherSenders')) : null];
   view.append(
     h('p', { class: 'app-back' }, h('a', { class: 'utrecht-link', href: '#/persons' }, t('person.back'))),
     h('h1', { class: 'utrecht-heading-1' }, personName(p)),
@@ -29,14 +52,18 @@ export async function render(view, params, ctx) {
     dataTable({ caption: t('person.stays'), rows: tl.stays, empty: t('person.noneRecorded'), captionHidden: true, columns: [
       { key: 'arrival_date', label: t('person.arrival'), format: (r) => date(r.arrival_date) },
       { key: 'departure_date', label: t('person.departure'), format: (r) => date(r.departure_date) || t('person.present') },
+      ...extra('stays'),
     ] }),
+    ...after('stays', tl.stays),
     h('h2', { class: 'utrecht-heading-2' }, t('person.registrations')),
     dataTable({ caption: t('person.registrations'), rows: tl.registrations, empty: t('person.noneRecorded'), captionHidden: true, columns: [
       { key: 'kind', label: t('person.regKind'), format: (r) => code('reg', r.kind) },
       { key: 'municipality', label: t('person.municipality') },
       { key: 'start_date', label: t('person.start'), format: (r) => date(r.start_date) },
       { key: 'end_date', label: t('person.end'), format: (r) => date(r.end_date) || t('person.ongoing') },
+      ...extra('registrations'),
     ] }),
+    ...after('registrations', tl.registrations),
     h('h2', { class: 'utrecht-heading-2' }, t('person.employments')),
     dataTable({ caption: t('person.employments'), rows: tl.employments, empty: t('person.noneRecorded'), captionHidden: true, columns: [
       { key: 'employer_ref', label: t('person.employer') },
@@ -47,7 +74,9 @@ export async function render(view, params, ctx) {
       { key: 'hours_per_week', label: t('person.hours'), numeric: true, format: (r) => num(r.hours_per_week, 0) },
       { key: 'monthly_wage', label: t('person.wage'), numeric: true, format: (r) => (r.monthly_wage === null ? '' : `€ ${num(r.monthly_wage, 2)}`) },
       { key: 'wml', label: t('person.wagePct'), numeric: true, format: (r) => wagePct(r, wml) },
+      ...extra('employments'),
     ] }),
+    ...after('employments', tl.employments),
     h('p', { class: 'utrecht-paragraph app-note' }, t('person.wageNote')),
     h('h2', { class: 'utrecht-heading-2' }, t('person.housings')),
     dataTable({ caption: t('person.housings'), rows: tl.housings, empty: t('person.noneRecorded'), captionHidden: true, columns: [
@@ -55,19 +84,26 @@ export async function render(view, params, ctx) {
       { key: 'provided_by_ref', label: t('person.tied'), format: (r) => (r.provided_by_ref ? t('person.tiedBy', { org: r.provided_by_ref }) : t('person.notTied')) },
       { key: 'start_date', label: t('person.start'), format: (r) => date(r.start_date) },
       { key: 'end_date', label: t('person.end'), format: (r) => date(r.end_date) || t('person.ongoing') },
+      ...extra('housings'),
     ] }),
+    ...after('housings', tl.housings),
     h('h2', { class: 'utrecht-heading-2' }, t('person.lifeEvents')),
     dataTable({ caption: t('person.lifeEvents'), rows: tl.life_events, empty: t('person.noneRecorded'), captionHidden: true, columns: [
       { key: 'event', label: t('person.event'), format: (r) => code('event', r.event) },
       { key: 'date', label: t('person.date'), format: (r) => date(r.date) },
-    ] }));
+      ...extra('life_events'),
+    ] }),
+    ...after('life_events', tl.life_events));
 
   if (['caseworker', 'admin'].includes(ctx.user.role)) {
     view.append(h('h2', { class: 'utrecht-heading-2' }, t('person.audit')), await auditTable(p.id));
   }
-  if (ctx.user.role === 'agency') {
+  if (ownPerson) {
     view.append(h('h2', { class: 'utrecht-heading-2' }, t('person.forms')),
-      h('p', { class: 'utrecht-paragraph' }, t('person.formsIntro')), recordForms(p, tl, ctx));
+      h('p', { class: 'utrecht-paragraph' }, t('person.formsIntro')), recordForms(p));
+  } else if (writer) {
+    view.append(h('h2', { class: 'utrecht-heading-2' }, t('person.forms')),
+      h('p', { class: 'utrecht-paragraph' }, t('person.otherPerson', { sender: p.sender })));
   }
 }
 
@@ -80,6 +116,7 @@ function details(p) {
     [t('person.nationality'), p.nationality],
     [t('person.language'), p.language || '—'],
     [t('person.category'), code('category', p.category)],
+    [t('person.sender'), p.sender],
   ];
   return h('dl', { class: 'app-details' }, rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
 }
@@ -168,94 +205,137 @@ async function auditTable(id) {
 
 // ---------------------------------------------------------------- forms
 
-async function deliver(kind, record) {
-  try {
-    const report = await post(`/api/v1/imports${query({ kind })}`, [record]);
-    const tot = report.totals || {};
-    return { message: t('form.stored', { inserted: tot.inserted ?? 0, updated: tot.updated ?? 0, unchanged: tot.unchanged ?? 0 }) };
-  } catch (e) {
-    if (e instanceof ApiError && e.status === 422 && e.body) {
-      const errors = rejectionsToErrors(e.body);
-      const general = errors._;
-      delete errors._;
-      return { errors, general };
-    }
-    throw e;
+const opts = (group, values) => values.map((v) => [v, code(group, v)]);
+const text = (v) => (v === null || v === undefined ? undefined : String(v));
+
+// The fields of each kind, filled from a record r (empty for a new one),
+// and the columns that identify a record within its sender (docs/formats.md):
+// a correction sends the same key with the new content; a changed key would
+// be a new record, so the edit form shows the key and does not offer it.
+const FIELDS = {
+  stays: (r = {}) => [
+    { name: 'arrival_date', label: t('person.arrival'), type: 'date', required: true, value: r.arrival_date },
+    { name: 'departure_date', label: t('person.departure'), type: 'date', hint: t('form.departureHint'), value: text(r.departure_date) },
+  ],
+  registrations: (r = {}) => [
+    { name: 'kind', label: t('person.regKind'), type: 'select', required: true, options: opts('reg', ['brp', 'rni']), value: r.kind },
+    { name: 'municipality', label: t('person.municipality'), hint: t('form.municipalityHint'), value: text(r.municipality), validate: codeChecks.municipality },
+    { name: 'start_date', label: t('person.start'), type: 'date', required: true, value: r.start_date },
+    { name: 'end_date', label: t('person.end'), type: 'date', value: text(r.end_date) },
+  ],
+  employments: (r = {}) => [
+    { name: 'employer_ref', label: t('person.employer'), required: true, hint: t('form.orgRefHint'), value: r.employer_ref },
+    { name: 'agency_ref', label: t('person.agency'), hint: t('form.orgRefHint'), value: text(r.agency_ref) },
+    { name: 'contract', label: t('person.contract'), type: 'select', required: true, options: opts('contract', ['agency', 'temporary', 'permanent', 'self_employed']), value: r.contract },
+    { name: 'start_date', label: t('person.start'), type: 'date', required: true, value: r.start_date },
+    { name: 'end_date', label: t('person.end'), type: 'date', value: text(r.end_date) },
+    { name: 'hours_per_week', label: t('person.hours'), attrs: { inputmode: 'decimal' }, value: text(r.hours_per_week) },
+    { name: 'monthly_wage', label: t('person.wage'), hint: t('form.wageHint'), attrs: { inputmode: 'decimal' }, value: text(r.monthly_wage) },
+    { name: 'sector', label: t('form.sector'), hint: t('form.sectorHint'), attrs: { maxlength: 1 }, value: text(r.sector), validate: codeChecks.sector },
+  ],
+  housings: (r = {}) => [
+    { name: 'location_ref', label: t('person.location'), required: true, hint: t('form.locationRefHint'), value: r.location_ref },
+    { name: 'provided_by_ref', label: t('form.providedBy'), hint: t('form.providedByHint'), value: text(r.provided_by_ref) },
+    { name: 'start_date', label: t('person.start'), type: 'date', required: true, value: r.start_date },
+    { name: 'end_date', label: t('person.end'), type: 'date', value: text(r.end_date) },
+  ],
+  life_events: (r = {}) => [
+    { name: 'event', label: t('person.event'), type: 'select', required: true, options: opts('event', ['partner_start', 'partner_end', 'child_birth', 'home_purchase', 'home_sale']), value: r.event },
+    { name: 'date', label: t('person.date'), type: 'date', required: true, value: r.date },
+  ],
+};
+const KEYS = {
+  stays: ['arrival_date'],
+  registrations: ['kind', 'start_date'],
+  employments: ['employer_ref', 'start_date'],
+  housings: ['location_ref', 'start_date'],
+  life_events: ['event', 'date'],
+};
+// A life event is nothing but its key: it is added, not corrected.
+const EDITABLE = ['stays', 'registrations', 'employments', 'housings'];
+const ADD_TITLE = {
+  stays: 'form.addStay', registrations: 'form.addRegistration', employments: 'form.addEmployment',
+  housings: 'form.addHousing', life_events: 'form.addLifeEvent',
+};
+
+// The record's key in words, for the edit form and the button's name.
+function keyText(kind, r) {
+  switch (kind) {
+    case 'stays': return t('edit.keyStay', { date: date(r.arrival_date) });
+    case 'registrations': return t('edit.keyRegistration', { kind: code('reg', r.kind), date: date(r.start_date) });
+    case 'employments': return t('edit.keyEmployment', { org: r.employer_ref, date: date(r.start_date) });
+    default: return t('edit.keyHousing', { location: r.location_ref, date: date(r.start_date) });
   }
 }
 
-function clean(v) {
-  const out = {};
-  for (const [k, val] of Object.entries(v)) if (val !== '' && val !== undefined) out[k] = val;
-  return out;
+function editButton(kind, r, panel, p) {
+  return h('button', {
+    type: 'button', class: 'utrecht-button utrecht-button--secondary-action app-edit-button', 'aria-controls': panel.id,
+    onclick: () => openEdit(kind, r, panel, p),
+  }, t('edit.button'), h('span', { class: 'visually-hidden' }, ` ${keyText(kind, r)}`));
 }
 
-const opts = (group, values) => values.map((v) => [v, code(group, v)]);
+function openEdit(kind, r, panel, p) {
+  const keys = Object.fromEntries(KEYS[kind].map((k) => [k, r[k]]));
+  const fields = FIELDS[kind](r).filter((f) => !KEYS[kind].includes(f.name));
+  panel.replaceChildren(
+    h('h3', { class: 'utrecht-heading-3' }, t('edit.title', { what: keyText(kind, r) })),
+    h('p', { class: 'utrecht-paragraph' }, t('edit.keyNote')),
+    form({
+      fields,
+      submitLabel: t('form.save'),
+      onSubmit: (v) => deliver(kind, { person_ref: p.person_ref, ...keys, ...clean(v) }),
+    }));
+  panel.hidden = false;
+  panel.focus();
+}
 
-function recordForms(p, tl, ctx) {
+// "Nieuwe persoon registreren": the person's record, delivered as the
+// user's organisation; once stored, the person's page opens, where the
+// stays, registrations and the rest are added.
+function registerPage(view, ctx) {
+  if (!WRITERS.includes(ctx.user.role)) {
+    view.append(h('h1', { class: 'utrecht-heading-1' }, t('shell.notFound')),
+      h('p', { class: 'utrecht-paragraph' }, t('shell.notFoundText')));
+    return;
+  }
+  view.append(
+    h('p', { class: 'app-back' }, h('a', { class: 'utrecht-link', href: '#/persons' }, t('person.back'))),
+    h('h1', { class: 'utrecht-heading-1' }, t('register.title')),
+    h('p', { class: 'utrecht-paragraph' }, t('register.intro', { org: ctx.user.organisation })),
+    form({
+      fields: personFields(),
+      submitLabel: t('register.submit'),
+      onSubmit: async (v) => {
+        // Re-sending a key replaces its record: a reference the organisation
+        // already uses belongs to someone else, whom this must not overwrite.
+        const ownWithRef = async () => {
+          const found = await get(`/api/v1/persons${query({ ref: v.person_ref, pageSize: 100 })}`, { purpose: t('register.purpose') });
+          return found.items.find((x) => x.sender === ctx.user.organisation);
+        };
+        if (await ownWithRef()) return { errors: { person_ref: t('register.refTaken') } };
+        const result = await deliver('persons', clean(v));
+        if (result.errors) return result;
+        const mine = await ownWithRef();
+        if (mine) ctx.navigate(`#/persons/${mine.id}`);
+        return result;
+      },
+    }));
+}
+
+function recordForms(p) {
   const ref = p.person_ref;
   const section = (title, f) => h('details', { class: 'app-disclosure' }, h('summary', {}, title), f);
+  const person = personFields(p).filter((f) => f.name !== 'person_ref');
   return h('div', { class: 'app-forms' },
     section(t('form.correctPerson'), form({
-      fields: [
-        { name: 'family_name', label: t('person.familyName'), value: p.family_name },
-        { name: 'given_names', label: t('person.givenNames'), value: p.given_names },
-        { name: 'birth_date', label: t('person.birthDate'), type: 'date', required: true, value: p.birth_date },
-        { name: 'sex', label: t('person.sex'), type: 'select', options: opts('sex', ['M', 'V', 'X']), value: p.sex },
-        { name: 'nationality', label: t('person.nationality'), required: true, value: p.nationality, hint: t('persons.nationalityHint') },
-        { name: 'language', label: t('person.language'), value: p.language, hint: t('form.languageHint') },
-        { name: 'category', label: t('person.category'), type: 'select', options: opts('category', ['labour', 'knowledge', 'status_holder', 'family', 'student', 'other']), value: p.category },
-      ],
+      fields: person,
       submitLabel: t('form.save'),
       onSubmit: (v) => deliver('persons', { person_ref: ref, ...clean(v) }),
     })),
-    section(t('form.addStay'), form({
-      fields: [
-        { name: 'arrival_date', label: t('person.arrival'), type: 'date', required: true },
-        { name: 'departure_date', label: t('person.departure'), type: 'date', hint: t('form.departureHint') },
-      ],
+    Object.keys(FIELDS).map((kind) => section(t(ADD_TITLE[kind]), form({
+      fields: FIELDS[kind](),
       submitLabel: t('form.add'),
-      onSubmit: (v) => deliver('stays', { person_ref: ref, ...clean(v) }),
-    })),
-    section(t('form.addRegistration'), form({
-      fields: [
-        { name: 'kind', label: t('person.regKind'), type: 'select', required: true, options: opts('reg', ['brp', 'rni']) },
-        { name: 'municipality', label: t('person.municipality'), hint: t('form.municipalityHint') },
-        { name: 'start_date', label: t('person.start'), type: 'date', required: true },
-        { name: 'end_date', label: t('person.end'), type: 'date' },
-      ],
-      submitLabel: t('form.add'),
-      onSubmit: (v) => deliver('registrations', { person_ref: ref, ...clean(v) }),
-    })),
-    section(t('form.addEmployment'), form({
-      fields: [
-        { name: 'employer_ref', label: t('person.employer'), required: true, hint: t('form.orgRefHint') },
-        { name: 'agency_ref', label: t('person.agency'), hint: t('form.orgRefHint') },
-        { name: 'contract', label: t('person.contract'), type: 'select', required: true, options: opts('contract', ['agency', 'temporary', 'permanent', 'self_employed']) },
-        { name: 'start_date', label: t('person.start'), type: 'date', required: true },
-        { name: 'end_date', label: t('person.end'), type: 'date' },
-        { name: 'hours_per_week', label: t('person.hours'), attrs: { inputmode: 'decimal' } },
-        { name: 'monthly_wage', label: t('person.wage'), hint: t('form.wageHint'), attrs: { inputmode: 'decimal' } },
-      ],
-      submitLabel: t('form.add'),
-      onSubmit: (v) => deliver('employments', { person_ref: ref, ...clean(v) }),
-    })),
-    section(t('form.addHousing'), form({
-      fields: [
-        { name: 'location_ref', label: t('person.location'), required: true, hint: t('form.locationRefHint') },
-        { name: 'provided_by_ref', label: t('form.providedBy'), hint: t('form.providedByHint') },
-        { name: 'start_date', label: t('person.start'), type: 'date', required: true },
-        { name: 'end_date', label: t('person.end'), type: 'date' },
-      ],
-      submitLabel: t('form.add'),
-      onSubmit: (v) => deliver('housings', { person_ref: ref, ...clean(v) }),
-    })),
-    section(t('form.addLifeEvent'), form({
-      fields: [
-        { name: 'event', label: t('person.event'), type: 'select', required: true, options: opts('event', ['partner_start', 'partner_end', 'child_birth', 'home_purchase', 'home_sale']) },
-        { name: 'date', label: t('person.date'), type: 'date', required: true },
-      ],
-      submitLabel: t('form.add'),
-      onSubmit: (v) => deliver('life_events', { person_ref: ref, ...clean(v) }),
-    })));
+      onSubmit: (v) => deliver(kind, { person_ref: ref, ...clean(v) }),
+    }))));
 }

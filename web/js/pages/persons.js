@@ -1,12 +1,14 @@
 // persons.js — finding a person: by family name (the start of it is
 // enough), by the sender's reference (exact) or nationality. Results are a
 // paged table; every person shown is an audited read, with the purpose the
-// caseworker gives.
+// caseworker gives. A caseworker or agency starts registering a new person
+// here (the form is on #/persons/new, in person.js).
 import { h } from '../dom.js';
 import { t, date, code } from '../i18n.js';
 import { get, query } from '../api.js';
 import { dataTable } from '../table.js';
 import { field } from '../form.js';
+import { WRITERS, isBsn } from '../records.js';
 
 const PAGE_SIZE = 25;
 
@@ -64,6 +66,9 @@ export async function render(view, params, ctx) {
   view.append(
     h('h1', { class: 'utrecht-heading-1' }, t('persons.title')),
     h('p', { class: 'utrecht-paragraph' }, t('persons.intro')),
+    WRITERS.includes(ctx.user.role)
+      ? h('p', {}, h('a', { class: 'utrecht-button utrecht-button--secondary-action app-link-button', href: '#/persons/new' }, t('register.title')))
+      : null,
     searchForm, results);
 
   const page = Math.max(1, Number(params.page) || 1);
@@ -85,15 +90,6 @@ export async function render(view, params, ctx) {
     h('p', { class: 'utrecht-paragraph', role: 'status' }, t('persons.found', { n: res.total })),
     dataTable({ caption: t('persons.resultsCaption', { page, pages }), columns, rows: res.items, empty: t('persons.none') }),
     pager(page, pages, params));
-}
-
-// The BSN's 11-check (elfproef): 9 digits, weights 9..2 and -1.
-export function isBsn(s) {
-  if (!/^\d{9}$/.test(s)) return false;
-  let sum = 0;
-  for (let i = 0; i < 8; i += 1) sum += Number(s[i]) * (9 - i);
-  sum -= Number(s[8]);
-  return sum % 11 === 0 && s !== '000000000';
 }
 
 export function personName(p) {

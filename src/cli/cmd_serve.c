@@ -26,6 +26,9 @@ static void serve_help(FILE *out)
         "  --login-rate N        aanmeldpogingen per clientadres per minuut (10)\n"
         "  --secure-cookies      achter TLS: cookies met Secure en HSTS-header\n"
         "  --no-access-log       geen toegangslog\n"
+        "  --no-snapshot         de monitorgegevens niet uit of naar de momentopname\n"
+        "                        naast de database (<db>.monitor); ook met\n"
+        "                        $INBEELD_SNAPSHOT=off\n"
         "  --db PAD, --key PAD\n");
 }
 
@@ -65,7 +68,8 @@ static int serve_run(int argc, char **argv)
         {"session-hours", required_argument, NULL, 'h'},
         {"secure-cookies", no_argument, NULL, 'S'},
         {"login-rate", required_argument, NULL, 'L'},
-        {"no-access-log", no_argument, NULL, 'n'}, {0, 0, 0, 0}};
+        {"no-access-log", no_argument, NULL, 'n'},
+        {"no-snapshot", no_argument, NULL, 'N'}, {0, 0, 0, 0}};
     ib_cli_db db;
     ib_cli_db_defaults(&db);
     ib_http_config cfg;
@@ -117,12 +121,14 @@ static int serve_run(int argc, char **argv)
             cfg.login_per_minute = (unsigned)v;
             break;
         case 'n': cfg.access_log = NULL; break;
+        case 'N': cfg.no_monitor_snapshot = true; break;
         default: return ib_cli_usage("serve", "onbekende optie");
         }
     }
     if (optind != argc)
         return ib_cli_usage("serve", "onverwacht argument '%s'", argv[optind]);
     cfg.address = addr;
+    cfg.no_monitor_snapshot = !ib_cli_snapshot_enabled(cfg.no_monitor_snapshot);
     cfg.db_path = db.path;
     cfg.key_path = db.key;
 

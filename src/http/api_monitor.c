@@ -229,9 +229,26 @@ static void query_defaults(mon_query *q)
 
 /* ------------------------------------------------------------ data */
 
-/* The monitor data the query covers: one sender or all, the persons of the
- * municipalities when named. Read in one transaction (one snapshot). */
-static int load_data(hreq *req, const mon_query *q, ib_mdata *d, ib_err *err)
+/* The data a query works on: the server's shared copy of the whole
+ * registry (read-only, released with release_data), or data of the
+ * request's own (one sender's, or the persons of some municipalities). */
+typedef struct mon_data {
+    const ib_mdata *d;
+    ib_mdata own;
+    ib_mcache_entry *shared;
+} mon_data;
+
+static void release_data(hreq *req, mon_data *m)
+{
+    if (m->shared)
+        ib_monitor_cache_put(req->srv->monitor, m->shared);
+    ib_mdata_free(&m->own);
+    m->shared = NULL;
+    m->d = NULL;
+}
+
+/* One sender's data, read from the store in one transaction (one state). */
+static int load_sender(hreq *req, const mon_query *q, ib_mdata *d, ib_err *err)
 {
     ib_filter f = {0};
     ib_mdata_init(d);
@@ -244,15 +261,34 @@ static int load_data(hreq *req, const mon_query *q, ib_mdata *d, ib_err *err)
         ib_store_rollback(req->st, NULL);
         return rc;
     }
-    rc = ib_store_commit(req->st, err);
-    if (rc || q->nmunis == 0)
+    return ib_store_commit(req->st, err);
+}
+
+/* The monitor data the query covers: one sender or all (the shared copy,
+ * current with the store's data version), the persons of the
+ * municipalities when named. */
+static int load_data(hreq *req, const mon_query *q, mon_data *m, ib_err *err)
+{
+    const ib_mdata *all;
+    m->shared = NULL;
+    ib_mdata_init(&m->own);
+    m->d = &m->own;
+    int rc = q->sender ? load_sender(req, q, &m->own, err)
+                       : ib_monitor_cache_get(req->srv->monitor, req->st, &m->shared,
+                                              &all, err);
+    if (rc || q->nmunis == 0) {
+        if (!rc && !q->sender)
+            m->d = all;
         return rc;
+    }
     ib_mdata sub;
-    rc = ib_mdata_in_municipalities(d, q->munis, q->nmunis, &sub, err);
-    ib_mdata_free(d);
-    *d = sub;
+    rc = ib_mdata_in_municipalities(q->sender ? &m->own : all, q->munis, q->nmunis,
+                                    &sub, err);
+    release_data(req, m);
+    m->own = sub;
+    m->d = &m->own;
     if (rc)
-        ib_mdata_init(d);
+        ib_mdata_init(&m->own);
     return rc;
 }
 
@@ -449,16 +485,18 @@ static int monitor_figure(hreq *req, hresp *resp, const figure *fig)
         return 0;
     ib_err err;
     ib_err_clear(&err);
-    ib_mdata d;
-    if (load_data(req, &q, &d, &err))
+    mon_data m;
+    if (load_data(req, &q, &m, &err)) {
+        release_data(req, &m);
         return ib_problem_from_err(resp, &err);
+    }
     char *text = NULL;
     size_t len = 0;
     FILE *mem = open_memstream(&text, &len);
-    int rc = mem ? fig->fn(&d, &q, mem, &err) : ib_err_set(&err, IB_ENOMEM, "geheugen vol");
+    int rc = mem ? fig->fn(m.d, &q, mem, &err) : ib_err_set(&err, IB_ENOMEM, "geheugen vol");
     if (mem && fclose(mem) != 0 && !rc)
         rc = ib_err_set(&err, IB_ENOMEM, "geheugen vol");
-    ib_mdata_free(&d);
+    release_data(req, &m);
     if (rc) {
         free(text);
         return ib_problem_from_err(resp, &err);

@@ -24,6 +24,7 @@ typedef struct ib_http_config {
     bool secure_cookies;        /* behind TLS: cookies get Secure, HSTS sent */
     unsigned login_per_minute;  /* login attempts per client address a minute */
     FILE *access_log;           /* one JSON line per request; NULL: none */
+    bool no_monitor_snapshot;   /* do not read or write <db>.monitor */
 } ib_http_config;
 
 /* Fills the defaults: 127.0.0.1:8080, 8 threads, 256 connections, 30 s

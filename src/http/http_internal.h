@@ -38,6 +38,7 @@ struct ib_http_server {
     pthread_mutex_t lock;
     pthread_cond_t free_store;
     ib_rate_slot rate[IB_HTTP_RATE_SLOTS];
+    struct ib_monitor_cache *monitor;  /* monitor data shared by requests */
     pthread_mutex_t rate_lock;
     pthread_mutex_t log_lock;
     atomic_uint in_flight;      /* requests begun and not yet answered */
@@ -45,6 +46,27 @@ struct ib_http_server {
 
 /* Who is asking. */
 typedef enum { IB_AUTH_NONE, IB_AUTH_SESSION, IB_AUTH_TOKEN } ib_auth_kind;
+
+/* ------------------------------------------------------------ monitor cache
+ * (monitor_cache.c): the whole registry's monitor data, shared read-only
+ * between requests, current with the store's data version. */
+
+typedef struct ib_monitor_cache ib_monitor_cache;
+typedef struct ib_mcache_entry ib_mcache_entry;
+struct ib_mdata;
+/* Opens a connection of its own and starts loading at once (from the
+ * snapshot when use_snapshot and current). */
+int ib_monitor_cache_start(ib_monitor_cache **out, const char *db_path,
+                           const char *key_path, bool use_snapshot, ib_err *err);
+/* The data of the current data version, read with st: the loaded copy,
+ * or, after a change, the next load's (waited for). *d stays valid until
+ * ib_monitor_cache_put(c, *e). */
+int ib_monitor_cache_get(ib_monitor_cache *c, ib_store *st, ib_mcache_entry **e,
+                         const struct ib_mdata **d, ib_err *err);
+void ib_monitor_cache_put(ib_monitor_cache *c, ib_mcache_entry *e);
+/* Waits for a load in progress, frees everything (no request may hold an
+ * entry any more). */
+void ib_monitor_cache_stop(ib_monitor_cache *c);
 
 typedef struct hreq {
     ib_http_server *srv;

@@ -436,6 +436,7 @@ static void free_server(ib_http_server *srv)
         ib_store_close(srv->stores[i]);
     free(srv->stores);
     free(srv->in_use);
+    ib_monitor_cache_stop(srv->monitor);
     pthread_mutex_destroy(&srv->lock);
     pthread_cond_destroy(&srv->free_store);
     pthread_mutex_destroy(&srv->rate_lock);
@@ -483,6 +484,10 @@ int ib_http_start(ib_http_server **out, const ib_http_config *cfg, ib_err *err)
         }
     }
     if ((rc = open_stores(srv, err)) != IB_OK)
+        goto fail;
+    /* The monitor's data loads in the background from now on. */
+    if ((rc = ib_monitor_cache_start(&srv->monitor, cfg->db_path, cfg->key_path,
+                                     !cfg->no_monitor_snapshot, err)) != IB_OK)
         goto fail;
 
     struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons(cfg->port)};

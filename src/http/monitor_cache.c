@@ -1,0 +1,203 @@
+/* monitor_cache.c — the server's copy of the monitor's data: the whole
+ * registry loaded once (from the snapshot beside the database when it is
+ * current) and shared read-only by the requests, keyed by the store's data
+ * version, which every request reads afresh. A loader thread of its own,
+ * with its own connection, warms it at startup and reloads it when a
+ * request finds the version changed; requests that arrive meanwhile wait
+ * for that one load instead of each loading. A reload never frees data a
+ * request still uses: every entry is reference-counted. */
+#include "http/http_internal.h"
+#include "monitor/monitor.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct ib_mcache_entry {
+    ib_mdata d;
+    unsigned refs;                 /* the cache's own, one per request; lock */
+};
+
+struct ib_monitor_cache {
+    pthread_mutex_t lock;
+    pthread_cond_t wake_loader;    /* a load is wanted, or stop */
+    pthread_cond_t loaded;         /* a load ended */
+    pthread_t thread;
+    ib_store *st;                  /* the loader's own connection */
+    bool use_snapshot;
+    ib_mcache_entry *current;      /* NULL until the first load succeeds */
+    uint64_t started;              /* loads begun; load n is the n-th */
+    uint64_t current_load;         /* the load current came from */
+    uint64_t failed_load;          /* the last load that failed; 0 none */
+    ib_err failure;                /* and why */
+    bool wanted, stop;
+};
+
+/* Drops one reference (lock held); true when e must now be freed. */
+static bool unref_locked(ib_mcache_entry *e)
+{
+    return e && --e->refs == 0;
+}
+
+static void entry_free(ib_mcache_entry *e)
+{
+    if (!e)
+        return;
+    ib_mdata_free(&e->d);
+    free(e);
+}
+
+/* One load of the registry into a new entry; NULL with *err on failure. */
+static ib_mcache_entry *load_entry(ib_monitor_cache *c, ib_err *err)
+{
+    ib_mcache_entry *e = calloc(1, sizeof *e);
+    if (!e) {
+        ib_err_set(err, IB_ENOMEM, "geheugen vol bij het laden van de monitorgegevens");
+        return NULL;
+    }
+    if (ib_mdata_load_snapshot(c->st, c->use_snapshot, &e->d, NULL, err) != IB_OK) {
+        free(e);
+        return NULL;
+    }
+    e->refs = 1;
+    return e;
+}
+
+static void *loader_main(void *arg)
+{
+    ib_monitor_cache *c = arg;
+    pthread_mutex_lock(&c->lock);
+    for (;;) {
+        /* The first load starts at once: the warm-up. */
+        while (!c->stop && !c->wanted && c->started > 0)
+            pthread_cond_wait(&c->wake_loader, &c->lock);
+        if (c->stop)
+            break;
+        c->wanted = false;
+        uint64_t n = ++c->started;
+        pthread_mutex_unlock(&c->lock);
+        ib_err err;
+        ib_err_clear(&err);
+        ib_mcache_entry *e = load_entry(c, &err), *old = NULL;
+        pthread_mutex_lock(&c->lock);
+        if (e) {
+            old = c->current;
+            c->current = e;
+            c->current_load = n;
+        } else {
+            c->failed_load = n;
+            c->failure = err;
+        }
+        pthread_cond_broadcast(&c->loaded);
+        if (unref_locked(old)) {
+            pthread_mutex_unlock(&c->lock);
+            entry_free(old);                /* 100s of MB: not under the lock */
+            pthread_mutex_lock(&c->lock);
+        }
+    }
+    pthread_mutex_unlock(&c->lock);
+    return NULL;
+}
+
+int ib_monitor_cache_start(ib_monitor_cache **out, const char *db_path,
+                           const char *key_path, bool use_snapshot, ib_err *err)
+{
+    *out = NULL;
+    ib_monitor_cache *c = calloc(1, sizeof *c);
+    if (!c)
+        return ib_err_set(err, IB_ENOMEM, "onvoldoende geheugen");
+    ib_store_options opt = {.key_path = key_path, .create = false};
+    int rc = ib_store_open(&c->st, db_path, &opt, err);
+    if (rc) {
+        free(c);
+        return rc;
+    }
+    c->use_snapshot = use_snapshot;
+    pthread_mutex_init(&c->lock, NULL);
+    pthread_cond_init(&c->wake_loader, NULL);
+    pthread_cond_init(&c->loaded, NULL);
+    if (pthread_create(&c->thread, NULL, loader_main, c) != 0) {
+        pthread_cond_destroy(&c->loaded);
+        pthread_cond_destroy(&c->wake_loader);
+        pthread_mutex_destroy(&c->lock);
+        ib_store_close(c->st);
+        free(c);
+        return ib_err_set(err, IB_ENOMEM, "kan de monitorlader niet starten");
+    }
+    *out = c;
+    return IB_OK;
+}
+
+int ib_monitor_cache_get(ib_monitor_cache *c, ib_store *st, ib_mcache_entry **e,
+                         const struct ib_mdata **d, ib_err *err)
+{
+    *e = NULL;
+    *d = NULL;
+    char version[IB_DATA_VERSION_LEN];
+    int rc = ib_store_data_version(st, version, err);
+    if (rc)
+        return rc;
+    pthread_mutex_lock(&c->lock);
+    /* need: the first load that begins after the version was read, which
+     * sees at least that version (0: none asked for yet). A database
+     * without a version ("") matches nothing: every request loads. */
+    uint64_t need = 0;
+    for (;;) {
+        ib_mcache_entry *cur = c->current;
+        if (cur && ((version[0] && strcmp(cur->d.data_version, version) == 0) ||
+                    (need && c->current_load >= need))) {
+            cur->refs++;
+            *e = cur;
+            *d = &cur->d;
+            break;
+        }
+        if (need && c->failed_load >= need) {
+            ib_err_set(err, c->failure.code ? c->failure.code : IB_ESTORE, "%s",
+                       c->failure.msg);
+            rc = err ? err->code : IB_ESTORE;
+            break;
+        }
+        if (c->stop) {
+            rc = ib_err_set(err, IB_ESTORE, "de server stopt");
+            break;
+        }
+        if (!need) {
+            need = c->started + 1;
+            c->wanted = true;
+            pthread_cond_signal(&c->wake_loader);
+        }
+        pthread_cond_wait(&c->loaded, &c->lock);
+    }
+    pthread_mutex_unlock(&c->lock);
+    return rc;
+}
+
+void ib_monitor_cache_put(ib_monitor_cache *c, ib_mcache_entry *e)
+{
+    if (!e)
+        return;
+    pthread_mutex_lock(&c->lock);
+    bool last = unref_locked(e);
+    pthread_mutex_unlock(&c->lock);
+    if (last)
+        entry_free(e);
+}
+
+void ib_monitor_cache_stop(ib_monitor_cache *c)
+{
+    if (!c)
+        return;
+    pthread_mutex_lock(&c->lock);
+    c->stop = true;
+    pthread_cond_signal(&c->wake_loader);
+    pthread_cond_broadcast(&c->loaded);
+    pthread_mutex_unlock(&c->lock);
+    pthread_join(c->thread, NULL);         /* after a load in progress */
+    if (unref_locked(c->current))
+        entry_free(c->current);
+    pthread_cond_destroy(&c->loaded);
+    pthread_cond_destroy(&c->wake_loader);
+    pthread_mutex_destroy(&c->lock);
+    ib_store_close(c->st);
+    free(c);
+}

@@ -221,7 +221,31 @@ static int person_item(void *ctx, const ib_person *p)
 
 static const char *const person_params[] = {
     "page", "pageSize", "sort", "ref", "nationality", "family_name", "birth_date",
-    "bsn", "purpose", NULL};
+    "unregistered_on", "bsn", "purpose", NULL};
+
+/* ?unregistered_on=R: the caseworker's work list of persons present on R
+ * for more than 120 days without a BRP registration (the monitor's
+ * four-month rule). A list of persons to act on, so for caseworkers (in
+ * their scope) and administrators, not for an agency. False with a
+ * problem answered when refused or malformed. */
+static bool take_unregistered(hreq *req, hresp *resp, ib_person_query *q)
+{
+    const char *on = ib_query(req, "unregistered_on");
+    ib_err err;
+    if (!on)
+        return true;
+    if (req->user.role != IB_ROLE_CASEWORKER && req->user.role != IB_ROLE_ADMIN) {
+        ib_problem_forbidden(resp);
+        return false;
+    }
+    if (ib_date_parse(on, strlen(on), &q->unregistered_on, &err) != IB_OK) {
+        ib_problem_bad_request(resp, "unregistered_on: een datum JJJJ-MM-DD.",
+                               "unregistered_on: a date YYYY-MM-DD.");
+        return false;
+    }
+    q->by_unregistered = true;
+    return true;
+}
 
 /* ?bsn=: the persons with exactly this BSN (compared through the store's
  * keyed hash) that the user may see; usually one, so one page. */
@@ -304,6 +328,8 @@ int ib_api_persons_list(hreq *req, hresp *resp)
         return ib_problem_bad_request(resp, "birth_date: een datum JJJJ-MM-DD.",
                                       "birth_date: a date YYYY-MM-DD.");
     q.by_birth_date = born != NULL;
+    if (!take_unregistered(req, resp, &q))
+        return 0;
     if ((q.ref && (!q.ref[0] || strlen(q.ref) > IB_REF_MAX)) ||
         (q.nationality && !ib_country_is_valid(q.nationality)) ||
         (q.family_name && (!q.family_name[0] || strlen(q.family_name) > IB_NAME_MAX)))

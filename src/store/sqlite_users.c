@@ -447,7 +447,10 @@ int ib_sq_inspection_each(ib_store *st, int64_t location_id, ib_inspection_cb cb
 /* ?1 sender (0 all), ?2 person id (0 all), ?3 municipalities as a JSON array
  * (NULL: no scope), ?4 ref, ?5 nationality, ?6 LIKE pattern of family_name,
  * ?7 limit, ?8 offset, ?9 birth date, ?10 the sender whose persons are in
- * the municipality scope too (0: none). */
+ * the municipality scope too (0: none), ?11 the day R of the unregistered
+ * filter (NULL: none): a stay present on R (arrival <= R < departure) for
+ * R - arrival + 1 > 120 days, and no brp registration covering R (start <=
+ * R <= end), as src/monitor/registration.c counts them. */
 #define PQ_WHERE                                                              \
     " WHERE (?1 = 0 OR x.sender_id = ?1) AND (?2 = 0 OR x.id = ?2)"           \
     " AND (?3 IS NULL OR x.sender_id = ?10 OR x.id IN ("                      \
@@ -458,7 +461,12 @@ int ib_sq_inspection_each(ib_store *st, int64_t location_id, ib_inspection_cb cb
     " (SELECT value FROM json_each(?3))))"                                    \
     " AND (?4 IS NULL OR x.ref = ?4) AND (?5 IS NULL OR x.nationality = ?5)"  \
     " AND (?6 IS NULL OR x.family_name LIKE ?6 ESCAPE '\\')"                  \
-    " AND (?9 IS NULL OR x.birth_date = ?9)"
+    " AND (?9 IS NULL OR x.birth_date = ?9)"                                  \
+    " AND (?11 IS NULL OR x.id IN ("                                          \
+    "SELECT s.person_id FROM stays s WHERE s.arrival <= ?11"                  \
+    " AND (s.departure IS NULL OR ?11 < s.departure) AND ?11 - s.arrival >= 120" \
+    " EXCEPT SELECT r.person_id FROM registrations r WHERE r.kind = 'brp'"    \
+    " AND r.start_date <= ?11 AND (r.end_date IS NULL OR ?11 <= r.end_date)))"
 #define PQ_SELECT                                                             \
     "SELECT x.id, x.sender_id, x.ref, x.bsn_enc, x.family_name,"              \
     " x.given_names, x.birth_date, x.sex, x.nationality, x.language,"         \
@@ -492,6 +500,8 @@ static void bind_query(sqlite3_stmt *q, const ib_person_query *pq,
     if (pq->by_birth_date)
         sqlite3_bind_int(q, 9, pq->birth_date);
     sqlite3_bind_int64(q, 10, pq->scope_sender_id);
+    if (pq->by_unregistered)
+        sqlite3_bind_int(q, 11, pq->unregistered_on);
 }
 
 /* family_name prefix as a LIKE pattern with %, _ and \ escaped. */

@@ -607,6 +607,11 @@ typedef struct ib_person_query {
     const char *family_name;   /* prefix, case-insensitive; NULL: any */
     bool by_birth_date;        /* only persons born on birth_date */
     ib_date birth_date;
+    /* Only persons present on unregistered_on for more than 120 days
+     * without a BRP registration covering that day (the monitor's
+     * four-month rule, ib_monitor_registration). */
+    bool by_unregistered;
+    ib_date unregistered_on;
     ib_person_sort sort;
     bool descending;
     int64_t limit, offset;     /* limit 0: no rows, only the total */

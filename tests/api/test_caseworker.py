@@ -5,7 +5,8 @@ registers a person with a stay and a registration (JSON batches to
 its organisation's history and the correction in the person's audit; it
 sees the persons its organisation sent beyond its municipalities; it cannot
 change an agency's record: its keys resolve within its own sender, so the
-agency's row stays as it was; naming another sender is refused (403).
+agency's row stays as it was; naming another sender is refused (403). The
+work list of persons here more than 120 days without BRP matches the CLI.
 Every answer is checked against the OpenAPI document.
 Usage: test_caseworker.py path/to/inbeeld"""
 import os
@@ -149,9 +150,44 @@ def test_cannot_change_an_agency_record():
           "the caseworker's row: %s" % mine)
 
 
+def test_unregistered_worklist():
+    """?unregistered_on=R lists the same persons as `inbeeld monitor
+    registration --unregistered` (present on R for more than 120 days
+    without BRP), within the caseworker's scope, each read audited."""
+    admin, cw, other = client("admin"), client("caseworker"), client("caseworker_other")
+    for at in ("2023-06-01", "2024-06-01"):
+        out = apilib.run(inbeeld, "monitor", "registration", "--db", db, "--at", at,
+                         "--unregistered", "--no-suppress", "--format", "csv",
+                         "--no-snapshot")
+        cli = sorted(line.split(",")[0] for line in out.strip().splitlines()[1:])
+        status, _, page = admin.json("GET", "/api/v1/persons?unregistered_on=%s&pageSize=100" % at)
+        api = sorted(p["person_ref"] for p in page["items"])
+        check(status == 200 and api == cli and page["total"] == len(cli) and cli,
+              "%s: API %s, CLI %s" % (at, api, cli))
+        mine = cw.json("GET", "/api/v1/persons?unregistered_on=%s&pageSize=100" % at)[2]["items"]
+        ids = {p["id"] for p in page["items"]}
+        check(mine and all(p["id"] in ids for p in mine), "%s: the caseworker's part: %s" % (at, mine))
+        for p in mine:
+            status, _, _ = cw.json("GET", "/api/v1/persons/%d" % p["id"])
+            check(status == 200, "in the caseworker's scope: %s" % p)
+        theirs = other.json("GET", "/api/v1/persons?unregistered_on=%s&pageSize=100" % at)[2]
+        check(not {p["id"] for p in theirs["items"]} & {p["id"] for p in mine},
+              "another municipality's list: %s" % theirs)
+    status, _, page = cw.json("GET", "/api/v1/persons?unregistered_on=2024-06-01",
+                              headers={"X-Purpose": "werklijst inschrijving"})
+    first = page["items"][0]["id"]
+    audit = admin.json("GET", "/api/v1/persons/%d/audit?pageSize=100" % first)[2]["items"]
+    check(any(e["actor"] == "user:caseworker" and "werklijst inschrijving" in e["detail"]
+              for e in audit), "the work list is an audited read: %s" % audit[:3])
+    status, _, _ = client("agency").json("GET", "/api/v1/persons?unregistered_on=2024-06-01")
+    check(status == 403, "not for an agency: %d" % status)
+    status, _, _ = cw.json("GET", "/api/v1/persons?unregistered_on=2024-13-01")
+    check(status == 400, "a bad date: %d" % status)
+
+
 try:
     apilib.main([test_register_correct_and_audit, test_scope_own_organisation_and_history,
-                 test_cannot_change_an_agency_record], inbeeld)
+                 test_cannot_change_an_agency_record, test_unregistered_worklist], inbeeld)
 finally:
     server.stop()
     apilib.cleanup(folder)

@@ -444,6 +444,55 @@ static void test_person_query(void **state)
     assert_int_equal(ib_store_get_location_by_id(f->st, loc + 5, &l, &err), IB_ENOTFOUND);
 }
 
+static void put_stay(fixture *f, int64_t sender, const char *ref, ib_date arrival,
+                     ib_date departure)
+{
+    ib_err err;
+    ib_put_result res;
+    ib_stay s = {.meta.sender_id = sender, .arrival = arrival, .departure = departure};
+    ib_strlcpy(s.person_ref, ref, sizeof s.person_ref);
+    assert_int_equal(ib_store_put_stay(f->st, &s, &res, &err), IB_OK);
+}
+
+/* The unregistered filter: present on R for more than 120 days (R - arrival
+ * + 1 > 120) and no BRP registration covering R. */
+static void test_person_query_unregistered(void **state)
+{
+    fixture *f = *state;
+    int64_t s1, s2, loc;
+    load_registry(f, &s1, &s2, &loc);
+    ib_err err;
+    ib_date jan1 = ib_date_from_ymd(2024, 1, 1);
+    assert_int_equal(ib_store_begin(f->st, &err), IB_OK);
+    put_stay(f, s1, "p1", jan1, IB_DATE_NONE);            /* BRP since 2020 */
+    put_stay(f, s1, "p3", jan1, IB_DATE_NONE);            /* no BRP */
+    put_stay(f, s2, "p4", jan1, ib_date_from_ymd(2024, 3, 1));
+    assert_int_equal(ib_store_commit(f->st, &err), IB_OK);
+    collect c;
+    memset(&c, 0, sizeof c);
+    int64_t total = 0;
+    /* 30 April 2024 is day 121 of the stays that began on 1 January. */
+    ib_person_query q = {.limit = 10, .by_unregistered = true,
+                         .unregistered_on = ib_date_from_ymd(2024, 4, 30)};
+    assert_int_equal(ib_store_query_persons(f->st, &q, collect_person, &c, &total, &err),
+                     IB_OK);
+    assert_int_equal(total, 1);
+    assert_string_equal(c.refs[0], "p3");
+    q.unregistered_on = ib_date_from_ymd(2024, 4, 29);      /* day 120 */
+    assert_int_equal(ib_store_query_persons(f->st, &q, NULL, NULL, &total, &err), IB_OK);
+    assert_int_equal(total, 0);
+    /* The municipality scope still applies: p3 is housed in GM0599. */
+    static const char gm0518[][7] = {"GM0518"}, gm0599[][7] = {"GM0599"};
+    q.unregistered_on = ib_date_from_ymd(2024, 6, 1);
+    q.municipalities = gm0518;
+    q.nmunicipalities = 1;
+    assert_int_equal(ib_store_query_persons(f->st, &q, NULL, NULL, &total, &err), IB_OK);
+    assert_int_equal(total, 0);
+    q.municipalities = gm0599;
+    assert_int_equal(ib_store_query_persons(f->st, &q, NULL, NULL, &total, &err), IB_OK);
+    assert_int_equal(total, 1);
+}
+
 static int count_inspection(void *ctx, const ib_inspection *in)
 {
     (void)in;
@@ -515,6 +564,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_sessions_and_tokens, setup, teardown),
         cmocka_unit_test_setup_teardown(test_list_users, setup, teardown),
         cmocka_unit_test_setup_teardown(test_person_query, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_person_query_unregistered, setup, teardown),
         cmocka_unit_test_setup_teardown(test_inspections, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

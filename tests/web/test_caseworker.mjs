@@ -4,7 +4,8 @@
 // nothing stored), then valid; adding a registration and correcting it
 // with "Wijzigen"; an agency's record shown read-only with its sender and
 // no edit action; uploading a file with bad rows and reading the report;
-// axe finds nothing on the new forms in Dutch and English.
+// the work list of persons here over 120 days without BRP; axe finds
+// nothing on the new forms in Dutch and English.
 // Usage: node test_caseworker.mjs path/to/inbeeld
 import * as w from './weblib.mjs';
 
@@ -137,6 +138,20 @@ async function test_add_and_correct_registration() {
   check(regs.length === 1 && regs[0].end_date === '2024-09-30' && regs[0].municipality === 'GM0518', `corrected: ${JSON.stringify(regs)}`);
   const audit = (await w.apiGet(page, `/api/v1/persons/${shared.personId}/audit?pageSize=100`)).body.items;
   check(audit.some((e) => e.action === 'update' && e.entity === 'registration' && e.actor === 'user:caseworker'), 'the correction is audited');
+
+  // Correcting the personal details asks for the stored BSN again: the
+  // form used to send none, which erased it.
+  const person = page.locator('details', { hasText: 'Persoonsgegevens corrigeren' });
+  await person.locator('summary').click();
+  check((await person.locator('[data-field="bsn"]').textContent()).includes('*****2333'), 'the stored BSN is named');
+  await byLabel(person, 'Voornamen').fill('Anna');
+  await person.getByRole('button', { name: 'Opslaan' }).click();
+  check(await errorAt(person, 'bsn').textContent() === 'Vul dit veld in.', 'BSN required for a correction');
+  await byLabel(person, 'BSN').fill('111222333');
+  await person.getByRole('button', { name: 'Opslaan' }).click();
+  await person.getByText('Opgeslagen: 0 nieuw, 1 gewijzigd').waitFor();
+  const corrected = (await w.apiGet(page, `/api/v1/persons/${shared.personId}`)).body.person;
+  check(corrected.given_names === 'Anna' && corrected.bsn_masked === '*****2333', `BSN kept: ${JSON.stringify(corrected)}`);
   w.noErrors(page, 'add and correct');
   await page.context().close();
 }
@@ -185,6 +200,26 @@ async function test_upload_with_bad_rows() {
   await page.context().close();
 }
 
+async function test_worklist_unregistered() {
+  const page = await caseworker();
+  await page.goto(`${env.url}/#/persons`);
+  await w.waitIdle(page);
+  await page.getByRole('link', { name: /^Werklijst: langer dan 120 dagen/ }).click();
+  await page.getByRole('heading', { name: /^Werklijst/ }).waitFor();
+  await w.waitIdle(page);
+  const today = new Date().toISOString().slice(0, 10);
+  const api = await w.apiGet(page, `/api/v1/persons?unregistered_on=${today}&pageSize=1`);
+  check(api.status === 200, `API work list: ${api.status}`);
+  const status = await page.locator('.app-results [role=status]').textContent();
+  check(status.startsWith(`${api.body.total} personen zijn vandaag langer dan 120 dagen`), `count: ${status} vs ${api.body.total}`);
+  check(await page.locator('.app-results tbody th a').count() === Math.min(25, api.body.total), 'one row per person on the page');
+  await w.axe(page, 'work list');
+  await page.getByRole('link', { name: 'Alle personen tonen' }).click();
+  await page.getByRole('link', { name: /^Werklijst/ }).waitFor();
+  w.noErrors(page, 'work list');
+  await page.context().close();
+}
+
 async function test_forms_in_english() {
   const page = await caseworker('en');
   await page.goto(`${env.url}/#/persons/new`);
@@ -206,6 +241,7 @@ async function test_forms_in_english() {
 }
 
 const rc = await w.main([test_register_person_invalid_then_valid, test_add_and_correct_registration,
-  test_agency_record_has_no_edit_action, test_upload_with_bad_rows, test_forms_in_english]);
+  test_agency_record_has_no_edit_action, test_upload_with_bad_rows, test_worklist_unregistered,
+  test_forms_in_english]);
 await env.close();
 process.exit(rc);

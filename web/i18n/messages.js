@@ -94,6 +94,11 @@ const nl = {
   'persons.found': '{n} personen gevonden.',
   'persons.resultsCaption': 'Zoekresultaten, pagina {page} van {pages}',
   'persons.none': 'Geen personen gevonden. Controleer de spelling of zoek op een deel van de naam.',
+  'worklist.on': 'Werklijst: langer dan 120 dagen hier zonder BRP-inschrijving',
+  'worklist.off': 'Alle personen tonen',
+  'worklist.note': '(wie zich na vier maanden in Nederland als ingezetene moet inschrijven; zoals de monitor het telt)',
+  'worklist.title': 'Werklijst: langer dan 120 dagen hier zonder BRP-inschrijving',
+  'worklist.found': '{n} personen zijn vandaag langer dan 120 dagen in Nederland zonder BRP-inschrijving.',
 
   'person.back': '← Terug naar zoeken',
   'person.name': 'Naam',
@@ -489,6 +494,11 @@ const en = {
   'persons.found': '{n} persons found.',
   'persons.resultsCaption': 'Search results, page {page} of {pages}',
   'persons.none': 'No persons found. Check the spelling or search for part of the name.',
+  'worklist.on': 'Work list: here over 120 days without BRP registration',
+  'worklist.off': 'Show all persons',
+  'worklist.note': '(who must register as a resident after four months in the Netherlands; counted as the monitor does)',
+  'worklist.title': 'Work list: here over 120 days without BRP registration',
+  'worklist.found': '{n} persons are in the Netherlands today for over 120 days without BRP registration.',
 
   'person.back': '← Back to search',
   'person.name': 'Name',

@@ -69,11 +69,13 @@ export async function render(view, params, ctx) {
     WRITERS.includes(ctx.user.role)
       ? h('p', {}, h('a', { class: 'utrecht-button utrecht-button--secondary-action app-link-button', href: '#/persons/new' }, t('register.title')))
       : null,
-    searchForm, results);
+    searchForm, worklistLink(params, ctx), results);
 
   const page = Math.max(1, Number(params.page) || 1);
+  const worklist = params.unregistered === '1' && WORKLIST_ROLES.includes(ctx.user.role);
   const q = { family_name: params.family_name, birth_date: params.birth_date, ref: params.ref,
     nationality: params.nationality, bsn: bsnAsked,
+    unregistered_on: worklist ? new Date().toISOString().slice(0, 10) : undefined,
     sort: 'family_name', page, pageSize: PAGE_SIZE };
   const res = await get(`/api/v1/persons${query(q)}`, { purpose: params.purpose || t('persons.defaultPurpose') });
   const columns = [
@@ -87,9 +89,24 @@ export async function render(view, params, ctx) {
   ];
   const pages = Math.max(1, Math.ceil(res.total / PAGE_SIZE));
   results.append(
-    h('p', { class: 'utrecht-paragraph', role: 'status' }, t('persons.found', { n: res.total })),
+    worklist ? h('h2', { class: 'utrecht-heading-2' }, t('worklist.title')) : null,
+    h('p', { class: 'utrecht-paragraph', role: 'status' }, t(worklist ? 'worklist.found' : 'persons.found', { n: res.total })),
     dataTable({ caption: t('persons.resultsCaption', { page, pages }), columns, rows: res.items, empty: t('persons.none') }),
     pager(page, pages, params));
+}
+
+// The work list of persons here more than 120 days without a BRP
+// registration (the four-month rule; spec/monitor.md "Registration"), for
+// caseworkers within their scope and administrators.
+const WORKLIST_ROLES = ['caseworker', 'admin'];
+
+function worklistLink(params, ctx) {
+  if (!WORKLIST_ROLES.includes(ctx.user.role)) return null;
+  const on = params.unregistered === '1';
+  return h('p', { class: 'utrecht-paragraph app-worklist' }, on
+    ? h('a', { class: 'utrecht-link', href: '#/persons' }, t('worklist.off'))
+    : h('a', { class: 'utrecht-link', href: `#/persons${query({ unregistered: 1 })}` }, t('worklist.on')),
+  ' ', h('span', { class: 'app-note' }, t('worklist.note')));
 }
 
 export function personName(p) {

@@ -512,6 +512,8 @@ typedef struct design_ctx {
     const design_col *cols;
     size_t cap;
     uint32_t last_stay;
+    double *fixed;           /* p: the current stay's fixed columns */
+    size_t *tv_col, n_tv;    /* the time-varying columns */
 } design_ctx;
 
 static int design_grow(ib_mdesign *x, size_t *cap)
@@ -544,10 +546,22 @@ static int design_row(void *ctx, const ib_mstay *s, const ib_minterval *iv)
     x->stop[i] = iv->stop;
     x->event[i] = iv->event;
     x->stay[i] = s->stay;
-    for (size_t j = 0; j < x->p; j++)
-        x->X[i * x->p + j] = column_value(&c->cols[j], s, iv);
-    if (i == 0 || s->stay != c->last_stay)
+    if (i == 0 || s->stay != c->last_stay) {
         x->n_stays++;
+        /* the fixed columns once per stay, not per interval */
+        for (size_t j = 0; j < x->p; j++)
+            c->fixed[j] = c->cols[j].kind == COL_TV
+                              ? 0 : column_value(&c->cols[j], s, iv);
+    }
+    if (x->p) {
+        double *row = x->X + i * x->p;
+        for (size_t j = 0; j < x->p; j++)   /* p is small: no memcpy call */
+            row[j] = c->fixed[j];
+        for (size_t t = 0; t < c->n_tv; t++) {
+            size_t j = c->tv_col[t];
+            row[j] = ib_mvalues_get(&iv->v, (ib_tv)c->cols[j].param);
+        }
+    }
     c->last_stay = s->stay;
     x->n_events += iv->event;
     return 0;
@@ -559,16 +573,28 @@ int ib_monitor_design(const ib_mdata *d, const ib_msurv_opts *o,
 {
     memset(out, 0, sizeof *out);
     design_col *cols = p ? calloc(p, sizeof *cols) : NULL;
-    if (p && !cols)
+    double *fixed = p ? malloc(p * sizeof *fixed) : NULL;
+    size_t *tv_col = p ? malloc(p * sizeof *tv_col) : NULL;
+    if (p && (!cols || !fixed || !tv_col)) {
+        free(cols);
+        free(fixed);
+        free(tv_col);
         return ib_err_set(err, IB_ENOMEM, "geheugen vol");
+    }
     int rc = IB_OK;
-    for (size_t j = 0; j < p && !rc; j++)
+    size_t n_tv = 0;
+    for (size_t j = 0; j < p && !rc; j++) {
         rc = parse_column(names[j], &cols[j], err);
+        if (!rc && cols[j].kind == COL_TV)
+            tv_col[n_tv++] = j;
+    }
     out->p = p;
-    design_ctx c = {out, cols, 0, 0};
+    design_ctx c = {out, cols, 0, 0, fixed, tv_col, n_tv};
     if (!rc)
         rc = ib_monitor_each_interval(d, o, design_row, &c, err);
     free(cols);
+    free(fixed);
+    free(tv_col);
     if (rc == IB_ENOMEM)
         ib_err_set(err, IB_ENOMEM, "geheugen vol");
     if (rc)

@@ -107,6 +107,7 @@ int ib_monitor_cox_design(ib_mdesign *x, const char *const *names, size_t p,
         ib_cox_opts_init(&o);
     o.release_x = release_design_x;      /* the engine keeps its own copy */
     o.release_ctx = x;
+    o.x_is_scratch = true;               /* and may use X for its second */
     ib_cox_data cd = {x->n, x->p, x->start, x->stop, x->event, x->X, names,
                       x->stay};
     rc = ib_cox_fit(&cd, &o, &out->model, err);

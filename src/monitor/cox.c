@@ -241,7 +241,8 @@ double ib_cox_pass(cox_work *w, const double *beta, double *u, double *imat)
 static void work_free(cox_work *w)
 {
     ib_table_free(w->xs, w->x_bytes);
-    ib_table_free(w->xt, w->x_bytes);
+    if (!w->xt_is_x)
+        ib_table_free(w->xt, w->x_bytes);
     free(w->stop_s);
     free(w->start_s);
     free(w->ev_s);
@@ -252,6 +253,15 @@ static void work_free(cox_work *w)
     free(w->scale);
     free(w->a);
     *w = (cox_work){0};
+}
+
+/* The caller's X held the start-order copy (x_is_scratch): done with it. */
+static void release_scratch_x(cox_work *w, const ib_cox_opts *o)
+{
+    if (w->xt_is_x && o->release_x)
+        o->release_x(o->release_ctx);
+    w->xt_is_x = false;
+    w->xt = NULL;
 }
 
 static int validate(const ib_cox_data *d, size_t *n_events, ib_err *err)
@@ -466,10 +476,12 @@ int ib_cox_fit(const ib_cox_data *d, const ib_cox_opts *o, ib_cox_model *out,
     if (rc)
         goto fail;
     free(imat);
+    release_scratch_x(&w, o);
     work_free(&w);
     return IB_OK;
 fail:
     free(imat);
+    release_scratch_x(&w, o);
     work_free(&w);
     ib_cox_model_free(out);
     return rc;

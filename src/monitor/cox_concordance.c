@@ -65,26 +65,103 @@ static void finish_row(conc_state *s, size_t pos, double c0, double d0,
     s->sbb += b * b;
 }
 
-static int ranks(const cox_work *w, uint32_t *rank, size_t *n_ranks)
+/* Dense ranks through a radix sort of all rows. */
+static int ranks_by_sort(const double *eta, size_t m, uint32_t *rank,
+                         size_t *n_ranks)
 {
-    uint32_t *ord = malloc((w->m ? w->m : 1) * sizeof *ord);
+    uint32_t *ord = malloc((m ? m : 1) * sizeof *ord);
     if (!ord)
         return -1;
-    for (size_t i = 0; i < w->m; i++)
+    for (size_t i = 0; i < m; i++)
         ord[i] = (uint32_t)i;
-    if (ib_surv_sort(ord, w->m, w->eta)) {
+    if (ib_surv_sort(ord, m, eta)) {
         free(ord);
         return -1;
     }
     uint32_t r = 0;
-    for (size_t i = 0; i < w->m; i++) {
-        if (i > 0 && w->eta[ord[i]] != w->eta[ord[i - 1]])
+    for (size_t i = 0; i < m; i++) {
+        if (i > 0 && eta[ord[i]] != eta[ord[i - 1]])
             r++;
         rank[ord[i]] = r;
     }
-    *n_ranks = w->m ? (size_t)r + 1 : 0;
+    *n_ranks = m ? (size_t)r + 1 : 0;
     free(ord);
     return 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* First slot of value e in a table of 2^bits slots. */
+static size_t slot_of(double e, unsigned bits)
+{
+    uint64_t u;
+    memcpy(&u, &e, sizeof u);
+    return (size_t)((u * UINT64_C(0x9E3779B97F4A7C15)) >> (64 - bits));
+}
+
+/* The predictor of a few categorical covariates takes few distinct values:
+ * those are collected in an open-addressing table (small enough to stay in
+ * the cache), sorted, and every row mapped through its slot, instead of
+ * sorting all rows. Returns 1 when there are more than distinct_max
+ * distinct values, -1 when out of memory. */
+static int ranks_by_table(const double *eta, size_t m, uint32_t *rank,
+                          size_t *n_ranks, size_t distinct_max)
+{
+    unsigned bits = 1;
+    while (((size_t)1 << bits) < 2 * distinct_max)
+        bits++;
+    const size_t slots = (size_t)1 << bits;
+    double *key = malloc(slots * sizeof *key);
+    uint32_t *slot_rank = malloc(slots * sizeof *slot_rank);
+    double *distinct = malloc(distinct_max * sizeof *distinct);
+    int rc = key && slot_rank && distinct ? 0 : -1;
+    size_t nd = 0;
+    for (size_t i = 0; i < slots && !rc; i++)
+        slot_rank[i] = UINT32_MAX;             /* empty */
+    for (size_t i = 0; i < m && !rc; i++) {
+        double e = eta[i] == 0 ? 0.0 : eta[i]; /* -0.0 is 0.0 */
+        size_t h = slot_of(e, bits);
+        while (slot_rank[h] != UINT32_MAX && key[h] != e)
+            h = (h + 1) & (slots - 1);
+        if (slot_rank[h] == UINT32_MAX) {
+            if (nd == distinct_max) {
+                rc = 1;
+                break;
+            }
+            key[h] = e;
+            slot_rank[h] = 0;
+            distinct[nd++] = e;
+        }
+        rank[i] = (uint32_t)h;                 /* the slot, for now */
+    }
+    if (!rc) {
+        qsort(distinct, nd, sizeof *distinct, cmp_double);
+        for (size_t r = 0; r < nd; r++) {
+            size_t h = slot_of(distinct[r], bits);
+            while (key[h] != distinct[r])
+                h = (h + 1) & (slots - 1);
+            slot_rank[h] = (uint32_t)r;
+        }
+        for (size_t i = 0; i < m; i++)
+            rank[i] = slot_rank[rank[i]];
+        *n_ranks = nd;
+    }
+    free(key);
+    free(slot_rank);
+    free(distinct);
+    return rc;
+}
+
+int ib_cox_ranks(const double *eta, size_t m, uint32_t *rank, size_t *n_ranks,
+                 size_t distinct_max)
+{
+    int rc = distinct_max ? ranks_by_table(eta, m, rank, n_ranks, distinct_max)
+                          : 1;
+    return rc == 1 ? ranks_by_sort(eta, m, rank, n_ranks) : rc;
 }
 
 int ib_cox_concordance(const cox_work *w, ib_cox_model *f, ib_err *err)
@@ -95,7 +172,8 @@ int ib_cox_concordance(const cox_work *w, ib_cox_model *f, ib_err *err)
     uint32_t *tie_cnt = NULL;
     s.rank = malloc((m ? m : 1) * sizeof *s.rank);
     s.ent = malloc((m ? m : 1) * 3 * sizeof *s.ent);
-    if (!s.rank || !s.ent || ranks(w, s.rank, &nr))
+    if (!s.rank || !s.ent ||
+        ib_cox_ranks(w->eta, m, s.rank, &nr, (size_t)1 << 16))
         goto nomem;
     s.risk = (fenwick){calloc(nr, sizeof(uint32_t)), nr};
     s.dead = (fenwick){calloc(nr, sizeof(uint32_t)), nr};

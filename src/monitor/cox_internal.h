@@ -12,6 +12,7 @@ typedef struct cox_work {
     ib_cox_ties ties;
     double *xs;                  /* m × p centred, scaled covariates, stop order */
     size_t x_bytes;              /* of xs and of xt (ib_table_alloc) */
+    bool xt_is_x;                /* xt is the caller's X (x_is_scratch) */
     double *xt;                  /* the same rows in start order */
     double *stop_s;              /* stop times, stop order */
     unsigned char *ev_s;         /* events, stop order */
@@ -46,6 +47,12 @@ void ib_cox_ldl_inverse(const double *a, size_t p, double *inv, double *col);
  * information at the final beta (scaled). */
 int ib_cox_finish(const ib_cox_data *d, const ib_cox_opts *o, cox_work *w,
                   double *beta, double *imat, ib_cox_model *f, ib_err *err);
+/* Dense ranks of eta[0..m) (equal values share one, -0.0 and 0.0 too) into
+ * rank, their count into *n_ranks: through a hash table of the distinct
+ * values when there are at most distinct_max, else a radix sort of all
+ * rows. 0, or -1 when out of memory. */
+int ib_cox_ranks(const double *eta, size_t m, uint32_t *rank, size_t *n_ranks,
+                 size_t distinct_max);
 /* Concordance of w->eta with the survival times, as R's concordancefit
  * (reverse = TRUE, timewt "n") with its infinitesimal-jackknife variance. */
 int ib_cox_concordance(const cox_work *w, ib_cox_model *f, ib_err *err);

@@ -233,18 +233,23 @@ static void scale_and_scatter_by_start(const time_keys *k,
         for (size_t j = 0; j < p; j++)
             xs[j] = constant[j] ? 0 : xs[j] * w->scale[j];
         size_t t = next[start_key[pos]]++;
-        memcpy(w->xt + t * p, xs, p * sizeof *xs);
+        double *xt = w->xt + t * p;
+        for (size_t j = 0; j < p; j++)   /* p is small: no call to memcpy */
+            xt[j] = xs[j];
         w->start_s[t] = key_time(k, start_key[pos]);
         w->start_pos[t] = (uint32_t)pos;
     }
 }
 
-static int alloc_work(cox_work *w)
+/* xt goes in the caller's X when that is scratch: its pages are already
+ * there, where new ones cost a fault and zeroing each (m <= n rows). */
+static int alloc_work(const ib_cox_data *d, const ib_cox_opts *o, cox_work *w)
 {
     const size_t m = w->m, p = w->p;
     w->x_bytes = (m ? m : 1) * p * sizeof *w->xs;
     w->xs = ib_table_alloc(w->x_bytes);
-    w->xt = ib_table_alloc(w->x_bytes);
+    w->xt_is_x = o->x_is_scratch;
+    w->xt = w->xt_is_x ? (double *)(uintptr_t)d->X : ib_table_alloc(w->x_bytes);
     w->stop_s = malloc((m ? m : 1) * sizeof *w->stop_s);
     w->start_s = malloc((m ? m : 1) * sizeof *w->start_s);
     w->ev_s = malloc(m ? m : 1);
@@ -295,13 +300,13 @@ int ib_cox_prepare(const ib_cox_data *d, const ib_cox_opts *o, cox_work *w,
         }
     w->m = m;
     start_key = malloc((m ? m : 1) * sizeof *start_key);
-    if (!start_key || alloc_work(w)) {
+    if (!start_key || alloc_work(d, o, w)) {
         rc = IB_ENOMEM;
         goto fail;
     }
     positions_descending(next, k.nk);
     scatter_by_stop(d, &k, cum, next, w, start_key, acc, constant);
-    if (o->release_x)                  /* d->X is not read after this */
+    if (o->release_x && !w->xt_is_x)   /* d->X is not read after this */
         o->release_x(o->release_ctx);
     for (size_t j = 0; j < p; j++)
         w->scale[j] = (!constant[j] && acc[j] > 0) ? (double)m / acc[j] : 1;

@@ -121,6 +121,11 @@ typedef struct ib_cox_opts {
      * default): not called. */
     void (*release_x)(void *ctx);
     void *release_ctx;
+    /* true: d->X is the caller's scratch (it is not read after the fit, and
+     * release_x frees it): the engine overwrites it with its second sorted
+     * copy instead of allocating one, and calls release_x after the fit
+     * rather than as soon as it holds the first copy. */
+    bool x_is_scratch;
 } ib_cox_opts;
 void ib_cox_opts_init(ib_cox_opts *o);
 

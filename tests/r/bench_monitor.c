@@ -173,7 +173,15 @@ int main(int argc, char **argv)
     report("expected_stays", t);
     printf("n_intervals %zu\nn_stays %zu\n", x.n, x.n_stays);
     ib_cox_model_free(&m);
-    ib_mdesign_free(&x);
+    /* what `monitor cox` runs after the design: the fit with concordance
+     * that consumes the design (its X as scratch) and the profiles */
+    ib_mcox_result cr;
+    t = stamp_now();
+    if (ib_monitor_cox_design(&x, (const char *const *)covs, (size_t)p, NULL,
+                              3652, &cr, &err))
+        return fail("cox on the design", &err);
+    report("cox_command_fit", t);
+    ib_mcox_result_free(&cr);
     ib_mdata_free(&d);
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);

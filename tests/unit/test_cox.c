@@ -9,6 +9,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "monitor/cox_internal.h"
 #include "monitor/survival.h"
 
 #define assert_close(a, b)                                                  \
@@ -239,6 +240,66 @@ static void test_time_keys(void **state)
     ib_cox_model_free(&a);
 }
 
+/* Ranks through the table of distinct values equal those of the sort, with
+ * -0.0 and 0.0 as one value; a table too small falls back to the sort. */
+static void test_eta_ranks(void **state)
+{
+    (void)state;
+    enum { M = 5000 };
+    static double eta[M];
+    static uint32_t by_table[M], by_sort[M], small[M];
+    for (size_t i = 0; i < M; i++)
+        eta[i] = (double)((i * 7919) % 613) / 7 - 40;   /* 613 values */
+    eta[10] = -0.0;
+    eta[11] = 0.0;
+    size_t n_table, n_sort, n_small;
+    assert_int_equal(ib_cox_ranks(eta, M, by_table, &n_table, 1 << 16), 0);
+    assert_int_equal(ib_cox_ranks(eta, M, by_sort, &n_sort, 0), 0);
+    assert_int_equal(ib_cox_ranks(eta, M, small, &n_small, 100), 0);
+    assert_int_equal(n_table, n_sort);
+    assert_int_equal(n_small, n_sort);
+    assert_true(n_sort >= 613 && n_sort <= 614);
+    assert_int_equal(by_table[10], by_table[11]);
+    for (size_t i = 0; i < M; i++) {
+        assert_int_equal(by_table[i], by_sort[i]);
+        assert_int_equal(small[i], by_sort[i]);
+        assert_true((eta[i] < eta[0]) == (by_table[i] < by_table[0]));
+    }
+}
+
+static void count_release(void *ctx) { (*(int *)ctx)++; }
+
+/* With X as scratch the engine keeps its second copy in X: the same fit,
+ * and release_x called once, after it. */
+static void test_x_as_scratch(void **state)
+{
+    (void)state;
+    ib_cox_data d = ties_data();
+    ib_cox_model a, b;
+    ib_err err;
+    assert_int_equal(ib_cox_fit(&d, NULL, &a, &err), IB_OK);
+    double scratch[40];
+    memcpy(scratch, X, sizeof scratch);
+    d.X = scratch;
+    int released = 0;
+    ib_cox_opts o;
+    ib_cox_opts_init(&o);
+    o.release_x = count_release;
+    o.release_ctx = &released;
+    o.x_is_scratch = true;
+    assert_int_equal(ib_cox_fit(&d, &o, &b, &err), IB_OK);
+    assert_int_equal(released, 1);
+    for (size_t j = 0; j < 2; j++) {
+        assert_close(b.coef[j], a.coef[j]);
+        assert_close(b.se[j], a.se[j]);
+    }
+    assert_close(b.loglik, a.loglik);
+    assert_close(b.concordance, a.concordance);
+    assert_close(b.concordance_se, a.concordance_se);
+    ib_cox_model_free(&a);
+    ib_cox_model_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -248,6 +309,8 @@ int main(void)
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_split_invariance),
         cmocka_unit_test(test_time_keys),
+        cmocka_unit_test(test_eta_ranks),
+        cmocka_unit_test(test_x_as_scratch),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

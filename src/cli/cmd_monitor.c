@@ -640,7 +640,8 @@ static int monitor_run(int argc, char **argv)
     /* One sender's data is not the registry: that is not in the snapshot. */
     ib_msnap_info snap = {.why = "per afzender"};
     if (a.sender ? ib_mdata_load(st, &f, &d, &err) != IB_OK
-                 : ib_mdata_load_snapshot(st, ib_cli_snapshot_enabled(a.no_snapshot),
+                 : ib_mdata_load_snapshot(st, ib_cli_snapshot_enabled(a.no_snapshot)
+                                                  ? IB_MSNAP_MAP : IB_MSNAP_OFF,
                                           &d, &snap, &err) != IB_OK)
         goto fail;
     ib_store_close(st);

@@ -55,7 +55,9 @@ static ib_mcache_entry *load_entry(ib_monitor_cache *c, ib_err *err)
         ib_err_set(err, IB_ENOMEM, "geheugen vol bij het laden van de monitorgegevens");
         return NULL;
     }
-    if (ib_mdata_load_snapshot(c->st, c->use_snapshot, &e->d, NULL, err) != IB_OK) {
+    /* Kept for long: a copy of our own, never a mapping of the file. */
+    ib_msnap_mode mode = c->use_snapshot ? IB_MSNAP_COPY : IB_MSNAP_OFF;
+    if (ib_mdata_load_snapshot(c->st, mode, &e->d, NULL, err) != IB_OK) {
         free(e);
         return NULL;
     }

@@ -7,6 +7,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 /* Per kind of episode while building: the owning person of each record. */
 enum { K_STAY, K_REG, K_EMP, K_HOUSING, K_EVENT, K_COUNT };
@@ -63,10 +64,9 @@ void ib_mdata_init(ib_mdata *d)
     memset(d, 0, sizeof *d);
 }
 
-void ib_mdata_free(ib_mdata *d)
+/* The arrays of data built or loaded record by record. */
+static void free_arrays(ib_mdata *d)
 {
-    if (!d)
-        return;
     free(d->persons);
     free(d->stays); free(d->stay_off);
     free(d->regs); free(d->reg_off);
@@ -77,6 +77,18 @@ void ib_mdata_free(ib_mdata *d)
     free(d->orgs);
     free(d->sender_ids);
     free(d->strings);
+}
+
+void ib_mdata_free(ib_mdata *d)
+{
+    if (!d)
+        return;
+    if (d->region && d->region_mapped)
+        munmap(d->region, d->region_len);          /* every array lies in it */
+    else if (d->region)
+        ib_table_free(d->region, d->region_len);
+    else
+        free_arrays(d);
     if (d->build) {
         for (int k = 0; k < K_COUNT; k++)
             free(d->build->owner[k]);

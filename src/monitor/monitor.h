@@ -142,6 +142,12 @@ typedef struct ib_mdata {
     /* The store's data version (ib_store_data_version) this was read at,
      * when it holds the whole registry (all senders); "" otherwise. */
     char data_version[IB_DATA_VERSION_LEN];
+    /* Read from a snapshot: the arrays lie in this one region (freed as a
+     * whole by ib_mdata_free; a mapping of the file when region_mapped),
+     * and the data is read-only: nothing may be added. NULL otherwise. */
+    void *region;
+    size_t region_len;
+    bool region_mapped;
     /* building state (private to data.c) */
     struct ib_mbuild *build;
 } ib_mdata;
@@ -170,13 +176,20 @@ int ib_mdata_load(ib_store *st, const ib_filter *f, ib_mdata *d, ib_err *err);
  * temporary file in the same folder (mode 0600), fsync, rename, fsync of
  * the folder. IB_EINVAL without a data version, IB_EIO naming the path. */
 int ib_mdata_snapshot_write(const ib_mdata *d, const char *path, ib_err *err);
+/* How a snapshot is read: not at all; into memory of the process's own
+ * (for data kept long: a file truncated in place later cannot touch it);
+ * or mapped read-only from the file, which saves the copy and the zeroing
+ * of fresh memory (for a command that ends soon). */
+typedef enum { IB_MSNAP_OFF, IB_MSNAP_COPY, IB_MSNAP_MAP } ib_msnap_mode;
+
 /* Reads the snapshot at path into *d (initialised here; caller frees with
- * ib_mdata_free) when its data version is `version` (non-empty).
+ * ib_mdata_free) when its data version is `version` (non-empty); mode
+ * IB_MSNAP_COPY or IB_MSNAP_MAP.
  * IB_ENOTFOUND when there is no file, IB_ECONFLICT when it is of another
  * data version, IB_ESTORE when it is damaged or inconsistent (the message
  * says what), IB_ENOMEM, IB_EIO. On failure *d is empty. */
-int ib_mdata_snapshot_read(const char *path, const char *version, ib_mdata *d,
-                           ib_err *err);
+int ib_mdata_snapshot_read(const char *path, const char *version,
+                           ib_msnap_mode mode, ib_mdata *d, ib_err *err);
 
 /* How ib_mdata_load_snapshot went. */
 typedef struct ib_msnap_info {
@@ -186,14 +199,14 @@ typedef struct ib_msnap_info {
 } ib_msnap_info;
 
 /* The whole registry (all senders) as ib_mdata_load with no filter, from
- * the snapshot beside the database when it is current; otherwise loaded
- * from the store and, when use_snapshot, written as the new snapshot (a
- * failure to write only shows in info->why). With !use_snapshot the file
+ * the snapshot beside the database when it is current (read as mode
+ * says); otherwise loaded from the store and written as the new snapshot
+ * (a failure to write only shows in info->why). With IB_MSNAP_OFF the file
  * is neither read nor written. The snapshot is not written when the data
  * version changed while loading, and removed again when it changed during
  * the rename (an erasure in between must not leave its person behind).
  * Errors as ib_mdata_load. */
-int ib_mdata_load_snapshot(ib_store *st, bool use_snapshot, ib_mdata *d,
+int ib_mdata_load_snapshot(ib_store *st, ib_msnap_mode mode, ib_mdata *d,
                            ib_msnap_info *info, ib_err *err);
 
 /* Building in memory (the loader uses this, and so can tests): init, add

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -167,58 +168,56 @@ static void set_counts(ib_mdata *d, const uint64_t n[S_COUNT])
 /* ------------------------------------------------------------ checksum */
 
 /* A 64-bit checksum against damage (not an attacker: the file has the
- * database's own protection), four independent lanes in the manner of
- * xxHash64 so that it runs at memory speed. Fed in pieces whose sizes are
- * multiples of 32 bytes, except the last piece of each array. */
+ * database's own protection): Fletcher's two running sums, on 64-bit words
+ * in four lanes, which costs two additions a word and so runs at memory
+ * speed. The second sum weighs every word by its position: a changed,
+ * swapped or shifted word changes the result. Blocks of 32 bytes, then
+ * the tail (under 32 bytes) byte by byte. */
 #define PR1 0x9E3779B185EBCA87ull
 #define PR2 0xC2B2AE3D27D4EB4Full
-#define PR3 0x165667B19E3779F9ull
 
 typedef struct sum64 {
-    uint64_t v[4];
+    uint64_t a[4], b[4];
     uint64_t len;
 } sum64;
 
-static uint64_t rotl64(uint64_t x, int r)
-{
-    return (x << r) | (x >> (64 - r));
-}
-
-static uint64_t sum_round(uint64_t acc, uint64_t in)
-{
-    return rotl64(acc + in * PR2, 31) * PR1;
-}
-
 static void sum_init(sum64 *s)
 {
-    *s = (sum64){{PR1 + PR2, PR2, 0, 0 - PR1}, 0};
+    memset(s, 0, sizeof *s);
 }
 
-static void sum_add(sum64 *s, const void *p, size_t n)
+/* n a multiple of 32 */
+static void sum_blocks(sum64 *s, const void *p, size_t n)
 {
-    const unsigned char *b = p;
-    size_t i = 0;
-    for (; i + 32 <= n; i += 32) {
+    const unsigned char *c = p;
+    for (size_t i = 0; i + 32 <= n; i += 32) {
         uint64_t w[4];
-        memcpy(w, b + i, sizeof w);
-        s->v[0] = sum_round(s->v[0], w[0]);
-        s->v[1] = sum_round(s->v[1], w[1]);
-        s->v[2] = sum_round(s->v[2], w[2]);
-        s->v[3] = sum_round(s->v[3], w[3]);
+        memcpy(w, c + i, sizeof w);
+        for (int k = 0; k < 4; k++) {
+            s->a[k] += w[k];
+            s->b[k] += s->a[k];
+        }
     }
-    for (; i < n; i++)
-        s->v[i & 3] = sum_round(s->v[i & 3], b[i]);
+    s->len += n;
+}
+
+static void sum_tail(sum64 *s, const void *p, size_t n)
+{
+    const unsigned char *c = p;
+    for (size_t i = 0; i < n; i++) {
+        s->a[i & 3] += c[i];
+        s->b[i & 3] += s->a[i & 3];
+    }
     s->len += n;
 }
 
 static uint64_t sum_final(const sum64 *s)
 {
-    uint64_t h = rotl64(s->v[0], 1) + rotl64(s->v[1], 7) + rotl64(s->v[2], 12) +
-                 rotl64(s->v[3], 18) + s->len * PR3;
-    h ^= h >> 33;
-    h *= PR2;
-    h ^= h >> 29;
-    h *= PR3;
+    uint64_t h = s->len * PR1;
+    for (int k = 0; k < 4; k++) {
+        h = (h ^ s->a[k]) * PR2;
+        h = (h ^ (h >> 29) ^ s->b[k]) * PR1;
+    }
     return h ^ (h >> 32);
 }
 
@@ -226,8 +225,31 @@ static uint64_t header_sum(const snap_header *h)
 {
     sum64 s;
     sum_init(&s);
-    sum_add(&s, h, offsetof(snap_header, header_sum));
+    size_t n = offsetof(snap_header, header_sum);
+    sum_blocks(&s, h, n & ~(size_t)31);
+    sum_tail(&s, (const char *)h + (n & ~(size_t)31), n & 31);
     return sum_final(&s);
+}
+
+/* ------------------------------------------------------------ places */
+
+/* Each array starts at a multiple of 64 bytes of the arrays' part of the
+ * file, so that the reader can keep them where they lie in one region. */
+#define SNAP_ALIGN 64u
+
+static uint64_t aligned(uint64_t n)
+{
+    return (n + SNAP_ALIGN - 1) & ~(uint64_t)(SNAP_ALIGN - 1);
+}
+
+/* off[i]: where array i starts; off[S_COUNT]: the size of the whole part.
+ * Counts below 2^32 and elements below 2^16 bytes: no overflow. */
+static void offsets_of(const uint64_t count[S_COUNT], const uint32_t elem[S_COUNT],
+                       uint64_t off[S_COUNT + 1])
+{
+    off[0] = 0;
+    for (int i = 0; i < S_COUNT; i++)
+        off[i + 1] = aligned(off[i] + count[i] * elem[i]);
 }
 
 /* ------------------------------------------------------------ writing */
@@ -247,32 +269,69 @@ static int write_all(int fd, const void *p, size_t n)
     return 0;
 }
 
-#define PACK_RECORDS 4096u        /* a multiple of 32 bytes whatever the size */
+/* Writes the arrays' part as one stream and sums it the way the reader
+ * will, in 32-byte blocks however the pieces fall. */
+typedef struct emitter {
+    int fd;
+    sum64 sum;
+    unsigned char carry[32];
+    size_t ncarry;
+    int failed;
+} emitter;
 
-/* Writes count elements of s, packed through a buffer when the records
- * have padding. */
-static int write_section(int fd, const section *s, uint64_t count, sum64 *sum)
+static void emit(emitter *e, const void *p, size_t n)
 {
+    const unsigned char *b = p;
+    if (!n || e->failed)
+        return;
+    if (write_all(e->fd, b, n)) {
+        e->failed = -1;
+        return;
+    }
+    if (e->ncarry) {
+        size_t take = n < 32 - e->ncarry ? n : 32 - e->ncarry;
+        memcpy(e->carry + e->ncarry, b, take);
+        e->ncarry += take;
+        b += take;
+        n -= take;
+        if (e->ncarry < 32)
+            return;
+        sum_blocks(&e->sum, e->carry, 32);
+        e->ncarry = 0;
+    }
+    size_t whole = n & ~(size_t)31;
+    sum_blocks(&e->sum, b, whole);
+    memcpy(e->carry, b + whole, n - whole);
+    e->ncarry = n - whole;
+}
+
+#define PACK_RECORDS 4096u
+
+/* Emits count elements of s, packed through a buffer when the records
+ * have padding, then zeros up to the next array's place. */
+static void write_section(emitter *e, const section *s, uint64_t count)
+{
+    static const unsigned char zeros[SNAP_ALIGN];
     const char *src = *s->arr;
     size_t bytes = (size_t)count * s->elem;
     if (!s->pack) {
-        sum_add(sum, src, bytes);
-        return bytes ? write_all(fd, src, bytes) : 0;
+        emit(e, src, bytes);
+    } else if (count) {
+        char *buf = malloc(PACK_RECORDS * s->elem);
+        if (!buf) {
+            e->failed = -1;
+            return;
+        }
+        for (size_t i = 0; i < count; i += PACK_RECORDS) {
+            size_t n = count - i < PACK_RECORDS ? (size_t)(count - i) : PACK_RECORDS;
+            memset(buf, 0, n * s->elem);
+            for (size_t j = 0; j < n; j++)
+                s->pack(buf + j * s->elem, src + (i + j) * s->elem);
+            emit(e, buf, n * s->elem);
+        }
+        free(buf);
     }
-    char *buf = malloc(PACK_RECORDS * s->elem);
-    if (!buf)
-        return -1;
-    int rc = 0;
-    for (size_t i = 0; i < count && !rc; i += PACK_RECORDS) {
-        size_t n = count - i < PACK_RECORDS ? (size_t)(count - i) : PACK_RECORDS;
-        memset(buf, 0, n * s->elem);
-        for (size_t j = 0; j < n; j++)
-            s->pack(buf + j * s->elem, src + (i + j) * s->elem);
-        sum_add(sum, buf, n * s->elem);
-        rc = write_all(fd, buf, n * s->elem);
-    }
-    free(buf);
-    return rc;
+    emit(e, zeros, (size_t)(aligned(bytes) - bytes));
 }
 
 /* Syncs the folder of path, so that a rename in it is on disk. */
@@ -309,17 +368,18 @@ static int write_file(const ib_mdata *d, int fd, ib_err *err)
     counts_of(d, h.count);
     for (int i = 0; i < S_COUNT; i++)
         h.elem[i] = (uint32_t)s[i].elem;
-    sum64 sum;
-    sum_init(&sum);
+    emitter e = {.fd = fd};
+    sum_init(&e.sum);
     /* The header last, when the checksum is known: until then the file
      * starts with zeros and reads as no snapshot. */
     if (lseek(fd, (off_t)sizeof h, SEEK_SET) < 0)
         return ib_err_set(err, IB_EIO, "%s", strerror(errno));
     for (int i = 0; i < S_COUNT; i++)
-        if (write_section(fd, &s[i], h.count[i], &sum))
-            return ib_err_set(err, IB_EIO, "%s", errno ? strerror(errno)
-                                                     : "geheugen vol");
-    h.payload_sum = sum_final(&sum);
+        write_section(&e, &s[i], h.count[i]);
+    if (e.failed)
+        return ib_err_set(err, IB_EIO, "%s", errno ? strerror(errno) : "geheugen vol");
+    sum_tail(&e.sum, e.carry, e.ncarry);      /* none: every array ends aligned */
+    h.payload_sum = sum_final(&e.sum);
     h.header_sum = header_sum(&h);
     if (pwrite(fd, &h, sizeof h, 0) != (ssize_t)sizeof h || fsync(fd) != 0)
         return ib_err_set(err, IB_EIO, "%s", strerror(errno));
@@ -411,42 +471,78 @@ static int check_header(const snap_header *h, const char *version,
     if (n[S_PERSONS] > idx_max || n[S_LOCATIONS] > idx_max || n[S_ORGS] > idx_max ||
         n[S_SENDERS] > idx_max || n[S_STRINGS] > rec_max)
         return damaged(err, "aantallen");
-    uint64_t total = 0;
     for (int i = 0; i < S_COUNT; i++) {
         bool is_off = i == S_STAY_OFF || i == S_REG_OFF || i == S_EMP_OFF ||
                       i == S_HOUSING_OFF || i == S_EVENT_OFF;
         if ((is_off && n[i] != n[S_PERSONS] + 1) || n[i] > rec_max)
             return damaged(err, "aantallen");
-        total += n[i] * h->elem[i];      /* each below 2^32 * 64: no overflow */
     }
-    *payload = total;
+    uint64_t off[S_COUNT + 1];
+    offsets_of(h->count, h->elem, off);
+    *payload = off[S_COUNT];
     return IB_OK;
 }
 
-/* Allocates and reads the arrays (counts from h) into d. */
-static int read_arrays(int fd, const snap_header *h, ib_mdata *d, ib_err *err)
+/* The arrays' part in memory of our own: one region (huge pages where the
+ * system gives them, ib_table_alloc) filled by one read. */
+static int copy_arrays(int fd, uint64_t payload, ib_mdata *d, char **arrays,
+                       ib_err *err)
 {
-    section s[S_COUNT];
-    sections_of(d, s);
-    set_counts(d, h->count);
+    char *region = ib_table_alloc((size_t)payload);
+    if (!region)
+        return ib_err_set(err, IB_ENOMEM, "geheugen vol bij het lezen van de "
+                                          "momentopname");
+    d->region = region;
+    d->region_len = (size_t)payload;
+    int rc = read_all(fd, region, (size_t)payload);
+    if (rc == -2)
+        return damaged(err, "afgebroken");
+    if (rc)
+        return ib_err_set(err, IB_EIO, "momentopname: %s", strerror(errno));
+    *arrays = region;
+    return IB_OK;
+}
+
+/* The whole file mapped read-only and populated at once; the arrays' part
+ * starts after the header (page-aligned mapping + 256: 64-byte aligned). */
+static int map_arrays(int fd, uint64_t payload, ib_mdata *d, char **arrays,
+                      ib_err *err)
+{
+    size_t len = sizeof(snap_header) + (size_t)payload;
+    char *base = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    if (base == MAP_FAILED)
+        return ib_err_set(err, IB_EIO, "momentopname: %s", strerror(errno));
+    d->region = base;
+    d->region_len = len;
+    d->region_mapped = true;
+    *arrays = base + sizeof(snap_header);
+    return IB_OK;
+}
+
+/* Reads the arrays' part (as h describes it) into one region, which d's
+ * arrays then point into (ib_mdata_free releases it), and checks its sum. */
+static int read_arrays(int fd, const snap_header *h, uint64_t payload,
+                       ib_msnap_mode mode, ib_mdata *d, ib_err *err)
+{
+    if (payload > SIZE_MAX / 2)
+        return damaged(err, "te groot");
+    char *region = NULL;
+    int rc = mode == IB_MSNAP_MAP ? map_arrays(fd, payload, d, &region, err)
+                                  : copy_arrays(fd, payload, d, &region, err);
+    if (rc)
+        return rc;
     sum64 sum;
     sum_init(&sum);
-    for (int i = 0; i < S_COUNT; i++) {
-        size_t bytes = (size_t)h->count[i] * s[i].elem;
-        if (!bytes)
-            continue;
-        if (!(*s[i].arr = malloc(bytes)))
-            return ib_err_set(err, IB_ENOMEM, "geheugen vol bij het lezen van "
-                                              "de momentopname");
-        int rc = read_all(fd, *s[i].arr, bytes);
-        if (rc == -2)
-            return damaged(err, "afgebroken");
-        if (rc)
-            return ib_err_set(err, IB_EIO, "momentopname: %s", strerror(errno));
-        sum_add(&sum, *s[i].arr, bytes);
-    }
+    sum_blocks(&sum, region, (size_t)payload);      /* a multiple of 64 */
     if (sum_final(&sum) != h->payload_sum)
         return damaged(err, "controlegetal klopt niet");
+    section s[S_COUNT];
+    uint64_t off[S_COUNT + 1];
+    sections_of(d, s);
+    offsets_of(h->count, h->elem, off);
+    set_counts(d, h->count);
+    for (int i = 0; i < S_COUNT; i++)
+        *s[i].arr = h->count[i] ? region + off[i] : NULL;
     return IB_OK;
 }
 
@@ -575,8 +671,8 @@ static int check_consistent(const ib_mdata *d, ib_err *err)
     return bad ? damaged(err, bad) : IB_OK;
 }
 
-int ib_mdata_snapshot_read(const char *path, const char *version, ib_mdata *d,
-                           ib_err *err)
+int ib_mdata_snapshot_read(const char *path, const char *version,
+                           ib_msnap_mode mode, ib_mdata *d, ib_err *err)
 {
     ib_err_clear(err);
     ib_mdata_init(d);
@@ -600,7 +696,7 @@ int ib_mdata_snapshot_read(const char *path, const char *version, ib_mdata *d,
     if (!rc && (uint64_t)sb.st_size != sizeof h + payload)
         rc = damaged(err, "lengte klopt niet");
     if (!rc)
-        rc = read_arrays(fd, &h, d, err);
+        rc = read_arrays(fd, &h, payload, mode, d, err);
     close(fd);
     if (!rc)
         rc = check_consistent(d, err);
@@ -642,9 +738,10 @@ static void write_current(ib_store *st, const ib_mdata *d, const char *path,
     info->written = true;
 }
 
-int ib_mdata_load_snapshot(ib_store *st, bool use_snapshot, ib_mdata *d,
+int ib_mdata_load_snapshot(ib_store *st, ib_msnap_mode mode, ib_mdata *d,
                            ib_msnap_info *info, ib_err *err)
 {
+    bool use_snapshot = mode != IB_MSNAP_OFF;
     ib_msnap_info local;
     if (!info)
         info = &local;
@@ -660,7 +757,7 @@ int ib_mdata_load_snapshot(ib_store *st, bool use_snapshot, ib_mdata *d,
         int rc = ib_store_data_version(st, version, err);
         if (rc)
             return rc;
-        if (ib_mdata_snapshot_read(path, version, d, &why) == IB_OK) {
+        if (ib_mdata_snapshot_read(path, version, mode, d, &why) == IB_OK) {
             info->used = true;
             return IB_OK;
         }

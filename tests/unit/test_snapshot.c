@@ -49,9 +49,14 @@ static void test_round_trip(void **state)
     struct stat sb;
     assert_int_equal(stat(path, &sb), 0);
     assert_int_equal(sb.st_mode & 0777, 0600);
-    rf_ok(ib_mdata_snapshot_read(path, version, &back, &err), &err);
-    same_everything(&d, &back);
-    ib_mdata_free(&back);
+    /* Both ways of reading give the same. */
+    for (ib_msnap_mode mode = IB_MSNAP_COPY; mode <= IB_MSNAP_MAP; mode++) {
+        rf_ok(ib_mdata_snapshot_read(path, version, mode, &back, &err), &err);
+        assert_true(back.region != NULL);
+        assert_int_equal(back.region_mapped, mode == IB_MSNAP_MAP);
+        same_everything(&d, &back);
+        ib_mdata_free(&back);
+    }
     ib_mdata_free(&d);
     registry_close(&r);
 }
@@ -72,7 +77,7 @@ static void test_empty_registry(void **state)
     char path[256];
     snap_path(&r, path, sizeof path);
     rf_ok(ib_mdata_snapshot_write(&d, path, &err), &err);
-    rf_ok(ib_mdata_snapshot_read(path, d.data_version, &back, &err), &err);
+    rf_ok(ib_mdata_snapshot_read(path, d.data_version, IB_MSNAP_COPY, &back, &err), &err);
     same_everything(&d, &back);
     ib_mdata_free(&back);
     ib_mdata_free(&d);
@@ -89,13 +94,13 @@ static void test_missing_stale_unversioned(void **state)
     ib_mdata d, back;
     ib_err err;
     load_all(&r, &d);
-    assert_int_equal(ib_mdata_snapshot_read(path, d.data_version, &back, &err),
+    assert_int_equal(ib_mdata_snapshot_read(path, d.data_version, IB_MSNAP_COPY, &back, &err),
                      IB_ENOTFOUND);
     rf_ok(ib_mdata_snapshot_write(&d, path, &err), &err);
     assert_int_equal(ib_mdata_snapshot_read(path, "0123456789abcdef0123456789abcdef",
-                                            &back, &err), IB_ECONFLICT);
+                                            IB_MSNAP_MAP, &back, &err), IB_ECONFLICT);
     assert_int_equal(back.n_persons, 0);
-    assert_int_equal(ib_mdata_snapshot_read(path, "", &back, &err), IB_ECONFLICT);
+    assert_int_equal(ib_mdata_snapshot_read(path, "", IB_MSNAP_COPY, &back, &err), IB_ECONFLICT);
     ib_mdata_free(&d);
 
     /* One sender's data is not the registry: no version, not written. */
@@ -133,15 +138,18 @@ static void spill(const char *path, const unsigned char *buf, size_t n)
     fclose(f);
 }
 
-/* The file at path is refused, and leaves nothing behind in *d. */
+/* The file at path is refused both ways, and leaves nothing behind in *d. */
 static void refused(const char *path, const char *version)
 {
-    ib_mdata d;
-    ib_err err;
-    assert_int_not_equal(ib_mdata_snapshot_read(path, version, &d, &err), IB_OK);
-    assert_int_equal(d.n_persons, 0);
-    assert_null(d.persons);
-    assert_null(d.strings);
+    for (ib_msnap_mode mode = IB_MSNAP_COPY; mode <= IB_MSNAP_MAP; mode++) {
+        ib_mdata d;
+        ib_err err;
+        assert_int_not_equal(ib_mdata_snapshot_read(path, version, mode, &d, &err), IB_OK);
+        assert_int_equal(d.n_persons, 0);
+        assert_null(d.persons);
+        assert_null(d.strings);
+        assert_null(d.region);
+    }
 }
 
 static void test_damaged_file_is_refused(void **state)
@@ -178,7 +186,7 @@ static void test_damaged_file_is_refused(void **state)
     }
     spill(path, good, n);
     ib_mdata back;
-    rf_ok(ib_mdata_snapshot_read(path, d.data_version, &back, &err), &err);
+    rf_ok(ib_mdata_snapshot_read(path, d.data_version, IB_MSNAP_COPY, &back, &err), &err);
     ib_mdata_free(&back);
     free(bad);
     free(good);
@@ -253,14 +261,15 @@ static size_t arrays_of(ib_mdata *d, unsigned char *arr[], size_t len[])
 
 /* Writes d (changed by the caller, so its checksums hold) and reads it
  * back; returns the read's result, *back filled when IB_OK. */
-static int rewrite_and_read(registry *r, ib_mdata *d, ib_mdata *back)
+static int rewrite_and_read(registry *r, ib_mdata *d, ib_msnap_mode mode,
+                            ib_mdata *back)
 {
     char path[256], version[IB_DATA_VERSION_LEN];
     ib_err err;
     snap_path(r, path, sizeof path);
     ib_strlcpy(version, d->data_version, sizeof version);
     rf_ok(ib_mdata_snapshot_write(d, path, &err), &err);
-    int rc = ib_mdata_snapshot_read(path, version, back, &err);
+    int rc = ib_mdata_snapshot_read(path, version, mode, back, &err);
     assert_true(rc == IB_OK || err.code == IB_ESTORE);
     return rc;
 }
@@ -286,7 +295,7 @@ static void test_each_inconsistency_is_refused(void **state)
         case 7: d.strings[d.strings_len - 1] = 'x'; break;
         case 8: d.regs[0].municipality = 10000; break;
         }
-        assert_int_not_equal(rewrite_and_read(&r, &d, &back), IB_OK);
+        assert_int_not_equal(rewrite_and_read(&r, &d, IB_MSNAP_COPY, &back), IB_OK);
         ib_mdata_free(&d);
     }
     registry_close(&r);
@@ -316,7 +325,8 @@ static void test_random_flips_never_crash(void **state)
             if (len[a])
                 arr[a][(size_t)rand() % len[a]] ^= (unsigned char)(1u << (rand() % 8));
         }
-        if (rewrite_and_read(&r, &d, &back) == IB_OK) {
+        ib_msnap_mode mode = trial % 2 ? IB_MSNAP_MAP : IB_MSNAP_COPY;
+        if (rewrite_and_read(&r, &d, mode, &back) == IB_OK) {
             accepted++;
             run_every_figure(&back);
             ib_mdata_free(&back);
@@ -343,17 +353,17 @@ static void test_load_snapshot(void **state)
     ib_msnap_info info;
     ib_err err;
 
-    rf_ok(ib_mdata_load_snapshot(r.st, false, &d, &info, &err), &err);
+    rf_ok(ib_mdata_load_snapshot(r.st, IB_MSNAP_OFF, &d, &info, &err), &err);
     assert_false(info.used);
     assert_false(info.written);
     assert_int_not_equal(access(path, F_OK), 0);
     ib_mdata_free(&d);
 
-    rf_ok(ib_mdata_load_snapshot(r.st, true, &d, &info, &err), &err);
+    rf_ok(ib_mdata_load_snapshot(r.st, IB_MSNAP_MAP, &d, &info, &err), &err);
     assert_false(info.used);
     assert_true(info.written);
     ib_mdata_free(&d);
-    rf_ok(ib_mdata_load_snapshot(r.st, true, &d, &info, &err), &err);
+    rf_ok(ib_mdata_load_snapshot(r.st, IB_MSNAP_MAP, &d, &info, &err), &err);
     assert_true(info.used);
     load_all(&r, &fresh);
     same_everything(&d, &fresh);
@@ -364,13 +374,13 @@ static void test_load_snapshot(void **state)
     rf_begin(&r);
     rf_person(&r, r.s2, "G", "1999-09-09", IB_SEX_V, "HU", IB_CAT_LABOUR);
     rf_commit(&r);
-    rf_ok(ib_mdata_load_snapshot(r.st, true, &d, &info, &err), &err);
+    rf_ok(ib_mdata_load_snapshot(r.st, IB_MSNAP_MAP, &d, &info, &err), &err);
     assert_false(info.used);
     assert_true(info.written);
     load_all(&r, &fresh);
     same_everything(&d, &fresh);
     ib_mdata_free(&d);
-    rf_ok(ib_mdata_load_snapshot(r.st, true, &d, &info, &err), &err);
+    rf_ok(ib_mdata_load_snapshot(r.st, IB_MSNAP_MAP, &d, &info, &err), &err);
     assert_true(info.used);
     same_everything(&d, &fresh);
     ib_mdata_free(&d);
@@ -382,7 +392,7 @@ static void test_load_snapshot(void **state)
     buf[n - 1] ^= 1;
     spill(path, buf, n);
     free(buf);
-    rf_ok(ib_mdata_load_snapshot(r.st, true, &d, &info, &err), &err);
+    rf_ok(ib_mdata_load_snapshot(r.st, IB_MSNAP_MAP, &d, &info, &err), &err);
     assert_false(info.used);
     assert_true(info.written);
     ib_mdata_free(&d);

@@ -87,6 +87,25 @@ int ib_store_audit(ib_store *st, const ib_audit_entry *e, ib_err *err)
     return rc;
 }
 
+int ib_store_audit_many(ib_store *st, const ib_audit_entry *e, size_t n, ib_err *err)
+{
+    ib_err_clear(err);
+    if (st->in_tx)
+        return ib_err_set(err, IB_EINVAL, "auditregels bundelen kan niet binnen een "
+                                          "transactie");
+    for (size_t i = 0; i < n; i++)
+        if (!e[i].action[0] || !e[i].entity[0])
+            return ib_err_set(err, IB_EINVAL, "auditregel zonder actie of soort");
+    int rc = ib_store_begin(st, err);
+    for (size_t i = 0; rc == IB_OK && i < n; i++)
+        rc = audit_append(st, &e[i], err);
+    if (rc == IB_OK)
+        return ib_store_commit(st, err);
+    if (st->in_tx)
+        ib_store_rollback(st, NULL);
+    return rc;
+}
+
 int ib_store_audit_update(ib_store *st, const char *entity, int64_t entity_id,
                           int64_t person_id, const char *detail, ib_err *err)
 {

@@ -553,6 +553,8 @@ static const ib_store_ops sqlite_ops = {
     .count = ib_sq_count,
     .audit_append = sq_audit_append,
     .audit_scan = ib_sq_audit_scan,
+    .manual_checkpoints = ib_sq_manual_checkpoints,
+    .checkpoint = ib_sq_checkpoint,
     .user_insert = ib_sq_user_insert,
     .user_get = ib_sq_user_get,
     .user_each = ib_sq_user_each,
@@ -591,7 +593,7 @@ static int query_int(ib_sqlite *s, const char *sql, int64_t *out, ib_err *err)
 
 static int set_pragmas(ib_sqlite *s, ib_err *err)
 {
-    sqlite3_busy_timeout(s->db, 5000);
+    ib_sq_set_busy_handler(s, 5000);
     /* WAL: readers do not block the writer; NORMAL is durable across
      * process crashes (power loss may lose the last commits, never
      * consistency). The page cache matters for bulk index inserts. */

@@ -48,9 +48,18 @@ typedef struct ib_sqlite {
      * new data version is written (see write_data_version in sqlite.c). */
     bool registry_changed;
     bool version_written;
+    /* How long the busy handler waits for a lock, in ms (sqlite_wal.c). */
+    int busy_budget_ms;
 } ib_sqlite;
 
 static inline ib_sqlite *ib_sq(ib_store *st) { return (ib_sqlite *)st; }
+
+/* sqlite_wal.c: waiting for locks in short steps, for at most budget_ms;
+ * ib_store_manual_checkpoints; ib_store_checkpoint. */
+void ib_sq_set_busy_handler(ib_sqlite *s, int budget_ms);
+int ib_sq_manual_checkpoints(ib_store *st, ib_err *err);
+int ib_sq_checkpoint(ib_store *st, ib_checkpoint_mode mode, int64_t *wal_pages,
+                     bool *done, ib_err *err);
 
 /* Fills err from a SQLite result code; returns the ib error code. */
 int ib_sq_error(ib_sqlite *s, int rc, ib_err *err);

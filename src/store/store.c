@@ -127,6 +127,24 @@ int ib_store_rollback(ib_store *st, ib_err *err)
     return st->ops->rollback(st, err);
 }
 
+int ib_store_manual_checkpoints(ib_store *st, ib_err *err)
+{
+    ib_err_clear(err);
+    return st->ops->manual_checkpoints(st, err);
+}
+
+int ib_store_checkpoint(ib_store *st, ib_checkpoint_mode mode, int64_t *wal_pages,
+                        bool *done, ib_err *err)
+{
+    ib_err_clear(err);
+    *wal_pages = 0;
+    *done = false;
+    if (st->in_tx)
+        return ib_err_set(err, IB_EINVAL, "een checkpoint kan niet binnen een "
+                                          "transactie");
+    return st->ops->checkpoint(st, mode, wal_pages, done, err);
+}
+
 int ib_store_sender(ib_store *st, const char *sender_ref, bool create,
                     int64_t *id, ib_err *err)
 {

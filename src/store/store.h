@@ -419,10 +419,33 @@ typedef struct ib_audit_entry {
     char detail[256];
 } ib_audit_entry;
 int ib_store_audit(ib_store *st, const ib_audit_entry *e, ib_err *err);
+/* Appends n entries in order, in one transaction of its own (a group
+ * commit: the server's audit writer collects the entries of many
+ * requests). Either all are stored or none (the error returned). */
+int ib_store_audit_many(ib_store *st, const ib_audit_entry *e, size_t n, ib_err *err);
 typedef int (*ib_audit_cb)(void *ctx, const ib_audit_entry *e);
 int ib_store_each_audit(ib_store *st, int64_t person_id, ib_audit_cb cb, void *ctx, ib_err *err);
 /* Recomputes the chain; IB_ECONFLICT naming the first broken entry. */
 int ib_store_audit_verify(ib_store *st, int64_t *checked, ib_err *err);
+
+/* ------------------------------------------------------------ checkpoints */
+
+/* Copies committed pages from the write-ahead log into the database.
+ * IB_CHECKPOINT_PASSIVE takes no lock and waits for no one (it copies what
+ * no reader still needs); IB_CHECKPOINT_TRUNCATE copies everything and
+ * empties the log file, holding off writers while it waits (at most
+ * IB_CHECKPOINT_WAIT_MS) for readers of older pages: *done false when it
+ * had to give up. *wal_pages: pages in the log after the checkpoint (0
+ * after a truncate). Not inside a transaction. */
+typedef enum { IB_CHECKPOINT_PASSIVE, IB_CHECKPOINT_TRUNCATE } ib_checkpoint_mode;
+#define IB_CHECKPOINT_WAIT_MS 50
+int ib_store_checkpoint(ib_store *st, ib_checkpoint_mode mode, int64_t *wal_pages,
+                        bool *done, ib_err *err);
+/* From now on st's commits do not checkpoint (as SQLite does by default
+ * once the log holds 1,000 pages): the caller runs ib_store_checkpoint,
+ * the server from a thread of its own. A log file that grew in a burst is
+ * cut back to 64 MiB when the log starts over. */
+int ib_store_manual_checkpoints(ib_store *st, ib_err *err);
 
 /* ------------------------------------------------------------ erasure */
 

@@ -180,6 +180,10 @@ typedef struct ib_store_ops {
     int (*audit_append)(ib_store *st, const ib_audit_entry *e, ib_err *err);
     /* Audit rows in id order; person_id 0 for all. */
     int (*audit_scan)(ib_store *st, int64_t person_id, ib_audit_row_cb cb, void *ctx, ib_err *err);
+    /* ib_store_manual_checkpoints; ib_store_checkpoint, outside a transaction. */
+    int (*manual_checkpoints)(ib_store *st, ib_err *err);
+    int (*checkpoint)(ib_store *st, ib_checkpoint_mode mode, int64_t *wal_pages,
+                      bool *done, ib_err *err);
 
     /* Users, sessions, API tokens, inspections (checked and hashed by the
      * generic layer, users.c and inspections.c). Token secrets arrive as

@@ -1,0 +1,224 @@
+/* test_store_wal.c — what the server's audit writer and checkpointer use
+ * from the store: a group of audit entries in one transaction (all or
+ * none, the chain intact when other writers append in between), commits
+ * that leave the write-ahead log to the caller, and passive and truncating
+ * checkpoints that keep the log file bounded. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "store/store.h"
+
+typedef struct fixture {
+    char dir[64];
+    char db[128];
+    char wal[160];
+    ib_store *st;
+} fixture;
+
+static ib_store *open_db(const char *db, bool create)
+{
+    ib_store_options opt = {.key_path = NULL, .create = create};
+    ib_store *st = NULL;
+    ib_err err;
+    int rc = ib_store_open(&st, db, &opt, &err);
+    if (rc != IB_OK)
+        print_error("open %s: %s\n", db, err.msg);
+    assert_int_equal(rc, IB_OK);
+    return st;
+}
+
+static int setup(void **state)
+{
+    fixture *fx = calloc(1, sizeof *fx);
+    assert_non_null(fx);
+    snprintf(fx->dir, sizeof fx->dir, "/tmp/ib_wal_XXXXXX");
+    assert_non_null(mkdtemp(fx->dir));
+    snprintf(fx->db, sizeof fx->db, "%s/t.db", fx->dir);
+    snprintf(fx->wal, sizeof fx->wal, "%s-wal", fx->db);
+    fx->st = open_db(fx->db, true);
+    *state = fx;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *fx = *state;
+    ib_store_close(fx->st);
+    const char *suffixes[] = {"", "-wal", "-shm", ".key"};
+    char path[200];
+    for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++) {
+        snprintf(path, sizeof path, "%s%s", fx->db, suffixes[i]);
+        unlink(path);
+    }
+    rmdir(fx->dir);
+    free(fx);
+    return 0;
+}
+
+static ib_audit_entry entry(const char *actor, int64_t person)
+{
+    ib_audit_entry e = {.entity_id = person, .person_id = person};
+    ib_strlcpy(e.actor, actor, sizeof e.actor);
+    ib_strlcpy(e.action, "read", sizeof e.action);
+    ib_strlcpy(e.entity, "person", sizeof e.entity);
+    snprintf(e.detail, sizeof e.detail, "GET /api/v1/persons/%lld", (long long)person);
+    return e;
+}
+
+static long raw_count(const char *db, const char *sql)
+{
+    sqlite3 *h;
+    assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+    sqlite3_stmt *q;
+    assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &q, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    long n = (long)sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    sqlite3_close(h);
+    return n;
+}
+
+static long file_size(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0 ? (long)sb.st_size : -1;
+}
+
+static void test_audit_many_chains_with_other_writers(void **state)
+{
+    fixture *fx = *state;
+    ib_store *other = open_db(fx->db, false);
+    ib_err err;
+    ib_audit_entry batch[50];
+    for (int round = 0; round < 4; round++) {
+        for (int i = 0; i < 50; i++)
+            batch[i] = entry("user:a", round * 50 + i + 1);
+        assert_int_equal(ib_store_audit_many(fx->st, batch, 50, &err), IB_OK);
+        /* Another connection appends between the groups, in a transaction
+         * of its own (an import's entry). */
+        ib_audit_entry e = entry("user:b", 0);
+        ib_strlcpy(e.action, "import", sizeof e.action);
+        assert_int_equal(ib_store_begin(other, &err), IB_OK);
+        assert_int_equal(ib_store_audit(other, &e, &err), IB_OK);
+        assert_int_equal(ib_store_commit(other, &err), IB_OK);
+    }
+    int64_t checked = 0;
+    assert_int_equal(ib_store_audit_verify(other, &checked, &err), IB_OK);
+    assert_int_equal(checked, 204);
+    assert_int_equal(raw_count(fx->db, "SELECT count(*) FROM audit WHERE actor = 'user:a'"
+                                       " AND action = 'read'"), 200);
+    /* In the order given: the group's entries are consecutive. */
+    assert_int_equal(raw_count(fx->db, "SELECT max(id) - min(id) FROM audit"
+                                       " WHERE person_id BETWEEN 51 AND 100"), 49);
+    ib_store_close(other);
+}
+
+static void test_audit_many_all_or_none(void **state)
+{
+    fixture *fx = *state;
+    ib_err err;
+    ib_audit_entry batch[3] = {entry("user:a", 1), entry("user:a", 2), entry("user:a", 3)};
+    batch[2].entity[0] = '\0';             /* not an entry: none is stored */
+    assert_int_equal(ib_store_audit_many(fx->st, batch, 3, &err), IB_EINVAL);
+    assert_int_equal(raw_count(fx->db, "SELECT count(*) FROM audit"), 0);
+
+    /* A database that refuses the insert: the group is rolled back. */
+    sqlite3 *h;
+    assert_int_equal(sqlite3_open(fx->db, &h), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(h, "CREATE TRIGGER full BEFORE INSERT ON audit"
+                                     " WHEN NEW.person_id = 2"
+                                     " BEGIN SELECT RAISE(FAIL, 'disk full'); END",
+                                  NULL, NULL, NULL), SQLITE_OK);
+    ib_strlcpy(batch[2].entity, "person", sizeof batch[2].entity);
+    assert_int_not_equal(ib_store_audit_many(fx->st, batch, 3, &err), IB_OK);
+    assert_false(ib_store_in_transaction(fx->st));
+    assert_int_equal(raw_count(fx->db, "SELECT count(*) FROM audit"), 0);
+    assert_int_equal(sqlite3_exec(h, "DROP TRIGGER full", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(h);
+    assert_int_equal(ib_store_audit_many(fx->st, batch, 3, &err), IB_OK);
+    assert_int_equal(raw_count(fx->db, "SELECT count(*) FROM audit"), 3);
+
+    /* Not inside a transaction of the caller's. */
+    assert_int_equal(ib_store_begin(fx->st, &err), IB_OK);
+    assert_int_equal(ib_store_audit_many(fx->st, batch, 3, &err), IB_EINVAL);
+    assert_int_equal(ib_store_rollback(fx->st, &err), IB_OK);
+}
+
+/* Commits with manual checkpoints leave every page in the log; a passive
+ * checkpoint copies them; a truncating one empties the file. */
+static void test_manual_checkpoints(void **state)
+{
+    fixture *fx = *state;
+    ib_err err;
+    assert_int_equal(ib_store_manual_checkpoints(fx->st, &err), IB_OK);
+    int64_t pages = 0;
+    bool done = false;
+    assert_int_equal(ib_store_checkpoint(fx->st, IB_CHECKPOINT_TRUNCATE, &pages, &done,
+                                         &err), IB_OK);
+    assert_true(done);
+    assert_int_equal(file_size(fx->wal), 0);
+
+    ib_audit_entry batch[100];
+    for (int i = 0; i < 100; i++)
+        batch[i] = entry("user:a", i + 1);
+    for (int i = 0; i < 1500; i++)           /* 1,500 commits, a page or more each */
+        assert_int_equal(ib_store_audit_many(fx->st, &batch[i % 100], 1, &err), IB_OK);
+    /* SQLite's automatic checkpoint would have started the log over after
+     * 1,000 pages; here they all stay until the caller checkpoints. */
+    assert_int_equal(ib_store_checkpoint(fx->st, IB_CHECKPOINT_PASSIVE, &pages, &done,
+                                         &err), IB_OK);
+    assert_true(done);
+    assert_true(pages >= 1500);                    /* copied, the file kept */
+    assert_true(file_size(fx->wal) >= 1500L * 4096);
+
+    /* A reader holding an old snapshot: a truncate waits at most
+     * IB_CHECKPOINT_WAIT_MS and gives up; the next one succeeds. */
+    ib_store *reader = open_db(fx->db, false);
+    assert_int_equal(ib_store_audit_many(fx->st, batch, 1, &err), IB_OK);
+    sqlite3 *h;
+    assert_int_equal(sqlite3_open(fx->db, &h), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(h, "BEGIN; SELECT count(*) FROM audit;", NULL, NULL,
+                                  NULL), SQLITE_OK);
+    assert_int_equal(ib_store_audit_many(fx->st, batch, 1, &err), IB_OK);
+    assert_int_equal(ib_store_checkpoint(fx->st, IB_CHECKPOINT_TRUNCATE, &pages, &done,
+                                         &err), IB_OK);
+    assert_false(done);
+    assert_int_equal(sqlite3_exec(h, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(h);
+    assert_int_equal(ib_store_checkpoint(fx->st, IB_CHECKPOINT_TRUNCATE, &pages, &done,
+                                         &err), IB_OK);
+    assert_true(done);
+    assert_int_equal(pages, 0);
+    assert_int_equal(file_size(fx->wal), 0);
+    int64_t checked = 0;
+    assert_int_equal(ib_store_audit_verify(reader, &checked, &err), IB_OK);
+    assert_int_equal(checked, 1502);
+    ib_store_close(reader);
+
+    /* Not inside a transaction. */
+    assert_int_equal(ib_store_begin(fx->st, &err), IB_OK);
+    assert_int_equal(ib_store_checkpoint(fx->st, IB_CHECKPOINT_PASSIVE, &pages, &done,
+                                         &err), IB_EINVAL);
+    assert_int_equal(ib_store_rollback(fx->st, &err), IB_OK);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_audit_many_chains_with_other_writers, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_audit_many_all_or_none, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_manual_checkpoints, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -226,5 +226,15 @@ int ib_audit_request(hreq *req, const char *action, const char *entity,
     ib_strlcpy(e.entity, entity, sizeof e.entity);
     snprintf(e.detail, sizeof e.detail, "%s %.100s%s%s", req->method, req->path,
              req->purpose[0] ? "; doel: " : "", req->purpose);
-    return ib_store_audit(req->st, &e, err);
+    if (!req->srv || !req->srv->audit || ib_store_in_transaction(req->st))
+        return ib_store_audit(req->st, &e, err);
+    return ib_audit_queue_add(req->srv->audit, &e, &req->audit, err);
+}
+
+int ib_audit_request_flush(hreq *req, ib_err *err)
+{
+    ib_err_clear(err);
+    if (!req->srv || !req->srv->audit)
+        return IB_OK;
+    return ib_audit_queue_wait(req->srv->audit, &req->audit, err);
 }

@@ -56,6 +56,8 @@ int ib_api_person_audit(hreq *req, hresp *resp)
         return ib_problem_not_found(resp);
     audit_ctx ac = {.items = json_array()};
     rc = ib_audit_request(req, "read", "audit", id, id, &err);
+    if (rc == IB_OK)            /* the list shows this very look */
+        rc = ib_audit_request_flush(req, &err);
     if (rc == IB_OK)
         rc = ib_store_each_audit(req->st, id, audit_item, &ac, &err);
     if (rc) {

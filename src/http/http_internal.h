@@ -24,6 +24,34 @@ typedef struct ib_rate_slot {
     unsigned count;
 } ib_rate_slot;
 
+/* ------------------------------------------------------------ audit writer
+ * (audit_queue.c) and checkpoints (checkpointer.c) */
+
+/* A request's entries in the audit queue: how many are not yet committed,
+ * and whether one failed. Guarded by the queue. */
+typedef struct ib_audit_ticket {
+    unsigned pending;
+    bool failed;
+} ib_audit_ticket;
+
+typedef struct ib_audit_queue ib_audit_queue;
+/* Starts the writer thread on st (used by that thread only from now on). */
+int ib_audit_queue_start(ib_audit_queue **out, ib_store *st, ib_err *err);
+/* Queues e (actor filled) for the next group commit, counted on t. */
+int ib_audit_queue_add(ib_audit_queue *q, const ib_audit_entry *e, ib_audit_ticket *t,
+                       ib_err *err);
+/* Waits until every entry counted on t is committed; IB_ESTORE when one
+ * could not be (the request must not be answered as if audited). */
+int ib_audit_queue_wait(ib_audit_queue *q, ib_audit_ticket *t, ib_err *err);
+/* Writes what is queued, then ends the thread and frees q (not the store). */
+void ib_audit_queue_stop(ib_audit_queue *q);
+
+typedef struct ib_checkpointer ib_checkpointer;
+/* Starts checkpointing st's write-ahead log from a thread of its own. */
+int ib_checkpointer_start(ib_checkpointer **out, ib_store *st, ib_err *err);
+/* Ends the thread and frees c (not the store). */
+void ib_checkpointer_stop(ib_checkpointer *c);
+
 struct ib_http_server {
     ib_http_config cfg;
     char db_path[4096];
@@ -42,6 +70,11 @@ struct ib_http_server {
     pthread_mutex_t rate_lock;
     pthread_mutex_t log_lock;
     atomic_uint in_flight;      /* requests begun and not yet answered */
+    /* The audit writer and the checkpointer, each with its own connection. */
+    ib_store *audit_store;
+    ib_audit_queue *audit;
+    ib_store *checkpoint_store;
+    ib_checkpointer *checkpointer;
 };
 
 /* Who is asking. */
@@ -85,6 +118,7 @@ typedef struct hreq {
                                  * id (-1: none yet); else 0 */
     char purpose[128];          /* X-Purpose header or ?purpose= */
     const char *params[2];      /* {id} values of the matched route */
+    ib_audit_ticket audit;      /* its entries in the audit queue */
 } hreq;
 
 typedef struct hresp {
@@ -165,9 +199,14 @@ bool ib_load_location(hreq *req, hresp *resp, ib_location *l);
 json_t *ib_json_body(hreq *req, hresp *resp);
 
 /* Writes an audit entry for a person-level read or a write by the request's
- * user, with its purpose. */
+ * user, with its purpose: inside the request's transaction when one is
+ * open, else queued for the audit writer's next group commit (the server
+ * answers only once it is committed). */
 int ib_audit_request(hreq *req, const char *action, const char *entity,
                      int64_t entity_id, int64_t person_id, ib_err *err);
+/* Waits until the request's queued audit entries are committed (for a
+ * handler that reads the audit log and must see its own entry). */
+int ib_audit_request_flush(hreq *req, ib_err *err);
 
 /* ------------------------------------------------------------ auth (auth.c) */
 

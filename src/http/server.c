@@ -1,8 +1,9 @@
 /* server.c — the libmicrohttpd side: starting and stopping the daemon,
  * collecting request bodies within the size limit, the store connection
- * pool, dispatching to the route table (deny by default: authentication,
- * role and CSRF checks before any handler), security headers on every
- * answer, ETags and the structured access log. */
+ * pool (and the audit writer and checkpointer beside it), dispatching to
+ * the route table (deny by default: authentication, role and CSRF checks
+ * before any handler), security headers on every answer, ETags and the
+ * structured access log. */
 #include "http/http_internal.h"
 
 #include <arpa/inet.h>
@@ -366,6 +367,19 @@ static bool path_is_sane(const char *url)
     return true;
 }
 
+/* A request is answered only once its audit entries are committed; when
+ * that failed, its answer becomes a 503, so that nothing is answered as
+ * audited that is not ("every access is audited"). */
+static void await_audit(hreq *req, hresp *resp)
+{
+    ib_err err;
+    if (!req->srv->audit || ib_audit_queue_wait(req->srv->audit, &req->audit, &err) == IB_OK)
+        return;
+    free(resp->body);
+    memset(resp, 0, sizeof *resp);
+    ib_problem_from_err(resp, &err);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
                                   const char *url, const char *method,
                                   const char *version, const char *upload_data,
@@ -420,6 +434,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
             ib_store_rollback(req.st, NULL);
         store_checkin(srv, req.st);
         sodium_memzero(req.session_token, sizeof req.session_token);
+        await_audit(&req, &resp);
     }
     enum MHD_Result r = send_answer(&req, &resp, cs);
     free(resp.body);
@@ -432,6 +447,10 @@ static void free_server(ib_http_server *srv)
 {
     if (!srv)
         return;
+    ib_audit_queue_stop(srv->audit);         /* writes what is queued */
+    ib_checkpointer_stop(srv->checkpointer);
+    ib_store_close(srv->audit_store);
+    ib_store_close(srv->checkpoint_store);
     for (unsigned i = 0; i < srv->nstores; i++)
         ib_store_close(srv->stores[i]);
     free(srv->stores);
@@ -456,8 +475,23 @@ static int open_stores(ib_http_server *srv, ib_err *err)
         if (rc)
             return rc;
         srv->nstores++;
+        if ((rc = ib_store_manual_checkpoints(srv->stores[i], err)) != IB_OK)
+            return rc;
     }
-    return IB_OK;
+    /* Checkpoints are the checkpointer's (checkpointer.c), off the path
+     * of the requests' commits. */
+    int rc = ib_store_open(&srv->audit_store, srv->cfg.db_path, &opt, err);
+    if (rc == IB_OK)
+        rc = ib_store_manual_checkpoints(srv->audit_store, err);
+    if (rc == IB_OK)
+        rc = ib_store_open(&srv->checkpoint_store, srv->cfg.db_path, &opt, err);
+    if (rc == IB_OK) {
+        ib_store_set_actor(srv->audit_store, "server");
+        rc = ib_audit_queue_start(&srv->audit, srv->audit_store, err);
+    }
+    if (rc == IB_OK)
+        rc = ib_checkpointer_start(&srv->checkpointer, srv->checkpoint_store, err);
+    return rc;
 }
 
 int ib_http_start(ib_http_server **out, const ib_http_config *cfg, ib_err *err)

@@ -1,0 +1,191 @@
+#!/usr/bin/env python3
+"""test_audit_commit.py — the server's group commit of audit entries: many
+concurrent look-ups leave exactly one entry each and a valid chain, also
+while imports, inspections and list pages (which audit inside their own
+transactions) write to the chain at the same time; a failing audit writer
+turns answers into 503s, never into unaudited 200s; and SIGTERM under load
+loses no entry of an answered request.
+Usage: test_audit_commit.py path/to/inbeeld"""
+import os
+import signal
+import sqlite3
+import sys
+import threading
+import time
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import apilib  # noqa: E402
+from apilib import check  # noqa: E402
+
+inbeeld = sys.argv[1]
+folder, db, server, openapi = apilib.start(inbeeld)
+
+
+def query(sql, *args):
+    con = sqlite3.connect(db, timeout=30)
+    rows = con.execute(sql, args).fetchall()
+    con.close()
+    return rows
+
+
+def client(name):
+    c = apilib.Client(server.port, openapi)
+    c.login(name)
+    return c
+
+
+PERSONS = [r[0] for r in query("SELECT id FROM persons ORDER BY id")]
+
+
+def entries_with_purpose(prefix):
+    """Purpose → number of read entries of a person that carry it."""
+    seen = {}
+    for (detail,) in query("SELECT detail FROM audit WHERE action = 'read'"
+                           " AND entity = 'person' AND detail LIKE ?", "%doel: " + prefix + "%"):
+        purpose = detail.split("; doel: ", 1)[1]
+        seen[purpose] = seen.get(purpose, 0) + 1
+    return seen
+
+
+def lookups(c, prefix, n, answered, errors, stop=None, raw=False):
+    """n look-ups (or until stop is set), each with a purpose of its own;
+    the purposes answered 200 go to answered, other outcomes to errors."""
+    for i in range(n):
+        if stop is not None and stop.is_set():
+            return
+        purpose = "%s-%d-%d" % (prefix, threading.get_ident(), i)
+        try:
+            status, _, _ = c.request("GET", "/api/v1/persons/%d" % PERSONS[i % len(PERSONS)],
+                                     headers={"X-Purpose": purpose}, raw=raw)
+        except OSError as e:
+            errors.append(repr(e))
+            continue
+        if status == 200:
+            answered.append(purpose)
+        else:
+            errors.append(status)
+
+
+def verify_chain():
+    out = apilib.run(inbeeld, "audit", "verify", "--db", db)
+    return out
+
+
+def test_concurrent_lookups_one_entry_each():
+    admin = client("admin")
+    answered, errors = [], []
+    threads = [threading.Thread(target=lookups, args=(admin, "many", 40, answered, errors))
+               for _ in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    check(not errors and len(answered) == 640, "look-ups: %d answered, errors %s" % (
+        len(answered), errors[:5]))
+    seen = entries_with_purpose("many-")
+    check(sorted(seen) == sorted(answered) and set(seen.values()) == {1},
+          "one entry per look-up: %d entries for %d look-ups" % (sum(seen.values()), len(answered)))
+    verify_chain()
+
+
+def test_lookups_with_imports_inspections_and_lists():
+    admin, agency, inspector = client("admin"), client("agency"), client("inspector")
+    loc = agency.json("GET", "/api/v1/locations?pageSize=100")[2]["items"][0]["id"]
+    answered, errors, writes = [], [], []
+
+    def imports():
+        for i in range(15):
+            csv = "person_ref,birth_date,nationality\nMIX%03d,1990-01-01,PL\n" % i
+            writes.append(agency.json("POST", "/api/v1/imports?kind=persons", csv,
+                                      ctype="text/csv")[0])
+
+    def inspections():
+        for i in range(15):
+            body = {"location_id": loc, "date": "2024-06-%02d" % (i + 1), "outcome": "compliant",
+                    "findings": "in orde", "persons_found": i}
+            writes.append(inspector.json("POST", "/api/v1/inspections", body)[0])
+
+    def lists():
+        for i in range(15):
+            writes.append(admin.json("GET", "/api/v1/persons?pageSize=20&page=%d" % (i % 3 + 1))[0])
+
+    threads = [threading.Thread(target=lookups, args=(admin, "mix", 60, answered, errors))
+               for _ in range(8)]
+    threads += [threading.Thread(target=f) for f in (imports, inspections, lists)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    check(not errors and len(answered) == 480, "look-ups: %d answered, errors %s" % (
+        len(answered), errors[:5]))
+    check(writes.count(200) == 30 and writes.count(201) == 15, "writes: %s" % writes)
+    seen = entries_with_purpose("mix-")
+    check(sorted(seen) == sorted(answered) and set(seen.values()) == {1},
+          "one entry per look-up: %d entries for %d look-ups" % (sum(seen.values()), len(answered)))
+    check(query("SELECT count(*) FROM audit WHERE action = 'import'")[0][0] >= 15, "imports audited")
+    verify_chain()
+
+
+def test_failing_writer_answers_503():
+    admin = client("admin")
+    before = query("SELECT count(*) FROM audit")[0][0]
+    con = sqlite3.connect(db, timeout=30)
+    con.execute("CREATE TRIGGER audit_full BEFORE INSERT ON audit"
+                " BEGIN SELECT RAISE(FAIL, 'database or disk is full'); END")
+    con.commit()
+    try:
+        answered, errors = [], []
+        threads = [threading.Thread(target=lookups, args=(admin, "full", 10, answered, errors),
+                                    kwargs={"raw": True}) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        check(not answered and errors == [503] * 40, "while the audit cannot be written: "
+              "%d answered 200, others %s" % (len(answered), sorted(set(map(str, errors)))))
+        status, _, body = admin.request("GET", "/api/v1/persons/%d" % PERSONS[0], raw=True)
+        check(status == 503 and b"Temporarily unavailable" in body, "problem: %d %s" % (status, body))
+    finally:
+        con.execute("DROP TRIGGER audit_full")
+        con.commit()
+        con.close()
+    check(query("SELECT count(*) FROM audit")[0][0] == before, "nothing written")
+    # The writer carries on once the database takes entries again.
+    status, _, _ = admin.request("GET", "/api/v1/persons/%d" % PERSONS[0])
+    check(status == 200, "after the failure: %d" % status)
+    verify_chain()
+
+
+def test_sigterm_under_load_loses_no_entry():
+    admin = client("admin")
+    answered, errors = [], []
+    stop = threading.Event()
+    threads = [threading.Thread(target=lookups, args=(admin, "stop", 100000, answered, errors),
+                                kwargs={"stop": stop}) for _ in range(12)]
+    for t in threads:
+        t.start()
+    time.sleep(1.5)
+    server.proc.send_signal(signal.SIGTERM)
+    code = server.proc.wait(timeout=60)
+    stop.set()
+    for t in threads:
+        t.join()
+    check(code == 0, "exit status after SIGTERM: %s" % code)
+    check(len(answered) > 50, "too few look-ups answered before the stop: %d" % len(answered))
+    seen = entries_with_purpose("stop-")
+    missing = [p for p in answered if p not in seen]
+    check(not missing, "%d answered look-ups without an audit entry (of %d): %s" % (
+        len(missing), len(answered), missing[:3]))
+    check(set(seen.values()) == {1}, "one entry each")
+    verify_chain()
+
+
+try:
+    apilib.main([test_concurrent_lookups_one_entry_each,
+                 test_lookups_with_imports_inspections_and_lists,
+                 test_failing_writer_answers_503,
+                 test_sigterm_under_load_loses_no_entry], inbeeld)
+finally:
+    server.stop()
+    apilib.cleanup(folder)

@@ -5,8 +5,11 @@
 #      API token (each one a read of personal data, so each one audited);
 #   2. imports: POST /api/v1/imports?kind=persons of a small exchange-format
 #      file (50 persons, re-delivered: validated, compared, audited).
-# Reports requests/s, latency p50/p90/p99, errors and the server's memory
-# (RSS) before and after. Goal: p99 < 50 ms and no errors.
+# Reports requests/s, latency p50/p90/p99, errors, the server's CPU seconds
+# (user+sys, comparable on a busy machine) and its memory (RSS) before and
+# after, and the load average. Goal: p99 < 50 ms and no errors.
+# RUNS picks the runs (default "lookup import"; also "location": GET
+# /api/v1/locations/{id}, read only and not audited, for comparison).
 # Usage: bench/http/run.sh [PERSONS] (from the repository root, after make)
 set -euo pipefail
 persons=${1:-100000}
@@ -42,6 +45,8 @@ fi
 password=$(cat "$work/password")
 id_min=$(sqlite3 "$db" "SELECT min(id) FROM persons")
 id_max=$(sqlite3 "$db" "SELECT max(id) FROM persons")
+loc_min=$(sqlite3 "$db" "SELECT min(id) FROM locations")
+loc_max=$(sqlite3 "$db" "SELECT max(id) FROM locations")
 head -n 51 "$data/persons.csv" > "$work/import-persons.csv"
 
 "$inbeeld" serve --db "$db" --listen "127.0.0.1:$port" --threads "$threads" \
@@ -60,33 +65,51 @@ token=$(curl -sf -b "$jar" -H "X-CSRF-Token: $csrf" -H 'Content-Type: applicatio
   python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])')
 rm -f "$jar"
 
+wrk_threads=$(( connections < 2 ? connections : 2 ))   # wrk wants connections >= threads
 rss() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$server/status"; }
 hwm() { awk '/^VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$server/status"; }
+# user+sys clock ticks of the server so far (fields 14 and 15 of stat,
+# counted after the command name, which may hold spaces).
+cpu_ticks() { sed 's/.*) //' "/proc/$server/stat" | awk '{print $12 + $13}'; }
 export IB_TOKEN=$token IB_ID_MIN=$id_min IB_ID_MAX=$id_max IB_BENCH_DIR=$here
+export IB_LOC_MIN=$loc_min IB_LOC_MAX=$loc_max
 export IB_IMPORT_FILE=$work/import-persons.csv
 
 run() {  # run NAME SCRIPT -> one table row
-  local before after out
+  local before after out ticks
   before=$(rss)
-  out=$(wrk -t2 -c"$connections" -d"${seconds}s" --timeout 10s -s "$here/$2" "$url" | tail -n 1)
+  ticks=$(cpu_ticks)
+  out=$(wrk -t"$wrk_threads" -c"$connections" -d"${seconds}s" --timeout 10s -s "$here/$2" "$url" | tail -n 1)
+  ticks=$(( $(cpu_ticks) - ticks ))
   after=$(rss)
-  python3 - "$1" "$before" "$after" "$out" <<'EOF'
+  python3 - "$1" "$before" "$after" "$out" "$ticks" "$(getconf CLK_TCK)" <<'EOF'
 import json, sys
 name, before, after, r = sys.argv[1], sys.argv[2], sys.argv[3], json.loads(sys.argv[4])
+cpu = int(sys.argv[5]) / int(sys.argv[6])
 errors = r["socket_errors"] + r["timeouts"] + r["http_errors"]
-print("| %s | %d | %.0f | %.1f | %.1f | %.1f | %d | %s → %s MB |" % (
-    name, r["requests"], r["rps"], r["p50_ms"], r["p90_ms"], r["p99_ms"], errors, before, after))
+print("| %s | %d | %.0f | %.1f | %.1f | %.1f | %d | %.1f | %s → %s MB |" % (
+    name, r["requests"], r["rps"], r["p50_ms"], r["p90_ms"], r["p99_ms"], errors, cpu,
+    before, after))
 EOF
 }
 
 echo
-echo "wrk: $connections connections, 2 client threads, ${seconds} s per run; server: $threads threads, $persons persons"
+echo "wrk: $connections connections, $wrk_threads client threads, ${seconds} s per run; server: $threads threads, $persons persons"
 echo
-echo "| what | requests | requests/s | p50 ms | p90 ms | p99 ms | errors | server RSS |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|"
-run "GET /api/v1/persons/{id} (token, audited)" lookup.lua
-run "POST /api/v1/imports (50 persons, CSV)" import.lua
+echo "load before: $(uptime | sed 's/.*load/load/')"
 echo
-echo "server peak RSS: $(hwm) MB; audit entries: $(sqlite3 "$db" 'SELECT count(*) FROM audit')"
+echo "| what | requests | requests/s | p50 ms | p90 ms | p99 ms | errors | server CPU s | server RSS |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+for what in ${RUNS:-lookup import}; do
+  case $what in
+    lookup) run "GET /api/v1/persons/{id} (token, audited)" lookup.lua ;;
+    import) run "POST /api/v1/imports (50 persons, CSV)" import.lua ;;
+    location) run "GET /api/v1/locations/{id} (read only, not audited)" location.lua ;;
+    *) echo "bench/http: unknown run $what" >&2; exit 1 ;;
+  esac
+done
+echo
+echo "server peak RSS: $(hwm) MB; audit entries: $(sqlite3 "$db" 'SELECT count(*) FROM audit'); WAL: $(stat -c %s "$db-wal" 2>/dev/null || echo 0) bytes"
+echo "load after: $(uptime | sed 's/.*load/load/')"
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 echo "$(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2), $("$inbeeld" version | head -1)"

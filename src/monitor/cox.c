@@ -243,11 +243,7 @@ static void work_free(cox_work *w)
     ib_table_free(w->xs, w->x_bytes);
     if (!w->xt_is_x)
         ib_table_free(w->xt, w->x_bytes);
-    free(w->stop_s);
-    free(w->start_s);
-    free(w->ev_s);
-    free(w->start_pos);
-    free(w->eta);
+    ib_table_free(w->stop_s, w->row_bytes);   /* with start_s, start_pos, ev_s */
     free(w->haz);
     free(w->dtime);
     free(w->scale);
@@ -258,7 +254,9 @@ static void work_free(cox_work *w)
 /* The caller's X held the start-order copy (x_is_scratch): done with it. */
 static void release_scratch_x(cox_work *w, const ib_cox_opts *o)
 {
-    if (w->xt_is_x && o->release_x)
+    if (!w->xt_is_x)
+        return;
+    if (o->release_x)
         o->release_x(o->release_ctx);
     w->xt_is_x = false;
     w->xt = NULL;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/core.h"
 #include "monitor/cox_internal.h"
 #include "monitor/surv_internal.h"
 
@@ -170,9 +171,10 @@ int ib_cox_concordance(const cox_work *w, ib_cox_model *f, ib_err *err)
     conc_state s = {0};
     size_t nr = 0;
     uint32_t *tie_cnt = NULL;
-    s.rank = malloc((m ? m : 1) * sizeof *s.rank);
-    s.ent = malloc((m ? m : 1) * 3 * sizeof *s.ent);
-    if (!s.rank || !s.ent ||
+    const size_t rows_bytes = (m ? m : 1) * 4 * sizeof(uint32_t);
+    s.rank = ib_table_alloc(rows_bytes);       /* rank, then ent */
+    s.ent = s.rank ? s.rank + (m ? m : 1) : NULL;
+    if (!s.rank ||
         ib_cox_ranks(w->eta, m, s.rank, &nr, (size_t)1 << 16))
         goto nomem;
     s.risk = (fenwick){calloc(nr, sizeof(uint32_t)), nr};
@@ -243,15 +245,13 @@ int ib_cox_concordance(const cox_work *w, ib_cox_model *f, ib_err *err)
         f->concordance = (C + T / 2) / N;
         f->concordance_se = sqrt((double)(v > 0 ? v : 0) / 4);
     }
-    free(s.rank);
-    free(s.ent);
+    ib_table_free(s.rank, rows_bytes);
     free(s.risk.t);
     free(s.dead.t);
     free(tie_cnt);
     return IB_OK;
 nomem:
-    free(s.rank);
-    free(s.ent);
+    ib_table_free(s.rank, rows_bytes);
     free(s.risk.t);
     free(s.dead.t);
     free(tie_cnt);

@@ -18,8 +18,10 @@ typedef struct cox_work {
     unsigned char *ev_s;         /* events, stop order */
     double *start_s;             /* start times, start order */
     uint32_t *start_pos;         /* start order -> stop-order position */
+    size_t row_bytes;            /* the block of these four (ib_table_alloc) */
     double *eta;                 /* final linear predictor, stop order (for the
-                                    concordance; filled by ib_cox_finish) */
+                                    concordance; filled by ib_cox_finish in
+                                    the memory of xs, which it replaces) */
     size_t nd;                   /* distinct death times */
     double *dtime;               /* ascending */
     double *haz;                 /* hazard increments, descending death time */

@@ -15,7 +15,8 @@
 /* Times as keys 0 .. nk-1 in the order of the times: time − base for whole
  * days (no sort at all), else the rank among the distinct times. */
 typedef struct time_keys {
-    uint32_t *stop, *start;      /* per row */
+    uint32_t *stop, *start;      /* per row (one block from ib_table_alloc) */
+    size_t n;
     size_t nk;
     double base;                 /* whole days: time = base + key */
     double *value;               /* ranks: time of each key; NULL for days */
@@ -23,8 +24,7 @@ typedef struct time_keys {
 
 static void time_keys_free(time_keys *k)
 {
-    free(k->stop);
-    free(k->start);
+    ib_table_free(k->stop, 2 * k->n * sizeof *k->stop);
     free(k->value);
     *k = (time_keys){0};
 }
@@ -89,11 +89,11 @@ static int rank_keys(const ib_cox_data *d, time_keys *k)
 static int time_keys_init(const ib_cox_data *d, time_keys *k)
 {
     const size_t n = d->n;
-    *k = (time_keys){0};
-    k->stop = malloc(n * sizeof *k->stop);
-    k->start = malloc(n * sizeof *k->start);
-    if (!k->stop || !k->start)
+    *k = (time_keys){.n = n};
+    k->stop = ib_table_alloc(2 * n * sizeof *k->stop);
+    if (!k->stop)
         return IB_ENOMEM;
+    k->start = k->stop + n;
     double lo;
     if (!are_whole_days(d, &lo))
         return rank_keys(d, k);
@@ -245,20 +245,21 @@ static void scale_and_scatter_by_start(const time_keys *k,
  * there, where new ones cost a fault and zeroing each (m <= n rows). */
 static int alloc_work(const ib_cox_data *d, const ib_cox_opts *o, cox_work *w)
 {
-    const size_t m = w->m, p = w->p;
-    w->x_bytes = (m ? m : 1) * p * sizeof *w->xs;
+    const size_t m = w->m ? w->m : 1, p = w->p;
+    w->x_bytes = m * p * sizeof *w->xs;
     w->xs = ib_table_alloc(w->x_bytes);
     w->xt_is_x = o->x_is_scratch;
     w->xt = w->xt_is_x ? (double *)(uintptr_t)d->X : ib_table_alloc(w->x_bytes);
-    w->stop_s = malloc((m ? m : 1) * sizeof *w->stop_s);
-    w->start_s = malloc((m ? m : 1) * sizeof *w->start_s);
-    w->ev_s = malloc(m ? m : 1);
-    w->start_pos = malloc((m ? m : 1) * sizeof *w->start_pos);
+    /* stop_s, start_s, start_pos, ev_s: one block, widest first */
+    w->row_bytes = m * (2 * sizeof(double) + sizeof(uint32_t) + 1);
+    w->stop_s = ib_table_alloc(w->row_bytes);
     w->haz = malloc((w->nd ? w->nd : 1) * sizeof *w->haz);
-    return w->xs && w->xt && w->stop_s && w->start_s && w->ev_s &&
-                   w->start_pos && w->haz
-               ? IB_OK
-               : IB_ENOMEM;
+    if (!w->xs || !w->xt || !w->stop_s || !w->haz)
+        return IB_ENOMEM;
+    w->start_s = w->stop_s + m;
+    w->start_pos = (uint32_t *)(w->start_s + m);
+    w->ev_s = (unsigned char *)(w->start_pos + m);
+    return IB_OK;
 }
 
 int ib_cox_prepare(const ib_cox_data *d, const ib_cox_opts *o, cox_work *w,
@@ -299,7 +300,7 @@ int ib_cox_prepare(const ib_cox_data *d, const ib_cox_opts *o, cox_work *w,
             m++;
         }
     w->m = m;
-    start_key = malloc((m ? m : 1) * sizeof *start_key);
+    start_key = ib_table_alloc((m ? m : 1) * sizeof *start_key);
     if (!start_key || alloc_work(d, o, w)) {
         rc = IB_ENOMEM;
         goto fail;
@@ -319,7 +320,7 @@ fail:
     time_keys_free(&k);
     free(cum);
     free(next);
-    free(start_key);
+    ib_table_free(start_key, (w->m ? w->m : 1) * sizeof *start_key);
     free(acc);
     free(constant);
     if (rc)

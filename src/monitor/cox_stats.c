@@ -79,12 +79,9 @@ int ib_cox_finish(const ib_cox_data *d, const ib_cox_opts *o, cox_work *w,
         return ib_err_set(err, IB_ENOMEM, "Cox: geen geheugen");
     ib_cox_ldl_inverse(imat, p, f->var, scratch);
     if (o->concordance) {
-        /* the linear predictor β'(x − centre) of every row used */
-        w->eta = malloc((w->m ? w->m : 1) * sizeof *w->eta);
-        if (!w->eta) {
-            free(scratch);
-            return ib_err_set(err, IB_ENOMEM, "Cox: geen geheugen");
-        }
+        /* the linear predictor β'(x − centre) of every row used, written
+         * over xs: eta[k] lies in a row already read (k <= k p) */
+        w->eta = w->xs;
         for (size_t k = 0; k < w->m; k++) {
             double e = 0;
             for (size_t j = 0; j < p; j++)

@@ -161,10 +161,11 @@ int ib_mdata_load(ib_store *st, const ib_filter *f, ib_mdata *d, ib_err *err);
 /* ============================================== snapshot of the data
  * A binary copy of a whole-registry ib_mdata beside the database
  * (ib_store_snapshot_path: "<db>.monitor"), so that a monitor command or
- * the server reads the registry with a few large reads instead of a scan
- * of every row. The file holds the arrays as they are in memory after a
- * header (magic, format version, record sizes, counts, the data version
- * it was read at, a checksum of the header and one of the arrays). It is
+ * the server reads the registry whole (mapped, or with one read) instead
+ * of a scan of every row. The file holds the arrays as they are in memory
+ * (each at a multiple of 64 bytes) after a header (magic, format version,
+ * record sizes, counts, the data version it was read at, a checksum of
+ * the header and one of the arrays). It is
  * used only when all of that checks out, its arrays are consistent (every
  * index in range, offsets ordered, codes known) and its data version is
  * the store's current one; otherwise it is ignored and rebuilt. It holds

@@ -1,8 +1,9 @@
 /* snapshot.c — the monitor's data as a binary file beside the database (see
  * "snapshot of the data" in monitor.h): written atomically from a loaded
- * ib_mdata, read back with one read per array, and trusted only once the
- * header, a checksum and a consistency pass over every record agree, so
- * that a damaged or foreign file is ignored, never crashes a reader. */
+ * ib_mdata, read back whole (mapped, or into one region of our own) with
+ * the arrays left where they lie, and trusted only once the header, a
+ * checksum and a consistency pass over every record agree, so that a
+ * damaged or foreign file is ignored, never crashes a reader. */
 #include "monitor/monitor.h"
 
 #include <errno.h>

@@ -7,7 +7,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 /* ------------------------------------------------------------ values */
 
@@ -517,24 +516,6 @@ typedef struct design_ctx {
     size_t *tv_col, n_tv;    /* the time-varying columns */
 } design_ctx;
 
-/* Asks for transparent huge pages on the 2 MiB-aligned part of a large
- * array (a hint; refused is no error): the design's arrays reach hundreds of
- * megabytes at national size, and a page fault per 4 KiB on first writing
- * them costs more than the writing. */
-static void prefer_huge_pages(void *p, size_t bytes)
-{
-#ifdef MADV_HUGEPAGE
-    const uintptr_t huge = (uintptr_t)2 << 20;
-    uintptr_t lo = ((uintptr_t)p + huge - 1) & ~(huge - 1);
-    uintptr_t hi = ((uintptr_t)p + bytes) & ~(huge - 1);
-    if (hi > lo)
-        madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
-#else
-    (void)p;
-    (void)bytes;
-#endif
-}
-
 static int design_grow(ib_mdesign *x, size_t *cap)
 {
     size_t nc = *cap ? *cap * 2 : 1024;
@@ -550,9 +531,6 @@ static int design_grow(ib_mdesign *x, size_t *cap)
     if (m) x->X = m;
     if (!s || (x->p && !m))
         return IB_ENOMEM;
-    prefer_huge_pages(x->X, nc * x->p * sizeof *x->X);
-    prefer_huge_pages(x->start, nc * sizeof *x->start);
-    prefer_huge_pages(x->stop, nc * sizeof *x->stop);
     *cap = nc;
     return IB_OK;
 }

@@ -230,11 +230,13 @@ static void query_defaults(mon_query *q)
 /* ------------------------------------------------------------ data */
 
 /* The data a query works on: the server's shared copy of the whole
- * registry (read-only, released with release_data), or data of the
- * request's own (one sender's, or the persons of some municipalities). */
+ * registry (read-only; the reference is released with release_data), or
+ * data of the request's own (one sender's, or the persons of some
+ * municipalities). */
 typedef struct mon_data {
     const ib_mdata *d;
     ib_mdata own;
+    const ib_mdata *all;
     ib_mcache_entry *shared;
 } mon_data;
 
@@ -244,7 +246,7 @@ static void release_data(hreq *req, mon_data *m)
         ib_monitor_cache_put(req->srv->monitor, m->shared);
     ib_mdata_free(&m->own);
     m->shared = NULL;
-    m->d = NULL;
+    m->all = m->d = NULL;
 }
 
 /* One sender's data, read from the store in one transaction (one state). */
@@ -264,32 +266,51 @@ static int load_sender(hreq *req, const mon_query *q, ib_mdata *d, ib_err *err)
     return ib_store_commit(req->st, err);
 }
 
-/* The monitor data the query covers: one sender or all (the shared copy,
- * current with the store's data version), the persons of the
- * municipalities when named. */
-static int load_data(hreq *req, const mon_query *q, mon_data *m, ib_err *err)
+/* The registry the query starts from: one sender's, or all (the shared
+ * copy, current with the store's data version; m->shared holds it). */
+static int load_base(hreq *req, const mon_query *q, mon_data *m, ib_err *err)
 {
-    const ib_mdata *all;
-    m->shared = NULL;
+    memset(m, 0, sizeof *m);
     ib_mdata_init(&m->own);
-    m->d = &m->own;
-    int rc = q->sender ? load_sender(req, q, &m->own, err)
-                       : ib_monitor_cache_get(req->srv->monitor, req->st, &m->shared,
-                                              &all, err);
-    if (rc || q->nmunis == 0) {
-        if (!rc && !q->sender)
-            m->d = all;
-        return rc;
+    if (q->sender) {
+        m->all = &m->own;
+        return load_sender(req, q, &m->own, err);
     }
+    return ib_monitor_cache_get(req->srv->monitor, req->st, &m->shared, &m->all, err);
+}
+
+/* Narrows the base down to the persons of the municipalities when named. */
+static int narrow_data(const mon_query *q, mon_data *m, ib_err *err)
+{
+    m->d = m->all;
+    if (q->nmunis == 0)
+        return IB_OK;
     ib_mdata sub;
-    rc = ib_mdata_in_municipalities(q->sender ? &m->own : all, q->munis, q->nmunis,
-                                    &sub, err);
-    release_data(req, m);
+    int rc = ib_mdata_in_municipalities(m->all, q->munis, q->nmunis, &sub, err);
+    if (rc)
+        return rc;
+    ib_mdata_free(&m->own);           /* a sender's base; the shared one stays */
     m->own = sub;
     m->d = &m->own;
-    if (rc)
-        ib_mdata_init(&m->own);
-    return rc;
+    return IB_OK;
+}
+
+/* The key of an answer kept with the shared data: the figure and every
+ * field of the resolved query (the municipalities of the user's scope
+ * included), since the answer is a function of those and the data only.
+ * False when it does not fit (then the answer is not kept). */
+static bool answer_key(const char *name, const mon_query *q, char *key,
+                       size_t size)
+{
+    int n = snprintf(key, size, "%s|%d|%d|%d|%s|%d|%d|%lld|%d|%.17g|%s|%d|%d|%d|%d|%lld|%d|",
+                     name, (int)q->at, (int)q->by, (int)q->has_by, q->by_name,
+                     q->cohort, (int)q->first_only, (long long)q->k, (int)q->curve,
+                     q->horizon_years, q->covariates ? q->covariates : "-",
+                     (int)q->ties, (int)q->basis, (int)q->long_after, q->view,
+                     (long long)q->m2_hundredths, q->fmt == OUT_JSON ? 0 : 1);
+    for (size_t i = 0; i < q->nmunis && n > 0 && (size_t)n < size; i++)
+        n += snprintf(key + n, size - (size_t)n, "%d,", (int)q->munis[i]);
+    return n > 0 && (size_t)n < size;
 }
 
 /* ------------------------------------------------------------ figures */
@@ -486,16 +507,28 @@ static int monitor_figure(hreq *req, hresp *resp, const figure *fig)
     ib_err err;
     ib_err_clear(&err);
     mon_data m;
-    if (load_data(req, &q, &m, &err)) {
+    char *text = NULL, key[1024];
+    size_t len = 0;
+    if (load_base(req, &q, &m, &err)) {
         release_data(req, &m);
         return ib_problem_from_err(resp, &err);
     }
-    char *text = NULL;
-    size_t len = 0;
+    /* XLSX is made from the CSV text: both keep the CSV. */
+    bool keep = m.shared && answer_key(fig->name, &q, key, sizeof key);
+    if (keep && ib_mcache_doc_find(req->srv->monitor, m.shared, key, &text, &len)) {
+        release_data(req, &m);
+        return answer_document(resp, fig, &q, text, len);
+    }
+    if (narrow_data(&q, &m, &err)) {
+        release_data(req, &m);
+        return ib_problem_from_err(resp, &err);
+    }
     FILE *mem = open_memstream(&text, &len);
     int rc = mem ? fig->fn(m.d, &q, mem, &err) : ib_err_set(&err, IB_ENOMEM, "geheugen vol");
     if (mem && fclose(mem) != 0 && !rc)
         rc = ib_err_set(&err, IB_ENOMEM, "geheugen vol");
+    if (!rc && keep)
+        ib_mcache_doc_put(req->srv->monitor, m.shared, key, text, len);
     release_data(req, &m);
     if (rc) {
         free(text);

@@ -97,6 +97,13 @@ int ib_monitor_cache_start(ib_monitor_cache **out, const char *db_path,
 int ib_monitor_cache_get(ib_monitor_cache *c, ib_store *st, ib_mcache_entry **e,
                          const struct ib_mdata **d, ib_err *err);
 void ib_monitor_cache_put(ib_monitor_cache *c, ib_mcache_entry *e);
+/* The answer kept with entry e under key (the figure and its resolved
+ * query): a copy in *body (caller frees) and true, or false. */
+bool ib_mcache_doc_find(ib_monitor_cache *c, ib_mcache_entry *e, const char *key,
+                        char **body, size_t *len);
+/* Keeps a copy of an answer computed from e's data under key. */
+void ib_mcache_doc_put(ib_monitor_cache *c, ib_mcache_entry *e, const char *key,
+                       const char *body, size_t len);
 /* Waits for a load in progress, frees everything (no request may hold an
  * entry any more). */
 void ib_monitor_cache_stop(ib_monitor_cache *c);

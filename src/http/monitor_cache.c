@@ -5,7 +5,10 @@
  * with its own connection, warms it at startup and reloads it when a
  * request finds the version changed; requests that arrive meanwhile wait
  * for that one load instead of each loading. A reload never frees data a
- * request still uses: every entry is reference-counted. */
+ * request still uses: every entry is reference-counted. Each entry also
+ * keeps the last answers computed from it (a figure is a function of the
+ * data and the resolved query), so the dashboard's same few questions are
+ * answered without computing again until the data changes. */
 #include "http/http_internal.h"
 #include "monitor/monitor.h"
 
@@ -13,9 +16,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Answers kept per entry: at most DOCS_MAX, DOCS_BYTES in all; the least
+ * recently used goes first. */
+#define DOCS_MAX 32
+#define DOCS_BYTES ((size_t)64 << 20)
+
+typedef struct mcache_doc {
+    char *key, *body;
+    size_t len;
+    uint64_t used;                 /* entry's clock at the last use */
+} mcache_doc;
+
 struct ib_mcache_entry {
     ib_mdata d;
     unsigned refs;                 /* the cache's own, one per request; lock */
+    mcache_doc docs[DOCS_MAX];     /* guarded by the cache's lock */
+    size_t ndocs, doc_bytes;
+    uint64_t clock;
 };
 
 struct ib_monitor_cache {
@@ -43,6 +60,10 @@ static void entry_free(ib_mcache_entry *e)
 {
     if (!e)
         return;
+    for (size_t i = 0; i < e->ndocs; i++) {
+        free(e->docs[i].key);
+        free(e->docs[i].body);
+    }
     ib_mdata_free(&e->d);
     free(e);
 }
@@ -202,4 +223,70 @@ void ib_monitor_cache_stop(ib_monitor_cache *c)
     pthread_mutex_destroy(&c->lock);
     ib_store_close(c->st);
     free(c);
+}
+
+/* ------------------------------------------------------------ answers */
+
+static mcache_doc *doc_of(ib_mcache_entry *e, const char *key)
+{
+    for (size_t i = 0; i < e->ndocs; i++)
+        if (strcmp(e->docs[i].key, key) == 0)
+            return &e->docs[i];
+    return NULL;
+}
+
+bool ib_mcache_doc_find(ib_monitor_cache *c, ib_mcache_entry *e, const char *key,
+                        char **body, size_t *len)
+{
+    *body = NULL;
+    *len = 0;
+    pthread_mutex_lock(&c->lock);
+    mcache_doc *doc = doc_of(e, key);
+    if (doc && (*body = malloc(doc->len ? doc->len : 1)) != NULL) {
+        memcpy(*body, doc->body, doc->len);
+        *len = doc->len;
+        doc->used = ++e->clock;
+    }
+    pthread_mutex_unlock(&c->lock);
+    return *body != NULL;
+}
+
+/* Removes the least recently used answer (lock held, ndocs > 0). */
+static void evict_one(ib_mcache_entry *e)
+{
+    size_t old = 0;
+    for (size_t i = 1; i < e->ndocs; i++)
+        if (e->docs[i].used < e->docs[old].used)
+            old = i;
+    e->doc_bytes -= e->docs[old].len;
+    free(e->docs[old].key);
+    free(e->docs[old].body);
+    e->docs[old] = e->docs[--e->ndocs];
+}
+
+void ib_mcache_doc_put(ib_monitor_cache *c, ib_mcache_entry *e, const char *key,
+                       const char *body, size_t len)
+{
+    if (len > DOCS_BYTES / 4)
+        return;                          /* a rare giant: not worth the room */
+    mcache_doc doc = {strdup(key), malloc(len ? len : 1), len, 0};
+    if (!doc.key || !doc.body) {
+        free(doc.key);
+        free(doc.body);
+        return;                          /* only a missed chance */
+    }
+    memcpy(doc.body, body, len);
+    pthread_mutex_lock(&c->lock);
+    if (doc_of(e, key)) {                /* another request was first */
+        pthread_mutex_unlock(&c->lock);
+        free(doc.key);
+        free(doc.body);
+        return;
+    }
+    while (e->ndocs > 0 && (e->ndocs == DOCS_MAX || e->doc_bytes + len > DOCS_BYTES))
+        evict_one(e);
+    doc.used = ++e->clock;
+    e->docs[e->ndocs++] = doc;
+    e->doc_bytes += len;
+    pthread_mutex_unlock(&c->lock);
 }

@@ -4,7 +4,8 @@ figures asked for while an import changes the registry come out as before
 or as after the import, never mixed, and the server does not crash; once
 the import is committed the figures are the new ones (the CLI's, loaded
 from the database); the server writes the snapshot beside the database
-(mode 0600) and leaves it alone with --no-snapshot.
+(mode 0600) and leaves it alone with --no-snapshot; answers kept with
+the data are those of their own query only.
 Usage: test_monitor_cache.py path/to/inbeeld"""
 import csv
 import os
@@ -128,6 +129,32 @@ def test_old_or_new_never_mixed():
         check(server.stop() == 0, "server exit status")
 
 
+def test_kept_answers_follow_the_query():
+    """Answers kept per data version: the same query gets the same bytes,
+    another scope or option its own answer, never a kept one of another."""
+    server = apilib.Server(inbeeld, db)
+    try:
+        admin = apilib.Client(server.port)
+        admin.login("admin")
+        base = "/api/v1/monitor/survival?at=%s&by=eu&detail=true" % AT
+        variants = [base, base + "&municipality=GM1783", base + "&format=csv",
+                    base + "&curve=false", "/api/v1/monitor/survival?at=%s&by=eu" % AT]
+        first = []
+        for path in variants:
+            status, _, body = admin.request("GET", path)
+            check(status == 200, "GET %s: %d" % (path, status))
+            first.append(body)
+        check(len(set(first)) == len(first), "two different queries got the same answer")
+        for path, want in zip(variants, first):
+            status, _, body = admin.request("GET", path)
+            check(status == 200 and body == want, "a repeated query got another answer: " + path)
+        check(first[0].decode() == apilib.run(
+            inbeeld, "monitor", "survival", "--db", db, "--at", AT, "--by", "eu", "--curve",
+            "--no-suppress", "--format", "json", "--no-snapshot"), "kept answer differs from the CLI's")
+    finally:
+        check(server.stop() == 0, "server exit status")
+
+
 def test_no_snapshot_leaves_the_file_alone():
     if os.path.exists(snapshot):
         os.unlink(snapshot)
@@ -143,8 +170,8 @@ def test_no_snapshot_leaves_the_file_alone():
 
 if __name__ == "__main__":
     try:
-        apilib.main([test_old_or_new_never_mixed, test_no_snapshot_leaves_the_file_alone],
-                    inbeeld)
+        apilib.main([test_old_or_new_never_mixed, test_kept_answers_follow_the_query,
+                     test_no_snapshot_leaves_the_file_alone], inbeeld)
     finally:
         for root, dirs, files in os.walk(folder, topdown=False):
             for name in files:

@@ -48,7 +48,7 @@ def entries_with_purpose(prefix):
     return seen
 
 
-def lookups(c, prefix, n, answered, errors, stop=None, raw=False):
+def lookups(c, prefix, n, answered, errors, stop=None):
     """n look-ups (or until stop is set), each with a purpose of its own;
     the purposes answered 200 go to answered, other outcomes to errors."""
     for i in range(n):
@@ -57,7 +57,7 @@ def lookups(c, prefix, n, answered, errors, stop=None, raw=False):
         purpose = "%s-%d-%d" % (prefix, threading.get_ident(), i)
         try:
             status, _, _ = c.request("GET", "/api/v1/persons/%d" % PERSONS[i % len(PERSONS)],
-                                     headers={"X-Purpose": purpose}, raw=raw)
+                                     headers={"X-Purpose": purpose})
         except OSError as e:
             errors.append(repr(e))
             continue
@@ -136,15 +136,15 @@ def test_failing_writer_answers_503():
     con.commit()
     try:
         answered, errors = [], []
-        threads = [threading.Thread(target=lookups, args=(admin, "full", 10, answered, errors),
-                                    kwargs={"raw": True}) for _ in range(4)]
+        threads = [threading.Thread(target=lookups, args=(admin, "full", 10, answered, errors))
+                   for _ in range(4)]
         for t in threads:
             t.start()
         for t in threads:
             t.join()
         check(not answered and errors == [503] * 40, "while the audit cannot be written: "
               "%d answered 200, others %s" % (len(answered), sorted(set(map(str, errors)))))
-        status, _, body = admin.request("GET", "/api/v1/persons/%d" % PERSONS[0], raw=True)
+        status, _, body = admin.request("GET", "/api/v1/persons/%d" % PERSONS[0])
         check(status == 503 and b"Temporarily unavailable" in body, "problem: %d %s" % (status, body))
     finally:
         con.execute("DROP TRIGGER audit_full")

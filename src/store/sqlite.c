@@ -412,6 +412,21 @@ static int sq_rollback(ib_store *st, ib_err *err)
     return end_bulk(s, rc, err);
 }
 
+/* A deferred BEGIN takes no lock; the snapshot is fixed by the first read
+ * (WAL mode), so the reads after it see the same data. */
+static int sq_begin_read(ib_store *st, ib_err *err)
+{
+    return ib_sq_exec(ib_sq(st), "BEGIN", err);
+}
+
+static int sq_end_read(ib_store *st, ib_err *err)
+{
+    ib_sqlite *s = ib_sq(st);
+    if (sqlite3_get_autocommit(s->db))  /* SQLite already ended it */
+        return IB_OK;
+    return ib_sq_exec(s, "COMMIT", err);
+}
+
 static int sq_commit(ib_store *st, ib_err *err)
 {
     ib_sqlite *s = ib_sq(st);
@@ -527,6 +542,8 @@ static const ib_store_ops sqlite_ops = {
     .prefetch_ref = ib_sq_prefetch_ref,
     .commit = sq_commit,
     .rollback = sq_rollback,
+    .begin_read = sq_begin_read,
+    .end_read = sq_end_read,
     .sender = sq_sender,
     .put_organisation = ib_sq_put_organisation,
     .put_location = ib_sq_put_location,

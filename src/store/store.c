@@ -37,6 +37,8 @@ void ib_store_close(ib_store *st)
         return;
     if (st->in_tx)
         st->ops->rollback(st, NULL);
+    if (st->in_read)
+        st->ops->end_read(st, NULL);
     st->ops->close(st);
 }
 
@@ -60,7 +62,7 @@ void ib_store_set_actor(ib_store *st, const char *actor)
 static int begin(ib_store *st, bool bulk, ib_err *err)
 {
     ib_err_clear(err);
-    if (st->in_tx)
+    if (st->in_tx || st->in_read)
         return ib_err_set(err, IB_EINVAL, "er loopt al een transactie");
     int rc = st->ops->begin(st, bulk, err);
     if (rc == IB_OK)
@@ -115,6 +117,31 @@ int ib_store_commit(ib_store *st, ib_err *err)
 bool ib_store_in_transaction(const ib_store *st)
 {
     return st->in_tx;
+}
+
+int ib_store_begin_read(ib_store *st, ib_err *err)
+{
+    ib_err_clear(err);
+    if (st->in_tx || st->in_read)
+        return ib_err_set(err, IB_EINVAL, "er loopt al een transactie");
+    int rc = st->ops->begin_read(st, err);
+    if (rc == IB_OK)
+        st->in_read = true;
+    return rc;
+}
+
+int ib_store_end_read(ib_store *st, ib_err *err)
+{
+    ib_err_clear(err);
+    if (!st->in_read)
+        return ib_err_set(err, IB_EINVAL, "geen leestransactie om te beëindigen");
+    st->in_read = false;
+    return st->ops->end_read(st, err);
+}
+
+bool ib_store_in_read(const ib_store *st)
+{
+    return st->in_read;
 }
 
 int ib_store_rollback(ib_store *st, ib_err *err)

@@ -200,8 +200,17 @@ void ib_store_prefetch_ref(ib_store *st, ib_kind kind, int64_t sender_id,
 int ib_store_commit(ib_store *st, ib_err *err);
 int ib_store_rollback(ib_store *st, ib_err *err);
 /* Whether a transaction is open (callers that run inside a caller's
- * transaction leave it to the caller). */
+ * transaction leave it to the caller). A read transaction is not one. */
 bool ib_store_in_transaction(const ib_store *st);
+/* A read transaction: every read until ib_store_end_read sees one snapshot
+ * of the data, and no write lock is taken (SQLite: a deferred BEGIN in WAL
+ * mode, so an import's transaction goes on beside it and neither waits).
+ * Nothing may be written inside it, audit entries included: ib_store_begin
+ * and the writers refuse (IB_EINVAL) until it ends. Not nested, and not
+ * inside a transaction. */
+int ib_store_begin_read(ib_store *st, ib_err *err);
+int ib_store_end_read(ib_store *st, ib_err *err);
+bool ib_store_in_read(const ib_store *st);
 
 /* Who is writing, for the audit trail ("cli:import", "user:jansen"). */
 void ib_store_set_actor(ib_store *st, const char *actor);

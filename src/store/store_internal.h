@@ -145,6 +145,9 @@ typedef struct ib_store_ops {
                          const char *ref, size_t len);
     int (*commit)(ib_store *st, ib_err *err);
     int (*rollback)(ib_store *st, ib_err *err);
+    /* ib_store_begin_read, ib_store_end_read. */
+    int (*begin_read)(ib_store *st, ib_err *err);
+    int (*end_read)(ib_store *st, ib_err *err);
     int (*sender)(ib_store *st, const char *ref, bool create, int64_t *id, ib_err *err);
 
     int (*put_organisation)(ib_store *st, ib_organisation *o, const ib_put_info *pi, ib_put_result *res, ib_err *err);
@@ -233,6 +236,7 @@ struct ib_store {
     ib_crypto crypto;
     char actor[64];
     bool in_tx;
+    bool in_read;               /* ib_store_begin_read */
     int schema_version;
     /* An erasure in the open transaction: delete the snapshot on commit. */
     bool erase_pending;

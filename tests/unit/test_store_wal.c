@@ -212,6 +212,59 @@ static void test_manual_checkpoints(void **state)
     assert_int_equal(ib_store_rollback(fx->st, &err), IB_OK);
 }
 
+static int count_entry(void *ctx, const ib_audit_entry *e)
+{
+    (void)e;
+    (*(long *)ctx)++;
+    return 0;
+}
+
+static long audit_entries(ib_store *st)
+{
+    long n = 0;
+    ib_err err;
+    assert_int_equal(ib_store_each_audit(st, 0, count_entry, &n, &err), IB_OK);
+    return n;
+}
+
+/* A read transaction reads beside a writer that holds the write lock, sees
+ * one snapshot until it ends, and refuses writes (audit entries too). */
+static void test_read_transaction(void **state)
+{
+    fixture *fx = *state;
+    ib_err err;
+    ib_audit_entry e = entry("user:a", 1);
+    assert_int_equal(ib_store_audit(fx->st, &e, &err), IB_OK);
+    sqlite3 *h;
+    assert_int_equal(sqlite3_open(fx->db, &h), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(h, "BEGIN IMMEDIATE; DELETE FROM senders;", NULL,
+                                  NULL, NULL), SQLITE_OK);
+    assert_int_equal(ib_store_begin_read(fx->st, &err), IB_OK);
+    assert_true(ib_store_in_read(fx->st));
+    assert_false(ib_store_in_transaction(fx->st));
+    assert_int_equal(audit_entries(fx->st), 1);
+    assert_int_equal(sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
+
+    /* Another connection's commit is not seen until the read ends. */
+    ib_store *other = open_db(fx->db, false);
+    assert_int_equal(ib_store_audit(other, &e, &err), IB_OK);
+    assert_int_equal(audit_entries(fx->st), 1);
+    assert_int_equal(ib_store_audit(fx->st, &e, &err), IB_EINVAL);
+    assert_int_equal(ib_store_begin(fx->st, &err), IB_EINVAL);
+    assert_int_equal(ib_store_begin_read(fx->st, &err), IB_EINVAL);
+    assert_int_equal(ib_store_end_read(fx->st, &err), IB_OK);
+    assert_false(ib_store_in_read(fx->st));
+    assert_int_equal(audit_entries(fx->st), 2);
+    assert_int_equal(ib_store_end_read(fx->st, &err), IB_EINVAL);
+
+    /* Not inside a write transaction. */
+    assert_int_equal(ib_store_begin(fx->st, &err), IB_OK);
+    assert_int_equal(ib_store_begin_read(fx->st, &err), IB_EINVAL);
+    assert_int_equal(ib_store_rollback(fx->st, &err), IB_OK);
+    ib_store_close(other);
+    sqlite3_close(h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -219,6 +272,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_audit_many_all_or_none, setup, teardown),
         cmocka_unit_test_setup_teardown(test_manual_checkpoints, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_read_transaction, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -231,6 +231,19 @@ int ib_audit_request(hreq *req, const char *action, const char *entity,
     return ib_audit_queue_add(req->srv->audit, &e, &req->audit, err);
 }
 
+int ib_request_end_read(hreq *req, int rc, ib_err *err)
+{
+    ib_err end_err;
+    if (!ib_store_in_read(req->st))
+        return rc;
+    int end = ib_store_end_read(req->st, &end_err);
+    if (rc == IB_OK && end != IB_OK) {
+        *err = end_err;
+        return end;
+    }
+    return rc;
+}
+
 int ib_audit_request_flush(hreq *req, ib_err *err)
 {
     ib_err_clear(err);

@@ -245,14 +245,16 @@ int ib_api_exports(hreq *req, hresp *resp)
     char *text = NULL;
     size_t len = 0;
     FILE *mem = NULL;
-    /* One transaction: the file and its audit entries are one snapshot. */
-    int rc = ib_store_begin(req->st, &err);
+    /* One snapshot in a read transaction (no write lock): the file and the
+     * persons its audit entries name; the entries are queued and the
+     * answer waits for their commit. */
+    int rc = ib_store_begin_read(req->st, &err);
     if (rc) {
         ib_problem_from_err(resp, &err);
         goto done;
     }
     if (scope(req, resp, &x, &o, &err)) {
-        ib_store_rollback(req->st, NULL);
+        ib_request_end_read(req, IB_OK, &err);
         goto done;
     }
     if (!(mem = open_memstream(&text, &len)))
@@ -263,10 +265,8 @@ int ib_api_exports(hreq *req, hresp *resp)
         rc = ib_err_set(&err, IB_ENOMEM, "geheugen vol");
     if (!rc)
         rc = audit_persons(&x, &err);
-    if (!rc)
-        rc = ib_store_commit(req->st, &err);
+    rc = ib_request_end_read(req, rc, &err);
     if (rc) {
-        ib_store_rollback(req->st, NULL);
         free(text);
         ib_problem_from_err(resp, &err);
         goto done;

@@ -211,6 +211,16 @@ static int audit_person_read(list_ctx *lc, int64_t person_id, const char *entity
     return lc->rc;
 }
 
+/* A list reads one snapshot in a read transaction (no write lock; its
+ * audit entries are queued, see ib_request_end_read), senders included. */
+static int begin_list(hreq *req, list_ctx *lc, ib_err *err)
+{
+    int rc = ib_store_begin_read(req->st, err);
+    if (rc == IB_OK && !(lc->senders = load_senders(req, err)))
+        rc = err->code;
+    return rc;
+}
+
 static int person_item(void *ctx, const ib_person *p)
 {
     list_ctx *lc = ctx;
@@ -277,13 +287,12 @@ static int persons_by_bsn(hreq *req, hresp *resp, const char *bsn, int64_t page,
         return ib_problem_bad_request(resp, "bsn: 9 cijfers die de elfproef doorstaan.",
                                       "bsn: 9 digits passing the 11-check.");
     ib_err err;
-    list_ctx lc = {.req = req, .items = json_array(), .senders = load_senders(req, &err)};
+    list_ctx lc = {.req = req, .items = json_array()};
     bsn_ctx bc = {.lc = &lc, .skip = (page - 1) * size, .take = size};
-    int rc = lc.senders ? ib_store_begin(req->st, &err) : err.code;
+    int rc = begin_list(req, &lc, &err);
     if (rc == IB_OK)
         rc = ib_store_find_person_by_bsn(req->st, bsn, bsn_person, &bc, &err);
-    if (rc == IB_OK)
-        rc = ib_store_commit(req->st, &err);
+    rc = ib_request_end_read(req, rc, &err);
     json_decref(lc.senders);
     if (rc) {
         json_decref(lc.items);
@@ -339,13 +348,12 @@ int ib_api_persons_list(hreq *req, hresp *resp)
                                       "family_name (1-128 characters) is invalid.");
     ib_person_scope(req, &q);
     ib_err err;
-    list_ctx lc = {.req = req, .items = json_array(), .senders = load_senders(req, &err)};
+    list_ctx lc = {.req = req, .items = json_array()};
     int64_t total = 0;
-    int rc = lc.senders ? ib_store_begin(req->st, &err) : err.code;
+    int rc = begin_list(req, &lc, &err);
     if (rc == IB_OK)
         rc = ib_store_query_persons(req->st, &q, person_item, &lc, &total, &err);
-    if (rc == IB_OK)
-        rc = ib_store_commit(req->st, &err);
+    rc = ib_request_end_read(req, rc, &err);
     json_decref(lc.senders);
     if (rc) {
         json_decref(lc.items);
@@ -447,9 +455,9 @@ static int episodes(hreq *req, hresp *resp, ib_kind kind)
     if (req->user.role == IB_ROLE_AGENCY)
         f.sender_id = req->sender_scope;
     ib_err err;
-    list_ctx lc = {.req = req, .items = json_array(), .senders = load_senders(req, &err),
-                   .skip = (page - 1) * size, .take = size};
-    int rc = lc.senders ? ib_store_begin(req->st, &err) : err.code;
+    list_ctx lc = {.req = req, .items = json_array(), .skip = (page - 1) * size,
+                   .take = size};
+    int rc = begin_list(req, &lc, &err);
     if (rc == IB_OK) {
         switch (kind) {
         case IB_KIND_STAY: rc = ib_store_each_stay(req->st, &f, ep_stay, &lc, &err); break;
@@ -463,8 +471,7 @@ static int episodes(hreq *req, hresp *resp, ib_kind kind)
         default: rc = ib_store_each_life_event(req->st, &f, ep_evt, &lc, &err); break;
         }
     }
-    if (rc == IB_OK)
-        rc = ib_store_commit(req->st, &err);
+    rc = ib_request_end_read(req, rc, &err);
     json_decref(lc.senders);
     if (rc) {
         json_decref(lc.items);

@@ -91,7 +91,7 @@ int ib_api_occupancy(hreq *req, hresp *resp)
     ib_filter f = {.sender_id = req->user.role == IB_ROLE_AGENCY ? req->sender_scope : 0};
     occ_ctx oc = {.req = req, .day = day};
     ib_err err;
-    int rc = ib_store_begin(req->st, &err);
+    int rc = ib_store_begin_read(req->st, &err);   /* one snapshot, no write lock */
     if (rc == IB_OK)
         rc = ib_store_each_location(req->st, &f, occ_location, &oc, &err);
     if (rc == IB_OK) {
@@ -99,8 +99,7 @@ int ib_api_occupancy(hreq *req, hresp *resp)
             qsort(oc.v, oc.n, sizeof *oc.v, cmp_entry);
         rc = ib_store_each_housing(req->st, &f, occ_housing, &oc, &err);
     }
-    if (rc == IB_OK)
-        rc = ib_store_commit(req->st, &err);
+    rc = ib_request_end_read(req, rc, &err);
     if (rc) {
         free(oc.v);
         if (rc == IB_ENOMEM)
@@ -195,7 +194,7 @@ int ib_api_location_residents(hreq *req, hresp *resp)
     c->day = day;
     c->residents = json_array();
     ib_date first = IB_DATE_NONE;
-    rc = ib_store_begin(req->st, &err);
+    rc = ib_store_begin_read(req->st, &err);  /* audit entries queued */
     if (rc == IB_OK)
         rc = ib_store_each_housing(req->st, &f, first_start, &first, &err);
     if (rc == IB_OK && first != IB_DATE_NONE && first <= day) {
@@ -213,8 +212,7 @@ int ib_api_location_residents(hreq *req, hresp *resp)
     }
     if (rc == IB_OK)
         rc = ib_store_each_housing(req->st, &f, res_housing, c, &err);
-    if (rc == IB_OK)
-        rc = ib_store_commit(req->st, &err);
+    rc = ib_request_end_read(req, rc, &err);
     if (rc) {
         json_decref(c->residents);
         int status = ib_problem_from_err(resp, c->rc ? &c->err : &err);

@@ -214,6 +214,12 @@ int ib_audit_request(hreq *req, const char *action, const char *entity,
 /* Waits until the request's queued audit entries are committed (for a
  * handler that reads the audit log and must see its own entry). */
 int ib_audit_request_flush(hreq *req, ib_err *err);
+/* Ends the request's read transaction (ib_store_begin_read; none open: a
+ * no-op) after reads that returned rc: returns rc, or the end's error when
+ * rc was IB_OK. A list reads in one, so that it neither takes nor waits for
+ * the write lock; its audit entries go to the audit writer's queue and the
+ * answer waits for their commit (server.c). */
+int ib_request_end_read(hreq *req, int rc, ib_err *err);
 
 /* ------------------------------------------------------------ auth (auth.c) */
 

@@ -432,6 +432,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
         dispatch(&req, &resp);
         if (ib_store_in_transaction(req.st))
             ib_store_rollback(req.st, NULL);
+        if (ib_store_in_read(req.st))       /* no old snapshot kept */
+            ib_store_end_read(req.st, NULL);
         store_checkin(srv, req.st);
         sodium_memzero(req.session_token, sizeof req.session_token);
         await_audit(&req, &resp);

@@ -157,6 +157,48 @@ def test_failing_writer_answers_503():
     verify_chain()
 
 
+def test_lists_read_beside_the_write_lock():
+    """Lists read in a read transaction: while another connection holds
+    SQLite's write lock (as an import does), a list that audits nothing
+    answers at once instead of queueing for the lock; a list of persons is
+    read too, but answered only once its entries are committed, one per
+    listed person."""
+    admin = client("admin")
+    loc = admin.json("GET", "/api/v1/locations?pageSize=100")[2]["items"][0]["id"]
+    lock = sqlite3.connect(db, timeout=30, isolation_level=None)
+    lock.execute("BEGIN IMMEDIATE")
+    answer = {}
+    try:
+        for path in ("/api/v1/persons?family_name=Niemand", "/api/v1/stays?page=99",
+                     "/api/v1/occupancy?date=2023-01-01",
+                     "/api/v1/locations/%d/residents?date=1990-01-01" % loc,
+                     "/api/v1/exports/organisations"):
+            status, _, body = admin.request("GET", path)
+            check(status == 200, "%s while the write lock is held: %d %s" % (path, status, body))
+
+        def persons():
+            answer["r"] = admin.json("GET", "/api/v1/persons?pageSize=100",
+                                     headers={"X-Purpose": "beside-lock"})
+        t = threading.Thread(target=persons)
+        t.start()
+        t.join(timeout=1.0)
+        check(t.is_alive(), "a list of persons answered before its audit entries could be "
+              "committed: %s" % (answer.get("r"),))
+    finally:
+        lock.execute("ROLLBACK")
+        lock.close()
+    t.join()
+    status, _, body = answer["r"]
+    check(status == 200, "persons after the lock: %d %s" % (status, body))
+    listed = sorted(str(p["id"]) for p in body["items"])
+    audited = query("SELECT person_id, count(*) FROM audit WHERE action = 'read'"
+                    " AND detail LIKE '%doel: beside-lock' GROUP BY person_id")
+    check(listed and sorted(str(pid) for pid, _ in audited) == listed and
+          {n for _, n in audited} == {1},
+          "one entry per listed person: listed %s, audited %s" % (listed, audited))
+    verify_chain()
+
+
 def test_sigterm_under_load_loses_no_entry():
     admin = client("admin")
     answered, errors = [], []
@@ -185,6 +227,7 @@ try:
     apilib.main([test_concurrent_lookups_one_entry_each,
                  test_lookups_with_imports_inspections_and_lists,
                  test_failing_writer_answers_503,
+                 test_lists_read_beside_the_write_lock,
                  test_sigterm_under_load_loses_no_entry], inbeeld)
 finally:
     server.stop()

@@ -102,7 +102,7 @@ echo "Where inbeeld's time goes (ib_monitor_bench, one process, one load):"
 echo
 echo "| phase | wall (s) | CPU (s) |"
 echo "|---|---:|---:|"
-for k in load stays stays_sort_by_time km_retention_all_groupings logrank_all_groupings intervals_cut design cox_fit cox_fit_with_concordance expected_stays; do
+for k in load stays stays_sort_by_time km_retention_all_groupings logrank_all_groupings intervals_cut design cox_fit cox_fit_with_concordance expected_stays cox_command_fit; do
   echo "| $k | $(ph "$k") | $(ph_cpu "$k") |"
 done
 echo "| peak RSS (MB) | $(ph peak_rss_mb) |"

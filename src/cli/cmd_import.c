@@ -65,16 +65,16 @@ static int on_progress(void *ctx, const ib_import_progress *p)
         return 0;
     const char *name = strrchr(p->path, '/');
     name = name ? name + 1 : p->path;
-    if (p->bytes_total > 0) {
-        int pct = (int)(100.0 * (double)p->bytes_read / (double)p->bytes_total);
-        fprintf(stderr, "\r\033[K[%d/%d] %s %3d%% %lld rijen", p->file_index + 1,
-                p->file_count, name, pct, (long long)p->rows);
-    } else {
-        fprintf(stderr, "\r\033[K[%d/%d] %s %lld rijen", p->file_index + 1,
-                p->file_count, name, (long long)p->rows);
-    }
-    if (p->done)
-        fprintf(stderr, "\r\033[K");
+    fprintf(stderr, "\r\033[K[%d/%d] %s ", p->file_index + 1, p->file_count, name);
+    if (p->bytes_total > 0)
+        fprintf(stderr, "%3d%% ", (int)(100.0 * (double)p->bytes_read /
+                                         (double)p->bytes_total));
+    fprintf(stderr, "%lld rijen", (long long)p->rows);
+    if (p->rejected > 0)
+        fprintf(stderr, ", %lld afgewezen", (long long)p->rejected);
+    /* The file's commit can take seconds: say so until the next line. */
+    if (p->phase == IB_IMPORT_PHASE_FINISH)
+        fprintf(stderr, " — afronden…");
     ps->drawn = true;
     return 0;
 }

@@ -331,9 +331,13 @@ int ib_run_progress(ib_run *run, uint64_t bytes_read, uint64_t bytes_total,
     if (!due)
         return 0;
     run->last_progress_ns = now_ns();
-    ib_import_progress p = {run->file->path, run->type->kind,
-                            run->file_index, run->file_count, bytes_read,
-                            bytes_total, rows, done};
+    const ib_import_file_report *f = run->file;
+    ib_import_progress p = {f->path, run->type->kind, run->file_index,
+                            run->file_count, bytes_read, bytes_total, rows,
+                            done,
+                            done ? IB_IMPORT_PHASE_FINISH : IB_IMPORT_PHASE_ROWS,
+                            f->inserted + f->updated + f->unchanged,
+                            f->rejected};
     return o->progress(o->progress_ctx, &p);
 }
 

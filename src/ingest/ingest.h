@@ -72,14 +72,25 @@ int ib_import_report_write_csv(const ib_import_report *rep, FILE *out);
 
 /* ------------------------------------------------------------ import */
 
+/* Where an import of one file is. */
+typedef enum {
+    IB_IMPORT_PHASE_ROWS,        /* reading rows: each checked, then stored */
+    IB_IMPORT_PHASE_FINISH       /* every row read; committing (or rolling
+                                  * back) the file's transaction follows */
+} ib_import_phase;
+
 /* Progress of a running import, for a progress bar. */
 typedef struct ib_import_progress {
     const char *path;            /* file being read */
     ib_kind kind;
     int file_index, file_count;  /* 0-based index among the files */
-    uint64_t bytes_read, bytes_total;  /* of this file; total 0 if unknown */
-    int64_t rows;                /* rows read in this file so far */
+    uint64_t bytes_read, bytes_total;  /* of this file; total 0 if unknown
+                                        * (JSON: elements, not bytes) */
+    int64_t rows;                /* rows read (and checked) in this file */
     bool done;                   /* last call for this file */
+    ib_import_phase phase;       /* IB_IMPORT_PHASE_FINISH when done */
+    int64_t stored;              /* rows stored so far (not yet committed) */
+    int64_t rejected;            /* rows rejected so far */
 } ib_import_progress;
 
 /* Returns 0 to continue; anything else cancels the import (the current file

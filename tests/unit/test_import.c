@@ -478,6 +478,7 @@ typedef struct progress_log {
     int calls, done_calls;
     int64_t last_rows;
     int cancel_at;
+    int64_t last_stored, last_rejected;
 } progress_log;
 
 static int on_progress(void *ctx, const ib_import_progress *p)
@@ -486,6 +487,11 @@ static int on_progress(void *ctx, const ib_import_progress *p)
     log->calls++;
     log->last_rows = p->rows;
     assert_true(p->bytes_read <= p->bytes_total);
+    assert_true(p->stored + p->rejected <= p->rows);
+    assert_true(p->stored >= log->last_stored);
+    assert_int_equal(p->phase, p->done ? IB_IMPORT_PHASE_FINISH : IB_IMPORT_PHASE_ROWS);
+    log->last_stored = p->stored;
+    log->last_rejected = p->rejected;
     if (p->done)
         log->done_calls++;
     return log->cancel_at && p->rows >= log->cancel_at;
@@ -496,7 +502,7 @@ static void test_progress_and_cancel(void **state)
     fixture *fx = *state;
     ib_store *st = fresh_db(fx);
     ib_import_report rep;
-    progress_log log = {0, 0, 0, 0};
+    progress_log log = {0, 0, 0, 0, 0, 0};
     ib_import_options o = options();
     o.progress = on_progress;
     o.progress_ctx = &log;
@@ -508,9 +514,20 @@ static void test_progress_and_cancel(void **state)
     assert_int_equal(log.calls, 4);
     assert_int_equal(log.done_calls, 1);
     assert_int_equal(log.last_rows, 5);
+    assert_int_equal(log.last_stored, 5);
+    assert_int_equal(log.last_rejected, 0);
+
+    /* Rejected rows are counted as they are read. */
+    const char *bad = BAD "/05-bad-date-format/persons.csv";
+    log = (progress_log){0, 0, 0, 0, 0, 0};
+    assert_int_equal(import(st, &bad, 1, &o, &rep), IB_EINVAL);
+    assert_int_equal(log.done_calls, 1);
+    assert_int_equal(log.last_rejected, rep.files[0].rejected);
+    assert_true(log.last_rejected > 0);
+    ib_import_report_free(&rep);
 
     st = fresh_db(fx);
-    log = (progress_log){0, 0, 0, 3};
+    log = (progress_log){0, 0, 0, 3, 0, 0};
     assert_int_equal(import(st, &persons, 1, &o, &rep), IB_ELIMIT);
     assert_int_equal(rep.files[0].status, IB_FILE_FAILED);
     char *t = report_text(&rep);

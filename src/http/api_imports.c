@@ -4,7 +4,9 @@
  * when rows were rejected and nothing stored). An agency (its daily feed)
  * and a caseworker (its forms: new persons, corrections of what its
  * organisation sent) import as their own organisation; an administrator
- * names the sender. */
+ * names the sender. A client that names its upload (?upload=ID) can follow
+ * the import from another connection: GET /api/v1/imports/progress/{id}
+ * answers its phase and counts, to the user who started it only. */
 #include "http/http_internal.h"
 #include "ingest/ingest.h"
 
@@ -41,10 +43,26 @@ static bool media_is(const char *ct, const char *type)
     return ct && strncmp(ct, type, n) == 0 && (ct[n] == '\0' || ct[n] == ';');
 }
 
+/* The import's progress callback: into the server's uploads table. */
+typedef struct upload_ctx {
+    ib_uploads *uploads;
+    int slot;
+} upload_ctx;
+
+static int on_progress(void *ctx, const ib_import_progress *p)
+{
+    upload_ctx *uc = ctx;
+    ib_uploads_update(uc->uploads, uc->slot, p);
+    return 0;
+}
+
+static int run_import(hreq *req, hresp *resp, ib_kind kind, bool csv,
+                      const ib_import_options *base);
+
 int ib_api_imports(hreq *req, hresp *resp)
 {
     static const char *const params[] = {"kind", "sender", "partial", "dry_run",
-                                         "purpose", NULL};
+                                         "upload", "purpose", NULL};
     if (ib_query_only(req, resp, params))
         return 0;
     const char *kind_s = ib_query(req, "kind"), *sender = ib_query(req, "sender");
@@ -79,11 +97,40 @@ int ib_api_imports(hreq *req, hresp *resp)
                           "lijst van records).",
                           "Send text/csv (a file) or application/json (an array of "
                           "records).");
-    char actor[64], name[64];
+    const char *upload = ib_query(req, "upload");
+    if (upload && !ib_upload_id_is_valid(upload))
+        return ib_problem_bad_request(resp, "upload: 1 tot 64 letters, cijfers, - of _.",
+                                      "upload: 1 to 64 letters, digits, - or _.");
+    char actor[64];
     snprintf(actor, sizeof actor, "user:%s", req->user.name);
-    snprintf(name, sizeof name, "%s.%s", ib_kind_file_stem(kind), csv ? "csv" : "json");
     ib_import_options opt = {.sender_ref = sender, .actor = actor, .partial = partial,
                              .dry_run = dry_run};
+    if (!upload)
+        return run_import(req, resp, kind, csv, &opt);
+    upload_ctx uc = {req->srv->uploads, 0};
+    ib_err err;
+    int rc = ib_uploads_begin(uc.uploads, upload, req->user.id, kind, &uc.slot, &err);
+    if (rc == IB_ELIMIT)
+        return ib_problem(resp, 503, "Tijdelijk niet beschikbaar", "Temporarily unavailable",
+                          "Er lopen te veel leveringen tegelijk; probeer het zo opnieuw.",
+                          "Too many deliveries are running; try again shortly.");
+    if (rc != IB_OK)
+        return ib_problem_from_err(resp, &err);
+    opt.progress = on_progress;
+    opt.progress_ctx = &uc;
+    rc = run_import(req, resp, kind, csv, &opt);
+    ib_uploads_end(uc.uploads, uc.slot, resp->status);
+    return rc;
+}
+
+/* Imports the body and answers the report. */
+static int run_import(hreq *req, hresp *resp, ib_kind kind, bool csv,
+                      const ib_import_options *base)
+{
+    ib_import_options opt = *base;
+    bool dry_run = opt.dry_run;
+    char name[64];
+    snprintf(name, sizeof name, "%s.%s", ib_kind_file_stem(kind), csv ? "csv" : "json");
     ib_import_report rep;
     ib_import_report_init(&rep);
     ib_err err;
@@ -126,4 +173,30 @@ int ib_api_imports(hreq *req, hresp *resp)
     resp->status = rc == IB_OK ? 200 : 422;
     resp->content_type = "application/json";
     return 0;
+}
+
+/* GET /api/v1/imports/progress/{id}: where the named upload is. Only its
+ * own user sees it: for anyone else it does not exist (404). */
+int ib_api_import_progress(hreq *req, hresp *resp)
+{
+    static const char *const params[] = {"purpose", NULL};
+    if (ib_query_only(req, resp, params))
+        return 0;
+    ib_upload_state u;
+    if (!ib_upload_id_is_valid(req->params[0]) ||
+        !ib_uploads_get(req->srv->uploads, req->params[0], req->user.id, &u))
+        return ib_problem_not_found(resp);
+    const char *phase = u.finished ? "done"
+                        : u.phase == IB_IMPORT_PHASE_FINISH ? "finishing" : "rows";
+    json_t *percent = json_null();
+    if (u.finished)
+        percent = json_integer(100);
+    else if (u.size > 0)
+        percent = json_integer((json_int_t)(100.0 * (double)u.position / (double)u.size));
+    json_t *o = json_pack("{s:s, s:s, s:s, s:o, s:I, s:I, s:I, s:o}", "id", u.id, "kind",
+                          ib_kind_file_stem(u.kind), "phase", phase, "percent", percent,
+                          "rows", (json_int_t)u.rows, "stored", (json_int_t)u.stored,
+                          "rejected", (json_int_t)u.rejected, "status",
+                          u.finished ? json_integer(u.status) : json_null());
+    return ib_json_answer(resp, 200, o, false);
 }

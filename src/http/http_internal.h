@@ -11,6 +11,7 @@
 #include <stdatomic.h>
 
 #include "http/http.h"
+#include "ingest/ingest.h"
 
 #define IB_HTTP_JSON_BODY_MAX (64 * 1024)   /* bodies other than imports */
 #define IB_HTTP_PAGE_SIZE_MAX 100
@@ -52,6 +53,40 @@ int ib_checkpointer_start(ib_checkpointer **out, ib_store *st, ib_err *err);
 /* Ends the thread and frees c (not the store). */
 void ib_checkpointer_stop(ib_checkpointer *c);
 
+/* ------------------------------------------------------------ uploads
+ * (uploads.c): the progress of running imports, by the client's name for
+ * its upload, for GET /api/v1/imports/progress/{id}. */
+
+#define IB_UPLOAD_ID_MAX 64
+
+typedef struct ib_upload_state {
+    char id[IB_UPLOAD_ID_MAX + 1];
+    int64_t user_id;            /* who started it: the only one who sees it */
+    ib_kind kind;
+    ib_import_phase phase;
+    uint64_t position, size;    /* CSV: bytes, JSON: elements; size 0 unknown */
+    int64_t rows, stored, rejected;
+    bool finished;
+    unsigned status;            /* finished: the import's HTTP status */
+} ib_upload_state;
+
+typedef struct ib_uploads ib_uploads;
+int ib_uploads_new(ib_uploads **out, ib_err *err);
+void ib_uploads_free(ib_uploads *u);
+/* 1 to IB_UPLOAD_ID_MAX letters, digits, '-' or '_'. */
+bool ib_upload_id_is_valid(const char *id);
+/* Starts keeping the progress of upload id of user_id in *slot.
+ * IB_ECONFLICT when id is taken (running, or another user's kept one),
+ * IB_ELIMIT when every slot holds a running or recent import. */
+int ib_uploads_begin(ib_uploads *u, const char *id, int64_t user_id, ib_kind kind,
+                     int *slot, ib_err *err);
+void ib_uploads_update(ib_uploads *u, int slot, const ib_import_progress *p);
+/* Marks it finished with the answer's status; kept a minute, then gone. */
+void ib_uploads_end(ib_uploads *u, int slot, unsigned status);
+/* A copy of the state of id when user_id started it; false otherwise. */
+bool ib_uploads_get(ib_uploads *u, const char *id, int64_t user_id,
+                    ib_upload_state *out);
+
 struct ib_http_server {
     ib_http_config cfg;
     char db_path[4096];
@@ -75,6 +110,7 @@ struct ib_http_server {
     ib_audit_queue *audit;
     ib_store *checkpoint_store;
     ib_checkpointer *checkpointer;
+    ib_uploads *uploads;        /* progress of running imports */
 };
 
 /* Who is asking. */
@@ -270,6 +306,7 @@ int ib_api_inspections_get(hreq *req, hresp *resp);
 int ib_api_inspections_put(hreq *req, hresp *resp);
 int ib_api_inspections_delete(hreq *req, hresp *resp);
 int ib_api_imports(hreq *req, hresp *resp);
+int ib_api_import_progress(hreq *req, hresp *resp);
 int ib_api_monitor_survival(hreq *req, hresp *resp);
 int ib_api_monitor_cox(hreq *req, hresp *resp);
 int ib_api_monitor_typology(hreq *req, hresp *resp);

@@ -40,6 +40,8 @@ const ib_route ib_routes[] = {
      ib_api_inspections_delete},
     {"POST", "/api/v1/imports", R_CASEWORKER | R_AGENCY | R_ADMIN, ib_api_imports},
     {"GET", "/api/v1/imports", R_CASEWORKER | R_AGENCY | R_ADMIN, ib_api_imports_history},
+    {"GET", "/api/v1/imports/progress/{id}", R_CASEWORKER | R_AGENCY | R_ADMIN,
+     ib_api_import_progress},
     {"GET", "/api/v1/statistics", R_ANALYST | R_ADMIN, ib_api_statistics},
     {"GET", "/api/v1/monitor/survival", R_ANALYST | R_ADMIN, ib_api_monitor_survival},
     {"GET", "/api/v1/monitor/cox", R_ANALYST | R_ADMIN, ib_api_monitor_cox},

@@ -458,6 +458,7 @@ static void free_server(ib_http_server *srv)
     free(srv->stores);
     free(srv->in_use);
     ib_monitor_cache_stop(srv->monitor);
+    ib_uploads_free(srv->uploads);
     pthread_mutex_destroy(&srv->lock);
     pthread_cond_destroy(&srv->free_store);
     pthread_mutex_destroy(&srv->rate_lock);
@@ -519,7 +520,8 @@ int ib_http_start(ib_http_server **out, const ib_http_config *cfg, ib_err *err)
             goto fail;
         }
     }
-    if ((rc = open_stores(srv, err)) != IB_OK)
+    if ((rc = open_stores(srv, err)) != IB_OK ||
+        (rc = ib_uploads_new(&srv->uploads, err)) != IB_OK)
         goto fail;
     /* The monitor's data loads in the background from now on. */
     if ((rc = ib_monitor_cache_start(&srv->monitor, cfg->db_path, cfg->key_path,

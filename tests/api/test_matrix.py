@@ -48,6 +48,18 @@ def fresh_token(client, role):
     return body["id"]
 
 
+def fresh_upload():
+    """A delivery by the agency user, named for following its progress."""
+    name = "matrix-%s" % os.urandom(6).hex()
+    agency = apilib.Client(server.port, openapi)
+    agency.login("agency")
+    status, _, _ = agency.request("POST", "/api/v1/imports?kind=organisations&upload=" + name,
+                                  "org_ref,name,kind\nMXU1,Matrix Upload,employer\n",
+                                  ctype="text/csv")
+    apilib.check(status == 200, "fixture upload: %d" % status)
+    return name
+
+
 def substitute(value):
     if isinstance(value, dict):
         return {k: substitute(v) for k, v in value.items()}
@@ -74,6 +86,8 @@ def test_matrix():
             path = path.replace("{organisation}", str(ctx["organisation"]))
             if "{inspection}" in path:
                 path = path.replace("{inspection}", str(fresh_inspection()))
+            if "{upload}" in path:
+                path = path.replace("{upload}", fresh_upload())
             if "{own_token}" in path:
                 path = path.replace("{own_token}", str(fresh_token(c, role)))
             if "csv" in cell:
@@ -106,7 +120,7 @@ def test_routes_all_in_matrix():
     have = set()
     for cell in matrix["cells"]:
         p = cell["path"].split("?")[0]
-        p = re.sub(r"\{(person|location|organisation|inspection|own_token)\}", "{id}", p)
+        p = re.sub(r"\{(person|location|organisation|inspection|own_token|upload)\}", "{id}", p)
         have.add((cell["method"], p))
     # A route segment other than {id} ({kind}) is covered by cells naming values.
     def covered(method, pattern):

@@ -497,6 +497,21 @@ static int answer_document(hresp *resp, const figure *fig, const mon_query *q, c
     return 0;
 }
 
+/* The figure's document for q from d, in *text (caller frees). */
+static int compute_figure(const figure *fig, const ib_mdata *d, const mon_query *q,
+                          char **text, size_t *len, ib_err *err)
+{
+    *text = NULL;
+    *len = 0;
+    FILE *mem = open_memstream(text, len);
+    if (!mem)
+        return ib_err_set(err, IB_ENOMEM, "geheugen vol");
+    int rc = fig->fn(d, q, mem, err);
+    if (fclose(mem) != 0 && !rc)
+        rc = ib_err_set(err, IB_ENOMEM, "geheugen vol");
+    return rc;
+}
+
 static int monitor_figure(hreq *req, hresp *resp, const figure *fig)
 {
     mon_query q;
@@ -515,26 +530,77 @@ static int monitor_figure(hreq *req, hresp *resp, const figure *fig)
     }
     /* XLSX is made from the CSV text: both keep the CSV. */
     bool keep = m.shared && answer_key(fig->name, &q, key, sizeof key);
-    if (keep && ib_mcache_doc_find(req->srv->monitor, m.shared, key, &text, &len)) {
+    ib_mcache_found found = keep ? ib_mcache_doc_find(req->srv->monitor, m.shared, key,
+                                                      &text, &len)
+                                 : IB_MCACHE_ALONE;
+    if (found == IB_MCACHE_KEPT || found == IB_MCACHE_WAITED) {
         release_data(req, &m);
+        resp->answered = found == IB_MCACHE_KEPT ? "kept" : "waited";
         return answer_document(resp, fig, &q, text, len);
     }
+    bool claimed = found == IB_MCACHE_CLAIMED;
     if (narrow_data(&q, &m, &err)) {
+        if (claimed)
+            ib_mcache_doc_drop(req->srv->monitor, m.shared, key);
         release_data(req, &m);
         return ib_problem_from_err(resp, &err);
     }
-    FILE *mem = open_memstream(&text, &len);
-    int rc = mem ? fig->fn(m.d, &q, mem, &err) : ib_err_set(&err, IB_ENOMEM, "geheugen vol");
-    if (mem && fclose(mem) != 0 && !rc)
-        rc = ib_err_set(&err, IB_ENOMEM, "geheugen vol");
-    if (!rc && keep)
+    resp->answered = "computed";
+    int rc = compute_figure(fig, m.d, &q, &text, &len, &err);
+    if (claimed && !rc)
         ib_mcache_doc_put(req->srv->monitor, m.shared, key, text, len);
+    else if (claimed)
+        ib_mcache_doc_drop(req->srv->monitor, m.shared, key);
     release_data(req, &m);
     if (rc) {
         free(text);
         return ib_problem_from_err(resp, &err);
     }
     return answer_document(resp, fig, &q, text, len);
+}
+
+/* ------------------------------------------------------------ first questions */
+
+/* What web/js/pages/dashboard.js asks on opening #/monitor with its
+ * default filters (no at, no municipality, by=eu): survival and typology
+ * with ?by=eu, the other three without parameters. Keep the two in step:
+ * tests/api/test_monitor_cache.py asks the page's exact paths. */
+static const struct {
+    size_t figure;               /* index in figures[] */
+    const char *by;              /* NULL: no by= */
+} first_questions[IB_MONITOR_FIRST_N] = {
+    {0, "eu"}, {2, "eu"}, {3, NULL}, {4, NULL}, {1, NULL},
+};
+
+/* The query those paths resolve to for a user without municipalities
+ * and without detail=true, on the day at. */
+static void first_query(size_t i, ib_date at, mon_query *q)
+{
+    ib_err err;
+    query_defaults(q);
+    q->at = at;
+    q->k = SMALL_CELL;
+    q->fmt = OUT_JSON;
+    if (first_questions[i].by &&
+        ib_group_parse(first_questions[i].by, &q->by, &err) == IB_OK) {
+        q->has_by = true;
+        q->by_name = first_questions[i].by;
+    }
+}
+
+bool ib_monitor_first_key(size_t i, ib_date at, char *key, size_t size)
+{
+    mon_query q;
+    first_query(i, at, &q);
+    return answer_key(figures[first_questions[i].figure].name, &q, key, size);
+}
+
+int ib_monitor_first_answer(size_t i, ib_date at, const ib_mdata *d, char **text,
+                            size_t *len, ib_err *err)
+{
+    mon_query q;
+    first_query(i, at, &q);
+    return compute_figure(&figures[first_questions[i].figure], d, &q, text, len, err);
 }
 
 int ib_api_monitor_survival(hreq *req, hresp *resp)

@@ -124,22 +124,55 @@ typedef struct ib_monitor_cache ib_monitor_cache;
 typedef struct ib_mcache_entry ib_mcache_entry;
 struct ib_mdata;
 /* Opens a connection of its own and starts loading at once (from the
- * snapshot when use_snapshot and current). */
+ * snapshot when use_snapshot and current); from then on the loader checks
+ * the data version every second and reloads after a change, and a second
+ * thread computes the dashboard's first answers for each load (see
+ * ib_monitor_first_*). log (NULL: none), guarded by log_lock, gets a line
+ * for each load and each round of prepared answers. */
 int ib_monitor_cache_start(ib_monitor_cache **out, const char *db_path,
-                           const char *key_path, bool use_snapshot, ib_err *err);
+                           const char *key_path, bool use_snapshot, FILE *log,
+                           pthread_mutex_t *log_lock, ib_err *err);
 /* The data of the current data version, read with st: the loaded copy,
  * or, after a change, the next load's (waited for). *d stays valid until
  * ib_monitor_cache_put(c, *e). */
 int ib_monitor_cache_get(ib_monitor_cache *c, ib_store *st, ib_mcache_entry **e,
                          const struct ib_mdata **d, ib_err *err);
 void ib_monitor_cache_put(ib_monitor_cache *c, ib_mcache_entry *e);
+/* How ib_mcache_doc_find went. */
+typedef enum {
+    IB_MCACHE_KEPT,      /* *body: the kept answer */
+    IB_MCACHE_WAITED,    /* *body: the answer another was computing, waited for */
+    IB_MCACHE_CLAIMED,   /* none: the caller computes it, then calls
+                          * ib_mcache_doc_put or ib_mcache_doc_drop; others
+                          * asking for it meanwhile wait */
+    IB_MCACHE_ALONE,     /* none, and not to be kept: the caller computes it
+                          * and calls neither */
+} ib_mcache_found;
 /* The answer kept with entry e under key (the figure and its resolved
- * query): a copy in *body (caller frees) and true, or false. */
-bool ib_mcache_doc_find(ib_monitor_cache *c, ib_mcache_entry *e, const char *key,
-                        char **body, size_t *len);
-/* Keeps a copy of an answer computed from e's data under key. */
+ * query): a copy in *body (caller frees), or the claim to compute it.
+ * While another request or the preparer computes it, waits for that. */
+ib_mcache_found ib_mcache_doc_find(ib_monitor_cache *c, ib_mcache_entry *e,
+                                   const char *key, char **body, size_t *len);
+/* Keeps a copy of an answer computed from e's data under key (after
+ * IB_MCACHE_CLAIMED); waiters get it. */
 void ib_mcache_doc_put(ib_monitor_cache *c, ib_mcache_entry *e, const char *key,
                        const char *body, size_t len);
+/* Gives up a claim (the computation failed); waiters compute it alone. */
+void ib_mcache_doc_drop(ib_monitor_cache *c, ib_mcache_entry *e, const char *key);
+
+/* The dashboard's first questions (api_monitor.c): what web/js/pages/
+ * dashboard.js asks on opening #/monitor with its default filters, as a
+ * user without municipalities and without detail=true (an analyst or an
+ * administrator) asks them, survival first. The monitor cache computes
+ * them after every load, so the first visit after a change finds them
+ * kept. IB_MONITOR_FIRST_N of them; the key of the i-th for the date at
+ * (false when it does not fit size), and its answer (caller frees
+ * *text). */
+#define IB_MONITOR_FIRST_N 5
+#define IB_MONITOR_KEY_MAX 1024
+bool ib_monitor_first_key(size_t i, ib_date at, char *key, size_t size);
+int ib_monitor_first_answer(size_t i, ib_date at, const struct ib_mdata *d, char **text,
+                            size_t *len, ib_err *err);
 /* Waits for a load in progress, frees everything (no request may hold an
  * entry any more). */
 void ib_monitor_cache_stop(ib_monitor_cache *c);
@@ -174,6 +207,8 @@ typedef struct hresp {
     char allow[64];             /* 405: the allowed methods */
     unsigned retry_after;       /* 429: seconds */
     char disposition[128];      /* Content-Disposition of a download, "" none */
+    const char *answered;       /* a monitor figure: "kept", "waited" or
+                                 * "computed" (the access log's "answer") */
 } hresp;
 
 /* A handler fills resp and returns 0; the route's role check and CSRF

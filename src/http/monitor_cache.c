@@ -8,23 +8,43 @@
  * request still uses: every entry is reference-counted. Each entry also
  * keeps the last answers computed from it (a figure is a function of the
  * data and the resolved query), so the dashboard's same few questions are
- * answered without computing again until the data changes. */
+ * answered without computing again until the data changes; a request
+ * that finds an answer being computed waits for it instead of computing
+ * it too. The loader checks the data version every second, so an import
+ * from anywhere is loaded without waiting for a request, and a preparer
+ * thread then computes the dashboard's first answers (ib_monitor_first_*)
+ * on each new load, so the first visit after a change finds them kept. */
 #include "http/http_internal.h"
 #include "monitor/monitor.h"
 
 #include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* Answers kept per entry: at most DOCS_MAX, DOCS_BYTES in all; the least
  * recently used goes first. */
 #define DOCS_MAX 32
 #define DOCS_BYTES ((size_t)64 << 20)
+/* How often the loader reads the data version; how often the preparer
+ * looks whether the day (the figures' default reference date) changed. */
+#define POLL_MS 1000
+#define DAY_CHECK_MS 60000
+
+typedef enum {
+    DOC_QUEUED,                    /* for the preparer, unless a request
+                                    * claims it first */
+    DOC_COMPUTING,                 /* claimed: others wait for it */
+    DOC_DONE,                      /* body holds the answer */
+} doc_state;
 
 typedef struct mcache_doc {
     char *key, *body;
     size_t len;
     uint64_t used;                 /* entry's clock at the last use */
+    doc_state state;
 } mcache_doc;
 
 struct ib_mcache_entry {
@@ -33,20 +53,31 @@ struct ib_mcache_entry {
     mcache_doc docs[DOCS_MAX];     /* guarded by the cache's lock */
     size_t ndocs, doc_bytes;
     uint64_t clock;
+    ib_date prepared_at;           /* the day its first answers were queued
+                                    * for (0: not yet); lock */
 };
 
 struct ib_monitor_cache {
     pthread_mutex_t lock;
     pthread_cond_t wake_loader;    /* a load is wanted, or stop */
     pthread_cond_t loaded;         /* a load ended */
-    pthread_t thread;
+    pthread_cond_t wake_preparer;  /* answers were queued, or stop */
+    pthread_cond_t doc_done;       /* an answer being computed was kept or
+                                    * dropped */
+    pthread_t thread, preparer;
+    bool has_preparer;
     ib_store *st;                  /* the loader's own connection */
     bool use_snapshot;
+    FILE *log;                     /* the server's log (NULL: none) */
+    pthread_mutex_t *log_lock;
     ib_mcache_entry *current;      /* NULL until the first load succeeds */
     uint64_t started;              /* loads begun; load n is the n-th */
     uint64_t current_load;         /* the load current came from */
     uint64_t failed_load;          /* the last load that failed; 0 none */
     ib_err failure;                /* and why */
+    char failed_version[IB_DATA_VERSION_LEN]; /* of a load the loader began
+                                               * itself and that failed:
+                                               * not tried again unasked */
     bool wanted, stop;
 };
 
@@ -86,44 +117,237 @@ static ib_mcache_entry *load_entry(ib_monitor_cache *c, ib_err *err)
     return e;
 }
 
+/* Waits on cond (lock held, cond on the monotonic clock) for at most ms. */
+static void wait_ms(pthread_cond_t *cond, pthread_mutex_t *lock, long ms)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_sec += ms / 1000;
+    until.tv_nsec += (ms % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    pthread_cond_timedwait(cond, lock, &until);
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* A line in the server's log, beside its other messages. */
+__attribute__((format(printf, 2, 3))) static void say(ib_monitor_cache *c,
+                                                      const char *fmt, ...)
+{
+    if (!c->log)
+        return;
+    char line[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    pthread_mutex_lock(c->log_lock);
+    fprintf(c->log, "inbeeld serve: monitor: %s\n", line);
+    fflush(c->log);
+    pthread_mutex_unlock(c->log_lock);
+}
+
+/* One load into a new current entry (lock held; released meanwhile);
+ * wakes the requests waiting for it and the preparer. polled: the data
+ * version that made the loader itself load (NULL: a request asked). */
+static void load_once(ib_monitor_cache *c, const char *polled)
+{
+    c->wanted = false;
+    uint64_t n = ++c->started;
+    pthread_mutex_unlock(&c->lock);
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    ib_err err;
+    ib_err_clear(&err);
+    ib_mcache_entry *e = load_entry(c, &err), *old = NULL;
+    if (e)
+        say(c, "gegevens geladen (versie %.8s, %.1f s)", e->d.data_version,
+            seconds_since(&t0));
+    else if (polled)
+        ib_strlcpy(c->failed_version, polled, sizeof c->failed_version);
+    pthread_mutex_lock(&c->lock);
+    if (e) {
+        old = c->current;
+        c->current = e;
+        c->current_load = n;
+        pthread_cond_signal(&c->wake_preparer);
+    } else {
+        c->failed_load = n;
+        c->failure = err;
+    }
+    pthread_cond_broadcast(&c->loaded);
+    if (unref_locked(old)) {
+        pthread_mutex_unlock(&c->lock);
+        entry_free(old);                /* 100s of MB: not under the lock */
+        pthread_mutex_lock(&c->lock);
+    }
+}
+
+/* Whether the store's data version (read with the loader's connection)
+ * differs from have, and is not one whose load the loader already began
+ * and failed (a request may still ask for that). A read error: no. */
+static bool is_stale(ib_monitor_cache *c, const char *have,
+                     char version[IB_DATA_VERSION_LEN])
+{
+    ib_err err;
+    if (ib_store_data_version(c->st, version, &err) != IB_OK || !version[0])
+        return false;
+    return strcmp(version, have) != 0 && strcmp(version, c->failed_version) != 0;
+}
+
 static void *loader_main(void *arg)
 {
     ib_monitor_cache *c = arg;
     pthread_mutex_lock(&c->lock);
-    for (;;) {
-        /* The first load starts at once: the warm-up. */
-        while (!c->stop && !c->wanted && c->started > 0)
-            pthread_cond_wait(&c->wake_loader, &c->lock);
+    if (!c->stop)
+        load_once(c, NULL);                 /* the warm-up */
+    while (!c->stop) {
+        if (!c->wanted)
+            wait_ms(&c->wake_loader, &c->lock, POLL_MS);
         if (c->stop)
             break;
-        c->wanted = false;
-        uint64_t n = ++c->started;
+        if (c->wanted) {
+            load_once(c, NULL);
+            continue;
+        }
+        /* Only this thread replaces current: it stays while unlocked. */
+        if (!c->current)
+            continue;                       /* the next request retries */
+        const char *have = c->current->d.data_version;
+        char version[IB_DATA_VERSION_LEN];
         pthread_mutex_unlock(&c->lock);
-        ib_err err;
-        ib_err_clear(&err);
-        ib_mcache_entry *e = load_entry(c, &err), *old = NULL;
+        bool stale = is_stale(c, have, version);
         pthread_mutex_lock(&c->lock);
-        if (e) {
-            old = c->current;
-            c->current = e;
-            c->current_load = n;
-        } else {
-            c->failed_load = n;
-            c->failure = err;
-        }
-        pthread_cond_broadcast(&c->loaded);
-        if (unref_locked(old)) {
-            pthread_mutex_unlock(&c->lock);
-            entry_free(old);                /* 100s of MB: not under the lock */
-            pthread_mutex_lock(&c->lock);
-        }
+        if (stale && !c->stop)
+            load_once(c, version);
     }
     pthread_mutex_unlock(&c->lock);
     return NULL;
 }
 
+/* ------------------------------------------------------------ preparer */
+
+static mcache_doc *doc_of(ib_mcache_entry *e, const char *key);
+static mcache_doc *add_doc(ib_mcache_entry *e, const char *key, doc_state state);
+
+/* Claims a queued answer of e for the preparer; false when a request was
+ * first, e is no longer current (a newer load came) or the server stops. */
+static bool claim_queued(ib_monitor_cache *c, ib_mcache_entry *e, const char *key)
+{
+    pthread_mutex_lock(&c->lock);
+    mcache_doc *doc = c->stop || e != c->current ? NULL : doc_of(e, key);
+    bool mine = doc && doc->state == DOC_QUEUED;
+    if (mine)
+        doc->state = DOC_COMPUTING;
+    pthread_mutex_unlock(&c->lock);
+    return mine;
+}
+
+/* Queues the dashboard's first answers for the day at on e and computes
+ * those no request has claimed meanwhile, survival first. */
+static void prepare_first(ib_monitor_cache *c, ib_mcache_entry *e, ib_date at)
+{
+    char keys[IB_MONITOR_FIRST_N][IB_MONITOR_KEY_MAX];
+    for (size_t i = 0; i < IB_MONITOR_FIRST_N; i++)
+        if (!ib_monitor_first_key(i, at, keys[i], sizeof keys[i]))
+            keys[i][0] = '\0';
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    pthread_mutex_lock(&c->lock);
+    e->prepared_at = at;
+    for (size_t i = 0; i < IB_MONITOR_FIRST_N; i++)
+        if (keys[i][0] && !doc_of(e, keys[i]))
+            add_doc(e, keys[i], DOC_QUEUED);
+    pthread_mutex_unlock(&c->lock);
+    size_t done = 0, failed = 0;
+    for (size_t i = 0; i < IB_MONITOR_FIRST_N; i++) {
+        if (!keys[i][0] || !claim_queued(c, e, keys[i]))
+            continue;
+        char *text = NULL;
+        size_t len = 0;
+        ib_err err;
+        ib_err_clear(&err);
+        if (ib_monitor_first_answer(i, at, &e->d, &text, &len, &err) == IB_OK) {
+            ib_mcache_doc_put(c, e, keys[i], text, len);
+            done++;
+        } else {
+            ib_mcache_doc_drop(c, e, keys[i]);  /* e.g. no stays at all */
+            failed++;
+        }
+        free(text);
+    }
+    say(c, "antwoorden voor het dashboard klaar (versie %.8s: %zu berekend, %zu "
+           "mislukt, %.1f s)", e->d.data_version, done, failed, seconds_since(&t0));
+}
+
+/* Computes the first answers of each new load, and again for a new day
+ * (the figures' default reference date is today). */
+static void *preparer_main(void *arg)
+{
+    ib_monitor_cache *c = arg;
+    pthread_mutex_lock(&c->lock);
+    while (!c->stop) {
+        ib_date today = ib_date_today();
+        ib_mcache_entry *e = c->current;
+        if (!e || e->prepared_at == today) {
+            wait_ms(&c->wake_preparer, &c->lock, DAY_CHECK_MS);
+            continue;
+        }
+        e->refs++;
+        pthread_mutex_unlock(&c->lock);
+        prepare_first(c, e, today);
+        ib_monitor_cache_put(c, e);
+        pthread_mutex_lock(&c->lock);
+    }
+    pthread_mutex_unlock(&c->lock);
+    return NULL;
+}
+
+static void init_monotonic_cond(pthread_cond_t *cond)
+{
+    pthread_condattr_t a;
+    pthread_condattr_init(&a);
+    pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+    pthread_cond_init(cond, &a);
+    pthread_condattr_destroy(&a);
+}
+
+static void destroy_sync(ib_monitor_cache *c)
+{
+    pthread_cond_destroy(&c->doc_done);
+    pthread_cond_destroy(&c->wake_preparer);
+    pthread_cond_destroy(&c->loaded);
+    pthread_cond_destroy(&c->wake_loader);
+    pthread_mutex_destroy(&c->lock);
+}
+
+/* Tells both threads to stop and waits for them (the preparer after the
+ * figure it computes). */
+static void stop_threads(ib_monitor_cache *c)
+{
+    pthread_mutex_lock(&c->lock);
+    c->stop = true;
+    pthread_cond_signal(&c->wake_loader);
+    pthread_cond_signal(&c->wake_preparer);
+    pthread_cond_broadcast(&c->loaded);
+    pthread_cond_broadcast(&c->doc_done);
+    pthread_mutex_unlock(&c->lock);
+    pthread_join(c->thread, NULL);         /* after a load in progress */
+    if (c->has_preparer)
+        pthread_join(c->preparer, NULL);
+}
+
 int ib_monitor_cache_start(ib_monitor_cache **out, const char *db_path,
-                           const char *key_path, bool use_snapshot, ib_err *err)
+                           const char *key_path, bool use_snapshot, FILE *log,
+                           pthread_mutex_t *log_lock, ib_err *err)
 {
     *out = NULL;
     ib_monitor_cache *c = calloc(1, sizeof *c);
@@ -136,15 +360,22 @@ int ib_monitor_cache_start(ib_monitor_cache **out, const char *db_path,
         return rc;
     }
     c->use_snapshot = use_snapshot;
+    c->log = log_lock ? log : NULL;
+    c->log_lock = log_lock;
     pthread_mutex_init(&c->lock, NULL);
-    pthread_cond_init(&c->wake_loader, NULL);
+    init_monotonic_cond(&c->wake_loader);
     pthread_cond_init(&c->loaded, NULL);
+    init_monotonic_cond(&c->wake_preparer);
+    pthread_cond_init(&c->doc_done, NULL);
     if (pthread_create(&c->thread, NULL, loader_main, c) != 0) {
-        pthread_cond_destroy(&c->loaded);
-        pthread_cond_destroy(&c->wake_loader);
-        pthread_mutex_destroy(&c->lock);
+        destroy_sync(c);
         ib_store_close(c->st);
         free(c);
+        return ib_err_set(err, IB_ENOMEM, "kan de monitorlader niet starten");
+    }
+    c->has_preparer = pthread_create(&c->preparer, NULL, preparer_main, c) == 0;
+    if (!c->has_preparer) {
+        ib_monitor_cache_stop(c);
         return ib_err_set(err, IB_ENOMEM, "kan de monitorlader niet starten");
     }
     *out = c;
@@ -210,17 +441,10 @@ void ib_monitor_cache_stop(ib_monitor_cache *c)
 {
     if (!c)
         return;
-    pthread_mutex_lock(&c->lock);
-    c->stop = true;
-    pthread_cond_signal(&c->wake_loader);
-    pthread_cond_broadcast(&c->loaded);
-    pthread_mutex_unlock(&c->lock);
-    pthread_join(c->thread, NULL);         /* after a load in progress */
+    stop_threads(c);
     if (unref_locked(c->current))
         entry_free(c->current);
-    pthread_cond_destroy(&c->loaded);
-    pthread_cond_destroy(&c->wake_loader);
-    pthread_mutex_destroy(&c->lock);
+    destroy_sync(c);
     ib_store_close(c->st);
     free(c);
 }
@@ -235,58 +459,121 @@ static mcache_doc *doc_of(ib_mcache_entry *e, const char *key)
     return NULL;
 }
 
-bool ib_mcache_doc_find(ib_monitor_cache *c, ib_mcache_entry *e, const char *key,
-                        char **body, size_t *len)
+/* Removes doc from e (lock held); the last one takes its place. */
+static void remove_doc(ib_mcache_entry *e, mcache_doc *doc)
+{
+    e->doc_bytes -= doc->len;
+    free(doc->key);
+    free(doc->body);
+    *doc = e->docs[--e->ndocs];
+}
+
+/* Removes the least recently used kept answer (lock held); false when
+ * none is kept (the others are being computed). */
+static bool evict_one(ib_mcache_entry *e)
+{
+    mcache_doc *old = NULL;
+    for (size_t i = 0; i < e->ndocs; i++)
+        if (e->docs[i].state == DOC_DONE && (!old || e->docs[i].used < old->used))
+            old = &e->docs[i];
+    if (old)
+        remove_doc(e, old);
+    return old != NULL;
+}
+
+/* A new answer without a body in the given state (lock held); NULL when
+ * there is no room or memory. Pointers into docs move: look up again. */
+static mcache_doc *add_doc(ib_mcache_entry *e, const char *key, doc_state state)
+{
+    if (e->ndocs == DOCS_MAX && !evict_one(e))
+        return NULL;
+    char *k = strdup(key);
+    if (!k)
+        return NULL;
+    mcache_doc *doc = &e->docs[e->ndocs++];
+    *doc = (mcache_doc){k, NULL, 0, ++e->clock, state};
+    return doc;
+}
+
+ib_mcache_found ib_mcache_doc_find(ib_monitor_cache *c, ib_mcache_entry *e,
+                                   const char *key, char **body, size_t *len)
 {
     *body = NULL;
     *len = 0;
+    bool waited = false;
+    ib_mcache_found r;
     pthread_mutex_lock(&c->lock);
-    mcache_doc *doc = doc_of(e, key);
-    if (doc && (*body = malloc(doc->len ? doc->len : 1)) != NULL) {
-        memcpy(*body, doc->body, doc->len);
-        *len = doc->len;
-        doc->used = ++e->clock;
+    for (;;) {
+        mcache_doc *doc = doc_of(e, key);
+        if (doc && doc->state == DOC_COMPUTING && !c->stop) {
+            waited = true;
+            pthread_cond_wait(&c->doc_done, &c->lock);
+            continue;
+        }
+        if (doc && doc->state == DOC_DONE) {
+            *body = malloc(doc->len ? doc->len : 1);
+            if (*body) {
+                memcpy(*body, doc->body, doc->len);
+                *len = doc->len;
+                doc->used = ++e->clock;
+            }
+            r = !*body ? IB_MCACHE_ALONE : waited ? IB_MCACHE_WAITED : IB_MCACHE_KEPT;
+        } else if (waited || (doc && doc->state == DOC_COMPUTING)) {
+            r = IB_MCACHE_ALONE;     /* its computation failed, or not kept */
+        } else if (doc) {
+            doc->state = DOC_COMPUTING;  /* queued for the preparer: ours */
+            r = IB_MCACHE_CLAIMED;
+        } else {
+            r = add_doc(e, key, DOC_COMPUTING) ? IB_MCACHE_CLAIMED : IB_MCACHE_ALONE;
+        }
+        break;
     }
     pthread_mutex_unlock(&c->lock);
-    return *body != NULL;
+    return r;
 }
 
-/* Removes the least recently used answer (lock held, ndocs > 0). */
-static void evict_one(ib_mcache_entry *e)
+void ib_mcache_doc_drop(ib_monitor_cache *c, ib_mcache_entry *e, const char *key)
 {
-    size_t old = 0;
-    for (size_t i = 1; i < e->ndocs; i++)
-        if (e->docs[i].used < e->docs[old].used)
-            old = i;
-    e->doc_bytes -= e->docs[old].len;
-    free(e->docs[old].key);
-    free(e->docs[old].body);
-    e->docs[old] = e->docs[--e->ndocs];
+    pthread_mutex_lock(&c->lock);
+    mcache_doc *doc = doc_of(e, key);
+    if (doc && doc->state != DOC_DONE)
+        remove_doc(e, doc);
+    pthread_cond_broadcast(&c->doc_done);
+    pthread_mutex_unlock(&c->lock);
 }
 
 void ib_mcache_doc_put(ib_monitor_cache *c, ib_mcache_entry *e, const char *key,
                        const char *body, size_t len)
 {
-    if (len > DOCS_BYTES / 4)
-        return;                          /* a rare giant: not worth the room */
-    mcache_doc doc = {strdup(key), malloc(len ? len : 1), len, 0};
-    if (!doc.key || !doc.body) {
-        free(doc.key);
-        free(doc.body);
-        return;                          /* only a missed chance */
-    }
-    memcpy(doc.body, body, len);
-    pthread_mutex_lock(&c->lock);
-    if (doc_of(e, key)) {                /* another request was first */
-        pthread_mutex_unlock(&c->lock);
-        free(doc.key);
-        free(doc.body);
+    char *copy = len <= DOCS_BYTES / 4 ? malloc(len ? len : 1) : NULL;
+    if (!copy) {                         /* a rare giant, or no memory: */
+        ib_mcache_doc_drop(c, e, key);   /* only a missed chance */
         return;
     }
-    while (e->ndocs > 0 && (e->ndocs == DOCS_MAX || e->doc_bytes + len > DOCS_BYTES))
-        evict_one(e);
-    doc.used = ++e->clock;
-    e->docs[e->ndocs++] = doc;
-    e->doc_bytes += len;
+    memcpy(copy, body, len);
+    pthread_mutex_lock(&c->lock);
+    mcache_doc *doc = doc_of(e, key);
+    if (doc && doc->state == DOC_DONE) { /* another was first */
+        pthread_mutex_unlock(&c->lock);
+        free(copy);
+        return;
+    }
+    /* Room first (never evicting this claim: it is not kept yet); after
+     * evicting every kept answer a quarter of DOCS_BYTES always fits. */
+    while (e->doc_bytes + len > DOCS_BYTES && evict_one(e))
+        ;
+    doc = doc_of(e, key);
+    if (!doc)
+        doc = add_doc(e, key, DOC_COMPUTING);
+    if (doc) {
+        doc->body = copy;
+        doc->len = len;
+        doc->state = DOC_DONE;
+        doc->used = ++e->clock;
+        e->doc_bytes += len;
+        copy = NULL;
+    }
+    pthread_cond_broadcast(&c->doc_done);
     pthread_mutex_unlock(&c->lock);
+    free(copy);
 }

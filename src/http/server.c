@@ -152,7 +152,8 @@ static bool etag_matches(const char *inm, const char *etag)
     return false;
 }
 
-static void log_access(hreq *req, unsigned status, size_t bytes, const conn_state *cs)
+static void log_access(hreq *req, unsigned status, size_t bytes, const char *answered,
+                       const conn_state *cs)
 {
     FILE *log = req->srv->cfg.access_log;
     if (!log)
@@ -166,11 +167,12 @@ static void log_access(hreq *req, unsigned status, size_t bytes, const conn_stat
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:i, s:I, s:f, s:s?}", "ts", at,
+    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:i, s:I, s:f, s:s?, s:s?}", "ts", at,
                           "remote", req->remote, "method", req->method, "path",
                           req->path, "status", (int)status, "bytes",
                           (json_int_t)bytes, "ms", ms, "user",
-                          req->auth != IB_AUTH_NONE ? req->user.name : NULL);
+                          req->auth != IB_AUTH_NONE ? req->user.name : NULL,
+                          "answer", answered);
     char *line = o ? json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(4)) : NULL;
     if (line) {
         pthread_mutex_lock(&req->srv->log_lock);
@@ -221,7 +223,7 @@ static enum MHD_Result send_answer(hreq *req, hresp *resp, conn_state *cs)
         MHD_add_response_header(r, "WWW-Authenticate", "Bearer realm=\"inbeeld\"");
     enum MHD_Result ok = MHD_queue_response(req->conn, status, r);
     MHD_destroy_response(r);
-    log_access(req, status, len, cs);
+    log_access(req, status, len, status == 200 || status == 304 ? resp->answered : NULL, cs);
     return ok;
 }
 
@@ -525,7 +527,8 @@ int ib_http_start(ib_http_server **out, const ib_http_config *cfg, ib_err *err)
         goto fail;
     /* The monitor's data loads in the background from now on. */
     if ((rc = ib_monitor_cache_start(&srv->monitor, cfg->db_path, cfg->key_path,
-                                     !cfg->no_monitor_snapshot, err)) != IB_OK)
+                                     !cfg->no_monitor_snapshot, cfg->access_log,
+                                     &srv->log_lock, err)) != IB_OK)
         goto fail;
 
     struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons(cfg->port)};

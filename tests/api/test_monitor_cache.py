@@ -5,9 +5,14 @@ or as after the import, never mixed, and the server does not crash; once
 the import is committed the figures are the new ones (the CLI's, loaded
 from the database); the server writes the snapshot beside the database
 (mode 0600) and leaves it alone with --no-snapshot; answers kept with
-the data are those of their own query only.
+the data are those of their own query only; after a load (at startup and
+after an import, noticed without any request) the server computes the
+dashboard's first answers itself, so the page's requests find them kept,
+equal to freshly computed ones; a figure asked for by several requests at
+once is computed once.
 Usage: test_monitor_cache.py path/to/inbeeld"""
 import csv
+import json
 import os
 import stat
 import sys
@@ -35,17 +40,17 @@ apilib.run(inbeeld, "import", "--db", db, "--sender", "demo", "--quiet", demo)
 snapshot = db + ".monitor"
 
 
-def departures_folder():
+def departures_folder(name="change", arrived_before="2024-11-01", leaves="2024-12-01"):
     """One file (one transaction): every stay of demo still present on AT
-    leaves on 2024-12-01, when it arrived before."""
-    out = os.path.join(folder, "change")
+    leaves on 2024-12-01, when it arrived before 2024-11-01."""
+    out = os.path.join(folder, name)
     os.mkdir(out)
     with open(os.path.join(demo, "stays.csv"), newline="") as f:
         rows = list(csv.DictReader(f))
     changed = 0
     for r in rows:
-        if not r["departure_date"] and r["arrival_date"] < "2024-11-01":
-            r["departure_date"] = "2024-12-01"
+        if not r["departure_date"] and r["arrival_date"] < arrived_before:
+            r["departure_date"] = leaves
             changed += 1
     check(changed > 100, "too few stays to change: %d" % changed)
     with open(os.path.join(out, "stays.csv"), "w", newline="") as f:
@@ -155,6 +160,137 @@ def test_kept_answers_follow_the_query():
         check(server.stop() == 0, "server exit status")
 
 
+# What web/js/pages/dashboard.js asks on opening #/monitor with its
+# default filters, in its order (src/http/api_monitor.c, first_questions).
+DASHBOARD = ["/api/v1/monitor/survival?by=eu", "/api/v1/monitor/cox",
+             "/api/v1/monitor/typology?by=eu", "/api/v1/monitor/registration",
+             "/api/v1/monitor/housing"]
+PREPARED = "antwoorden voor het dashboard klaar"
+
+
+def log_lines(server):
+    return list(server.log)
+
+
+def prepared_rounds(server):
+    return [line for line in log_lines(server) if PREPARED in line]
+
+
+def answer_logged(server, since, path):
+    """How the server answered the first GET of path (no query) logged
+    after line number since: kept, waited or computed."""
+    found = []
+
+    def look():
+        for line in log_lines(server)[since:]:
+            if line.startswith("{"):
+                entry = json.loads(line)
+                if entry["path"] == path and entry["method"] == "GET":
+                    found.append(entry.get("answer"))
+                    return True
+        return False
+    wait_for(look, "the access log entry of " + path)
+    return found[0]
+
+
+def ask_as_the_page(server, client):
+    """The dashboard's five requests: [(answer logged, body)]."""
+    out = []
+    for path in DASHBOARD:
+        since = len(log_lines(server))
+        status, _, body = client.request("GET", path)
+        check(status == 200, "GET %s: %d %s" % (path, status, body[:200]))
+        out.append((answer_logged(server, since, path.split("?")[0]), body))
+    return out
+
+
+def cli_first_survival():
+    """The page's survival answer computed afresh (today, by EU, curves,
+    small cells suppressed as for an analyst)."""
+    return apilib.run(inbeeld, "monitor", "survival", "--db", db, "--by", "eu", "--curve",
+                      "--format", "json", "--no-snapshot").encode()
+
+
+def test_dashboard_answers_prepared_after_each_load():
+    """The server computes the dashboard's first answers after loading, at
+    startup and after an import it notices without any request: the
+    page's requests (analyst, default filters) then find every one kept,
+    and the survival answer equals the CLI's."""
+    server = apilib.Server(inbeeld, db)
+    try:
+        wait_for(lambda: len(prepared_rounds(server)) == 1, "the answers prepared at startup",
+                 seconds=120)
+        analyst = apilib.Client(server.port)
+        analyst.login("analyst")
+        answers_then = ask_as_the_page(server, analyst)
+        check([a for a, _ in answers_then] == ["kept"] * 5,
+              "at startup: %s" % [a for a, _ in answers_then])
+        check(answers_then[0][1] == cli_first_survival(), "prepared survival differs from the CLI's")
+
+        before_import = len(log_lines(server))
+        apilib.run(inbeeld, "import", "--db", db, "--sender", "demo", "--quiet",
+                   departures_folder("change-prepared", "2024-06-01", "2024-07-01"))
+        wait_for(lambda: len(prepared_rounds(server)) == 2, "the answers prepared after the import",
+                 seconds=120)
+        asked = [line for line in log_lines(server)[before_import:]
+                 if line.startswith("{") and "/monitor/" in json.loads(line)["path"]]
+        check(not asked, "a monitor request came in between: %s" % asked)
+        answers_now = ask_as_the_page(server, analyst)
+        check([a for a, _ in answers_now] == ["kept"] * 5,
+              "after the import: %s" % [a for a, _ in answers_now])
+        check(answers_now[0][1] != answers_then[0][1], "the import did not change survival")
+        check(answers_now[0][1] == cli_first_survival(),
+              "survival prepared after the import differs from the CLI's")
+    finally:
+        check(server.stop() == 0, "server exit status")
+
+
+def test_one_computation_for_simultaneous_askers():
+    """Six requests at once for a figure not yet kept: one computes it,
+    the others wait for it (or find it kept) and get the same bytes."""
+    server = apilib.Server(inbeeld, db)
+    try:
+        admin = apilib.Client(server.port)
+        admin.login("admin")
+        path = "/api/v1/monitor/cox?at=%s&by=sex" % AT
+        since = len(log_lines(server))
+        bodies, errors = [], []
+
+        def ask():
+            c = apilib.Client(server.port)
+            c.cookie, c.csrf = admin.cookie, admin.csrf
+            status, _, body = c.request("GET", path)
+            (bodies if status == 200 else errors).append(body)
+
+        askers = [threading.Thread(target=ask) for _ in range(6)]
+        for t in askers:
+            t.start()
+        for t in askers:
+            t.join(timeout=120)
+        check(not errors and len(bodies) == 6, "failed: %s" % errors[:2])
+        check(len(set(bodies)) == 1, "simultaneous askers got different answers")
+
+        def logged():
+            return [json.loads(line).get("answer") for line in log_lines(server)[since:]
+                    if line.startswith("{") and json.loads(line)["path"] == "/api/v1/monitor/cox"]
+        wait_for(lambda: len(logged()) == 6, "six access log entries")
+        got = sorted(logged())
+        check(got.count("computed") == 1 and set(got) <= {"computed", "waited", "kept"},
+              "answers: %s" % got)
+    finally:
+        check(server.stop() == 0, "server exit status")
+
+
+def test_stop_while_preparing():
+    """SIGTERM as soon as the data is loaded, while the preparer computes:
+    the server stops cleanly (exit status 0, nothing leaked under ASan)."""
+    server = apilib.Server(inbeeld, db)
+    wait_for(lambda: any("gegevens geladen" in line for line in log_lines(server)),
+             "the data loaded", seconds=120)
+    check(server.stop() == 0, "server exit status")
+    check(any("gestopt" in line for line in log_lines(server)), "stopped message")
+
+
 def test_no_snapshot_leaves_the_file_alone():
     if os.path.exists(snapshot):
         os.unlink(snapshot)
@@ -171,6 +307,8 @@ def test_no_snapshot_leaves_the_file_alone():
 if __name__ == "__main__":
     try:
         apilib.main([test_old_or_new_never_mixed, test_kept_answers_follow_the_query,
+                     test_dashboard_answers_prepared_after_each_load,
+                     test_one_computation_for_simultaneous_askers, test_stop_while_preparing,
                      test_no_snapshot_leaves_the_file_alone], inbeeld)
     finally:
         for root, dirs, files in os.walk(folder, topdown=False):

@@ -3,7 +3,10 @@
 // /api/v1/monitor/* answers (small cells "<10" where the API suppresses
 // them), the CSV and XLSX downloads answer, the filters change what is
 // asked (grouping, municipality; an invalid municipality is refused next
-// to the field), the page reads in English too, and axe finds nothing.
+// to the field), the page reads in English too, and axe finds nothing;
+// the survival figure is asked for alone and the other four only once it
+// is drawn, with exactly the paths the server prepares after each load
+// (src/http/api_monitor.c, first_questions).
 // Usage: node test_dashboard.mjs path/to/inbeeld
 import * as w from './weblib.mjs';
 
@@ -119,6 +122,29 @@ async function test_filters() {
   await page.context().close();
 }
 
+async function test_survival_asked_first() {
+  const page = await w.newPage(env);
+  const events = [];
+  const monitor = (r) => {
+    const u = new URL(r.url());
+    return u.pathname.startsWith('/api/v1/monitor/') ? u.pathname + u.search : null;
+  };
+  page.on('request', (r) => { if (monitor(r)) events.push(['asked', monitor(r)]); });
+  page.on('requestfinished', (r) => { if (monitor(r)) events.push(['answered', monitor(r)]); });
+  await w.login(env, page, 'analyst');      // an analyst lands on the dashboard
+  await open(page);
+  const asked = events.filter((e) => e[0] === 'asked').map((e) => e[1]);
+  check(asked[0] === '/api/v1/monitor/survival?by=eu', `first request: ${asked[0]}`);
+  check(JSON.stringify([...asked].sort()) === JSON.stringify(['/api/v1/monitor/cox', '/api/v1/monitor/housing',
+    '/api/v1/monitor/registration', '/api/v1/monitor/survival?by=eu', '/api/v1/monitor/typology?by=eu']),
+  `the dashboard's requests: ${asked}`);
+  const survivalDone = events.findIndex((e) => e[0] === 'answered' && e[1].startsWith('/api/v1/monitor/survival'));
+  const firstOther = events.findIndex((e) => e[0] === 'asked' && !e[1].startsWith('/api/v1/monitor/survival'));
+  check(survivalDone >= 0 && survivalDone < firstOther, `others asked before survival was answered: ${JSON.stringify(events)}`);
+  w.noErrors(page, 'survival first');
+  await page.context().close();
+}
+
 async function test_english() {
   const page = await w.newPage(env, { lang: 'en' });
   await w.login(env, page, 'analyst', { lang: 'en' });
@@ -130,6 +156,6 @@ async function test_english() {
   await page.context().close();
 }
 
-const rc = await w.main([test_numbers_equal_the_api, test_filters, test_english]);
+const rc = await w.main([test_numbers_equal_the_api, test_filters, test_survival_asked_first, test_english]);
 await env.close();
 process.exit(rc);

@@ -74,9 +74,7 @@ int ib_monitor_seo_profiles(const char *const *names, size_t p,
 
 static void release_design_x(void *ctx)
 {
-    ib_mdesign *x = ctx;
-    free(x->X);
-    x->X = NULL;
+    ib_mdesign_free_x(ctx);
 }
 
 int ib_monitor_cox_design(ib_mdesign *x, const char *const *names, size_t p,

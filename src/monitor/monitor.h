@@ -385,6 +385,9 @@ typedef struct ib_mdesign {
     double *X;
     uint32_t *stay;          /* per interval: index into ib_mdata.stays */
     size_t n_stays, n_events;
+    size_t cap;              /* rows the arrays have room for (ib_table_alloc;
+                                free with ib_mdesign_free, X with
+                                ib_mdesign_free_x) */
 } ib_mdesign;
 
 /* Builds the design. IB_EINVAL naming the first unknown covariate name.
@@ -393,6 +396,8 @@ int ib_monitor_design(const ib_mdata *d, const ib_msurv_opts *o,
                       const char *const *names, size_t p, ib_mdesign *out,
                       ib_err *err);
 void ib_mdesign_free(ib_mdesign *x);
+/* Frees only the covariate matrix (X becomes NULL). */
+void ib_mdesign_free_x(ib_mdesign *x);
 
 /* ======================================================== groups */
 

@@ -510,36 +510,69 @@ static double column_value(const design_col *c, const ib_mstay *s,
 typedef struct design_ctx {
     ib_mdesign *x;
     const design_col *cols;
-    size_t cap;
     uint32_t last_stay;
     double *fixed;           /* p: the current stay's fixed columns */
     size_t *tv_col, n_tv;    /* the time-varying columns */
 } design_ctx;
 
-static int design_grow(ib_mdesign *x, size_t *cap)
+static void design_arrays_free(ib_mdesign *x)
 {
-    size_t nc = *cap ? *cap * 2 : 1024;
-    double *a = realloc(x->start, nc * sizeof *a);
-    if (a) x->start = a;
-    double *b = a ? realloc(x->stop, nc * sizeof *b) : NULL;
-    if (b) x->stop = b;
-    int *e = b ? realloc(x->event, nc * sizeof *e) : NULL;
-    if (e) x->event = e;
-    uint32_t *s = e ? realloc(x->stay, nc * sizeof *s) : NULL;
-    if (s) x->stay = s;
-    double *m = s && x->p ? realloc(x->X, nc * x->p * sizeof *m) : NULL;
-    if (m) x->X = m;
-    if (!s || (x->p && !m))
+    ib_table_free(x->start, x->cap * sizeof *x->start);
+    ib_table_free(x->stop, x->cap * sizeof *x->stop);
+    ib_table_free(x->event, x->cap * sizeof *x->event);
+    ib_table_free(x->stay, x->cap * sizeof *x->stay);
+    ib_mdesign_free_x(x);
+}
+
+/* Room for `rows` rows, the rows so far copied over. The first call
+ * reserves an upper bound of all rows: only the pages written are ever
+ * backed, in huge pages where the system gives them (ib_table_alloc), and
+ * nothing moves; doubling with realloc moved hundreds of megabytes and
+ * faulted them in 4 KiB pages. */
+static int design_reserve(ib_mdesign *x, size_t rows)
+{
+    ib_mdesign old = *x, nw = *x;
+    nw.cap = rows;
+    nw.start = ib_table_alloc(rows * sizeof *nw.start);
+    nw.stop = ib_table_alloc(rows * sizeof *nw.stop);
+    nw.event = ib_table_alloc(rows * sizeof *nw.event);
+    nw.stay = ib_table_alloc(rows * sizeof *nw.stay);
+    nw.X = x->p ? ib_table_alloc(rows * x->p * sizeof *nw.X) : NULL;
+    if (!nw.start || !nw.stop || !nw.event || !nw.stay || (x->p && !nw.X)) {
+        design_arrays_free(&nw);
         return IB_ENOMEM;
-    *cap = nc;
+    }
+    if (old.n) {
+        memcpy(nw.start, old.start, old.n * sizeof *nw.start);
+        memcpy(nw.stop, old.stop, old.n * sizeof *nw.stop);
+        memcpy(nw.event, old.event, old.n * sizeof *nw.event);
+        memcpy(nw.stay, old.stay, old.n * sizeof *nw.stay);
+        if (x->p)
+            memcpy(nw.X, old.X, old.n * x->p * sizeof *nw.X);
+    }
+    design_arrays_free(&old);
+    *x = nw;
     return IB_OK;
+}
+
+/* At most one interval per candidate day of a stay, plus one. */
+static size_t interval_bound(const ib_mdata *d, const ib_msurv_opts *o)
+{
+    size_t rows = 0;
+    for (uint32_t p = 0; p < d->n_persons; p++) {
+        size_t stays = d->stay_off[p + 1] - d->stay_off[p];
+        if (o->first_only && stays > 1)
+            stays = 1;
+        rows += stays * (candidate_bound(d, p) + 1);
+    }
+    return rows ? rows : 1;
 }
 
 static int design_row(void *ctx, const ib_mstay *s, const ib_minterval *iv)
 {
     design_ctx *c = ctx;
     ib_mdesign *x = c->x;
-    if (x->n == c->cap && design_grow(x, &c->cap))
+    if (x->n == x->cap && design_reserve(x, 2 * x->cap))
         return IB_ENOMEM;
     size_t i = x->n++;
     x->start[i] = iv->start;
@@ -589,7 +622,13 @@ int ib_monitor_design(const ib_mdata *d, const ib_msurv_opts *o,
             tv_col[n_tv++] = j;
     }
     out->p = p;
-    design_ctx c = {out, cols, 0, 0, fixed, tv_col, n_tv};
+    design_ctx c = {out, cols, 0, fixed, tv_col, n_tv};
+    /* the bound, or less when so much address space is refused */
+    for (size_t rows = interval_bound(d, o); !rc; rows /= 2)
+        if (!design_reserve(out, rows) || rows < 2048)
+            break;
+    if (!rc && !out->start)
+        rc = IB_ENOMEM;
     if (!rc)
         rc = ib_monitor_each_interval(d, o, design_row, &c, err);
     free(cols);
@@ -606,10 +645,12 @@ void ib_mdesign_free(ib_mdesign *x)
 {
     if (!x)
         return;
-    free(x->start);
-    free(x->stop);
-    free(x->event);
-    free(x->stay);
-    free(x->X);
+    design_arrays_free(x);
     memset(x, 0, sizeof *x);
+}
+
+void ib_mdesign_free_x(ib_mdesign *x)
+{
+    ib_table_free(x->X, x->cap * x->p * sizeof *x->X);
+    x->X = NULL;
 }

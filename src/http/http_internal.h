@@ -105,6 +105,7 @@ struct ib_http_server {
     pthread_mutex_t rate_lock;
     pthread_mutex_t log_lock;
     atomic_uint in_flight;      /* requests begun and not yet answered */
+    atomic_uint apart;          /* imports on threads of their own (server.c) */
     /* The audit writer and the checkpointer, each with its own connection. */
     ib_store *audit_store;
     ib_audit_queue *audit;

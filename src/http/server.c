@@ -62,6 +62,14 @@ typedef struct conn_state {
     size_t len, cap;
     bool too_large;
     struct timespec started;
+    /* An import runs on a thread of its own while its connection is
+     * suspended (run_apart): MHD serves a kept-alive connection only in
+     * the worker thread that accepted it, so the same client's next
+     * requests there (the progress polls of the import) would otherwise
+     * wait for the import's end. */
+    bool apart;
+    hreq req;
+    hresp resp;
 } conn_state;
 
 /* The end of a request (answered, or its connection gone). */
@@ -342,6 +350,61 @@ static int dispatch(hreq *req, hresp *resp)
     return found->fn(req, resp);
 }
 
+static void await_audit(hreq *req, hresp *resp);
+
+/* A request whose body is complete: a store connection, the handler, and
+ * the wait for its audit entries. */
+static void handle(hreq *req, hresp *resp)
+{
+    req->st = store_checkout(req->srv);
+    dispatch(req, resp);
+    if (ib_store_in_transaction(req->st))
+        ib_store_rollback(req->st, NULL);
+    if (ib_store_in_read(req->st))       /* no old snapshot kept */
+        ib_store_end_read(req->st, NULL);
+    store_checkin(req->srv, req->st);
+    sodium_memzero(req->session_token, sizeof req->session_token);
+    await_audit(req, resp);
+}
+
+static bool runs_apart(const char *method, const char *url)
+{
+    return strcmp(method, "POST") == 0 && strcmp(url, "/api/v1/imports") == 0;
+}
+
+static void *run_apart(void *arg)
+{
+    conn_state *cs = arg;
+    ib_http_server *srv = cs->req.srv;
+    handle(&cs->req, &cs->resp);
+    MHD_resume_connection(cs->req.conn);  /* cs is MHD's again from here */
+    atomic_fetch_sub(&srv->apart, 1);
+    return NULL;
+}
+
+/* Starts req on a thread of its own, its connection suspended until the
+ * answer is ready; false when no thread could be started. */
+static bool start_apart(conn_state *cs, const hreq *req)
+{
+    pthread_t t;
+    pthread_attr_t attr;
+    cs->req = *req;
+    memset(&cs->resp, 0, sizeof cs->resp);
+    cs->apart = true;
+    atomic_fetch_add(&req->srv->apart, 1);
+    MHD_suspend_connection(req->conn);
+    bool ok = pthread_attr_init(&attr) == 0;
+    ok = ok && pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED) == 0 &&
+         pthread_create(&t, &attr, run_apart, cs) == 0;
+    pthread_attr_destroy(&attr);
+    if (!ok) {
+        MHD_resume_connection(req->conn);
+        atomic_fetch_sub(&req->srv->apart, 1);
+        cs->apart = false;
+    }
+    return ok;
+}
+
 static void read_remote(struct MHD_Connection *c, char out[48])
 {
     ib_strlcpy(out, "?", 48);
@@ -410,6 +473,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
         }
         if (!cs->too_large)
             return MHD_YES;
+    } else if (cs->apart) {            /* resumed: the answer is ready */
+        cs->apart = false;
+        enum MHD_Result r = send_answer(&cs->req, &cs->resp, cs);
+        free(cs->resp.body);
+        return r;
     } else if (*upload_data_size) {
         body_append(cs, upload_data, *upload_data_size, srv->cfg.max_body);
         *upload_data_size = 0;
@@ -429,16 +497,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
     req.body_len = cs->len;
     if (!path_is_sane(url)) {
         ib_problem_bad_request(&resp, "Ongeldig pad.", "Invalid path.");
+    } else if (runs_apart(method, url) && start_apart(cs, &req)) {
+        return MHD_YES;
     } else {
-        req.st = store_checkout(srv);
-        dispatch(&req, &resp);
-        if (ib_store_in_transaction(req.st))
-            ib_store_rollback(req.st, NULL);
-        if (ib_store_in_read(req.st))       /* no old snapshot kept */
-            ib_store_end_read(req.st, NULL);
-        store_checkin(srv, req.st);
-        sodium_memzero(req.session_token, sizeof req.session_token);
-        await_audit(&req, &resp);
+        handle(&req, &resp);
     }
     enum MHD_Result r = send_answer(&req, &resp, cs);
     free(resp.body);
@@ -539,7 +601,7 @@ int ib_http_start(ib_http_server **out, const ib_http_config *cfg, ib_err *err)
     }
     srv->daemon = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC |
-            MHD_USE_ERROR_LOG,
+            MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG,
         cfg->port, NULL, NULL, on_request, srv,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
         MHD_OPTION_THREAD_POOL_SIZE, cfg->threads,
@@ -584,6 +646,10 @@ void ib_http_stop(ib_http_server *srv)
     struct timespec pause = {0, 10 * 1000 * 1000};
     for (unsigned waited = 0; atomic_load(&srv->in_flight) > 0 &&
                               waited < srv->cfg.timeout_s * 100u; waited++)
+        nanosleep(&pause, NULL);
+    /* An import on a thread of its own is finished (committed and its
+     * connection resumed), as MHD would wait for one in a worker. */
+    while (atomic_load(&srv->apart) > 0)
         nanosleep(&pause, NULL);
     MHD_stop_daemon(srv->daemon);
     free_server(srv);

@@ -2,10 +2,13 @@
 """test_import_progress.py — following a delivery while the server works
 on it: a client names its upload (POST /api/v1/imports?upload=ID) and, from
 a second connection, sees GET /api/v1/imports/progress/ID move through the
-rows of a large file, then the end with the report's counts; nobody else
+rows of a large file, then the end with the report's counts, also on
+connections kept alive from before; nobody else
 (a colleague of the same organisation, another agency, an administrator)
 can read it; a name in use is refused; a rejected file ends as 422.
 Usage: test_import_progress.py path/to/inbeeld"""
+import http.client
+import json
 import os
 import sys
 import threading
@@ -94,6 +97,48 @@ def test_progress_moves_then_report():
     check(end["rows"] == 1 and end["phase"] == "done", "the new delivery's progress: %s" % end)
 
 
+def test_kept_alive_connections_not_held_up():
+    """A browser polls on connections it keeps open; the server serves such
+    a connection in the worker thread that accepted it. The import runs on
+    a thread of its own, so that every kept-alive connection is answered
+    while it runs, not after it."""
+    agency = client("agency")
+    conns = []
+    for _ in range(8):
+        h = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+        h.request("GET", "/api/v1/imports/progress/none", headers={"Cookie": agency.cookie})
+        h.getresponse().read()
+        conns.append(h)
+    name, done = upload_name(), threading.Event()
+
+    def deliver():
+        agency.request("POST", "/api/v1/imports?kind=persons&upload=" + name,
+                       big_persons_csv(3 * ROWS).replace("BIG", "KA"), ctype="text/csv")
+        done.set()
+    t = threading.Thread(target=deliver)
+    t.start()
+    while True:                        # the import has begun its rows
+        status, _, body = agency.json("GET", "/api/v1/imports/progress/" + name)
+        if status == 200 and body["rows"] > 0:
+            break
+    answers = []
+
+    def poll(h):
+        h.request("GET", "/api/v1/imports/progress/" + name, headers={"Cookie": agency.cookie})
+        r = h.getresponse()
+        answers.append((done.is_set(), r.status, json.loads(r.read())["phase"]))
+    polls = [threading.Thread(target=poll, args=(h,)) for h in conns]
+    for p in polls:
+        p.start()
+    for p in polls:
+        p.join()
+    t.join()
+    for h in conns:
+        h.close()
+    check(all(not after and status == 200 and phase != "done" for after, status, phase in answers),
+          "kept-alive connections answered during the import: %s" % answers)
+
+
 def test_rejected_file_and_bad_names():
     agency = client("agency")
     name = upload_name()
@@ -113,7 +158,8 @@ def test_rejected_file_and_bad_names():
 
 
 try:
-    apilib.main([test_progress_moves_then_report, test_rejected_file_and_bad_names], inbeeld)
+    apilib.main([test_progress_moves_then_report, test_kept_alive_connections_not_held_up,
+                 test_rejected_file_and_bad_names], inbeeld)
 finally:
     server.stop()
     apilib.cleanup(folder)

@@ -78,6 +78,10 @@ struct ib_monitor_cache {
     char failed_version[IB_DATA_VERSION_LEN]; /* of a load the loader began
                                                * itself and that failed:
                                                * not tried again unasked */
+    char loading_version[IB_DATA_VERSION_LEN]; /* the data version that made
+                                                * the loader begin the load in
+                                                * progress ("" none, or a
+                                                * request asked); lock */
     bool wanted, stop;
 };
 
@@ -162,6 +166,7 @@ static void load_once(ib_monitor_cache *c, const char *polled)
 {
     c->wanted = false;
     uint64_t n = ++c->started;
+    ib_strlcpy(c->loading_version, polled ? polled : "", sizeof c->loading_version);
     pthread_mutex_unlock(&c->lock);
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -174,6 +179,7 @@ static void load_once(ib_monitor_cache *c, const char *polled)
     else if (polled)
         ib_strlcpy(c->failed_version, polled, sizeof c->failed_version);
     pthread_mutex_lock(&c->lock);
+    c->loading_version[0] = '\0';
     if (e) {
         old = c->current;
         c->current = e;
@@ -393,7 +399,8 @@ int ib_monitor_cache_get(ib_monitor_cache *c, ib_store *st, ib_mcache_entry **e,
         return rc;
     pthread_mutex_lock(&c->lock);
     /* need: the first load that begins after the version was read, which
-     * sees at least that version (0: none asked for yet). A database
+     * sees at least that version, or the loader's load in progress when it
+     * began after reading the same version (0: none asked for yet). A database
      * without a version ("") matches nothing: every request loads. */
     uint64_t need = 0;
     for (;;) {
@@ -415,7 +422,11 @@ int ib_monitor_cache_get(ib_monitor_cache *c, ib_store *st, ib_mcache_entry **e,
             rc = ib_err_set(err, IB_ESTORE, "de server stopt");
             break;
         }
-        if (!need) {
+        if (!need && version[0] && strcmp(c->loading_version, version) == 0) {
+            /* The loader began a load after it read this very version:
+             * that load sees at least it. */
+            need = c->started;
+        } else if (!need) {
             need = c->started + 1;
             c->wanted = true;
             pthread_cond_signal(&c->wake_loader);

@@ -2,7 +2,8 @@
 // bad rows is rejected as a whole and the report lists each rejected row
 // with line, column and reason, exactly as the API reports it; the report
 // downloads as CSV; a good file is stored; the history lists the
-// deliveries; the form refuses a missing file or an unknown kind.
+// deliveries; the form refuses a missing file or an unknown kind; a large
+// file shows the upload, then the processing of its rows, then the report.
 // Usage: node test_imports.mjs path/to/inbeeld
 import fs from 'node:fs';
 import * as w from './weblib.mjs';
@@ -107,6 +108,41 @@ async function test_form_errors() {
   await page.context().close();
 }
 
-const rc = await w.main([test_bad_rows_reported_like_the_api, test_good_file_and_history, test_form_errors]);
+// A large file: the page shows the upload, then the server's progress
+// through the rows (a polite live region beside the bar), then the report.
+async function test_progress_through_processing() {
+  const page = await w.newPage(env);
+  await w.login(env, page, 'agency');
+  await page.goto(`${env.url}/#/imports`);
+  await w.waitIdle(page);
+  const n = 200000;
+  const lines = ['person_ref,birth_date,nationality,family_name'];
+  for (let i = 0; i < n; i += 1) lines.push(`WBIG${i},1980-01-01,PL,Groot`);
+  const text = page.locator('#imp-progress-text');
+  check(await text.getAttribute('aria-live') === 'polite', 'the progress text is a polite live region');
+  await page.evaluate(() => {
+    window.progressTexts = [];
+    const el = document.getElementById('imp-progress-text');
+    new MutationObserver(() => window.progressTexts.push(el.textContent))
+      .observe(el, { childList: true, characterData: true, subtree: true });
+  });
+  await upload(page, 'persons.csv', `${lines.join('\n')}\n`);
+  await page.waitForFunction(() => window.progressTexts.some((s) => /^Verwerken: [\d.]+ regels gelezen/.test(s)));
+  await w.axe(page, 'import in progress');
+  await page.getByText('Het bestand is verwerkt.').waitFor({ timeout: 120000 });
+  const texts = await page.evaluate(() => window.progressTexts);
+  const processing = texts.filter((s) => s.startsWith('Verwerken: '));
+  check(texts[0].startsWith('Versturen: '), `the upload first: ${texts.slice(0, 3)}`);
+  check(processing.length >= 1 && texts.indexOf(processing[0]) > 0, `then the rows: ${texts}`);
+  check(texts[texts.length - 1] === 'Verwerkt.', `then the end: ${texts.slice(-3)}`);
+  check(await page.locator('progress').getAttribute('value') === '100', 'progress complete');
+  check((await page.locator('.app-report').textContent()).includes('200.000 gelezen, 200.000 nieuw'), 'the report');
+  await w.axe(page, 'import report after progress');
+  w.noErrors(page, 'progress');
+  await page.context().close();
+}
+
+const rc = await w.main([test_bad_rows_reported_like_the_api, test_good_file_and_history, test_form_errors,
+  test_progress_through_processing]);
 await env.close();
 process.exit(rc);

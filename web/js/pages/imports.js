@@ -1,6 +1,8 @@
 // imports.js — delivering a file in the exchange format: choose the kind
-// (or let the file name tell it), upload with progress, and read the
-// report: per file what was read, stored and rejected, and each rejected
+// (or let the file name tell it), upload with progress, follow the
+// server's progress through the rows (the upload is named, and
+// /api/v1/imports/progress/{name} polled while the server works), and
+// read the report: per file what was read, stored and rejected, and each rejected
 // row with line, column and reason, downloadable as CSV. Below, the history
 // of the earlier deliveries of the user's organisation (from the audit
 // log; an administrator sees all). Agencies and caseworkers deliver as
@@ -14,8 +16,18 @@ import { form } from '../form.js';
 
 const KINDS = ['organisations', 'locations', 'persons', 'stays', 'registrations', 'employments', 'housings', 'life_events'];
 
-// POST with XMLHttpRequest: fetch cannot report upload progress.
-function upload(url, file, type, onProgress) {
+const POLL_MS = 300;
+
+// A name for the upload that no one guesses: only its user may read its
+// progress anyway, but another's name in use would refuse the delivery.
+function uploadName() {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return `w-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
+// POST with XMLHttpRequest: fetch cannot report upload progress. onSent
+// runs once the whole file is sent (the server works on it from then).
+function upload(url, file, type, onProgress, onSent) {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', url);
@@ -24,6 +36,7 @@ function upload(url, file, type, onProgress) {
     const csrf = getCsrf();
     if (csrf) xhr.setRequestHeader('X-CSRF-Token', csrf);
     xhr.upload.onprogress = (e) => { if (e.lengthComputable) onProgress(e.loaded / e.total); };
+    xhr.upload.onload = onSent;
     xhr.onload = () => {
       let body = null;
       try { body = JSON.parse(xhr.responseText); } catch { body = null; }
@@ -40,8 +53,64 @@ export function kindOf(name) {
   return KINDS.includes(stem) ? stem : '';
 }
 
+// Asks the server how far it is with upload `name` every POLL_MS until
+// stop() is called; show(state) gets each newer answer (a 404: not begun).
+// A poll is not held back by the one before: the server answers a
+// kept-alive connection in the worker thread that accepted it, and when
+// that is the thread busy with this import, the poll waits until the end,
+// while the next poll, on another connection, is answered at once.
+const POLLS_MAX = 4;
+const RANK = { rows: 0, finishing: 1, done: 2 };
+
+function follow(name, show) {
+  let stopped = false;
+  let inFlight = 0;
+  let shown = null;
+  const newer = (s) => !shown || RANK[s.phase] > RANK[shown.phase]
+    || (s.phase === shown.phase && s.rows >= shown.rows);
+  const poll = async () => {
+    inFlight += 1;
+    try {
+      const s = await get(`/api/v1/imports/progress/${encodeURIComponent(name)}`);
+      if (!stopped && newer(s)) { shown = s; show(s); }
+    } catch (e) {
+      if (!(e instanceof ApiError) || e.status !== 404) stopped = true;
+    } finally {
+      inFlight -= 1;
+    }
+  };
+  const timer = setInterval(() => { if (!stopped && inFlight < POLLS_MAX) poll(); }, POLL_MS);
+  poll();
+  return () => { stopped = true; clearInterval(timer); };
+}
+
+// The progress bar and its text: the upload, then the server's phases.
+function progressBox() {
+  const bar = h('progress', { class: 'app-progress', max: 100, value: 0, 'aria-labelledby': 'imp-progress-text' });
+  const text = h('p', { class: 'utrecht-paragraph', id: 'imp-progress-text', 'aria-live': 'polite' });
+  const box = h('div', { class: 'app-import-progress', hidden: true }, text, bar);
+  const set = (percent, message) => {
+    if (percent === null) bar.removeAttribute('value');
+    else bar.value = percent;
+    text.textContent = message;
+  };
+  return {
+    box,
+    start() { box.hidden = false; set(0, t('imp.uploading', { percent: 0 })); },
+    sent(frac) { const p = Math.round(frac * 100); set(p, t('imp.uploading', { percent: p })); },
+    server(s) {
+      if (s.phase === 'rows') {
+        set(s.percent, t('imp.processing', { rows: num(s.rows), stored: num(s.stored), rejected: num(s.rejected) }));
+      } else if (s.phase === 'finishing') {
+        set(100, t('imp.finishing', { rows: num(s.rows) }));
+      }
+    },
+    done() { set(100, t('imp.processed')); },
+  };
+}
+
 export async function render(view, params, ctx) {
-  const progress = h('progress', { class: 'app-progress', max: 100, value: 0, hidden: true, 'aria-label': t('imp.progress') });
+  const progress = progressBox();
   const reportBox = h('div', { class: 'app-report', tabindex: '-1' });
   const fields = [
     { name: 'file', label: t('imp.file'), type: 'file', required: true, hint: t('imp.fileHint'), attrs: { accept: '.csv,.json,text/csv,application/json' } },
@@ -57,12 +126,19 @@ export async function render(view, params, ctx) {
       const kind = v.kind || kindOf(v.file.name);
       if (!kind) return { errors: { kind: t('imp.kindUnknown') } };
       const type = /\.json$/i.test(v.file.name) ? 'application/json' : 'text/csv';
-      const url = `/api/v1/imports${query({ kind, partial: v.mode === 'partial' ? 'true' : '', dry_run: v.mode === 'dry_run' ? 'true' : '', sender: v.sender })}`;
-      progress.hidden = false;
-      progress.value = 0;
-      reportBox.replaceChildren(h('p', { class: 'utrecht-paragraph', role: 'status' }, t('imp.sending')));
-      const { status, report } = await upload(url, v.file, type, (frac) => { progress.value = Math.round(frac * 100); });
-      progress.value = 100;
+      const name = uploadName();
+      const url = `/api/v1/imports${query({ kind, partial: v.mode === 'partial' ? 'true' : '', dry_run: v.mode === 'dry_run' ? 'true' : '', sender: v.sender, upload: name })}`;
+      progress.start();
+      reportBox.replaceChildren();
+      let stop = () => {};
+      let result;
+      try {
+        result = await upload(url, v.file, type, progress.sent, () => { stop = follow(name, progress.server); });
+      } finally {
+        stop();
+      }
+      const { status, report } = result;
+      progress.done();
       showReport(reportBox, report, status, v.mode === 'dry_run');
       reportBox.focus();
       return { message: status === 200 ? t('imp.okShort') : t('imp.rejectedShort') };
@@ -72,7 +148,7 @@ export async function render(view, params, ctx) {
     h('h1', { class: 'utrecht-heading-1' }, t('imp.title')),
     h('p', { class: 'utrecht-paragraph' }, t('imp.intro')),
     ctx.user.role === 'admin' ? null : h('p', { class: 'utrecht-paragraph' }, t('imp.asOrg', { org: ctx.user.organisation })),
-    f, progress, reportBox,
+    f, progress.box, reportBox,
     h('h2', { class: 'utrecht-heading-2' }, t('imp.history')),
     await history());
 }

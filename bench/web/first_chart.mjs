@@ -5,6 +5,10 @@
 // one warm-up run. Also the JavaScript the dashboard loads and the time
 // the survival answer takes on its own.
 // Usage: node bench/web/first_chart.mjs URL USER PASSWORD [RUNS]
+// Env: BEFORE_EACH, a shell command run before every run and the warm-up
+// (bench/web/first_visit.sh: a change of the data, so that each visit is
+// the first after a change).
+import { execSync } from 'node:child_process';
 import { launch } from '../../tests/web/weblib.mjs';
 
 const [url, user, password, runsArg] = process.argv.slice(2);
@@ -12,6 +16,7 @@ const runs = Number(runsArg || 5);
 const browser = await launch();
 
 async function once() {
+  if (process.env.BEFORE_EACH) execSync(process.env.BEFORE_EACH, { stdio: ['ignore', 'ignore', 'inherit'] });
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   let js = 0;

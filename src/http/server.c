@@ -175,7 +175,7 @@ static void log_access(hreq *req, unsigned status, size_t bytes, const char *ans
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:i, s:I, s:f, s:s?, s:s?}", "ts", at,
+    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:i, s:I, s:f, s:s?, s:s*}", "ts", at,
                           "remote", req->remote, "method", req->method, "path",
                           req->path, "status", (int)status, "bytes",
                           (json_int_t)bytes, "ms", ms, "user",

@@ -630,6 +630,15 @@ uint16_t ib_http_port(const ib_http_server *srv)
     return srv->port;
 }
 
+/* Lets the requests begun be answered, for at most the idle timeout. */
+static void wait_in_flight(ib_http_server *srv)
+{
+    struct timespec pause = {0, 10 * 1000 * 1000};
+    for (unsigned waited = 0; atomic_load(&srv->in_flight) > 0 &&
+                              waited < srv->cfg.timeout_s * 100u; waited++)
+        nanosleep(&pause, NULL);
+}
+
 void ib_http_stop(ib_http_server *srv)
 {
     if (!srv)
@@ -643,14 +652,15 @@ void ib_http_stop(ib_http_server *srv)
     MHD_socket listening = MHD_quiesce_daemon(srv->daemon);
     if (listening != MHD_INVALID_SOCKET)
         close(listening);
-    struct timespec pause = {0, 10 * 1000 * 1000};
-    for (unsigned waited = 0; atomic_load(&srv->in_flight) > 0 &&
-                              waited < srv->cfg.timeout_s * 100u; waited++)
-        nanosleep(&pause, NULL);
+    wait_in_flight(srv);
     /* An import on a thread of its own is finished (committed and its
      * connection resumed), as MHD would wait for one in a worker. */
+    struct timespec pause = {0, 10 * 1000 * 1000};
     while (atomic_load(&srv->apart) > 0)
         nanosleep(&pause, NULL);
+    /* Its answer is sent by a worker after the resume: wait for that too,
+     * or the client of a committed import would lose its report. */
+    wait_in_flight(srv);
     MHD_stop_daemon(srv->daemon);
     free_server(srv);
 }

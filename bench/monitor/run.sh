@@ -107,10 +107,10 @@ for k in load stays stays_sort_by_time km_retention_all_groupings logrank_all_gr
 done
 echo "| peak RSS (MB) | $(ph peak_rss_mb) |"
 echo
-echo "Loading the registry from SQLite: $(fmt "$(load_s cox.json)") s per command (in the wall times above)."
+echo "Loading the registry (from the snapshot beside the database when it is current, else from SQLite): $(fmt "$(load_s cox.json)") s per command (in the wall times above)."
 echo "Cox: largest relative difference of the 8 coefficients, inbeeld vs R: $(rv cox_max_rel_diff)."
 fit_ratio=$(echo "$(rv cox) / $(ph cox_fit_with_concordance)" | bc -l)
 ratio=$(echo "$(rv cox) / $(calc_s cox.json)" | bc -l)
 ratio_wall=$(echo "$(rv cox) / $(wall cox.json)" | bc -l)
 echo "Cox speed-up over R coxph: $(fmt "$fit_ratio")× fit against fit (both from the intervals in memory, concordance included);"
-echo "$(fmt "$ratio")× against the command's computing (intervals cut from the registry + design + fit), $(fmt "$ratio_wall")× against its wall time (load from SQLite included)."
+echo "$(fmt "$ratio")× against the command's computing (intervals cut from the registry + design + fit), $(fmt "$ratio_wall")× against its wall time (load included)."

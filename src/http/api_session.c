@@ -54,11 +54,14 @@ int ib_api_login(hreq *req, hresp *resp)
     if (ib_query_only(req, resp, no_params))
         return 0;
     unsigned retry = 0;
-    if (!ib_auth_rate_ok(req->srv, req->remote, (int64_t)time(NULL), &retry)) {
+    struct timespec mono;
+    clock_gettime(CLOCK_MONOTONIC, &mono);
+    int64_t now_us = (int64_t)mono.tv_sec * 1000000 + mono.tv_nsec / 1000;
+    if (!ib_rate_take(&req->srv->login_rate, req->remote, now_us, &retry)) {
         resp->retry_after = retry;
         return ib_problem(resp, 429, "Te veel aanmeldpogingen", "Too many login attempts",
-                          "Wacht een minuut en probeer het opnieuw.",
-                          "Wait a minute and try again.");
+                          "Wacht even en probeer het opnieuw.",
+                          "Wait a moment and try again.");
     }
     json_t *body = ib_json_body(req, resp);
     if (!body)

@@ -1,7 +1,6 @@
 /* auth.c — who is asking: a Bearer API token in the Authorization header,
  * or the session cookie set at login; the user must exist and not be
- * disabled. An agency is scoped to the sender of its organisation. Also the
- * per-address rate limit on login attempts. */
+ * disabled. An agency is scoped to the sender of its organisation. */
 #include "http/http_internal.h"
 
 #include <string.h>
@@ -84,39 +83,4 @@ int ib_auth_identify(hreq *req, ib_err *err)
         return rc;
     req->auth = IB_AUTH_SESSION;
     return load_user(req, req->session.user_id, err);
-}
-
-bool ib_auth_rate_ok(ib_http_server *srv, const char *addr, int64_t now,
-                     unsigned *retry_after)
-{
-    int64_t minute = now / 60;
-    bool ok = true;
-    pthread_mutex_lock(&srv->rate_lock);
-    ib_rate_slot *slot = NULL, *oldest = &srv->rate[0];
-    for (size_t i = 0; i < IB_HTTP_RATE_SLOTS; i++) {
-        ib_rate_slot *s = &srv->rate[i];
-        if (strcmp(s->addr, addr) == 0) {
-            slot = s;
-            break;
-        }
-        if (s->minute < oldest->minute)
-            oldest = s;
-    }
-    if (!slot) {
-        slot = oldest;
-        ib_strlcpy(slot->addr, addr, sizeof slot->addr);
-        slot->minute = minute;
-        slot->count = 0;
-    }
-    if (slot->minute != minute) {
-        slot->minute = minute;
-        slot->count = 0;
-    }
-    if (slot->count >= srv->cfg.login_per_minute)
-        ok = false;
-    else
-        slot->count++;
-    pthread_mutex_unlock(&srv->rate_lock);
-    *retry_after = (unsigned)(60 - now % 60);
-    return ok;
 }

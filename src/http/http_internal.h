@@ -18,12 +18,27 @@
 #define IB_HTTP_SESSION_COOKIE "ib_session"
 #define IB_HTTP_RATE_SLOTS 256
 
-/* Login attempts per client address in the current minute. */
+/* Login attempts of one client address (rate_limit.c): the theoretical
+ * time, in µs of the monotonic clock, at which its allowance is whole again
+ * plus one interval. */
 typedef struct ib_rate_slot {
     char addr[48];
-    int64_t minute;
-    unsigned count;
+    int64_t tat_us;
 } ib_rate_slot;
+
+typedef struct ib_rate_limiter {
+    ib_rate_slot slots[IB_HTTP_RATE_SLOTS];
+    unsigned per_minute;
+    pthread_mutex_t lock;
+} ib_rate_limiter;
+
+void ib_rate_init(ib_rate_limiter *rl, unsigned per_minute);
+void ib_rate_destroy(ib_rate_limiter *rl);
+/* Whether another attempt from `addr` is allowed at now_us (monotonic);
+ * counts it when so. When refused, *retry_after says in how many whole
+ * seconds the next attempt will be allowed. */
+bool ib_rate_take(ib_rate_limiter *rl, const char *addr, int64_t now_us,
+                  unsigned *retry_after);
 
 /* ------------------------------------------------------------ audit writer
  * (audit_queue.c) and checkpoints (checkpointer.c) */
@@ -100,9 +115,8 @@ struct ib_http_server {
     unsigned nstores;
     pthread_mutex_t lock;
     pthread_cond_t free_store;
-    ib_rate_slot rate[IB_HTTP_RATE_SLOTS];
+    ib_rate_limiter login_rate;
     struct ib_monitor_cache *monitor;  /* monitor data shared by requests */
-    pthread_mutex_t rate_lock;
     pthread_mutex_t log_lock;
     atomic_uint in_flight;      /* requests begun and not yet answered */
     atomic_uint apart;          /* imports on threads of their own (server.c) */
@@ -298,10 +312,6 @@ int ib_request_end_read(hreq *req, int rc, ib_err *err);
 /* Finds the user from the Authorization header or the session cookie;
  * leaves req->auth IB_AUTH_NONE when neither (or an invalid one) is given. */
 int ib_auth_identify(hreq *req, ib_err *err);
-/* Whether another login attempt from this address is allowed now; counts
- * it. */
-bool ib_auth_rate_ok(ib_http_server *srv, const char *addr, int64_t now,
-                     unsigned *retry_after);
 
 /* ------------------------------------------------------------ static files */
 

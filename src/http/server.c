@@ -525,7 +525,7 @@ static void free_server(ib_http_server *srv)
     ib_uploads_free(srv->uploads);
     pthread_mutex_destroy(&srv->lock);
     pthread_cond_destroy(&srv->free_store);
-    pthread_mutex_destroy(&srv->rate_lock);
+    ib_rate_destroy(&srv->login_rate);
     pthread_mutex_destroy(&srv->log_lock);
     free(srv);
 }
@@ -574,7 +574,7 @@ int ib_http_start(ib_http_server **out, const ib_http_config *cfg, ib_err *err)
     srv->cfg = *cfg;
     pthread_mutex_init(&srv->lock, NULL);
     pthread_cond_init(&srv->free_store, NULL);
-    pthread_mutex_init(&srv->rate_lock, NULL);
+    ib_rate_init(&srv->login_rate, cfg->login_per_minute);
     pthread_mutex_init(&srv->log_lock, NULL);
     int rc = IB_OK;
     if (cfg->static_dir) {

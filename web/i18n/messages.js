@@ -30,7 +30,7 @@ const nl = {
   'login.submit': 'Inloggen',
   'login.done': 'U bent ingelogd.',
   'login.failed': 'De gebruikersnaam of het wachtwoord klopt niet, of het account is (tijdelijk) geblokkeerd.',
-  'login.tooMany': 'Te veel pogingen. Wacht een minuut en probeer het opnieuw.',
+  'login.tooMany': 'Te veel pogingen. Wacht even en probeer het opnieuw.',
 
   'form.optional': 'niet verplicht',
   'form.none': '— geen —',
@@ -432,7 +432,7 @@ const en = {
   'login.submit': 'Log in',
   'login.done': 'You are logged in.',
   'login.failed': 'The user name or password is wrong, or the account is (temporarily) locked.',
-  'login.tooMany': 'Too many attempts. Wait a minute and try again.',
+  'login.tooMany': 'Too many attempts. Wait a moment and try again.',
 
   'form.optional': 'optional',
   'form.none': '— none —',

@@ -13,6 +13,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define SMALL_CELL 10
 
@@ -512,6 +513,40 @@ static int compute_figure(const figure *fig, const ib_mdata *d, const mon_query 
     return rc;
 }
 
+/* Whether the Prefer header (RFC 7240) holds the preference token, among
+ * others separated by commas, each perhaps with parameters after ';'. */
+static bool prefers(const hreq *req, const char *token)
+{
+    const char *v = ib_header(req, "Prefer");
+    size_t tlen = strlen(token);
+    for (const char *p = v; p && *p;) {
+        while (*p == ' ' || *p == '\t' || *p == ',')
+            p++;
+        size_t len = strcspn(p, ",;");
+        while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+            len--;
+        if (len == tlen && strncasecmp(p, token, tlen) == 0)
+            return true;
+        p = strchr(p, ',');
+    }
+    return false;
+}
+
+/* The answer kept from before the store's latest change, for a request
+ * that prefers it to waiting (Prefer: allow-stale) while the current one
+ * is being loaded or computed; false when there is none (or the query is
+ * not one kept with the shared data: a sender's own). */
+static bool previous_answer(hreq *req, const figure *fig, const mon_query *q,
+                            char **text, size_t *len)
+{
+    char key[1024], version[IB_DATA_VERSION_LEN];
+    ib_err err;
+    return !q->sender && prefers(req, "allow-stale") &&
+           answer_key(fig->name, q, key, sizeof key) &&
+           ib_store_data_version(req->st, version, &err) == IB_OK && version[0] &&
+           ib_mcache_previous(req->srv->monitor, version, key, text, len);
+}
+
 static int monitor_figure(hreq *req, hresp *resp, const figure *fig)
 {
     mon_query q;
@@ -524,6 +559,11 @@ static int monitor_figure(hreq *req, hresp *resp, const figure *fig)
     mon_data m;
     char *text = NULL, key[1024];
     size_t len = 0;
+    if (previous_answer(req, fig, &q, &text, &len)) {
+        resp->answered = "previous";
+        resp->preference_applied = "allow-stale";
+        return answer_document(resp, fig, &q, text, len);
+    }
     if (load_base(req, &q, &m, &err)) {
         release_data(req, &m);
         return ib_problem_from_err(resp, &err);

@@ -174,6 +174,15 @@ void ib_mcache_doc_put(ib_monitor_cache *c, ib_mcache_entry *e, const char *key,
                        const char *body, size_t len);
 /* Gives up a claim (the computation failed); waiters compute it alone. */
 void ib_mcache_doc_drop(ib_monitor_cache *c, ib_mcache_entry *e, const char *key);
+/* For a request that accepts an answer from before the latest change
+ * (Prefer: allow-stale) rather than wait: a copy in *body (caller frees)
+ * of the newest answer kept under key from data older than the store's
+ * data version `version`, when the current answer is not at hand: the
+ * data of version is still being loaded, or the answer from it is queued
+ * or being computed. false: none such (ask as usual). Only answers once
+ * computed and kept are served this way, never new ones from old data. */
+bool ib_mcache_previous(ib_monitor_cache *c, const char *version, const char *key,
+                        char **body, size_t *len);
 
 /* The dashboard's first questions (api_monitor.c): what web/js/pages/
  * dashboard.js asks on opening #/monitor with its default filters, as a
@@ -222,8 +231,10 @@ typedef struct hresp {
     char allow[64];             /* 405: the allowed methods */
     unsigned retry_after;       /* 429: seconds */
     char disposition[128];      /* Content-Disposition of a download, "" none */
-    const char *answered;       /* a monitor figure: "kept", "waited" or
-                                 * "computed" (the access log's "answer") */
+    const char *answered;       /* a monitor figure: "kept", "waited",
+                                 * "computed" or "previous" (the access
+                                 * log's "answer") */
+    const char *preference_applied; /* Preference-Applied header, NULL none */
 } hresp;
 
 /* A handler fills resp and returns 0; the route's role check and CSRF

@@ -57,6 +57,14 @@ struct ib_mcache_entry {
                                     * for (0: not yet); lock */
 };
 
+/* The answers kept with the entry the last load replaced: a request that
+ * accepts answers from before the latest change gets one of these while
+ * the new one is being computed (ib_mcache_previous). */
+typedef struct previous_answers {
+    mcache_doc docs[DOCS_MAX];     /* all DOC_DONE */
+    size_t ndocs;
+} previous_answers;
+
 struct ib_monitor_cache {
     pthread_mutex_t lock;
     pthread_cond_t wake_loader;    /* a load is wanted, or stop */
@@ -82,6 +90,9 @@ struct ib_monitor_cache {
                                                 * the loader begin the load in
                                                 * progress ("" none, or a
                                                 * request asked); lock */
+    previous_answers previous;     /* lock */
+    unsigned load_delay_ms;        /* tests: each reload takes this long
+                                    * more (INBEELD_TEST_MONITOR_LOAD_DELAY_MS) */
     bool wanted, stop;
 };
 
@@ -89,6 +100,35 @@ struct ib_monitor_cache {
 static bool unref_locked(ib_mcache_entry *e)
 {
     return e && --e->refs == 0;
+}
+
+static void previous_clear(previous_answers *p)
+{
+    for (size_t i = 0; i < p->ndocs; i++) {
+        free(p->docs[i].key);
+        free(p->docs[i].body);
+    }
+    p->ndocs = 0;
+}
+
+/* Keeps copies of the answers e has (lock held): the previous answers from
+ * now on, until the next load. What does not fit in memory is left out. */
+static void previous_keep(previous_answers *p, const ib_mcache_entry *e)
+{
+    previous_clear(p);
+    for (size_t i = 0; i < e->ndocs; i++) {
+        const mcache_doc *doc = &e->docs[i];
+        if (doc->state != DOC_DONE)
+            continue;
+        char *key = strdup(doc->key), *body = malloc(doc->len ? doc->len : 1);
+        if (!key || !body) {
+            free(key);
+            free(body);
+            continue;
+        }
+        memcpy(body, doc->body, doc->len);
+        p->docs[p->ndocs++] = (mcache_doc){key, body, doc->len, 0, DOC_DONE};
+    }
 }
 
 static void entry_free(ib_mcache_entry *e)
@@ -172,6 +212,11 @@ static void load_once(ib_monitor_cache *c, const char *polled)
     clock_gettime(CLOCK_MONOTONIC, &t0);
     ib_err err;
     ib_err_clear(&err);
+    if (c->load_delay_ms && n > 1) {
+        struct timespec pause = {c->load_delay_ms / 1000,
+                                 (long)(c->load_delay_ms % 1000) * 1000000L};
+        nanosleep(&pause, NULL);
+    }
     ib_mcache_entry *e = load_entry(c, &err), *old = NULL;
     if (e)
         say(c, "gegevens geladen (versie %.8s, %.1f s)", e->d.data_version,
@@ -182,6 +227,8 @@ static void load_once(ib_monitor_cache *c, const char *polled)
     c->loading_version[0] = '\0';
     if (e) {
         old = c->current;
+        if (old)
+            previous_keep(&c->previous, old);
         c->current = e;
         c->current_load = n;
         pthread_cond_signal(&c->wake_preparer);
@@ -366,6 +413,10 @@ int ib_monitor_cache_start(ib_monitor_cache **out, const char *db_path,
         return rc;
     }
     c->use_snapshot = use_snapshot;
+    /* Lets the tests see the time while a reload runs, which takes seconds
+     * at national size and milliseconds on their data. */
+    const char *delay = getenv("INBEELD_TEST_MONITOR_LOAD_DELAY_MS");
+    c->load_delay_ms = delay ? (unsigned)strtoul(delay, NULL, 10) % 60000 : 0;
     c->log = log_lock ? log : NULL;
     c->log_lock = log_lock;
     pthread_mutex_init(&c->lock, NULL);
@@ -455,6 +506,7 @@ void ib_monitor_cache_stop(ib_monitor_cache *c)
     stop_threads(c);
     if (unref_locked(c->current))
         entry_free(c->current);
+    previous_clear(&c->previous);
     destroy_sync(c);
     ib_store_close(c->st);
     free(c);
@@ -506,6 +558,25 @@ static mcache_doc *add_doc(ib_mcache_entry *e, const char *key, doc_state state)
     return doc;
 }
 
+/* A copy of doc's body in *body (lock held); false without memory. */
+static bool copy_body(const mcache_doc *doc, char **body, size_t *len)
+{
+    *body = malloc(doc->len ? doc->len : 1);
+    if (!*body)
+        return false;
+    memcpy(*body, doc->body, doc->len);
+    *len = doc->len;
+    return true;
+}
+
+static const mcache_doc *previous_of(const previous_answers *p, const char *key)
+{
+    for (size_t i = 0; i < p->ndocs; i++)
+        if (strcmp(p->docs[i].key, key) == 0)
+            return &p->docs[i];
+    return NULL;
+}
+
 ib_mcache_found ib_mcache_doc_find(ib_monitor_cache *c, ib_mcache_entry *e,
                                    const char *key, char **body, size_t *len)
 {
@@ -522,12 +593,8 @@ ib_mcache_found ib_mcache_doc_find(ib_monitor_cache *c, ib_mcache_entry *e,
             continue;
         }
         if (doc && doc->state == DOC_DONE) {
-            *body = malloc(doc->len ? doc->len : 1);
-            if (*body) {
-                memcpy(*body, doc->body, doc->len);
-                *len = doc->len;
+            if (copy_body(doc, body, len))
                 doc->used = ++e->clock;
-            }
             r = !*body ? IB_MCACHE_ALONE : waited ? IB_MCACHE_WAITED : IB_MCACHE_KEPT;
         } else if (waited || (doc && doc->state == DOC_COMPUTING)) {
             r = IB_MCACHE_ALONE;     /* its computation failed, or not kept */
@@ -587,4 +654,30 @@ void ib_mcache_doc_put(ib_monitor_cache *c, ib_mcache_entry *e, const char *key,
     pthread_cond_broadcast(&c->doc_done);
     pthread_mutex_unlock(&c->lock);
     free(copy);
+}
+
+bool ib_mcache_previous(ib_monitor_cache *c, const char *version, const char *key,
+                        char **body, size_t *len)
+{
+    *body = NULL;
+    *len = 0;
+    bool found = false;
+    pthread_mutex_lock(&c->lock);
+    ib_mcache_entry *cur = c->current;
+    if (cur) {
+        const mcache_doc *doc = doc_of(cur, key);
+        if (strcmp(cur->d.data_version, version) != 0) {
+            /* A load is due or under way: the loaded copy's own answer is
+             * the newest there is, else the one before it. */
+            if (!doc || doc->state != DOC_DONE)
+                doc = previous_of(&c->previous, key);
+            found = doc && copy_body(doc, body, len);
+        } else if (doc && doc->state != DOC_DONE) {
+            /* Current data, its answer queued or being computed. */
+            doc = previous_of(&c->previous, key);
+            found = doc && copy_body(doc, body, len);
+        }
+    }
+    pthread_mutex_unlock(&c->lock);
+    return found;
 }

@@ -229,6 +229,11 @@ static enum MHD_Result send_answer(hreq *req, hresp *resp, conn_state *cs)
     }
     if (status == 401)
         MHD_add_response_header(r, "WWW-Authenticate", "Bearer realm=\"inbeeld\"");
+    /* A monitor figure's answer depends on Prefer: allow-stale. */
+    if (resp->answered)
+        MHD_add_response_header(r, "Vary", "Prefer");
+    if (resp->preference_applied)
+        MHD_add_response_header(r, "Preference-Applied", resp->preference_applied);
     enum MHD_Result ok = MHD_queue_response(req->conn, status, r);
     MHD_destroy_response(r);
     log_access(req, status, len, status == 200 || status == 304 ? resp->answered : NULL, cs);

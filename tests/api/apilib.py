@@ -67,11 +67,12 @@ SERVERS = []
 class Server:
     """`inbeeld serve` on a free port; the access log is collected."""
 
-    def __init__(self, inbeeld, db, *extra):
+    def __init__(self, inbeeld, db, *extra, env=None):
         SERVERS.append(self)
         self.proc = subprocess.Popen(
             [inbeeld, "serve", "--db", db, "--listen", "127.0.0.1:0", "--threads", "4", *extra],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            env=dict(os.environ, **(env or {})))
         self.log = []
         self.port = None
         deadline = time.time() + 30

@@ -9,7 +9,8 @@ the data are those of their own query only; after a load (at startup and
 after an import, noticed without any request) the server computes the
 dashboard's first answers itself, so the page's requests find them kept,
 equal to freshly computed ones; a figure asked for by several requests at
-once is computed once.
+once is computed once; a request that prefers it (Prefer: allow-stale)
+gets the answer kept from before a change while the new data loads.
 Usage: test_monitor_cache.py path/to/inbeeld"""
 import csv
 import json
@@ -281,6 +282,57 @@ def test_one_computation_for_simultaneous_askers():
         check(server.stop() == 0, "server exit status")
 
 
+def test_previous_answers_while_loading():
+    """Prefer: allow-stale while a reload runs (slowed down to 5 s here, as
+    it takes seconds at national size): the kept answer from before the
+    change comes at once, marked Preference-Applied; without the
+    preference the request waits for the new data; a query never answered
+    before is not computed from the old data; once loaded, the preference
+    gets the current answer, unmarked."""
+    server = apilib.Server(inbeeld, db, env={"INBEELD_TEST_MONITOR_LOAD_DELAY_MS": "5000"})
+    try:
+        wait_for(lambda: len(prepared_rounds(server)) == 1, "the answers prepared at startup",
+                 seconds=120)
+        analyst = apilib.Client(server.port)
+        analyst.login("analyst")
+        path = DASHBOARD[0]
+        stale = {"Prefer": "respond-async, allow-stale"}
+        status, h, before = analyst.request("GET", path, headers=stale)
+        check(status == 200 and "preference-applied" not in h, "kept answer marked stale")
+        check(h.get("vary") == "Prefer", "Vary: %s" % h.get("vary"))
+
+        apilib.run(inbeeld, "import", "--db", db, "--sender", "demo", "--quiet",
+                   departures_folder("change-stale", "2024-03-01", "2024-04-01"))
+        since = len(log_lines(server))
+        t0 = time.time()
+        status, h, body = analyst.request("GET", path, headers=stale)
+        check(time.time() - t0 < 2, "the previous answer took %.1f s" % (time.time() - t0))
+        check(status == 200 and h.get("preference-applied") == "allow-stale",
+              "no previous answer: %d %s" % (status, h.get("preference-applied")))
+        check(body == before, "the previous answer is not the one kept before the change")
+        status, h, never = analyst.request("GET", "/api/v1/monitor/survival?by=sex",
+                                           headers=stale)
+        check(status == 200 and "preference-applied" not in h,
+              "a query never kept was answered from the old data")
+        status, h, after = analyst.request("GET", path)
+        check(status == 200 and "preference-applied" not in h and after != before,
+              "without the preference the request did not wait for the new data")
+        check(after == cli_first_survival(), "the answer after the change differs from the CLI's")
+        check(never == apilib.run(inbeeld, "monitor", "survival", "--db", db, "--by", "sex",
+                                  "--curve", "--format", "json", "--no-snapshot").encode(),
+              "the query never kept differs from the CLI's")
+        wait_for(lambda: len(prepared_rounds(server)) == 2, "the answers prepared after the change",
+                 seconds=120)
+        status, h, now = analyst.request("GET", path, headers=stale)
+        check(status == 200 and "preference-applied" not in h and now == after,
+              "once loaded, the preference got an old or marked answer")
+        logged = [json.loads(line).get("answer") for line in log_lines(server)[since:]
+                  if line.startswith("{") and json.loads(line)["path"].startswith("/api/v1/monitor/")]
+        check(logged[:2] == ["previous", "computed"], "access log answers: %s" % logged)
+    finally:
+        check(server.stop() == 0, "server exit status")
+
+
 def test_stop_while_preparing():
     """SIGTERM as soon as the data is loaded, while the preparer computes:
     the server stops cleanly (exit status 0, nothing leaked under ASan)."""
@@ -308,7 +360,8 @@ if __name__ == "__main__":
     try:
         apilib.main([test_old_or_new_never_mixed, test_kept_answers_follow_the_query,
                      test_dashboard_answers_prepared_after_each_load,
-                     test_one_computation_for_simultaneous_askers, test_stop_while_preparing,
+                     test_one_computation_for_simultaneous_askers,
+                     test_previous_answers_while_loading, test_stop_while_preparing,
                      test_no_snapshot_leaves_the_file_alone], inbeeld)
     finally:
         for root, dirs, files in os.walk(folder, topdown=False):

@@ -6,8 +6,12 @@
 // to the field), the page reads in English too, and axe finds nothing;
 // the survival figure is asked for alone and the other four only once it
 // is drawn, with exactly the paths the server prepares after each load
-// (src/http/api_monitor.c, first_questions).
+// (src/http/api_monitor.c, first_questions); right after a change to the
+// data the page shows the figures from before it at once, says so, and
+// then draws the new ones by itself.
 // Usage: node test_dashboard.mjs path/to/inbeeld
+import fs from 'node:fs';
+import path from 'node:path';
 import * as w from './weblib.mjs';
 
 const { check } = w;
@@ -17,8 +21,8 @@ const nf = (digits) => new Intl.NumberFormat('nl-NL', { minimumFractionDigits: d
 const num = (v, d = 0) => (typeof v === 'string' ? v : nf(d).format(v));
 const pct = (v) => (typeof v === 'string' ? v : `${nf(1).format(v * 100)}%`);
 
-async function open(page, hash = '#/monitor') {
-  await page.goto(`${env.url}/${hash}`);
+async function open(page, hash = '#/monitor', url = env.url) {
+  await page.goto(`${url}/${hash}`);
   await page.locator('#chart-survival canvas').first().waitFor();
   await page.waitForFunction(() => document.querySelector('.page')?.dataset.complete === 'true');
 }
@@ -156,6 +160,79 @@ async function test_english() {
   await page.context().close();
 }
 
-const rc = await w.main([test_numbers_equal_the_api, test_filters, test_survival_asked_first, test_english]);
+// Every stay present on the reference date that arrived before 2024-06-01
+// leaves on 2024-07-01: one file, imported in one transaction.
+function importDepartures() {
+  const folder = path.join(env.folder, 'departures');
+  fs.mkdirSync(folder);
+  const lines = fs.readFileSync(path.join(env.folder, 'demo', 'stays.csv'), 'utf8').split('\n');
+  const cols = lines[0].split(',');
+  const arrival = cols.indexOf('arrival_date');
+  const departure = cols.indexOf('departure_date');
+  let changed = 0;
+  const out = lines.map((line, i) => {
+    const f = line.split(',');
+    if (i === 0 || f.length !== cols.length || f[departure] !== '' || f[arrival] >= '2024-06-01') return line;
+    f[departure] = '2024-07-01';
+    changed += 1;
+    return f.join(',');
+  });
+  check(changed > 50, `too few stays to change: ${changed}`);
+  fs.writeFileSync(path.join(folder, 'stays.csv'), out.join('\n'));
+  w.run(process.argv[2], ['import', '--db', env.db, '--sender', 'demo', '--quiet', folder]);
+}
+
+// Last: it changes the data. The second server's reloads are slowed down
+// (as they take seconds at national size), so the page is opened while
+// the new data is still loading.
+async function test_previous_figures_then_new() {
+  const slow = await w.startServer(process.argv[2], env.db, env.web, { INBEELD_TEST_MONITOR_LOAD_DELAY_MS: '6000' });
+  try {
+    const at = { ...env, url: slow.url };
+    await waitPrepared(slow);
+    const page = await w.newPage(at);
+    await w.login(at, page, 'analyst');
+    await open(page, '#/monitor', slow.url);
+    const before = await cellsOf(page, 'sec-survival');
+    check((await page.locator('.app-previous').count()) === 0, 'a note on current figures');
+
+    importDepartures();
+    const t0 = Date.now();
+    await page.reload();
+    await page.locator('#sec-survival .app-previous').waitFor({ timeout: 5000 });
+    await page.locator('#chart-survival canvas').first().waitFor();
+    const shownAfter = Date.now() - t0;
+    check(JSON.stringify(await cellsOf(page, 'sec-survival')) === JSON.stringify(before),
+      'the figures shown at once are not those from before the change');
+    check((await page.locator('#sec-survival .app-previous').textContent()).includes('van vóór die wijziging'),
+      'the note says the figures are from before the change');
+    await w.axe(page, 'dashboard with figures from before a change');
+
+    await page.waitForFunction(() => document.querySelector('.page')?.dataset.complete === 'true', null, { timeout: 120000 });
+    check((await page.locator('.app-previous').count()) === 0, 'the note is still there after the new figures came');
+    check(await page.locator('#sec-survival .app-renewed').isVisible(), 'no word that the figures were updated');
+    const after = await cellsOf(page, 'sec-survival');
+    check(JSON.stringify(after) !== JSON.stringify(before), 'the new figures were not drawn');
+    const s = (await w.apiGet(page, '/api/v1/monitor/survival?by=eu')).body;
+    check(after[after.length - 1][2] === num(s.all.events), `departures after the change: ${after[after.length - 1]} vs ${s.all.events}`);
+    console.log(`     figures from before the change drawn ${shownAfter} ms after the reload`);
+    w.noErrors(page, 'previous figures');
+    await page.context().close();
+  } finally {
+    slow.proc.kill('SIGTERM');
+    await new Promise((r) => slow.proc.once('exit', r));
+  }
+}
+
+async function waitPrepared(server) {
+  const deadline = Date.now() + 120000;
+  while (!server.log().includes('antwoorden voor het dashboard klaar')) {
+    check(Date.now() < deadline, 'the server did not prepare the dashboard');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const rc = await w.main([test_numbers_equal_the_api, test_filters, test_survival_asked_first, test_english,
+  test_previous_figures_then_new]);
 await env.close();
 process.exit(rc);

@@ -31,7 +31,7 @@ export function check(cond, msg) {
   if (!cond) throw new Failure(msg);
 }
 
-function run(inbeeld, args, input) {
+export function run(inbeeld, args, input) {
   const r = spawnSync(inbeeld, args, { input, encoding: 'utf8' });
   if (r.status !== 0) throw new Failure(`inbeeld ${args.join(' ')}: exit ${r.status}\n${r.stdout}${r.stderr}`);
   return r.stdout;
@@ -60,10 +60,11 @@ export function makeDatabase(inbeeld, folder, persons = 2000) {
   return db;
 }
 
-export function startServer(inbeeld, db, web) {
+// extraEnv: variables added to the server's environment.
+export function startServer(inbeeld, db, web, extraEnv = {}) {
   return new Promise((resolve, reject) => {
     const proc = spawn(inbeeld, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--threads', '4',
-      '--static', web, '--login-rate', '100000'], { stdio: ['ignore', 'ignore', 'pipe'] });
+      '--static', web, '--login-rate', '100000'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...extraEnv } });
     let log = '';
     const timer = setTimeout(() => reject(new Failure(`server did not start: ${log}`)), 30000);
     proc.stderr.setEncoding('utf8');

@@ -33,9 +33,12 @@ export function whenUnauthorized(fn) {
   onUnauthorized = fn;
 }
 
-export async function request(method, path, { body, type, purpose, raw } = {}) {
+// prefer: the Prefer header (RFC 7240); meta: answer { data, headers }
+// instead of the data alone.
+export async function request(method, path, { body, type, purpose, raw, prefer, meta } = {}) {
   const headers = { Accept: 'application/json' };
   if (purpose) headers['X-Purpose'] = purpose;
+  if (prefer) headers.Prefer = prefer;
   if (method !== 'GET' && csrf) headers['X-CSRF-Token'] = csrf;
   let payload = body;
   if (body !== undefined && type === undefined) {
@@ -56,7 +59,7 @@ export async function request(method, path, { body, type, purpose, raw } = {}) {
   }
   if (res.status === 401 && path !== '/api/v1/sessions') onUnauthorized();
   if (!res.ok) throw new ApiError(res.status, data?.title ? data : null, data);
-  return data;
+  return meta ? { data, headers: res.headers } : data;
 }
 
 export const get = (path, opts) => request('GET', path, opts);

@@ -5,7 +5,10 @@
 // comes from /api/v1/monitor/* exactly as the API answers it, small cells
 // suppressed ("<10") by the server; every chart has its table and CSV/XLSX
 // downloads of the same figure. The survival chart is drawn as soon as its
-// answer arrives; the rest follows.
+// answer arrives; the rest follows. Right after a change to the data the
+// server may answer with the figures from before it rather than make the
+// reader wait for the reload (Prefer: allow-stale); such a section says so
+// and is drawn again when the new figures are ready.
 import { h } from '../dom.js';
 import { t, num, pct, date } from '../i18n.js';
 import { get, query, ApiError } from '../api.js';
@@ -42,13 +45,15 @@ export async function render(view, params, ctx) {
   };
   // Survival first: it is the chart the reader sees first; the page is
   // shown once it is drawn, the other figures fill in as they arrive.
-  await fill(sections.survival, () => survival(base));
+  // Complete: every section drawn with the current figures.
+  const renewals = [];
+  await fill(sections.survival, (ask) => survival(base, ask), renewals);
   const rest = Promise.all([
-    fill(sections.cox, () => cox(base)),
-    fill(sections.typology, () => typology(base)),
-    fill(sections.registration, () => registration(base)),
-    fill(sections.housing, () => housing(base)),
-  ]).then(() => { view.dataset.complete = 'true'; });
+    fill(sections.cox, (ask) => cox(base, ask), renewals),
+    fill(sections.typology, (ask) => typology(base, ask), renewals),
+    fill(sections.registration, (ask) => registration(base, ask), renewals),
+    fill(sections.housing, (ask) => housing(base, ask), renewals),
+  ]).then(() => Promise.all(renewals)).then(() => { view.dataset.complete = 'true'; });
   view.dataset.complete = 'false';
   rest.catch(() => {});
 }
@@ -62,15 +67,44 @@ function section(view, name) {
   return el;
 }
 
-async function fill(sec, build) {
+// Draws a section from build(ask), where ask(path) gets a figure. The
+// first time the figures may be those from before the latest change
+// (Prefer: allow-stale); then the section says so, and the drawing with
+// the current figures, asked for without the preference, is added to
+// renewals.
+async function fill(sec, build, renewals) {
+  let previous = false;
+  const ask = async (path) => {
+    const { data, headers } = await get(path, { prefer: 'allow-stale', meta: true });
+    if (headers.get('Preference-Applied') === 'allow-stale') previous = true;
+    return data;
+  };
+  await draw(sec, () => build(ask), () => previous);
+  if (previous) {
+    renewals.push(draw(sec, () => build((path) => get(path)), () => false).then((drawn) => {
+      if (drawn) sec.querySelector('.app-section__body').prepend(h('p', { class: 'utrecht-paragraph app-renewed', role: 'status' }, t('dash.renewed')));
+    }));
+  }
+}
+
+async function draw(sec, build, isPrevious) {
   const body = sec.querySelector('.app-section__body');
   try {
-    body.replaceChildren(...await build());
+    const content = await build();
+    sec.dataset.previous = isPrevious() ? 'true' : 'false';
+    body.replaceChildren(...(isPrevious() ? [previousNote()] : []), ...content);
+    return true;
   } catch (e) {
     body.replaceChildren(h('div', { class: 'utrecht-alert utrecht-alert--warning', role: 'status' },
       h('p', { class: 'utrecht-paragraph' }, e instanceof ApiError ? e.message : t('shell.errorText'))));
     if (!(e instanceof ApiError)) console.error(e);
+    return false;
   }
+}
+
+function previousNote() {
+  return h('div', { class: 'utrecht-alert utrecht-alert--info app-previous', role: 'status' },
+    h('p', { class: 'utrecht-paragraph' }, t('dash.previous')));
 }
 
 function filterForm(f, ctx) {
@@ -114,8 +148,8 @@ const ci = (lo, hi, digits = 1) => (lo === null || lo === undefined ? '' : `${pc
 
 // ---------------------------------------------------------------- survival
 
-async function survival(base) {
-  const d = await get(`/api/v1/monitor/survival${query(base)}`);
+async function survival(base, ask) {
+  const d = await ask(`/api/v1/monitor/survival${query(base)}`);
   const groups = d.by === 'all' ? [d.all] : d.groups;
   const drawn = groups.filter((g) => g.curve && g.curve.time.length > 1)
     .sort((a, b) => (typeof b.n === 'number' ? b.n : 0) - (typeof a.n === 'number' ? a.n : 0)).slice(0, MAX_CURVES);
@@ -185,9 +219,9 @@ function pValue(p) {
 
 // ---------------------------------------------------------------- cox
 
-async function cox(base) {
+async function cox(base, ask) {
   const params = { at: base.at, municipality: base.municipality };
-  const d = await get(`/api/v1/monitor/cox${query(params)}`);
+  const d = await ask(`/api/v1/monitor/cox${query(params)}`);
   const rows = d.coefficients.filter((c) => !c.aliased).map((c) => ({ ...c, label: t(`dash.cov.${c.name}`) }));
   const fmt = (c) => `${num(c.hr, 2)} (${num(c.hr_lower, 2)}–${num(c.hr_upper, 2)})`;
   return [
@@ -208,8 +242,8 @@ async function cox(base) {
 
 const TYPES = ['vulnerable_passer_by', 'perspective_rich_passer_by', 'chronically_vulnerable', 'durably_perspective_rich', 'other'];
 
-async function typology(base) {
-  const d = await get(`/api/v1/monitor/typology${query(base)}`);
+async function typology(base, ask) {
+  const d = await ask(`/api/v1/monitor/typology${query(base)}`);
   const key = d.keys[0];
   const all = { label: t('dash.allGroups'), ...d.totals };
   const share = (v, total) => (typeof v === 'number' && typeof total === 'number' && total > 0 ? pct(v / total) : '—');
@@ -234,9 +268,9 @@ async function typology(base) {
 
 // ---------------------------------------------------------------- registration
 
-async function registration(base) {
+async function registration(base, ask) {
   const params = { at: base.at, municipality: base.municipality };
-  const d = await get(`/api/v1/monitor/registration${query(params)}`);
+  const d = await ask(`/api/v1/monitor/registration${query(params)}`);
   const key = d.keys[0];
   const cols = ['brp', 'rni', 'none'];
   const rows = d.rows.map((r) => ({ ...r, label: r[key] }));
@@ -260,9 +294,9 @@ async function registration(base) {
 
 // ---------------------------------------------------------------- housing
 
-async function housing(base) {
+async function housing(base, ask) {
   const params = { at: base.at, municipality: base.municipality };
-  const d = await get(`/api/v1/monitor/housing${query(params)}`);
+  const d = await ask(`/api/v1/monitor/housing${query(params)}`);
   const key = d.keys[0];
   const cols = ['housed', 'in_overcrowded', 'tied', 'locations_occupied', 'locations_overcrowded'];
   const rows = d.rows.map((r) => ({ ...r, label: r[key] }));

@@ -36,14 +36,16 @@ done
 [ -n "$port" ] || { echo "server did not start: $(cat "$log")" >&2; exit 1; }
 until grep -q "$ready" "$log"; do sleep 0.2; done
 
-# One life event on a new date each time: a change of the registry.
+# One life event on a new date each time: a change of the registry. The
+# count is kept beside the database, so that no later run repeats a date
+# (an import that changes nothing changes no data version).
 person=$(sqlite3 -readonly "$db" "SELECT ref FROM persons ORDER BY id LIMIT 1")
 cat >"$work/touch.sh" <<TOUCH
 set -euo pipefail
 n=\$(grep -c "$ready" "$log")
 d=\$(mktemp -d "$work/touch.XXXXXX")
-count=\$(( \$(cat "$work/touch.count" 2>/dev/null || echo 0) + 1 ))
-echo "\$count" >"$work/touch.count"
+count=\$(( \$(cat "$db.touch-count" 2>/dev/null || echo 0) + 1 ))
+echo "\$count" >"$db.touch-count"
 day=\$(date -u -d "2000-01-01 + \$count days" +%F)
 printf 'person_ref,event,date\n$person,child_birth,%s\n' "\$day" >"\$d/life_events.csv"
 "$inbeeld" import --db "$db" --sender "${SENDER:-bench}" --quiet "\$d"

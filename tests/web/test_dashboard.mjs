@@ -186,7 +186,7 @@ function importDepartures() {
 // (as they take seconds at national size), so the page is opened while
 // the new data is still loading.
 async function test_previous_figures_then_new() {
-  const slow = await w.startServer(process.argv[2], env.db, env.web, { INBEELD_TEST_MONITOR_LOAD_DELAY_MS: '6000' });
+  const slow = await w.startServer(process.argv[2], env.db, env.web, { INBEELD_TEST_MONITOR_LOAD_DELAY_MS: '10000' });
   try {
     const at = { ...env, url: slow.url };
     await waitPrepared(slow);
@@ -199,7 +199,7 @@ async function test_previous_figures_then_new() {
     importDepartures();
     const t0 = Date.now();
     await page.reload();
-    await page.locator('#sec-survival .app-previous').waitFor({ timeout: 5000 });
+    await page.locator('#sec-survival .app-previous').waitFor({ timeout: 9000 });
     await page.locator('#chart-survival canvas').first().waitFor();
     const shownAfter = Date.now() - t0;
     check(JSON.stringify(await cellsOf(page, 'sec-survival')) === JSON.stringify(before),

@@ -111,11 +111,22 @@ static void previous_clear(previous_answers *p)
     p->ndocs = 0;
 }
 
-/* Keeps copies of the answers e has (lock held): the previous answers from
- * now on, until the next load. What does not fit in memory is left out. */
+static bool has_key(const mcache_doc *docs, size_t n, const char *key)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(docs[i].key, key) == 0)
+            return true;
+    return false;
+}
+
+/* The previous answers from now on, until the next load (lock held):
+ * copies of those e has, then those kept before that e has not (yet)
+ * got, as when loads follow each other faster than the preparer, up to
+ * DOCS_MAX and DOCS_BYTES. What does not fit in memory is left out. */
 static void previous_keep(previous_answers *p, const ib_mcache_entry *e)
 {
-    previous_clear(p);
+    previous_answers next = {.ndocs = 0};
+    size_t bytes = 0;
     for (size_t i = 0; i < e->ndocs; i++) {
         const mcache_doc *doc = &e->docs[i];
         if (doc->state != DOC_DONE)
@@ -127,8 +138,20 @@ static void previous_keep(previous_answers *p, const ib_mcache_entry *e)
             continue;
         }
         memcpy(body, doc->body, doc->len);
-        p->docs[p->ndocs++] = (mcache_doc){key, body, doc->len, 0, DOC_DONE};
+        next.docs[next.ndocs++] = (mcache_doc){key, body, doc->len, 0, DOC_DONE};
+        bytes += doc->len;
     }
+    for (size_t i = 0; i < p->ndocs; i++) {
+        mcache_doc *older = &p->docs[i];
+        if (next.ndocs < DOCS_MAX && bytes + older->len <= DOCS_BYTES &&
+            !has_key(next.docs, next.ndocs, older->key)) {
+            next.docs[next.ndocs++] = *older;      /* moved, not copied */
+            bytes += older->len;
+            *older = (mcache_doc){0};
+        }
+    }
+    previous_clear(p);
+    *p = next;
 }
 
 static void entry_free(ib_mcache_entry *e)

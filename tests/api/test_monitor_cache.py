@@ -333,6 +333,32 @@ def test_previous_answers_while_loading():
         check(server.stop() == 0, "server exit status")
 
 
+def test_previous_answers_outlive_several_loads():
+    """An answer the loads in between did not compute again (not one of
+    the dashboard's) is still the previous answer after two more loads."""
+    server = apilib.Server(inbeeld, db, env={"INBEELD_TEST_MONITOR_LOAD_DELAY_MS": "3000"})
+    try:
+        wait_for(lambda: len(prepared_rounds(server)) == 1, "the answers prepared at startup",
+                 seconds=120)
+        analyst = apilib.Client(server.port)
+        analyst.login("analyst")
+        path = "/api/v1/monitor/typology?by=sex"
+        status, _, before = analyst.request("GET", path)
+        check(status == 200, "GET %s: %d" % (path, status))
+        for n, leaves in ((2, "2024-02-15"), (3, "2024-02-20")):
+            apilib.run(inbeeld, "import", "--db", db, "--sender", "demo", "--quiet",
+                       departures_folder("change-%d" % n, "2024-02-01", leaves))
+            wait_for(lambda: len(prepared_rounds(server)) == n, "load %d prepared" % n,
+                     seconds=120)
+        apilib.run(inbeeld, "import", "--db", db, "--sender", "demo", "--quiet",
+                   departures_folder("change-4", "2024-02-01", "2024-02-25"))
+        status, h, body = analyst.request("GET", path, headers={"Prefer": "allow-stale"})
+        check(status == 200 and h.get("preference-applied") == "allow-stale" and body == before,
+              "the answer from three loads ago was not kept: %s" % h.get("preference-applied"))
+    finally:
+        check(server.stop() == 0, "server exit status")
+
+
 def test_stop_while_preparing():
     """SIGTERM as soon as the data is loaded, while the preparer computes:
     the server stops cleanly (exit status 0, nothing leaked under ASan)."""
@@ -361,7 +387,8 @@ if __name__ == "__main__":
         apilib.main([test_old_or_new_never_mixed, test_kept_answers_follow_the_query,
                      test_dashboard_answers_prepared_after_each_load,
                      test_one_computation_for_simultaneous_askers,
-                     test_previous_answers_while_loading, test_stop_while_preparing,
+                     test_previous_answers_while_loading,
+                     test_previous_answers_outlive_several_loads, test_stop_while_preparing,
                      test_no_snapshot_leaves_the_file_alone], inbeeld)
     finally:
         for root, dirs, files in os.walk(folder, topdown=False):

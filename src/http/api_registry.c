@@ -386,10 +386,17 @@ int ib_api_persons_get(hreq *req, hresp *resp)
 {
     if (ib_query_only(req, resp, only_purpose))
         return 0;
-    ib_person p;
-    if (!load_person(req, resp, req->params[0], &p))
-        return 0;
+    /* One snapshot for the whole page (a person never beside another
+     * version of their timeline), and one read lock instead of one per
+     * statement; the audit entry is queued (see ib_request_end_read). */
     ib_err err;
+    if (ib_store_begin_read(req->st, &err) != IB_OK)
+        return ib_problem_from_err(resp, &err);
+    ib_person p;
+    if (!load_person(req, resp, req->params[0], &p)) {
+        ib_request_end_read(req, IB_OK, &err);
+        return 0;
+    }
     timeline_ctx tc = {json_array(), json_array(), json_array(), json_array(),
                        json_array(), load_senders(req, &err)};
     json_t *o = json_pack("{s:o, s:{s:o, s:o, s:o, s:o, s:o}}", "person",
@@ -407,6 +414,7 @@ int ib_api_persons_get(hreq *req, hresp *resp)
     if (!rc) rc = ib_store_each_employment(req->st, &f, tl_emp, &tc, &err);
     if (!rc) rc = ib_store_each_housing(req->st, &f, tl_hou, &tc, &err);
     if (!rc) rc = ib_store_each_life_event(req->st, &f, tl_evt, &tc, &err);
+    rc = ib_request_end_read(req, rc, &err);
     json_decref(tc.senders);
     if (rc) {
         json_decref(o);

@@ -3,8 +3,9 @@
 concurrent look-ups leave exactly one entry each and a valid chain, also
 while imports, inspections and list pages (which audit inside their own
 transactions) write to the chain at the same time; a failing audit writer
-turns answers into 503s, never into unaudited 200s; and SIGTERM under load
-loses no entry of an answered request.
+turns answers into 503s, never into unaudited 200s; SIGTERM under load
+loses no entry of an answered request; and a person's page is one snapshot
+while another connection changes the person and their stay together.
 Usage: test_audit_commit.py path/to/inbeeld"""
 import os
 import signal
@@ -199,6 +200,62 @@ def test_lists_read_beside_the_write_lock():
     verify_chain()
 
 
+def test_person_page_one_snapshot():
+    """The person and their timeline are read in one read transaction: while
+    another connection flips, in one transaction each time, the person's
+    family name and their only stay's departure between two states, every
+    page shows one state or the other, never the person of one beside the
+    stay of the other (read outside a transaction, a commit between the
+    person's statement and the stays' one gave such pages)."""
+    admin = client("admin")
+    (pid, stay, arrival), = query("SELECT person_id, id, arrival FROM stays WHERE person_id ="
+                                  " (SELECT person_id FROM stays GROUP BY person_id"
+                                  " HAVING count(*) = 1 ORDER BY person_id LIMIT 1)")
+    (name, departure), = query("SELECT p.family_name, s.departure FROM persons p, stays s"
+                               " WHERE p.id = ? AND s.id = ?", pid, stay)
+    states = {"Eerste-staat": None, "Tweede-staat": arrival + 30}
+    stop, flips, pages, errors = threading.Event(), [0], [], []
+
+    def writer():
+        con = sqlite3.connect(db, timeout=30, isolation_level=None)
+        while not stop.is_set():
+            family = "Eerste-staat" if flips[0] % 2 else "Tweede-staat"
+            con.execute("BEGIN IMMEDIATE")
+            con.execute("UPDATE persons SET family_name = ? WHERE id = ?", (family, pid))
+            con.execute("UPDATE stays SET departure = ? WHERE id = ?", (states[family], stay))
+            con.execute("COMMIT")
+            flips[0] += 1
+            time.sleep(0.0005)           # let the audit writer take the lock too
+        con.execute("UPDATE persons SET family_name = ? WHERE id = ?", (name, pid))
+        con.execute("UPDATE stays SET departure = ? WHERE id = ?", (departure, stay))
+        con.close()
+
+    def reader():
+        for _ in range(150):
+            status, _, body = admin.json("GET", "/api/v1/persons/%d" % pid)
+            if status != 200:
+                errors.append(status)
+                continue
+            stays = body["timeline"]["stays"]
+            pages.append((body["person"]["family_name"], stays[0]["departure_date"]))
+
+    w = threading.Thread(target=writer)
+    w.start()
+    readers = [threading.Thread(target=reader) for _ in range(4)]
+    for t in readers:
+        t.start()
+    for t in readers:
+        t.join()
+    stop.set()
+    w.join()
+    check(not errors and len(pages) == 600, "pages: %d, errors %s" % (len(pages), errors[:5]))
+    check(flips[0] > 20, "the writer flipped only %d times" % flips[0])
+    mixed = [(family, dep) for family, dep in pages
+             if family in states and (dep is None) != (states[family] is None)]
+    check(not mixed, "%d of %d pages mix two states, e.g. %s" % (len(mixed), len(pages), mixed[:3]))
+    verify_chain()
+
+
 def test_sigterm_under_load_loses_no_entry():
     admin = client("admin")
     answered, errors = [], []
@@ -228,6 +285,7 @@ try:
                  test_lookups_with_imports_inspections_and_lists,
                  test_failing_writer_answers_503,
                  test_lists_read_beside_the_write_lock,
+                 test_person_page_one_snapshot,
                  test_sigterm_under_load_loses_no_entry], inbeeld)
 finally:
     server.stop()

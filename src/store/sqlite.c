@@ -156,6 +156,58 @@ int ib_sq_stmt(ib_sqlite *s, sq_stmt_id id, sqlite3_stmt **out, ib_err *err)
     return IB_OK;
 }
 
+int ib_sq_cached(ib_sqlite *s, const char *sql, sqlite3_stmt **out, ib_err *err)
+{
+    sqlite3_stmt **free_slot = NULL;
+    bool in_use = false;
+    for (size_t i = 0; i < SQ_CACHED_MAX; i++) {
+        sqlite3_stmt *q = s->cached[i];
+        if (!q) {
+            free_slot = free_slot ? free_slot : &s->cached[i];
+        } else if (strcmp(sqlite3_sql(q), sql) == 0) {
+            if (!sqlite3_stmt_busy(q)) {
+                *out = q;
+                return IB_OK;
+            }
+            in_use = true;
+        }
+    }
+    bool keep = free_slot && !in_use;
+    *out = NULL;
+    int rc = sqlite3_prepare_v3(s->db, sql, -1, keep ? SQLITE_PREPARE_PERSISTENT : 0,
+                                out, NULL);
+    if (rc != SQLITE_OK)
+        return ib_sq_error(s, rc, err);
+    if (keep)
+        *free_slot = *out;
+    return IB_OK;
+}
+
+void ib_sq_release(ib_sqlite *s, sqlite3_stmt *q)
+{
+    if (!q)
+        return;
+    for (size_t i = 0; i < SQ_CACHED_MAX; i++)
+        if (s->cached[i] == q) {
+            sqlite3_reset(q);
+            sqlite3_clear_bindings(q);
+            return;
+        }
+    sqlite3_finalize(q);
+}
+
+/* Runs one kept statement that returns no rows (BEGIN, COMMIT). */
+static int exec_cached(ib_sqlite *s, const char *sql, ib_err *err)
+{
+    sqlite3_stmt *q = NULL;
+    int rc = ib_sq_cached(s, sql, &q, err);
+    if (rc)
+        return rc;
+    rc = sqlite3_step(q);
+    ib_sq_release(s, q);
+    return rc == SQLITE_DONE ? IB_OK : ib_sq_error(s, rc, err);
+}
+
 int ib_sq_done(ib_sqlite *s, sqlite3_stmt *q, ib_err *err)
 {
     int rc = sqlite3_step(q);
@@ -416,7 +468,7 @@ static int sq_rollback(ib_store *st, ib_err *err)
  * (WAL mode), so the reads after it see the same data. */
 static int sq_begin_read(ib_store *st, ib_err *err)
 {
-    return ib_sq_exec(ib_sq(st), "BEGIN", err);
+    return exec_cached(ib_sq(st), "BEGIN", err);
 }
 
 static int sq_end_read(ib_store *st, ib_err *err)
@@ -424,7 +476,7 @@ static int sq_end_read(ib_store *st, ib_err *err)
     ib_sqlite *s = ib_sq(st);
     if (sqlite3_get_autocommit(s->db))  /* SQLite already ended it */
         return IB_OK;
-    return ib_sq_exec(s, "COMMIT", err);
+    return exec_cached(s, "COMMIT", err);
 }
 
 static int sq_commit(ib_store *st, ib_err *err)
@@ -527,6 +579,8 @@ static void sq_close(ib_store *st)
     ib_sqlite *s = ib_sq(st);
     for (int i = 0; i < SQ_STMT_COUNT; i++)
         sqlite3_finalize(s->stmts[i]);
+    for (int i = 0; i < SQ_CACHED_MAX; i++)
+        sqlite3_finalize(s->cached[i]);
     ib_sq_read_close(s);
     for (int k = 0; k < SQ_REF_KINDS; k++)
         ib_refmap_free(&s->refs[k]);

@@ -29,12 +29,16 @@ typedef enum {
 typedef enum { SQ_REF_ORG, SQ_REF_LOC, SQ_REF_PERSON, SQ_REF_KINDS } sq_ref_kind;
 
 #define SQ_FILTER_MASKS 8               /* sender | person | location */
+#define SQ_CACHED_MAX 32                /* look-up statements kept by SQL text */
 
 typedef struct ib_sqlite {
     ib_store base;                      /* first: an ib_sqlite is an ib_store */
     sqlite3 *db;
     sqlite3_stmt *stmts[SQ_STMT_COUNT];
     sqlite3_stmt *each[IB_KIND_COUNT][SQ_FILTER_MASKS];
+    /* Look-up statements (users, tokens, senders, one record, BEGIN and
+     * COMMIT of a read) kept by their SQL text, see ib_sq_cached. */
+    sqlite3_stmt *cached[SQ_CACHED_MAX];
     ib_refmap refs[SQ_REF_KINDS];
     /* Per kind: the last put found its key stored (a re-sent file), so look
      * it up before trying to insert. */
@@ -65,6 +69,14 @@ int ib_sq_checkpoint(ib_store *st, ib_checkpoint_mode mode, int64_t *wal_pages,
 int ib_sq_error(ib_sqlite *s, int rc, ib_err *err);
 /* The cached statement `id` in *q, reset and ready to bind. */
 int ib_sq_stmt(ib_sqlite *s, sq_stmt_id id, sqlite3_stmt **q, ib_err *err);
+/* The statement for sql in *q, ready to bind: the connection's kept one
+ * (prepared on first use, so a request does not parse its look-ups again),
+ * or a fresh one when that one is in use by an outer loop or no slot is
+ * left. Give it back with ib_sq_release. */
+int ib_sq_cached(ib_sqlite *s, const char *sql, sqlite3_stmt **q, ib_err *err);
+/* Resets a kept statement and clears its bindings (bound text may point
+ * into the caller's stack); finalizes a fresh one. NULL is a no-op. */
+void ib_sq_release(ib_sqlite *s, sqlite3_stmt *q);
 /* Steps q to completion (no rows expected) and resets it. */
 int ib_sq_done(ib_sqlite *s, sqlite3_stmt *q, ib_err *err);
 int ib_sq_exec(ib_sqlite *s, const char *sql, ib_err *err);

@@ -418,10 +418,9 @@ int ib_sq_each_sender(ib_store *st, ib_sender_cb cb, void *ctx, ib_err *err)
 {
     ib_sqlite *s = ib_sq(st);
     sqlite3_stmt *q = NULL;
-    int rc = sqlite3_prepare_v2(s->db, "SELECT id, ref FROM senders ORDER BY id", -1,
-                                &q, NULL);
-    if (rc != SQLITE_OK)
-        return ib_sq_error(s, rc, err);
+    int rc = ib_sq_cached(s, "SELECT id, ref FROM senders ORDER BY id", &q, err);
+    if (rc)
+        return rc;
     int stop = 0;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         char ref[IB_REF_MAX + 1];
@@ -431,7 +430,7 @@ int ib_sq_each_sender(ib_store *st, ib_sender_cb cb, void *ctx, ib_err *err)
     }
     if (!stop && rc != SQLITE_DONE)
         stop = ib_sq_error(s, rc, err);
-    sqlite3_finalize(q);
+    ib_sq_release(s, q);
     return stop;
 }
 
@@ -443,9 +442,9 @@ static int lookup(ib_sqlite *s, const char *sql, int64_t sender_id, const char *
                   int64_t id, row_fn row, void *it, ib_err *err)
 {
     sqlite3_stmt *q = NULL;
-    int rc = sqlite3_prepare_v2(s->db, sql, -1, &q, NULL);
-    if (rc != SQLITE_OK)
-        return ib_sq_error(s, rc, err);
+    int rc = ib_sq_cached(s, sql, &q, err);
+    if (rc)
+        return rc;
     int i;
     if ((i = sqlite3_bind_parameter_index(q, ":s")) > 0)
         sqlite3_bind_int64(q, i, sender_id);
@@ -454,7 +453,7 @@ static int lookup(ib_sqlite *s, const char *sql, int64_t sender_id, const char *
     if ((i = sqlite3_bind_parameter_index(q, ":i")) > 0)
         sqlite3_bind_int64(q, i, id);
     rc = run_rows(s, q, row, it, err);
-    sqlite3_finalize(q);
+    ib_sq_release(s, q);
     return rc;
 }
 

@@ -7,20 +7,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Prepares sql into *q; on failure fills err. */
+/* The connection's kept statement for sql in *q (every request checks a
+ * token or session and its user); give it back with ib_sq_release. On
+ * failure fills err. */
 static int prepare(ib_sqlite *s, const char *sql, sqlite3_stmt **q, ib_err *err)
 {
-    *q = NULL;
-    int rc = sqlite3_prepare_v2(s->db, sql, -1, q, NULL);
-    return rc == SQLITE_OK ? IB_OK : ib_sq_error(s, rc, err);
+    return ib_sq_cached(s, sql, q, err);
 }
 
-/* Steps a statement that returns no rows and finalizes it; *changes (when
+/* Steps a statement that returns no rows and releases it; *changes (when
  * not NULL) receives the number of rows changed. */
 static int run_final(ib_sqlite *s, sqlite3_stmt *q, int64_t *changes, ib_err *err)
 {
     int rc = sqlite3_step(q);
-    sqlite3_finalize(q);
+    ib_sq_release(s, q);
     if (rc != SQLITE_DONE)
         return ib_sq_error(s, rc, err);
     if (changes)
@@ -122,7 +122,7 @@ int ib_sq_user_get(ib_store *st, const char *name, int64_t id, ib_user *out,
                                (long long)id);
     else
         rc = ib_sq_error(s, step, err);
-    sqlite3_finalize(q);
+    ib_sq_release(s, q);
     return rc;
 }
 
@@ -142,7 +142,7 @@ int ib_sq_user_each(ib_store *st, ib_user_cb cb, void *ctx, ib_err *err)
     }
     if (rc == 0 && step != SQLITE_DONE)
         rc = ib_sq_error(s, step, err);
-    sqlite3_finalize(q);
+    ib_sq_release(s, q);
     return rc;
 }
 
@@ -219,7 +219,7 @@ int ib_sq_session_get(ib_store *st, const char *hash, ib_session *out, ib_err *e
     } else {
         rc = ib_sq_error(s, step, err);
     }
-    sqlite3_finalize(q);
+    ib_sq_release(s, q);
     return rc;
 }
 
@@ -286,7 +286,7 @@ int ib_sq_token_get(ib_store *st, const char *hash, ib_api_token *out, ib_err *e
         rc = ib_err_set(err, IB_ENOTFOUND, "API-token onbekend of ingetrokken");
     else
         rc = ib_sq_error(s, step, err);
-    sqlite3_finalize(q);
+    ib_sq_release(s, q);
     return rc;
 }
 
@@ -309,7 +309,7 @@ int ib_sq_token_each(ib_store *st, int64_t user_id, ib_api_token_cb cb, void *ct
     }
     if (rc == 0 && step != SQLITE_DONE)
         rc = ib_sq_error(s, step, err);
-    sqlite3_finalize(q);
+    ib_sq_release(s, q);
     return rc;
 }
 
@@ -399,7 +399,7 @@ int ib_sq_inspection_get(ib_store *st, int64_t id, ib_inspection *out, ib_err *e
         rc = ib_err_set(err, IB_ENOTFOUND, "inspectie %lld bestaat niet", (long long)id);
     else
         rc = ib_sq_error(s, step, err);
-    sqlite3_finalize(q);
+    ib_sq_release(s, q);
     return rc;
 }
 
@@ -427,7 +427,7 @@ int ib_sq_inspection_each(ib_store *st, int64_t location_id, ib_inspection_cb cb
     sqlite3_bind_int64(q, 1, location_id);
     ib_inspection *in = malloc(sizeof *in);   /* findings make it large */
     if (!in) {
-        sqlite3_finalize(q);
+        ib_sq_release(s, q);
         return ib_err_set(err, IB_ENOMEM, "onvoldoende geheugen");
     }
     int step;
@@ -438,7 +438,7 @@ int ib_sq_inspection_each(ib_store *st, int64_t location_id, ib_inspection_cb cb
     if (rc == 0 && step != SQLITE_DONE)
         rc = ib_sq_error(s, step, err);
     free(in);
-    sqlite3_finalize(q);
+    ib_sq_release(s, q);
     return rc;
 }
 
@@ -537,7 +537,7 @@ int ib_sq_query_persons(ib_store *st, const ib_person_query *pq, const char *mun
     int step = sqlite3_step(q);
     if (step == SQLITE_ROW)
         *total = sqlite3_column_int64(q, 0);
-    sqlite3_finalize(q);
+    ib_sq_release(s, q);
     q = NULL;
     if (step != SQLITE_ROW) {
         rc = ib_sq_error(s, step, err);
@@ -560,7 +560,7 @@ int ib_sq_query_persons(ib_store *st, const ib_person_query *pq, const char *mun
     if (rc == 0 && step != SQLITE_DONE)
         rc = ib_sq_error(s, step, err);
 done:
-    sqlite3_finalize(q);
+    ib_sq_release(s, q);
     free(like);
     return rc;
 }

@@ -2,7 +2,8 @@
  * from the store: a group of audit entries in one transaction (all or
  * none, the chain intact when other writers append in between), commits
  * that leave the write-ahead log to the caller, and passive and truncating
- * checkpoints that keep the log file bounded. */
+ * checkpoints that keep the log file bounded; and that the statements a
+ * connection keeps for its look-ups hold no snapshot between uses. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -265,6 +266,81 @@ static void test_read_transaction(void **state)
     sqlite3_close(h);
 }
 
+static int count_sender(void *ctx, int64_t id, const char *ref)
+{
+    (void)id;
+    (void)ref;
+    (*(long *)ctx)++;
+    return 0;
+}
+
+/* An outer loop over the senders that runs the same look-up inside: the
+ * kept statement is busy, so the inner one is a fresh one. */
+static int nested_senders(void *ctx, int64_t id, const char *ref)
+{
+    (void)id;
+    (void)ref;
+    ib_store *st = ((void **)ctx)[0];
+    long *inner = ((void **)ctx)[1];
+    ib_err err;
+    return ib_store_each_sender(st, count_sender, inner, &err);
+}
+
+/* The statements a connection keeps for its look-ups (token, user, senders,
+ * BEGIN and COMMIT of a read) are reset after each use: the next use sees
+ * other connections' commits, and none holds a read snapshot that would
+ * keep a truncating checkpoint from emptying the log. */
+static void test_kept_statements_hold_no_snapshot(void **state)
+{
+    fixture *fx = *state;
+    ib_err err;
+    ib_user u = {.role = IB_ROLE_AGENCY};
+    ib_strlcpy(u.name, "bureau", sizeof u.name);
+    ib_strlcpy(u.organisation, "bureau-a", sizeof u.organisation);
+    assert_int_equal(ib_user_add(fx->st, &u, "geheim-wachtwoord-1", &err), IB_OK);
+    char token[IB_TOKEN_STRLEN];
+    ib_api_token t, found;
+    assert_int_equal(ib_api_token_create(fx->st, u.id, "feed", 1000, token, &t, &err),
+                     IB_OK);
+    ib_store *other = open_db(fx->db, false);
+    for (int i = 0; i < 3; i++)                  /* kept after the first use */
+        assert_int_equal(ib_api_token_find(fx->st, token, &found, &err), IB_OK);
+    assert_int_equal(found.id, t.id);
+    assert_int_equal(ib_api_token_revoke(other, u.id, t.id, &err), IB_OK);
+    assert_int_equal(ib_api_token_find(fx->st, token, &found, &err), IB_ENOTFOUND);
+
+    int64_t id;
+    assert_int_equal(ib_store_sender(other, "bureau-a", true, &id, &err), IB_OK);
+    assert_int_equal(ib_store_sender(other, "bureau-b", true, &id, &err), IB_OK);
+    long outer = 0, inner = 0;
+    assert_int_equal(ib_store_each_sender(fx->st, count_sender, &outer, &err), IB_OK);
+    assert_int_equal(outer, 2);
+    void *ctx[] = {fx->st, &inner};
+    assert_int_equal(ib_store_each_sender(fx->st, nested_senders, ctx, &err), IB_OK);
+    assert_int_equal(inner, 4);
+
+    /* A read transaction after another connection's commit sees it. */
+    ib_audit_entry e = entry("user:a", 1);
+    long before = audit_entries(fx->st);
+    for (long i = 1; i <= 3; i++) {
+        assert_int_equal(ib_store_audit(other, &e, &err), IB_OK);
+        assert_int_equal(ib_store_begin_read(fx->st, &err), IB_OK);
+        assert_int_equal(audit_entries(fx->st), before + i);
+        assert_int_equal(ib_store_end_read(fx->st, &err), IB_OK);
+    }
+    ib_user got;
+    assert_int_equal(ib_user_get(fx->st, "bureau", &got, &err), IB_OK);
+
+    int64_t pages = 0;
+    bool done = false;
+    assert_int_equal(ib_store_audit(other, &e, &err), IB_OK);
+    assert_int_equal(ib_store_checkpoint(other, IB_CHECKPOINT_TRUNCATE, &pages, &done,
+                                         &err), IB_OK);
+    assert_true(done);
+    assert_int_equal(file_size(fx->wal), 0);
+    ib_store_close(other);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -273,6 +349,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_audit_many_all_or_none, setup, teardown),
         cmocka_unit_test_setup_teardown(test_manual_checkpoints, setup, teardown),
         cmocka_unit_test_setup_teardown(test_read_transaction, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kept_statements_hold_no_snapshot, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -207,6 +207,7 @@ async function test_previous_figures_then_new() {
     check((await page.locator('#sec-survival .app-previous').textContent()).includes('van vóór die wijziging'),
       'the note says the figures are from before the change');
     await w.axe(page, 'dashboard with figures from before a change');
+    await w.screenshot(page, 'dashboard-previous');
 
     await page.waitForFunction(() => document.querySelector('.page')?.dataset.complete === 'true', null, { timeout: 120000 });
     check((await page.locator('.app-previous').count()) === 0, 'the note is still there after the new figures came');

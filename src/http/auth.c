@@ -53,7 +53,7 @@ static int load_user(hreq *req, int64_t user_id, ib_err *err)
     return IB_OK;
 }
 
-int ib_auth_identify(hreq *req, ib_err *err)
+static int identify(hreq *req, ib_err *err)
 {
     req->auth = IB_AUTH_NONE;
     const char *authz = ib_header(req, MHD_HTTP_HEADER_AUTHORIZATION);
@@ -83,4 +83,23 @@ int ib_auth_identify(hreq *req, ib_err *err)
         return rc;
     req->auth = IB_AUTH_SESSION;
     return load_user(req, req->session.user_id, err);
+}
+
+/* The token or session, the user and the sender in one read transaction:
+ * one read lock and one look at the log instead of three (after any commit
+ * of another connection each look discards the connection's page cache). */
+int ib_auth_identify(hreq *req, ib_err *err)
+{
+    if (ib_store_in_transaction(req->st) || ib_store_in_read(req->st))
+        return identify(req, err);
+    int rc = ib_store_begin_read(req->st, err);
+    if (rc == IB_OK)
+        rc = identify(req, err);
+    ib_err end_err;
+    int end = ib_store_in_read(req->st) ? ib_store_end_read(req->st, &end_err) : IB_OK;
+    if (rc == IB_OK && end != IB_OK) {
+        *err = end_err;
+        rc = end;
+    }
+    return rc;
 }

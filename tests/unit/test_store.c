@@ -18,6 +18,7 @@
 
 #include "store/store.h"
 #include "store/sqlite_internal.h"      /* the connection, for its pragmas */
+#include "temp_store.h"
 
 typedef struct fixture {
     char dir[64];
@@ -29,44 +30,14 @@ typedef struct fixture {
 
 /* ------------------------------------------------------------ helpers */
 
-static void rm_dir(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    struct dirent *e;
-    char path[512];
-    while ((e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        unlink(path);
-    }
-    closedir(d);
-    rmdir(dir);
-}
-
-static ib_store *open_db(const char *db, const char *key, bool create)
-{
-    ib_store_options opt = {.key_path = key, .create = create};
-    ib_store *st = NULL;
-    ib_err err;
-    int rc = ib_store_open(&st, db, &opt, &err);
-    if (rc != IB_OK)
-        print_error("open %s: %s\n", db, err.msg);
-    assert_int_equal(rc, IB_OK);
-    return st;
-}
-
 static int setup(void **state)
 {
     fixture *fx = calloc(1, sizeof *fx);
     assert_non_null(fx);
-    snprintf(fx->dir, sizeof fx->dir, "/tmp/ib_store_XXXXXX");
-    assert_non_null(mkdtemp(fx->dir));
+    ts_make_dir(fx->dir, sizeof fx->dir, "store");
     snprintf(fx->db, sizeof fx->db, "%s/t.db", fx->dir);
     snprintf(fx->key, sizeof fx->key, "%s/t.db.key", fx->dir);
-    fx->st = open_db(fx->db, NULL, true);
+    fx->st = ts_open(fx->db, NULL, true);
     ib_err err;
     assert_int_equal(ib_store_sender(fx->st, "s1", true, &fx->sender, &err), IB_OK);
     *state = fx;
@@ -77,7 +48,7 @@ static int teardown(void **state)
 {
     fixture *fx = *state;
     ib_store_close(fx->st);
-    rm_dir(fx->dir);
+    ts_remove_dir(fx->dir);
     free(fx);
     return 0;
 }
@@ -291,13 +262,13 @@ static void test_open_create_and_reopen(void **state)
 
     /* Reopening twice applies nothing new: migrations are idempotent. */
     for (int i = 0; i < 2; i++) {
-        fx->st = open_db(fx->db, NULL, i == 0);
+        fx->st = ts_open(fx->db, NULL, i == 0);
         ib_store_close(fx->st);
     }
     assert_int_equal(raw_count(fx->db, "SELECT count(*) FROM schema_migrations"),
                      ib_store_schema_latest());
     assert_int_equal(raw_count(fx->db, "SELECT count(*) FROM senders"), 1);
-    fx->st = open_db(fx->db, NULL, false);
+    fx->st = ts_open(fx->db, NULL, false);
     int64_t id;
     ib_err err;
     assert_int_equal(ib_store_sender(fx->st, "s1", false, &id, &err), IB_OK);
@@ -347,7 +318,7 @@ static void test_open_errors(void **state)
     char other[256], other_key[256];
     snprintf(other, sizeof other, "%s/other.db", fx->dir);
     snprintf(other_key, sizeof other_key, "%s/other.db.key", fx->dir);
-    ib_store_close(open_db(other, NULL, true));
+    ib_store_close(ts_open(other, NULL, true));
     ib_store_options wrong = {other_key, false};
     assert_int_equal(ib_store_open(&st, fx->db, &wrong, &err), IB_ECRYPTO);
     assert_non_null(strstr(err.msg, "verkeerde sleutel"));
@@ -368,7 +339,7 @@ static void test_open_errors(void **state)
     fclose(f);
     assert_int_equal(ib_store_open(&st, path, &plain, &err), IB_ESTORE);
     assert_null(st);
-    fx->st = open_db(fx->db, NULL, false);
+    fx->st = ts_open(fx->db, NULL, false);
 }
 
 /* ------------------------------------------------------------ puts */
@@ -753,7 +724,7 @@ static void test_rollback_leaves_nothing(void **state)
     begin(fx->st);
     PUT_OK(ib_store_put_person, fx->st, &p, IB_PUT_INSERTED);
     ib_store_close(fx->st);
-    fx->st = open_db(fx->db, NULL, false);
+    fx->st = ts_open(fx->db, NULL, false);
     assert_int_equal(ib_store_count(fx->st, &n, &err), IB_OK);
     assert_int_equal(n.rows[IB_KIND_PERSON], 0);
 }
@@ -955,7 +926,7 @@ static void test_bsn_encrypted_and_found(void **state)
     /* A ciphertext moved to another row does not decrypt there. */
     raw_sql(fx->db, "UPDATE persons SET bsn_enc = (SELECT bsn_enc FROM persons"
                     " WHERE ref = 'P1') WHERE ref = 'P2'");
-    fx->st = open_db(fx->db, NULL, false);
+    fx->st = ts_open(fx->db, NULL, false);
     ib_person got;
     assert_int_equal(ib_store_get_person(fx->st, fx->sender, "P1", &got, &err), IB_OK);
     assert_string_equal(got.bsn, "123456782");
@@ -1235,19 +1206,19 @@ static void test_audit_chain(void **state)
     /* Changing an entry behind the store's back breaks the chain there. */
     ib_store_close(fx->st);
     raw_sql(fx->db, "UPDATE audit SET detail = 'anders' WHERE id = 3");
-    fx->st = open_db(fx->db, NULL, false);
+    fx->st = ts_open(fx->db, NULL, false);
     assert_int_equal(ib_store_audit_verify(fx->st, &checked, &err), IB_ECONFLICT);
     assert_non_null(strstr(err.msg, "regel 3"));
     assert_int_equal(checked, 2);
     ib_store_close(fx->st);
     raw_sql(fx->db, "UPDATE audit SET detail = 'test' WHERE id = 3");
-    fx->st = open_db(fx->db, NULL, false);
+    fx->st = ts_open(fx->db, NULL, false);
     assert_int_equal(ib_store_audit_verify(fx->st, &checked, &err), IB_OK);
 
     /* So does removing one. */
     ib_store_close(fx->st);
     raw_sql(fx->db, "DELETE FROM audit WHERE id = 4");
-    fx->st = open_db(fx->db, NULL, false);
+    fx->st = ts_open(fx->db, NULL, false);
     assert_int_equal(ib_store_audit_verify(fx->st, &checked, &err), IB_ECONFLICT);
     assert_non_null(strstr(err.msg, "regel 4"));
 }

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "store/store.h"
+#include "temp_store.h"
 
 typedef struct fixture {
     char dir[64];
@@ -26,27 +27,14 @@ typedef struct fixture {
     ib_store *st;
 } fixture;
 
-static ib_store *open_db(const char *db, bool create)
-{
-    ib_store_options opt = {.key_path = NULL, .create = create};
-    ib_store *st = NULL;
-    ib_err err;
-    int rc = ib_store_open(&st, db, &opt, &err);
-    if (rc != IB_OK)
-        print_error("open %s: %s\n", db, err.msg);
-    assert_int_equal(rc, IB_OK);
-    return st;
-}
-
 static int setup(void **state)
 {
     fixture *fx = calloc(1, sizeof *fx);
     assert_non_null(fx);
-    snprintf(fx->dir, sizeof fx->dir, "/tmp/ib_wal_XXXXXX");
-    assert_non_null(mkdtemp(fx->dir));
+    ts_make_dir(fx->dir, sizeof fx->dir, "wal");
     snprintf(fx->db, sizeof fx->db, "%s/t.db", fx->dir);
     snprintf(fx->wal, sizeof fx->wal, "%s-wal", fx->db);
-    fx->st = open_db(fx->db, true);
+    fx->st = ts_open(fx->db, NULL, true);
     *state = fx;
     return 0;
 }
@@ -55,13 +43,7 @@ static int teardown(void **state)
 {
     fixture *fx = *state;
     ib_store_close(fx->st);
-    const char *suffixes[] = {"", "-wal", "-shm", ".key"};
-    char path[200];
-    for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++) {
-        snprintf(path, sizeof path, "%s%s", fx->db, suffixes[i]);
-        unlink(path);
-    }
-    rmdir(fx->dir);
+    ts_remove_dir(fx->dir);
     free(fx);
     return 0;
 }
@@ -98,7 +80,7 @@ static long file_size(const char *path)
 static void test_audit_many_chains_with_other_writers(void **state)
 {
     fixture *fx = *state;
-    ib_store *other = open_db(fx->db, false);
+    ib_store *other = ts_open(fx->db, NULL, false);
     ib_err err;
     ib_audit_entry batch[50];
     for (int round = 0; round < 4; round++) {
@@ -184,7 +166,7 @@ static void test_manual_checkpoints(void **state)
 
     /* A reader holding an old snapshot: a truncate waits at most
      * IB_CHECKPOINT_WAIT_MS and gives up; the next one succeeds. */
-    ib_store *reader = open_db(fx->db, false);
+    ib_store *reader = ts_open(fx->db, NULL, false);
     assert_int_equal(ib_store_audit_many(fx->st, batch, 1, &err), IB_OK);
     sqlite3 *h;
     assert_int_equal(sqlite3_open(fx->db, &h), SQLITE_OK);
@@ -247,7 +229,7 @@ static void test_read_transaction(void **state)
     assert_int_equal(sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
 
     /* Another connection's commit is not seen until the read ends. */
-    ib_store *other = open_db(fx->db, false);
+    ib_store *other = ts_open(fx->db, NULL, false);
     assert_int_equal(ib_store_audit(other, &e, &err), IB_OK);
     assert_int_equal(audit_entries(fx->st), 1);
     assert_int_equal(ib_store_audit(fx->st, &e, &err), IB_EINVAL);
@@ -302,7 +284,7 @@ static void test_kept_statements_hold_no_snapshot(void **state)
     ib_api_token t, found;
     assert_int_equal(ib_api_token_create(fx->st, u.id, "feed", 1000, token, &t, &err),
                      IB_OK);
-    ib_store *other = open_db(fx->db, false);
+    ib_store *other = ts_open(fx->db, NULL, false);
     for (int i = 0; i < 3; i++)                  /* kept after the first use */
         assert_int_equal(ib_api_token_find(fx->st, token, &found, &err), IB_OK);
     assert_int_equal(found.id, t.id);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "store/store.h"
+#include "temp_store.h"
 
 typedef struct fixture {
     char dir[64];
@@ -29,13 +30,10 @@ static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
     assert_non_null(f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/ib_users_XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
+    ts_make_dir(f->dir, sizeof f->dir, "users");
     snprintf(f->db, sizeof f->db, "%s/t.db", f->dir);
     snprintf(f->key, sizeof f->key, "%s/t.key", f->dir);
-    ib_store_options opt = {.key_path = f->key, .create = true};
-    ib_err err;
-    assert_int_equal(ib_store_open(&f->st, f->db, &opt, &err), IB_OK);
+    f->st = ts_open(f->db, f->key, true);
     ib_store_set_actor(f->st, "test");
     *state = f;
     return 0;
@@ -45,13 +43,7 @@ static int teardown(void **state)
 {
     fixture *f = *state;
     ib_store_close(f->st);
-    char path[256];
-    const char *suffix[] = {"t.db", "t.db-wal", "t.db-shm", "t.key"};
-    for (size_t i = 0; i < 4; i++) {
-        snprintf(path, sizeof path, "%s/%s", f->dir, suffix[i]);
-        unlink(path);
-    }
-    rmdir(f->dir);
+    ts_remove_dir(f->dir);
     free(f);
     return 0;
 }

@@ -282,6 +282,16 @@ def test_one_computation_for_simultaneous_askers():
         check(server.stop() == 0, "server exit status")
 
 
+def slow_reloading_server(delay_ms):
+    """A server whose reloads (not the first load) take delay_ms longer, as
+    they take seconds at national size; returned once its first answers
+    are prepared."""
+    server = apilib.Server(inbeeld, db, env={"INBEELD_TEST_MONITOR_LOAD_DELAY_MS": str(delay_ms)})
+    wait_for(lambda: len(prepared_rounds(server)) == 1, "the answers prepared at startup",
+             seconds=120)
+    return server
+
+
 def test_previous_answers_while_loading():
     """Prefer: allow-stale while a reload runs (slowed down to 5 s here, as
     it takes seconds at national size): the kept answer from before the
@@ -289,10 +299,8 @@ def test_previous_answers_while_loading():
     preference the request waits for the new data; a query never answered
     before is not computed from the old data; once loaded, the preference
     gets the current answer, unmarked."""
-    server = apilib.Server(inbeeld, db, env={"INBEELD_TEST_MONITOR_LOAD_DELAY_MS": "5000"})
+    server = slow_reloading_server(5000)
     try:
-        wait_for(lambda: len(prepared_rounds(server)) == 1, "the answers prepared at startup",
-                 seconds=120)
         analyst = apilib.Client(server.port)
         analyst.login("analyst")
         path = DASHBOARD[0]
@@ -334,10 +342,8 @@ def test_previous_answers_while_loading():
 def test_previous_answers_outlive_several_loads():
     """An answer the loads in between did not compute again (not one of
     the dashboard's) is still the previous answer after two more loads."""
-    server = apilib.Server(inbeeld, db, env={"INBEELD_TEST_MONITOR_LOAD_DELAY_MS": "3000"})
+    server = slow_reloading_server(3000)
     try:
-        wait_for(lambda: len(prepared_rounds(server)) == 1, "the answers prepared at startup",
-                 seconds=120)
         analyst = apilib.Client(server.port)
         analyst.login("analyst")
         path = "/api/v1/monitor/typology?by=sex"

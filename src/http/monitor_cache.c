@@ -13,7 +13,10 @@
  * it too. The loader checks the data version every second, so an import
  * from anywhere is loaded without waiting for a request, and a preparer
  * thread then computes the dashboard's first answers (ib_monitor_first_*)
- * on each new load, so the first visit after a change finds them kept. */
+ * on each new load, so the first visit after a change finds them kept.
+ * The answers of the entry a load replaces are kept too, for requests
+ * that would rather have the answer from before the change than wait
+ * while the new data loads (Prefer: allow-stale, ib_mcache_previous). */
 #include "http/http_internal.h"
 #include "monitor/monitor.h"
 
@@ -111,12 +114,12 @@ static void previous_clear(previous_answers *p)
     p->ndocs = 0;
 }
 
-static bool has_key(const mcache_doc *docs, size_t n, const char *key)
+static const mcache_doc *doc_in(const mcache_doc *docs, size_t n, const char *key)
 {
     for (size_t i = 0; i < n; i++)
         if (strcmp(docs[i].key, key) == 0)
-            return true;
-    return false;
+            return &docs[i];
+    return NULL;
 }
 
 /* The previous answers from now on, until the next load (lock held):
@@ -144,7 +147,7 @@ static void previous_keep(previous_answers *p, const ib_mcache_entry *e)
     for (size_t i = 0; i < p->ndocs; i++) {
         mcache_doc *older = &p->docs[i];
         if (next.ndocs < DOCS_MAX && bytes + older->len <= DOCS_BYTES &&
-            !has_key(next.docs, next.ndocs, older->key)) {
+            !doc_in(next.docs, next.ndocs, older->key)) {
             next.docs[next.ndocs++] = *older;      /* moved, not copied */
             bytes += older->len;
             *older = (mcache_doc){0};
@@ -592,14 +595,6 @@ static bool copy_body(const mcache_doc *doc, char **body, size_t *len)
     return true;
 }
 
-static const mcache_doc *previous_of(const previous_answers *p, const char *key)
-{
-    for (size_t i = 0; i < p->ndocs; i++)
-        if (strcmp(p->docs[i].key, key) == 0)
-            return &p->docs[i];
-    return NULL;
-}
-
 ib_mcache_found ib_mcache_doc_find(ib_monitor_cache *c, ib_mcache_entry *e,
                                    const char *key, char **body, size_t *len)
 {
@@ -693,11 +688,11 @@ bool ib_mcache_previous(ib_monitor_cache *c, const char *version, const char *ke
             /* A load is due or under way: the loaded copy's own answer is
              * the newest there is, else the one before it. */
             if (!doc || doc->state != DOC_DONE)
-                doc = previous_of(&c->previous, key);
+                doc = doc_in(c->previous.docs, c->previous.ndocs, key);
             found = doc && copy_body(doc, body, len);
         } else if (doc && doc->state != DOC_DONE) {
             /* Current data, its answer queued or being computed. */
-            doc = previous_of(&c->previous, key);
+            doc = doc_in(c->previous.docs, c->previous.ndocs, key);
             found = doc && copy_body(doc, body, len);
         }
     }

@@ -4,8 +4,10 @@
 # the 1M-person one of bench/web/run.sh), and before every run of
 # first_chart.mjs a tiny import (one life event) that changes the data
 # version. WAIT=prepared (default) logs in once the server says the
-# dashboard's answers for the new data are ready; WAIT=none logs in right
-# after the import. Prints first_chart.mjs's JSON line, then the server's
+# dashboard's answers for the new data are ready (the server spaces its
+# own reloads to 4 times what the last one took, so at 1M persons that
+# is up to about 90 s after the import); WAIT=none logs in right after
+# the import. Prints first_chart.mjs's JSON line, then the server's
 # load and preparation times.
 # Usage: bench/web/first_visit.sh DB [RUNS]   (repository root, after make;
 # DB has the analyst "analist" with bench/web/run.sh's password)

@@ -10,7 +10,8 @@ after an import, noticed without any request) the server computes the
 dashboard's first answers itself, so the page's requests find them kept,
 equal to freshly computed ones; a figure asked for by several requests at
 once is computed once; a request that prefers it (Prefer: allow-stale)
-gets the answer kept from before a change while the new data loads.
+gets the answer kept from before a change while the new data loads; the
+server's own reloads are spaced out.
 Usage: test_monitor_cache.py path/to/inbeeld"""
 import csv
 import json
@@ -363,6 +364,36 @@ def test_previous_answers_outlive_several_loads():
         check(server.stop() == 0, "server exit status")
 
 
+def loads(server):
+    return sum(1 for line in log_lines(server) if "gegevens geladen" in line)
+
+
+def test_own_reloads_spaced_out():
+    """After a load and its answers took T, the loader waits 4 T before it
+    reloads by itself (at most a fifth of the time on reloads nobody asked
+    for), and says so; a request for current data loads at once."""
+    server = slow_reloading_server(2500)
+    try:
+        analyst = apilib.Client(server.port)
+        analyst.login("analyst")
+        apilib.run(inbeeld, "import", "--db", db, "--sender", "demo", "--quiet",
+                   departures_folder("change-spaced-1", "2024-02-01", "2024-03-03"))
+        wait_for(lambda: len(prepared_rounds(server)) == 2, "the reload after the first change",
+                 seconds=120)
+        check(loads(server) == 2, "loads: %d" % loads(server))
+        apilib.run(inbeeld, "import", "--db", db, "--sender", "demo", "--quiet",
+                   departures_folder("change-spaced-2", "2024-02-01", "2024-03-06"))
+        wait_for(lambda: any("opnieuw laden over" in line for line in log_lines(server)),
+                 "the word that the reload waits")
+        check(loads(server) == 2, "the loader reloaded within 4 T: %d loads" % loads(server))
+        status, h, body = analyst.request("GET", DASHBOARD[0])
+        check(status == 200 and body == cli_first_survival(),
+              "a request without the preference did not get the current figures")
+        wait_for(lambda: loads(server) == 3, "the load the request asked for")
+    finally:
+        check(server.stop() == 0, "server exit status")
+
+
 def test_stop_while_preparing():
     """SIGTERM as soon as the data is loaded, while the preparer computes:
     the server stops cleanly (exit status 0, nothing leaked under ASan)."""
@@ -392,7 +423,8 @@ if __name__ == "__main__":
                      test_dashboard_answers_prepared_after_each_load,
                      test_one_computation_for_simultaneous_askers,
                      test_previous_answers_while_loading,
-                     test_previous_answers_outlive_several_loads, test_stop_while_preparing,
+                     test_previous_answers_outlive_several_loads, test_own_reloads_spaced_out,
+                     test_stop_while_preparing,
                      test_no_snapshot_leaves_the_file_alone], inbeeld)
     finally:
         for root, dirs, files in os.walk(folder, topdown=False):

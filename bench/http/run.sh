@@ -78,8 +78,7 @@ for _ in $(seq 120); do
   t0=$(cpu_ticks); sleep 0.5
   [ $(( $(cpu_ticks) - t0 )) -le $(( $(getconf CLK_TCK) / 20 )) ] && break
 done
-export IB_TOKEN=$token IB_ID_MIN=$id_min IB_ID_MAX=$id_max IB_BENCH_DIR=$here
-export IB_LOC_MIN=$loc_min IB_LOC_MAX=$loc_max
+export IB_TOKEN=$token IB_BENCH_DIR=$here
 export IB_IMPORT_FILE=$work/import-persons.csv
 
 run() {  # run NAME SCRIPT -> one table row
@@ -109,9 +108,14 @@ echo "| what | requests | requests/s | p50 ms | p90 ms | p99 ms | errors | serve
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 for what in ${RUNS:-lookup import}; do
   case $what in
-    lookup) run "GET /api/v1/persons/{id} (token, audited)" lookup.lua ;;
+    lookup)
+      export IB_GET_PATH=/api/v1/persons/ IB_GET_MIN=$id_min IB_GET_MAX=$id_max IB_PURPOSE=benchmark
+      run "GET /api/v1/persons/{id} (token, audited)" random_get.lua ;;
     import) run "POST /api/v1/imports (50 persons, CSV)" import.lua ;;
-    location) run "GET /api/v1/locations/{id} (read only, not audited)" location.lua ;;
+    location)
+      export IB_GET_PATH=/api/v1/locations/ IB_GET_MIN=$loc_min IB_GET_MAX=$loc_max
+      unset IB_PURPOSE
+      run "GET /api/v1/locations/{id} (read only, not audited)" random_get.lua ;;
     *) echo "bench/http: unknown run $what" >&2; exit 1 ;;
   esac
 done

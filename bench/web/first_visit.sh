@@ -16,6 +16,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
+. "$here/serve.sh"
 inbeeld=$(realpath "${INBEELD:-build/src/inbeeld}")
 db=$(realpath "$1")
 runs=${2:-3}
@@ -27,15 +28,7 @@ bash "$root/scripts/web.sh" "$web" >/dev/null
 log=$work/serve-first-visit.log
 ready="antwoorden voor het dashboard klaar"
 
-"$inbeeld" serve --db "$db" --listen 127.0.0.1:0 --static "$web" --login-rate 100000 2>"$log" &
-pid=$!
-trap 'kill $pid 2>/dev/null || true' EXIT
-for _ in $(seq 100); do
-  port=$(grep -oE 'http://127\.0\.0\.1:[0-9]+/' "$log" | head -1 | grep -oE '[0-9]+/$' | tr -d /) || true
-  [ -n "$port" ] && break
-  sleep 0.1
-done
-[ -n "$port" ] || { echo "server did not start: $(cat "$log")" >&2; exit 1; }
+start_server "$inbeeld" "$db" "$web" "$log"
 until grep -q "$ready" "$log"; do sleep 0.2; done
 
 # One life event on a new date each time: a change of the registry. The

@@ -11,6 +11,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
+. "$here/serve.sh"
 inbeeld=$(realpath "${INBEELD:-build/src/inbeeld}")
 work=${BENCH_DIR:-var/bench-web}
 runs=${RUNS:-5}
@@ -38,15 +39,7 @@ for persons in "${@:-1000000}"; do
     touch "$db.complete"
   fi
   log=$work/serve-$persons.log
-  "$inbeeld" serve --db "$db" --listen 127.0.0.1:0 --static "$web" --login-rate 100000 2>"$log" &
-  pid=$!
-  trap 'kill $pid 2>/dev/null || true' EXIT
-  for _ in $(seq 100); do
-    port=$(grep -oE 'http://127\.0\.0\.1:[0-9]+/' "$log" | head -1 | grep -oE '[0-9]+/$' | tr -d /) || true
-    [ -n "$port" ] && break
-    sleep 0.1
-  done
-  [ -n "$port" ] || { echo "server did not start: $(cat "$log")" >&2; exit 1; }
+  start_server "$inbeeld" "$db" "$web" "$log"
   printf '{"persons": %s, "result": %s}\n' "$persons" \
     "$(node "$here/first_chart.mjs" "http://127.0.0.1:$port" analist "$password" "$runs")"
   kill "$pid"

@@ -81,7 +81,7 @@ static int audit_run(int argc, char **argv)
             ib_strlcpy(a.action, "read-audit", sizeof a.action);
             ib_strlcpy(a.entity, "person", sizeof a.entity);
             ib_strlcpy(a.detail, "inbeeld audit show", sizeof a.detail);
-            rc = ib_store_audit(st, &a, &err);
+            rc = ib_store_audit_reads(st, &a, 1, &err);
         }
         if (rc == IB_OK) {
             long n = 0;

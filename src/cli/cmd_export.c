@@ -49,7 +49,7 @@ static int audit_export(ib_store *st, const char *dir, const char *sender,
     ib_strlcpy(a.entity, "registry", sizeof a.entity);
     snprintf(a.detail, sizeof a.detail, "inbeeld export %s%s%s", dir,
              sender ? " --sender " : "", sender ? sender : "");
-    return ib_store_audit(st, &a, err);
+    return ib_store_audit_reads(st, &a, 1, err);
 }
 
 static int export_run(int argc, char **argv)

@@ -155,7 +155,7 @@ static int show_person(ib_store *st, const char *sender, const char *ref,
     ib_strlcpy(a.action, show_bsn ? "read-bsn" : "read", sizeof a.action);
     ib_strlcpy(a.entity, "person", sizeof a.entity);
     ib_strlcpy(a.detail, "inbeeld person show", sizeof a.detail);
-    if (ib_store_audit(st, &a, &err) != IB_OK)
+    if (ib_store_audit_reads(st, &a, 1, &err) != IB_OK)
         return ib_cli_fail("person", &err);
 
     person_ctx pc = {.st = st};

@@ -34,8 +34,9 @@ static int status_show(ib_store *st, const char *path)
                (long long)n.rows[k]);
     int64_t checked = 0;
     int rc = ib_store_audit_verify(st, &checked, &err);
-    printf("  %-15s %10lld  %s\n", "auditregels", (long long)n.audit_entries,
-           rc == IB_OK ? "keten intact" : err.msg);
+    printf("  %-15s %10lld  wijzigingen\n", "auditregels", (long long)n.audit_entries);
+    printf("  %-15s %10lld  inzage (leeslog)  %s\n", "", (long long)n.audit_reads,
+           rc == IB_OK ? "ketens intact" : err.msg);
     return rc == IB_OK ? IB_EXIT_OK : IB_EXIT_FAILURE;
 }
 

@@ -153,7 +153,7 @@ static int write_export(ib_store *st, const ib_person *p, const char *sender, FI
     ib_strlcpy(a.action, "export", sizeof a.action);
     ib_strlcpy(a.entity, "person", sizeof a.entity);
     ib_strlcpy(a.detail, "inbeeld person export (inzage, AVG art. 15)", sizeof a.detail);
-    int rc = ib_store_audit(st, &a, err);
+    int rc = ib_store_audit_reads(st, &a, 1, err);
     if (rc)
         return rc;
     char now[32];

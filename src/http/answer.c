@@ -226,8 +226,10 @@ int ib_audit_request(hreq *req, const char *action, const char *entity,
     ib_strlcpy(e.entity, entity, sizeof e.entity);
     snprintf(e.detail, sizeof e.detail, "%s %.100s%s%s", req->method, req->path,
              req->purpose[0] ? "; doel: " : "", req->purpose);
-    if (!req->srv || !req->srv->audit || ib_store_in_transaction(req->st))
+    if (strcmp(action, "read") != 0)            /* a change: the change log */
         return ib_store_audit(req->st, &e, err);
+    if (!req->srv || !req->srv->audit)
+        return ib_store_audit_reads(req->st, &e, 1, err);
     return ib_audit_queue_add(req->srv->audit, &e, &req->audit, err);
 }
 

@@ -160,7 +160,7 @@ int ib_api_imports_history(hreq *req, hresp *resp)
             ib_err_set(&err, IB_ENOMEM, "geheugen vol");
     }
     if (rc == IB_OK)
-        rc = ib_store_each_audit(req->st, 0, delivery_item, &dc, &err);
+        rc = ib_store_each_audit_change(req->st, 0, delivery_item, &dc, &err);
     json_decref(dc.actors);
     if (rc != IB_OK) {
         json_decref(dc.items);

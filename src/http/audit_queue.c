@@ -1,12 +1,12 @@
 /* audit_queue.c — group commit of the audit entries of reads: request
  * threads queue their entries and one writer thread, with a store
- * connection of its own, appends whatever has queued up to the hash chain
- * in one transaction, while the requests wait for that commit before they
- * answer. One writer instead of every worker taking SQLite's single write
- * lock in turn: a commit per batch instead of per read, and no queueing
- * for the lock. Writes that are transactions themselves (imports,
- * inspections) append their entry inside their own transaction; SQLite's
- * write lock orders both kinds on the one chain. */
+ * connection of its own, appends whatever has queued up to the read log
+ * (store.h) in one transaction, while the requests wait for that commit
+ * before they answer. One writer instead of every worker taking SQLite's
+ * write lock in turn: a commit per batch instead of per read, and no
+ * queueing for the lock. Writes that are transactions themselves
+ * (imports, inspections) append their entry to the change log inside
+ * their own transaction. */
 #include "http/http_internal.h"
 
 #include <stdlib.h>
@@ -75,7 +75,7 @@ static void write_batch(ib_audit_queue *q)
     for (size_t off = 0; off < q->writing.n; off += BATCH_MAX) {
         size_t n = q->writing.n - off < BATCH_MAX ? q->writing.n - off : BATCH_MAX;
         ib_err err;
-        int rc = ib_store_audit_many(q->st, q->writing.e + off, n, &err);
+        int rc = ib_store_audit_reads(q->st, q->writing.e + off, n, &err);
         settle(q, off, n, rc != IB_OK);
     }
     q->writing.n = 0;

@@ -219,6 +219,7 @@ typedef struct hreq {
     char purpose[128];          /* X-Purpose header or ?purpose= */
     const char *params[2];      /* {id} values of the matched route */
     ib_audit_ticket audit;      /* its entries in the audit queue */
+    bool import;                /* an import: the store read without its map */
 } hreq;
 
 typedef struct hresp {
@@ -303,9 +304,10 @@ bool ib_load_location(hreq *req, hresp *resp, ib_location *l);
 json_t *ib_json_body(hreq *req, hresp *resp);
 
 /* Writes an audit entry for a person-level read or a write by the request's
- * user, with its purpose: inside the request's transaction when one is
- * open, else queued for the audit writer's next group commit (the server
- * answers only once it is committed). */
+ * user, with its purpose. A read ("read") goes to the read log, queued for
+ * the audit writer's next group commit (the server answers only once it is
+ * committed); anything else to the change log, inside the request's
+ * transaction when one is open. */
 int ib_audit_request(hreq *req, const char *action, const char *entity,
                      int64_t entity_id, int64_t person_id, ib_err *err);
 /* Waits until the request's queued audit entries are committed (for a

@@ -1,10 +1,13 @@
-/* audit.c — the hash-chained audit log, backend-neutral: every entry's hash
- * is a keyed BLAKE2b-256 over the previous entry's hash and the entry's own
- * canonical fields, so changing, inserting or removing an entry breaks the
- * chain at that point (keyed: one cannot recompute it without the key). */
+/* audit.c — the hash-chained audit logs (the change log and the read log,
+ * see store.h), backend-neutral: every entry's hash is a keyed BLAKE2b-256
+ * over the previous entry's hash and the entry's own canonical fields, so
+ * changing, inserting or removing an entry breaks the chain at that point
+ * (keyed: one cannot recompute it without the key; a key per log, so an
+ * entry moved from one log to the other does not fit either). */
 #include "store/store_internal.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -36,7 +39,7 @@ static void put_str(crypto_generichash_state *h, const char *s, size_t max)
 
 #define PUT_STR(h, field) put_str((h), (field), sizeof(field))
 
-void ib_audit_hash(const ib_crypto *c, const char *prev_hex,
+void ib_audit_hash(const uint8_t key[crypto_generichash_KEYBYTES], const char *prev_hex,
                    const ib_audit_entry *e, char out_hex[2 * IB_AUDIT_HASH_BYTES + 1])
 {
     uint8_t prev[IB_AUDIT_HASH_BYTES] = {0}, out[IB_AUDIT_HASH_BYTES];
@@ -46,7 +49,7 @@ void ib_audit_hash(const ib_crypto *c, const char *prev_hex,
         sodium_hex2bin(prev, sizeof prev, prev_hex, strlen(prev_hex), NULL, &plen,
                        NULL);
     crypto_generichash_state h;
-    crypto_generichash_init(&h, c->audit_key, sizeof c->audit_key, sizeof out);
+    crypto_generichash_init(&h, key, crypto_generichash_KEYBYTES, sizeof out);
     crypto_generichash_update(&h, prev, sizeof prev);
     put_i64(&h, e->id);
     PUT_STR(&h, e->at);
@@ -60,13 +63,19 @@ void ib_audit_hash(const ib_crypto *c, const char *prev_hex,
     sodium_bin2hex(out_hex, 2 * IB_AUDIT_HASH_BYTES + 1, out, sizeof out);
 }
 
+/* e with its time and (when it names none) the store's actor. */
+static void stamp(const ib_store *st, ib_audit_entry *e)
+{
+    e->id = 0;
+    ib_audit_now(e->at);
+    if (!e->actor[0])
+        ib_strlcpy(e->actor, st->actor, sizeof e->actor);
+}
+
 static int audit_append(ib_store *st, const ib_audit_entry *in, ib_err *err)
 {
     ib_audit_entry e = *in;
-    e.id = 0;
-    ib_audit_now(e.at);
-    if (!e.actor[0])
-        ib_strlcpy(e.actor, st->actor, sizeof e.actor);
+    stamp(st, &e);
     return st->ops->audit_append(st, &e, err);
 }
 
@@ -87,22 +96,22 @@ int ib_store_audit(ib_store *st, const ib_audit_entry *e, ib_err *err)
     return rc;
 }
 
-int ib_store_audit_many(ib_store *st, const ib_audit_entry *e, size_t n, ib_err *err)
+int ib_store_audit_reads(ib_store *st, const ib_audit_entry *e, size_t n, ib_err *err)
 {
     ib_err_clear(err);
-    if (st->in_tx)
-        return ib_err_set(err, IB_EINVAL, "auditregels bundelen kan niet binnen een "
-                                          "transactie");
     for (size_t i = 0; i < n; i++)
         if (!e[i].action[0] || !e[i].entity[0])
             return ib_err_set(err, IB_EINVAL, "auditregel zonder actie of soort");
-    int rc = ib_store_begin(st, err);
-    for (size_t i = 0; rc == IB_OK && i < n; i++)
-        rc = audit_append(st, &e[i], err);
-    if (rc == IB_OK)
-        return ib_store_commit(st, err);
-    if (st->in_tx)
-        ib_store_rollback(st, NULL);
+    if (n == 0)
+        return IB_OK;
+    ib_audit_entry *stamped = malloc(n * sizeof *stamped);
+    if (!stamped)
+        return ib_err_set(err, IB_ENOMEM, "onvoldoende geheugen");
+    memcpy(stamped, e, n * sizeof *stamped);
+    for (size_t i = 0; i < n; i++)
+        stamp(st, &stamped[i]);
+    int rc = st->ops->reads_append(st, stamped, n, err);
+    free(stamped);
     return rc;
 }
 
@@ -119,6 +128,10 @@ int ib_store_audit_update(ib_store *st, const char *entity, int64_t entity_id,
 typedef struct each_ctx {
     ib_audit_cb cb;
     void *ctx;
+    /* Merging: the change log's entries, waiting for their turn between
+     * the read log's. */
+    ib_audit_entry *changes;
+    size_t n, cap, next;
 } each_ctx;
 
 static int each_row(void *ctx, const ib_audit_row *row, ib_err *err)
@@ -128,16 +141,65 @@ static int each_row(void *ctx, const ib_audit_row *row, ib_err *err)
     return ec->cb(ec->ctx, &row->e);
 }
 
+static int keep_change(void *ctx, const ib_audit_row *row, ib_err *err)
+{
+    each_ctx *ec = ctx;
+    if (ec->n == ec->cap) {
+        size_t cap = ec->cap ? 2 * ec->cap : 64;
+        ib_audit_entry *p = realloc(ec->changes, cap * sizeof *p);
+        if (!p)
+            return ib_err_set(err, IB_ENOMEM, "onvoldoende geheugen");
+        ec->changes = p;
+        ec->cap = cap;
+    }
+    ec->changes[ec->n++] = row->e;
+    return 0;
+}
+
+/* Hands on the kept changes up to `at` (all when at is NULL); the
+ * timestamps are ISO 8601 of one width, so text order is time order. */
+static int changes_until(each_ctx *ec, const char *at)
+{
+    int stop = 0;
+    while (!stop && ec->next < ec->n &&
+           (!at || strcmp(ec->changes[ec->next].at, at) <= 0))
+        stop = ec->cb(ec->ctx, &ec->changes[ec->next++]);
+    return stop;
+}
+
+static int merge_read(void *ctx, const ib_audit_row *row, ib_err *err)
+{
+    (void)err;
+    each_ctx *ec = ctx;
+    int stop = changes_until(ec, row->e.at);
+    return stop ? stop : ec->cb(ec->ctx, &row->e);
+}
+
 int ib_store_each_audit(ib_store *st, int64_t person_id, ib_audit_cb cb,
                         void *ctx, ib_err *err)
 {
     ib_err_clear(err);
-    each_ctx ec = {cb, ctx};
-    return st->ops->audit_scan(st, person_id, each_row, &ec, err);
+    each_ctx ec = {cb, ctx, NULL, 0, 0, 0};
+    int rc = st->ops->audit_scan(st, IB_AUDIT_CHANGES, person_id, keep_change, &ec, err);
+    if (rc == 0)
+        rc = st->ops->audit_scan(st, IB_AUDIT_READS, person_id, merge_read, &ec, err);
+    if (rc == 0)
+        rc = changes_until(&ec, NULL);
+    free(ec.changes);
+    return rc;
+}
+
+int ib_store_each_audit_change(ib_store *st, int64_t person_id, ib_audit_cb cb,
+                               void *ctx, ib_err *err)
+{
+    ib_err_clear(err);
+    each_ctx ec = {cb, ctx, NULL, 0, 0, 0};
+    return st->ops->audit_scan(st, IB_AUDIT_CHANGES, person_id, each_row, &ec, err);
 }
 
 typedef struct verify_ctx {
-    const ib_crypto *crypto;
+    const uint8_t *key;
+    const char *log;                    /* for the message */
     int64_t checked;
     int64_t last_id;
     char prev[2 * IB_AUDIT_HASH_BYTES + 1];
@@ -147,11 +209,11 @@ static int verify_row(void *ctx, const ib_audit_row *row, ib_err *err)
 {
     verify_ctx *vc = ctx;
     char want[2 * IB_AUDIT_HASH_BYTES + 1];
-    ib_audit_hash(vc->crypto, vc->prev, &row->e, want);
+    ib_audit_hash(vc->key, vc->prev, &row->e, want);
     if (row->e.id != vc->last_id + 1 || strcmp(want, row->hash) != 0)
         return ib_err_set(err, IB_ECONFLICT,
-                          "auditlog verbroken bij regel %lld: een regel is "
-                          "gewijzigd, ingevoegd of verwijderd",
+                          "%s verbroken bij regel %lld: een regel is "
+                          "gewijzigd, ingevoegd of verwijderd", vc->log,
                           (long long)(row->e.id != vc->last_id + 1 ? vc->last_id + 1
                                                                    : row->e.id));
     vc->last_id = row->e.id;
@@ -163,9 +225,30 @@ static int verify_row(void *ctx, const ib_audit_row *row, ib_err *err)
 int ib_store_audit_verify(ib_store *st, int64_t *checked, ib_err *err)
 {
     ib_err_clear(err);
-    verify_ctx vc = {.crypto = &st->crypto};
-    int rc = st->ops->audit_scan(st, 0, verify_row, &vc, err);
+    verify_ctx changes = {.key = st->crypto.audit_key, .log = "auditlog"};
+    verify_ctx reads = {.key = st->crypto.reads_key, .log = "leeslog (auditlog van het inzien)"};
+    int rc = st->ops->audit_scan(st, IB_AUDIT_CHANGES, 0, verify_row, &changes, err);
+    if (rc == IB_OK)
+        rc = st->ops->audit_scan(st, IB_AUDIT_READS, 0, verify_row, &reads, err);
     if (checked)
-        *checked = vc.checked;
+        *checked = changes.checked + reads.checked;
     return rc;
+}
+
+int ib_store_prepare_reads(ib_store *st, ib_err *err)
+{
+    ib_err_clear(err);
+    return st->ops->prepare_reads ? st->ops->prepare_reads(st, err) : IB_OK;
+}
+
+int ib_store_reads_path(ib_store *st, char *out, size_t size, ib_err *err)
+{
+    ib_err_clear(err);
+    const char *db = st->ops->file_path ? st->ops->file_path(st) : NULL;
+    if (!db || !db[0])
+        return ib_err_set(err, IB_ENOTFOUND, "de database is geen bestand");
+    int n = snprintf(out, size, "%s.reads", db);
+    if (n < 0 || (size_t)n >= size)
+        return ib_err_set(err, IB_ELIMIT, "pad van de database te lang");
+    return IB_OK;
 }

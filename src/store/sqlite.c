@@ -534,42 +534,62 @@ static int sq_sender(ib_store *st, const char *ref, bool create, int64_t *id,
 
 /* ------------------------------------------------------------ audit */
 
+int ib_sq_audit_last(sqlite3_stmt *last, int64_t *id, char prev[2 * IB_AUDIT_HASH_BYTES + 1])
+{
+    int rc = sqlite3_step(last);
+    *id = 0;
+    prev[0] = '\0';
+    if (rc == SQLITE_ROW) {
+        *id = sqlite3_column_int64(last, 0);
+        ib_sq_col_text(last, 1, prev, 2 * IB_AUDIT_HASH_BYTES + 1);
+    }
+    sqlite3_reset(last);
+    return rc == SQLITE_ROW ? SQLITE_DONE : rc;
+}
+
+int ib_sq_audit_insert(sqlite3_stmt *q, const ib_audit_entry *e, const char *hash)
+{
+    int rc = sqlite3_bind_int64(q, 1, e->id);
+    rc |= sqlite3_bind_text(q, 2, e->at, -1, SQLITE_STATIC);
+    rc |= sqlite3_bind_text(q, 3, e->actor, (int)strnlen(e->actor, sizeof e->actor), SQLITE_STATIC);
+    rc |= sqlite3_bind_text(q, 4, e->action, (int)strnlen(e->action, sizeof e->action), SQLITE_STATIC);
+    rc |= sqlite3_bind_text(q, 5, e->entity, (int)strnlen(e->entity, sizeof e->entity), SQLITE_STATIC);
+    rc |= sqlite3_bind_int64(q, 6, e->entity_id);
+    rc |= sqlite3_bind_int64(q, 7, e->person_id);
+    rc |= sqlite3_bind_text(q, 8, e->detail, (int)strnlen(e->detail, sizeof e->detail), SQLITE_STATIC);
+    rc |= sqlite3_bind_text(q, 9, hash, -1, SQLITE_STATIC);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(q);
+    sqlite3_reset(q);
+    sqlite3_clear_bindings(q);             /* bound text points into e */
+    return rc;
+}
+
 static int sq_audit_append(ib_store *st, const ib_audit_entry *in, ib_err *err)
 {
     ib_sqlite *s = ib_sq(st);
-    sqlite3_stmt *q;
-    int rc = ib_sq_stmt(s, SQ_AUDIT_LAST, &q, err);
+    sqlite3_stmt *last, *ins;
+    int rc = ib_sq_stmt(s, SQ_AUDIT_LAST, &last, err);
+    if (rc == IB_OK)
+        rc = ib_sq_stmt(s, SQ_AUDIT_INSERT, &ins, err);
     if (rc)
         return rc;
     ib_audit_entry e = *in;
-    char prev[2 * IB_AUDIT_HASH_BYTES + 1] = "", hash[2 * IB_AUDIT_HASH_BYTES + 1];
-    rc = sqlite3_step(q);
-    e.id = 1;
-    if (rc == SQLITE_ROW) {
-        e.id = sqlite3_column_int64(q, 0) + 1;
-        ib_sq_col_text(q, 1, prev, sizeof prev);
-    }
-    sqlite3_reset(q);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    char prev[2 * IB_AUDIT_HASH_BYTES + 1], hash[2 * IB_AUDIT_HASH_BYTES + 1];
+    if ((rc = ib_sq_audit_last(last, &e.id, prev)) != SQLITE_DONE)
         return ib_sq_error(s, rc, err);
-    ib_audit_hash(&st->crypto, prev, &e, hash);
+    e.id++;
+    ib_audit_hash(st->crypto.audit_key, prev, &e, hash);
+    if ((rc = ib_sq_audit_insert(ins, &e, hash)) != SQLITE_DONE)
+        return ib_sq_error(s, rc, err);
+    return IB_OK;
+}
 
-    if ((rc = ib_sq_stmt(s, SQ_AUDIT_INSERT, &q, err)) != IB_OK)
-        return rc;
-    rc = sqlite3_bind_int64(q, 1, e.id);
-    rc |= sqlite3_bind_text(q, 2, e.at, -1, SQLITE_STATIC);
-    rc |= sqlite3_bind_text(q, 3, e.actor, (int)strnlen(e.actor, sizeof e.actor), SQLITE_STATIC);
-    rc |= sqlite3_bind_text(q, 4, e.action, (int)strnlen(e.action, sizeof e.action), SQLITE_STATIC);
-    rc |= sqlite3_bind_text(q, 5, e.entity, (int)strnlen(e.entity, sizeof e.entity), SQLITE_STATIC);
-    rc |= sqlite3_bind_int64(q, 6, e.entity_id);
-    rc |= sqlite3_bind_int64(q, 7, e.person_id);
-    rc |= sqlite3_bind_text(q, 8, e.detail, (int)strnlen(e.detail, sizeof e.detail), SQLITE_STATIC);
-    rc |= sqlite3_bind_text(q, 9, hash, -1, SQLITE_STATIC);
-    if (rc != SQLITE_OK) {
-        sqlite3_reset(q);
-        return ib_sq_error(s, rc, err);
-    }
-    return ib_sq_done(s, q, err);
+static int sq_map_file(ib_store *st, int64_t bytes, ib_err *err)
+{
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA mmap_size = %lld", (long long)(bytes > 0 ? bytes : 0));
+    return ib_sq_exec(ib_sq(st), sql, err);
 }
 
 /* ------------------------------------------------------------ open, close */
@@ -582,6 +602,7 @@ static void sq_close(ib_store *st)
     for (int i = 0; i < SQ_CACHED_MAX; i++)
         sqlite3_finalize(s->cached[i]);
     ib_sq_read_close(s);
+    ib_sq_reads_close(s);
     for (int k = 0; k < SQ_REF_KINDS; k++)
         ib_refmap_free(&s->refs[k]);
     sqlite3_close(s->db);            /* NULL is a no-op */
@@ -623,7 +644,10 @@ static const ib_store_ops sqlite_ops = {
     .find_person_by_bsn_hash = ib_sq_find_person_by_bsn_hash,
     .count = ib_sq_count,
     .audit_append = sq_audit_append,
+    .reads_append = ib_sq_reads_append,
     .audit_scan = ib_sq_audit_scan,
+    .map_file = sq_map_file,
+    .prepare_reads = ib_sq_reads_prepare,
     .manual_checkpoints = ib_sq_manual_checkpoints,
     .checkpoint = ib_sq_checkpoint,
     .user_insert = ib_sq_user_insert,

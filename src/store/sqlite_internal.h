@@ -54,6 +54,15 @@ typedef struct ib_sqlite {
     bool version_written;
     /* How long the busy handler waits for a lock, in ms (sqlite_wal.c). */
     int busy_budget_ms;
+    /* ib_store_manual_checkpoints was called (the read log follows). */
+    bool manual_checkpoints;
+    /* The read log (sqlite_reads.c): its own connection, opened when first
+     * needed, with its two statements. */
+    sqlite3 *reads;
+    sqlite3_stmt *reads_last, *reads_insert;
+    /* The log's id, when the database could not yet be told it (its write
+     * lock was held too long): told at the next append. */
+    char reads_id_untold[33];
 } ib_sqlite;
 
 static inline ib_sqlite *ib_sq(ib_store *st) { return (ib_sqlite *)st; }
@@ -61,6 +70,8 @@ static inline ib_sqlite *ib_sq(ib_store *st) { return (ib_sqlite *)st; }
 /* sqlite_wal.c: waiting for locks in short steps, for at most budget_ms;
  * ib_store_manual_checkpoints; ib_store_checkpoint. */
 void ib_sq_set_busy_handler(ib_sqlite *s, int budget_ms);
+/* The busy handler itself (arg: the ib_sqlite), for its other connection. */
+int ib_sq_busy_wait(void *arg, int n);
 int ib_sq_manual_checkpoints(ib_store *st, ib_err *err);
 int ib_sq_checkpoint(ib_store *st, ib_checkpoint_mode mode, int64_t *wal_pages,
                      bool *done, ib_err *err);
@@ -130,7 +141,24 @@ int ib_sq_get_location(ib_store *st, int64_t sender_id, const char *ref, ib_loca
 int ib_sq_get_organisation_by_id(ib_store *st, int64_t id, ib_organisation *out, ib_err *err);
 int ib_sq_find_person_by_bsn_hash(ib_store *st, int64_t hash, ib_person_cb cb, void *ctx, ib_err *err);
 int ib_sq_count(ib_store *st, ib_store_counts *out, ib_err *err);
-int ib_sq_audit_scan(ib_store *st, int64_t person_id, ib_audit_row_cb cb, void *ctx, ib_err *err);
+int ib_sq_audit_scan(ib_store *st, ib_audit_log log, int64_t person_id,
+                     ib_audit_row_cb cb, void *ctx, ib_err *err);
+
+/* Both logs' tables have the same columns (sqlite.c). The last entry's id
+ * (0: none) and hash ("" for none), stepped and reset: SQLITE_DONE or an
+ * error. Inserting e with its hash, stepped and reset: SQLITE_DONE or an
+ * error. */
+int ib_sq_audit_last(sqlite3_stmt *last, int64_t *id, char prev[2 * IB_AUDIT_HASH_BYTES + 1]);
+int ib_sq_audit_insert(sqlite3_stmt *insert, const ib_audit_entry *e, const char *hash);
+
+/* The read log (sqlite_reads.c). ib_sq_reads_open: the connection, made
+ * when missing only if create (else IB_ENOTFOUND when the database never
+ * had one). */
+int ib_sq_reads_open(ib_sqlite *s, bool create, ib_err *err);
+int ib_sq_reads_append(ib_store *st, const ib_audit_entry *e, size_t n, ib_err *err);
+int ib_sq_reads_prepare(ib_store *st, ib_err *err);
+int ib_sq_reads_error(ib_sqlite *s, int rc, ib_err *err);
+void ib_sq_reads_close(ib_sqlite *s);
 /* Row decoders shared with sqlite_users.c (columns as in read_specs). */
 int ib_sq_decode_org(sqlite3_stmt *q, ib_organisation *o, ib_err *err);
 int ib_sq_decode_loc(sqlite3_stmt *q, ib_location *l, ib_err *err);

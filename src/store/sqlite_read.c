@@ -582,21 +582,45 @@ int ib_sq_count(ib_store *st, ib_store_counts *out, ib_err *err)
         out->audit_entries = sqlite3_column_int64(q, 1 + IB_KIND_COUNT);
     }
     sqlite3_finalize(q);
-    return rc == SQLITE_ROW ? IB_OK : ib_sq_error(s, rc, err);
+    if (rc != SQLITE_ROW)
+        return ib_sq_error(s, rc, err);
+    int open = ib_sq_reads_open(s, false, err);
+    if (open == IB_ENOTFOUND) {             /* never made: no reads yet */
+        ib_err_clear(err);
+        return IB_OK;
+    }
+    if (open != IB_OK)
+        return open;
+    rc = sqlite3_prepare_v2(s->reads, "SELECT count(*) FROM audit", -1, &q, NULL);
+    if (rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW)
+        out->audit_reads = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    return rc == SQLITE_ROW ? IB_OK : ib_sq_reads_error(s, rc, err);
 }
 
-int ib_sq_audit_scan(ib_store *st, int64_t person_id, ib_audit_row_cb cb, void *ctx,
-                     ib_err *err)
+int ib_sq_audit_scan(ib_store *st, ib_audit_log log, int64_t person_id,
+                     ib_audit_row_cb cb, void *ctx, ib_err *err)
 {
     ib_sqlite *s = ib_sq(st);
+    sqlite3 *db = s->db;
+    if (log == IB_AUDIT_READS) {
+        int open = ib_sq_reads_open(s, false, err);
+        if (open == IB_ENOTFOUND) {         /* never made: no reads yet */
+            ib_err_clear(err);
+            return 0;
+        }
+        if (open != IB_OK)
+            return open;
+        db = s->reads;
+    }
     sqlite3_stmt *q = NULL;
-    int rc = sqlite3_prepare_v2(s->db,
+    int rc = sqlite3_prepare_v2(db,
         person_id ? "SELECT id, at, actor, action, entity, entity_id, person_id,"
                     " detail, hash FROM audit WHERE person_id = ?1 ORDER BY id"
                   : "SELECT id, at, actor, action, entity, entity_id, person_id,"
                     " detail, hash FROM audit ORDER BY id", -1, &q, NULL);
     if (rc != SQLITE_OK)
-        return ib_sq_error(s, rc, err);
+        return db == s->db ? ib_sq_error(s, rc, err) : ib_sq_reads_error(s, rc, err);
     if (person_id)
         sqlite3_bind_int64(q, 1, person_id);
     int stop = 0;
@@ -616,7 +640,7 @@ int ib_sq_audit_scan(ib_store *st, int64_t person_id, ib_audit_row_cb cb, void *
             break;
     }
     if (!stop && rc != SQLITE_DONE)
-        stop = ib_sq_error(s, rc, err);
+        stop = db == s->db ? ib_sq_error(s, rc, err) : ib_sq_reads_error(s, rc, err);
     sqlite3_finalize(q);
     return stop;
 }

@@ -160,6 +160,14 @@ int ib_store_manual_checkpoints(ib_store *st, ib_err *err)
     return st->ops->manual_checkpoints(st, err);
 }
 
+int ib_store_map_file(ib_store *st, int64_t bytes, ib_err *err)
+{
+    ib_err_clear(err);
+    if (!st->ops->map_file)
+        return IB_OK;                  /* nothing to map */
+    return st->ops->map_file(st, bytes, err);
+}
+
 int ib_store_checkpoint(ib_store *st, ib_checkpoint_mode mode, int64_t *wal_pages,
                         bool *done, ib_err *err)
 {

@@ -408,15 +408,24 @@ int ib_store_snapshot_path(ib_store *st, char *out, size_t size, ib_err *err);
 typedef struct ib_store_counts {
     int64_t senders;
     int64_t rows[IB_KIND_COUNT];
-    int64_t audit_entries;
+    int64_t audit_entries;            /* the change log */
+    int64_t audit_reads;              /* the read log */
 } ib_store_counts;
 int ib_store_count(ib_store *st, ib_store_counts *out, ib_err *err);
 
 /* ------------------------------------------------------------ audit */
 
-/* Appends an entry to the hash-chained audit log (inside the current
- * transaction if one is open, else in its own). `entity` is a table name
- * ("person"), entity_id its id or 0, person_id the person it concerns or 0. */
+/* The audit trail is two hash-chained logs with keys of their own:
+ *  - the change log, in the database: every change (a delivery, an
+ *    inspection, a user, an erasure) appends its entry inside the change's
+ *    own transaction, so the two commit together or not at all;
+ *  - the read log, in a database file of its own beside it ("<db>.reads"):
+ *    every read of personal data, which changes nothing and so needs no
+ *    atomicity with the registry. Its many small commits (the server's
+ *    look-ups) leave the registry's file untouched, so the page caches and
+ *    memory maps of the registry's readers stay valid between them.
+ * The database records which read log belongs to it: a missing or foreign
+ * read log is an error, never silently started anew. */
 typedef struct ib_audit_entry {
     int64_t id;
     char at[32];              /* ISO 8601 UTC timestamp, filled by the store */
@@ -427,25 +436,43 @@ typedef struct ib_audit_entry {
     int64_t person_id;
     char detail[256];
 } ib_audit_entry;
+/* Appends an entry to the change log (inside the current transaction if
+ * one is open, else in its own). `entity` is a table name ("person"),
+ * entity_id its id or 0, person_id the person it concerns or 0. */
 int ib_store_audit(ib_store *st, const ib_audit_entry *e, ib_err *err);
-/* Appends n entries in order, in one transaction of its own (a group
- * commit: the server's audit writer collects the entries of many
- * requests). Either all are stored or none (the error returned). */
-int ib_store_audit_many(ib_store *st, const ib_audit_entry *e, size_t n, ib_err *err);
+/* Appends n entries of reads to the read log in order, in one transaction
+ * of its own there (a group commit: the server's audit writer collects the
+ * entries of many requests); either all are stored or none (the error
+ * returned). Independent of a transaction open on the database. */
+int ib_store_audit_reads(ib_store *st, const ib_audit_entry *e, size_t n, ib_err *err);
 typedef int (*ib_audit_cb)(void *ctx, const ib_audit_entry *e);
+/* The whole trail: both logs merged in time order (a change before a read
+ * of the same millisecond); person_id 0 for every entry. */
 int ib_store_each_audit(ib_store *st, int64_t person_id, ib_audit_cb cb, void *ctx, ib_err *err);
-/* Recomputes the chain; IB_ECONFLICT naming the first broken entry. */
+/* The change log only, in order. */
+int ib_store_each_audit_change(ib_store *st, int64_t person_id, ib_audit_cb cb, void *ctx,
+                               ib_err *err);
+/* Recomputes both chains; IB_ECONFLICT naming the log and its first broken
+ * entry. *checked: the entries checked in both. */
 int ib_store_audit_verify(ib_store *st, int64_t *checked, ib_err *err);
+/* Opens the read log now, making it when the database has none yet, so
+ * that a missing or foreign log shows at once (the server, at its start)
+ * rather than at the first read. */
+int ib_store_prepare_reads(ib_store *st, ib_err *err);
+/* The read log's path ("<db>.reads") in out; IB_ENOTFOUND for a backend
+ * without a database file, IB_ELIMIT when it does not fit. */
+int ib_store_reads_path(ib_store *st, char *out, size_t size, ib_err *err);
 
 /* ------------------------------------------------------------ checkpoints */
 
-/* Copies committed pages from the write-ahead log into the database.
+/* Copies committed pages from the write-ahead logs into the database and
+ * the read log.
  * IB_CHECKPOINT_PASSIVE takes no lock and waits for no one (it copies what
  * no reader still needs); IB_CHECKPOINT_TRUNCATE copies everything and
  * empties the log file, holding off writers while it waits (at most
  * IB_CHECKPOINT_WAIT_MS) for readers of older pages: *done false when it
- * had to give up. *wal_pages: pages in the log after the checkpoint (0
- * after a truncate). Not inside a transaction. */
+ * had to give up. *wal_pages: pages in the longer log after the checkpoint
+ * (0 after a truncate). Not inside a transaction. */
 typedef enum { IB_CHECKPOINT_PASSIVE, IB_CHECKPOINT_TRUNCATE } ib_checkpoint_mode;
 #define IB_CHECKPOINT_WAIT_MS 50
 int ib_store_checkpoint(ib_store *st, ib_checkpoint_mode mode, int64_t *wal_pages,
@@ -455,6 +482,15 @@ int ib_store_checkpoint(ib_store *st, ib_checkpoint_mode mode, int64_t *wal_page
  * the server from a thread of its own. A log file that grew in a burst is
  * cut back to 64 MiB when the log starts over. */
 int ib_store_manual_checkpoints(ib_store *st, ib_err *err);
+
+/* Reads the database file through a memory map of up to `bytes` (0: not):
+ * no copy of each page into the connection's own cache and no system call
+ * per page, and one copy in memory for all connections. Worth it where
+ * reads far outnumber commits to the database (the server's requests,
+ * whose audit entries go to the read log): a read transaction that finds
+ * another connection's commit drops the whole map and starts it over,
+ * which costs more than it saves when that happens at every look-up. */
+int ib_store_map_file(ib_store *st, int64_t bytes, ib_err *err);
 
 /* ------------------------------------------------------------ erasure */
 

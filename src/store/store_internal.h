@@ -24,7 +24,8 @@ typedef struct ib_crypto {
     uint8_t bsn_key[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
     uint8_t lookup_key[crypto_generichash_KEYBYTES];
     uint8_t row_key[crypto_shorthash_KEYBYTES];
-    uint8_t audit_key[crypto_generichash_KEYBYTES];
+    uint8_t audit_key[crypto_generichash_KEYBYTES];   /* the change log */
+    uint8_t reads_key[crypto_generichash_KEYBYTES];   /* the read log */
     uint8_t keycheck[IB_KEYCHECK_BYTES];
     uint8_t nonce_prefix[IB_BSN_NONCE_BYTES - 8];
     uint64_t nonce_counter;
@@ -70,8 +71,9 @@ int64_t ib_hash_life_event(const ib_crypto *c, const ib_life_event *ev);
 
 /* ------------------------------------------------------------ audit */
 
-/* hash = keyed BLAKE2b-256(prev_hash || canonical fields of e), in hex. */
-void ib_audit_hash(const ib_crypto *c, const char *prev_hex,
+/* hash = BLAKE2b-256 keyed with key (the log's: ib_crypto audit_key or
+ * reads_key) over prev_hash || canonical fields of e, in hex. */
+void ib_audit_hash(const uint8_t key[crypto_generichash_KEYBYTES], const char *prev_hex,
                    const ib_audit_entry *e, char out_hex[2 * IB_AUDIT_HASH_BYTES + 1]);
 /* "2024-05-01T12:34:56.789Z" */
 void ib_audit_now(char out[32]);
@@ -128,6 +130,8 @@ typedef struct ib_put_info {
     int64_t content_hash;
 } ib_put_info;
 
+typedef enum { IB_AUDIT_CHANGES, IB_AUDIT_READS } ib_audit_log;
+
 /* One audit row as stored, for verification. */
 typedef struct ib_audit_row {
     ib_audit_entry e;
@@ -179,10 +183,20 @@ typedef struct ib_store_ops {
     int (*find_person_by_bsn_hash)(ib_store *st, int64_t hash, ib_person_cb cb, void *ctx, ib_err *err);
     int (*count)(ib_store *st, ib_store_counts *out, ib_err *err);
 
-    /* Appends e (at/actor filled) with the next id and the chained hash. */
+    /* Appends e (at/actor filled) to the change log with the next id and
+     * the chained hash. */
     int (*audit_append)(ib_store *st, const ib_audit_entry *e, ib_err *err);
-    /* Audit rows in id order; person_id 0 for all. */
-    int (*audit_scan)(ib_store *st, int64_t person_id, ib_audit_row_cb cb, void *ctx, ib_err *err);
+    /* Appends e[0..n) (at/actor filled) to the read log in one transaction
+     * of its own, creating the log when the database has none yet. */
+    int (*reads_append)(ib_store *st, const ib_audit_entry *e, size_t n, ib_err *err);
+    /* Rows of one log in id order; person_id 0 for all. No rows from a read
+     * log that was never made. */
+    int (*audit_scan)(ib_store *st, ib_audit_log log, int64_t person_id,
+                      ib_audit_row_cb cb, void *ctx, ib_err *err);
+    /* ib_store_prepare_reads; may be NULL (nothing to prepare). */
+    int (*prepare_reads)(ib_store *st, ib_err *err);
+    /* ib_store_map_file. */
+    int (*map_file)(ib_store *st, int64_t bytes, ib_err *err);
     /* ib_store_manual_checkpoints; ib_store_checkpoint, outside a transaction. */
     int (*manual_checkpoints)(ib_store *st, ib_err *err);
     int (*checkpoint)(ib_store *st, ib_checkpoint_mode mode, int64_t *wal_pages,

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""test_audit_commit.py — the server's group commit of audit entries: many
-concurrent look-ups leave exactly one entry each and a valid chain, also
-while imports, inspections and list pages (which audit inside their own
-transactions) write to the chain at the same time; a failing audit writer
+"""test_audit_commit.py — the server's group commit of audit entries to the
+read log: many concurrent look-ups leave exactly one entry each and valid
+chains, also while imports and inspections (which audit to the change log
+inside their own transactions) and list pages write at the same time; lists
+answer beside the database's write lock; a failing audit writer
 turns answers into 503s, never into unaudited 200s; SIGTERM under load
 loses no entry of an answered request; and a person's page is one snapshot
 while another connection changes the person and their stay together.
@@ -23,11 +24,18 @@ inbeeld = sys.argv[1]
 folder, db, server, openapi = apilib.start(inbeeld)
 
 
-def query(sql, *args):
-    con = sqlite3.connect(db, timeout=30)
+reads = db + ".reads"     # the read log: the audit entries of reads
+
+
+def query(sql, *args, file=db):
+    con = sqlite3.connect(file, timeout=30)
     rows = con.execute(sql, args).fetchall()
     con.close()
     return rows
+
+
+def query_reads(sql, *args):
+    return query(sql, *args, file=reads)
 
 
 def client(name):
@@ -42,8 +50,9 @@ PERSONS = [r[0] for r in query("SELECT id FROM persons ORDER BY id")]
 def entries_with_purpose(prefix):
     """Purpose → number of read entries of a person that carry it."""
     seen = {}
-    for (detail,) in query("SELECT detail FROM audit WHERE action = 'read'"
-                           " AND entity = 'person' AND detail LIKE ?", "%doel: " + prefix + "%"):
+    for (detail,) in query_reads("SELECT detail FROM audit WHERE action = 'read'"
+                                 " AND entity = 'person' AND detail LIKE ?",
+                                 "%doel: " + prefix + "%"):
         purpose = detail.split("; doel: ", 1)[1]
         seen[purpose] = seen.get(purpose, 0) + 1
     return seen
@@ -130,8 +139,9 @@ def test_lookups_with_imports_inspections_and_lists():
 
 def test_failing_writer_answers_503():
     admin = client("admin")
-    before = query("SELECT count(*) FROM audit")[0][0]
-    con = sqlite3.connect(db, timeout=30)
+    check(admin.request("GET", "/api/v1/persons/%d" % PERSONS[0])[0] == 200, "a first look-up")
+    before = query_reads("SELECT count(*) FROM audit")[0][0]
+    con = sqlite3.connect(reads, timeout=30)
     con.execute("CREATE TRIGGER audit_full BEFORE INSERT ON audit"
                 " BEGIN SELECT RAISE(FAIL, 'database or disk is full'); END")
     con.commit()
@@ -151,24 +161,37 @@ def test_failing_writer_answers_503():
         con.execute("DROP TRIGGER audit_full")
         con.commit()
         con.close()
-    check(query("SELECT count(*) FROM audit")[0][0] == before, "nothing written")
+    check(query_reads("SELECT count(*) FROM audit")[0][0] == before, "nothing written")
     # The writer carries on once the database takes entries again.
     status, _, _ = admin.request("GET", "/api/v1/persons/%d" % PERSONS[0])
     check(status == 200, "after the failure: %d" % status)
     verify_chain()
 
 
+def audited_beside(purpose):
+    return query_reads("SELECT person_id, count(*) FROM audit WHERE action = 'read'"
+                       " AND detail LIKE ? GROUP BY person_id", "%doel: " + purpose)
+
+
+def check_one_entry_each(body, purpose):
+    listed = sorted(str(p["id"]) for p in body["items"])
+    audited = audited_beside(purpose)
+    check(listed and sorted(str(pid) for pid, _ in audited) == listed and
+          {n for _, n in audited} == {1},
+          "one entry per listed person: listed %s, audited %s" % (listed, audited))
+
+
 def test_lists_read_beside_the_write_lock():
-    """Lists read in a read transaction: while another connection holds
-    SQLite's write lock (as an import does), a list that audits nothing
-    answers at once instead of queueing for the lock; a list of persons is
-    read too, but answered only once its entries are committed, one per
-    listed person."""
+    """Lists read in a read transaction, and the entries of reads go to the
+    read log: while another connection holds the database's write lock (as
+    an import does), lists answer at once instead of queueing for it, a
+    list of persons with its entries committed. While the read log's write
+    lock is held, a list of persons is answered only once its entries are
+    committed, one per listed person."""
     admin = client("admin")
     loc = admin.json("GET", "/api/v1/locations?pageSize=100")[2]["items"][0]["id"]
     lock = sqlite3.connect(db, timeout=30, isolation_level=None)
     lock.execute("BEGIN IMMEDIATE")
-    answer = {}
     try:
         for path in ("/api/v1/persons?family_name=Niemand", "/api/v1/stays?page=99",
                      "/api/v1/occupancy?date=2023-01-01",
@@ -176,7 +199,18 @@ def test_lists_read_beside_the_write_lock():
                      "/api/v1/exports/organisations"):
             status, _, body = admin.request("GET", path)
             check(status == 200, "%s while the write lock is held: %d %s" % (path, status, body))
+        status, _, body = admin.json("GET", "/api/v1/persons?pageSize=100",
+                                     headers={"X-Purpose": "beside-db-lock"})
+        check(status == 200, "persons while the database's write lock is held: %d" % status)
+        check_one_entry_each(body, "beside-db-lock")
+    finally:
+        lock.execute("ROLLBACK")
+        lock.close()
 
+    answer = {}
+    lock = sqlite3.connect(reads, timeout=30, isolation_level=None)
+    lock.execute("BEGIN IMMEDIATE")
+    try:
         def persons():
             answer["r"] = admin.json("GET", "/api/v1/persons?pageSize=100",
                                      headers={"X-Purpose": "beside-lock"})
@@ -191,12 +225,7 @@ def test_lists_read_beside_the_write_lock():
     t.join()
     status, _, body = answer["r"]
     check(status == 200, "persons after the lock: %d %s" % (status, body))
-    listed = sorted(str(p["id"]) for p in body["items"])
-    audited = query("SELECT person_id, count(*) FROM audit WHERE action = 'read'"
-                    " AND detail LIKE '%doel: beside-lock' GROUP BY person_id")
-    check(listed and sorted(str(pid) for pid, _ in audited) == listed and
-          {n for _, n in audited} == {1},
-          "one entry per listed person: listed %s, audited %s" % (listed, audited))
+    check_one_entry_each(body, "beside-lock")
     verify_chain()
 
 

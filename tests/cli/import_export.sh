@@ -121,7 +121,24 @@ diff -r out1 out2 >/dev/null || { diff -r out1 out2 | head >&2; fail "round trip
 expect_exit 3 "$IB" export --db t.db --sender nobody out3
 ok "import(export(db)) reproduces the content byte for byte"
 
-[ "$(sqlite3 t.db "SELECT count(*) FROM audit WHERE action = 'export'")" -ge 1 ] ||
+[ "$(sqlite3 t.db.reads "SELECT count(*) FROM audit WHERE action = 'export'")" -ge 1 ] ||
   fail "export not audited"
 ok "an export is recorded in the audit log"
+
+# The read log belongs to its database: without it (or with another
+# database's) verify and serve refuse, and nothing starts a fresh one.
+expect_exit 0 "$IB" audit verify --db t.db
+mv t.db.reads t.db.reads.away
+expect_exit 4 "$IB" audit verify --db t.db
+grep -q "leeslog .*t.db.reads ontbreekt" "$TMP/err" || fail "missing read log not named: $(cat "$TMP/err")"
+expect_exit 4 "$IB" serve --db t.db --listen 127.0.0.1:0
+grep -q "ontbreekt" "$TMP/err" || fail "serve started without its read log: $(cat "$TMP/err")"
+[ ! -e t.db.reads ] || fail "a fresh read log was made"
+cp u.db.reads t.db.reads                 # u.db's export made it one
+expect_exit 4 "$IB" audit verify --db t.db
+grep -q "andere database" "$TMP/err" || fail "foreign read log accepted: $(cat "$TMP/err")"
+rm -f t.db.reads
+mv t.db.reads.away t.db.reads
+expect_exit 0 "$IB" audit verify --db t.db
+ok "a missing or foreign read log is refused, its own one accepted"
 echo "import_export: $checks checks passed"

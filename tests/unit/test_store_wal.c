@@ -1,9 +1,10 @@
 /* test_store_wal.c — what the server's audit writer and checkpointer use
- * from the store: a group of audit entries in one transaction (all or
- * none, the chain intact when other writers append in between), commits
- * that leave the write-ahead log to the caller, and passive and truncating
- * checkpoints that keep the log file bounded; and that the statements a
- * connection keeps for its look-ups hold no snapshot between uses. */
+ * from the store: a group of reads' audit entries in one transaction of
+ * the read log (all or none, its chain intact beside the change log's
+ * writers), the read log bound to its database, commits that leave the
+ * write-ahead logs to the caller, and passive and truncating checkpoints
+ * that keep both log files bounded; and that the statements a connection
+ * keeps for its look-ups hold no snapshot between uses. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "store/store.h"
@@ -24,6 +26,8 @@ typedef struct fixture {
     char dir[64];
     char db[128];
     char wal[160];
+    char reads[160];
+    char reads_wal[192];
     ib_store *st;
 } fixture;
 
@@ -34,6 +38,8 @@ static int setup(void **state)
     ts_make_dir(fx->dir, sizeof fx->dir, "wal");
     snprintf(fx->db, sizeof fx->db, "%s/t.db", fx->dir);
     snprintf(fx->wal, sizeof fx->wal, "%s-wal", fx->db);
+    snprintf(fx->reads, sizeof fx->reads, "%s.reads", fx->db);
+    snprintf(fx->reads_wal, sizeof fx->reads_wal, "%s-wal", fx->reads);
     fx->st = ts_open(fx->db, NULL, true);
     *state = fx;
     return 0;
@@ -77,7 +83,7 @@ static long file_size(const char *path)
     return stat(path, &sb) == 0 ? (long)sb.st_size : -1;
 }
 
-static void test_audit_many_chains_with_other_writers(void **state)
+static void test_reads_chain_beside_changes(void **state)
 {
     fixture *fx = *state;
     ib_store *other = ts_open(fx->db, NULL, false);
@@ -86,9 +92,9 @@ static void test_audit_many_chains_with_other_writers(void **state)
     for (int round = 0; round < 4; round++) {
         for (int i = 0; i < 50; i++)
             batch[i] = entry("user:a", round * 50 + i + 1);
-        assert_int_equal(ib_store_audit_many(fx->st, batch, 50, &err), IB_OK);
-        /* Another connection appends between the groups, in a transaction
-         * of its own (an import's entry). */
+        assert_int_equal(ib_store_audit_reads(fx->st, batch, 50, &err), IB_OK);
+        /* Another connection appends to the change log between the groups,
+         * in a transaction of its own (an import's entry). */
         ib_audit_entry e = entry("user:b", 0);
         ib_strlcpy(e.action, "import", sizeof e.action);
         assert_int_equal(ib_store_begin(other, &err), IB_OK);
@@ -98,43 +104,162 @@ static void test_audit_many_chains_with_other_writers(void **state)
     int64_t checked = 0;
     assert_int_equal(ib_store_audit_verify(other, &checked, &err), IB_OK);
     assert_int_equal(checked, 204);
-    assert_int_equal(raw_count(fx->db, "SELECT count(*) FROM audit WHERE actor = 'user:a'"
-                                       " AND action = 'read'"), 200);
+    /* The reads in the read log, the changes in the database. */
+    assert_int_equal(raw_count(fx->reads, "SELECT count(*) FROM audit WHERE actor = 'user:a'"
+                                          " AND action = 'read'"), 200);
+    assert_int_equal(raw_count(fx->db, "SELECT count(*) FROM audit"), 4);
     /* In the order given: the group's entries are consecutive. */
-    assert_int_equal(raw_count(fx->db, "SELECT max(id) - min(id) FROM audit"
-                                       " WHERE person_id BETWEEN 51 AND 100"), 49);
+    assert_int_equal(raw_count(fx->reads, "SELECT max(id) - min(id) FROM audit"
+                                          " WHERE person_id BETWEEN 51 AND 100"), 49);
+    ib_store_counts n;
+    assert_int_equal(ib_store_count(other, &n, &err), IB_OK);
+    assert_int_equal(n.audit_entries, 4);
+    assert_int_equal(n.audit_reads, 200);
     ib_store_close(other);
 }
 
-static void test_audit_many_all_or_none(void **state)
+static void test_reads_all_or_none(void **state)
 {
     fixture *fx = *state;
     ib_err err;
     ib_audit_entry batch[3] = {entry("user:a", 1), entry("user:a", 2), entry("user:a", 3)};
     batch[2].entity[0] = '\0';             /* not an entry: none is stored */
-    assert_int_equal(ib_store_audit_many(fx->st, batch, 3, &err), IB_EINVAL);
-    assert_int_equal(raw_count(fx->db, "SELECT count(*) FROM audit"), 0);
+    assert_int_equal(ib_store_audit_reads(fx->st, batch, 3, &err), IB_EINVAL);
+    assert_int_equal(access(fx->reads, F_OK), -1);     /* not even made */
 
-    /* A database that refuses the insert: the group is rolled back. */
+    /* A log that refuses the insert: the group is rolled back. */
+    ib_strlcpy(batch[2].entity, "person", sizeof batch[2].entity);
+    assert_int_equal(ib_store_audit_reads(fx->st, batch, 1, &err), IB_OK);
     sqlite3 *h;
-    assert_int_equal(sqlite3_open(fx->db, &h), SQLITE_OK);
+    assert_int_equal(sqlite3_open(fx->reads, &h), SQLITE_OK);
     assert_int_equal(sqlite3_exec(h, "CREATE TRIGGER full BEFORE INSERT ON audit"
                                      " WHEN NEW.person_id = 2"
                                      " BEGIN SELECT RAISE(FAIL, 'disk full'); END",
                                   NULL, NULL, NULL), SQLITE_OK);
-    ib_strlcpy(batch[2].entity, "person", sizeof batch[2].entity);
-    assert_int_not_equal(ib_store_audit_many(fx->st, batch, 3, &err), IB_OK);
-    assert_false(ib_store_in_transaction(fx->st));
-    assert_int_equal(raw_count(fx->db, "SELECT count(*) FROM audit"), 0);
+    assert_int_not_equal(ib_store_audit_reads(fx->st, batch, 3, &err), IB_OK);
+    assert_int_equal(raw_count(fx->reads, "SELECT count(*) FROM audit"), 1);
     assert_int_equal(sqlite3_exec(h, "DROP TRIGGER full", NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(h);
-    assert_int_equal(ib_store_audit_many(fx->st, batch, 3, &err), IB_OK);
-    assert_int_equal(raw_count(fx->db, "SELECT count(*) FROM audit"), 3);
+    assert_int_equal(ib_store_audit_reads(fx->st, batch, 3, &err), IB_OK);
+    assert_int_equal(raw_count(fx->reads, "SELECT count(*) FROM audit"), 4);
 
-    /* Not inside a transaction of the caller's. */
+    /* Independent of a transaction of the caller's on the database: the
+     * read is recorded even when that transaction is rolled back. */
     assert_int_equal(ib_store_begin(fx->st, &err), IB_OK);
-    assert_int_equal(ib_store_audit_many(fx->st, batch, 3, &err), IB_EINVAL);
+    assert_int_equal(ib_store_audit_reads(fx->st, batch, 1, &err), IB_OK);
     assert_int_equal(ib_store_rollback(fx->st, &err), IB_OK);
+    assert_int_equal(raw_count(fx->reads, "SELECT count(*) FROM audit"), 5);
+    int64_t checked = 0;
+    assert_int_equal(ib_store_audit_verify(fx->st, &checked, &err), IB_OK);
+    assert_int_equal(checked, 5);
+}
+
+/* The database remembers its read log: removing the log, or putting
+ * another database's log in its place, is refused with a message, and the
+ * log is not started anew; a database without reads has no log at all. */
+static void test_reads_bound_to_database(void **state)
+{
+    fixture *fx = *state;
+    ib_err err;
+    int64_t checked = 0;
+    assert_int_equal(ib_store_audit_verify(fx->st, &checked, &err), IB_OK);
+    assert_int_equal(access(fx->reads, F_OK), -1);
+    assert_int_equal(ib_store_prepare_reads(fx->st, &err), IB_OK);   /* made now */
+    assert_int_equal(access(fx->reads, F_OK), 0);
+    ib_audit_entry e = entry("user:a", 7);
+    assert_int_equal(ib_store_audit_reads(fx->st, &e, 1, &err), IB_OK);
+    ib_store_close(fx->st);
+
+    char moved[200];
+    snprintf(moved, sizeof moved, "%s.moved", fx->reads);
+    assert_int_equal(rename(fx->reads, moved), 0);
+    unlink(fx->reads_wal);
+    fx->st = ts_open(fx->db, NULL, false);
+    assert_int_equal(ib_store_audit_verify(fx->st, &checked, &err), IB_ECONFLICT);
+    assert_non_null(strstr(err.msg, "ontbreekt"));
+    assert_int_equal(ib_store_audit_reads(fx->st, &e, 1, &err), IB_ECONFLICT);
+    assert_int_equal(ib_store_prepare_reads(fx->st, &err), IB_ECONFLICT);
+    assert_int_equal(access(fx->reads, F_OK), -1);
+    ib_store_close(fx->st);
+
+    /* Another database's read log. */
+    char other_db[160];
+    snprintf(other_db, sizeof other_db, "%s/other.db", fx->dir);
+    ib_store *other = ts_open(other_db, NULL, true);
+    assert_int_equal(ib_store_audit_reads(other, &e, 1, &err), IB_OK);
+    ib_store_close(other);
+    char other_reads[200];
+    snprintf(other_reads, sizeof other_reads, "%s.reads", other_db);
+    assert_int_equal(rename(other_reads, fx->reads), 0);
+    fx->st = ts_open(fx->db, NULL, false);
+    assert_int_equal(ib_store_audit_verify(fx->st, &checked, &err), IB_ECONFLICT);
+    assert_non_null(strstr(err.msg, "andere database"));
+    ib_store_close(fx->st);
+
+    /* Its own one back: all is well. */
+    assert_int_equal(rename(moved, fx->reads), 0);
+    fx->st = ts_open(fx->db, NULL, false);
+    assert_int_equal(ib_store_audit_verify(fx->st, &checked, &err), IB_OK);
+    assert_int_equal(checked, 1);
+}
+
+typedef struct trail {
+    int n;
+    char order[16];             /* 'c' change, 'r' read */
+    char last_at[32];
+    bool in_order;
+} trail;
+
+static int on_trail(void *ctx, const ib_audit_entry *e)
+{
+    trail *t = ctx;
+    if (strcmp(e->at, t->last_at) < 0)
+        t->in_order = false;
+    ib_strlcpy(t->last_at, e->at, sizeof t->last_at);
+    if (t->n < (int)sizeof t->order - 1)
+        t->order[t->n] = strcmp(e->action, "read") == 0 ? 'r' : 'c';
+    t->n++;
+    return 0;
+}
+
+/* A person's trail merges both logs in time order; changing a read log
+ * entry behind the store's back breaks its chain there. */
+static void test_trail_merged_and_reads_tamper(void **state)
+{
+    fixture *fx = *state;
+    ib_err err;
+    ib_audit_entry read = entry("user:a", 9), change = entry("user:b", 9);
+    ib_strlcpy(change.action, "update", sizeof change.action);
+    const char *steps = "crrcr";
+    for (const char *p = steps; *p; p++) {
+        if (*p == 'c')
+            assert_int_equal(ib_store_audit(fx->st, &change, &err), IB_OK);
+        else
+            assert_int_equal(ib_store_audit_reads(fx->st, &read, 1, &err), IB_OK);
+        struct timespec ms = {0, 2 * 1000 * 1000};   /* distinct timestamps */
+        nanosleep(&ms, NULL);
+    }
+    trail t = {.in_order = true};
+    assert_int_equal(ib_store_each_audit(fx->st, 9, on_trail, &t, &err), IB_OK);
+    assert_int_equal(t.n, 5);
+    assert_string_equal(t.order, steps);
+    assert_true(t.in_order);
+    trail changes = {.in_order = true};
+    assert_int_equal(ib_store_each_audit_change(fx->st, 9, on_trail, &changes, &err),
+                     IB_OK);
+    assert_string_equal(changes.order, "cc");
+
+    ib_store_close(fx->st);
+    sqlite3 *h;
+    assert_int_equal(sqlite3_open(fx->reads, &h), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(h, "UPDATE audit SET actor = 'user:x' WHERE id = 2",
+                                  NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(h);
+    fx->st = ts_open(fx->db, NULL, false);
+    int64_t checked = 0;
+    assert_int_equal(ib_store_audit_verify(fx->st, &checked, &err), IB_ECONFLICT);
+    assert_non_null(strstr(err.msg, "leeslog"));
+    assert_non_null(strstr(err.msg, "regel 2"));
 }
 
 /* Commits with manual checkpoints leave every page in the log; a passive
@@ -151,28 +276,29 @@ static void test_manual_checkpoints(void **state)
     assert_true(done);
     assert_int_equal(file_size(fx->wal), 0);
 
+    /* The read log follows once it is made (here by the first append). */
     ib_audit_entry batch[100];
     for (int i = 0; i < 100; i++)
         batch[i] = entry("user:a", i + 1);
     for (int i = 0; i < 1500; i++)           /* 1,500 commits, a page or more each */
-        assert_int_equal(ib_store_audit_many(fx->st, &batch[i % 100], 1, &err), IB_OK);
+        assert_int_equal(ib_store_audit_reads(fx->st, &batch[i % 100], 1, &err), IB_OK);
     /* SQLite's automatic checkpoint would have started the log over after
      * 1,000 pages; here they all stay until the caller checkpoints. */
     assert_int_equal(ib_store_checkpoint(fx->st, IB_CHECKPOINT_PASSIVE, &pages, &done,
                                          &err), IB_OK);
     assert_true(done);
     assert_true(pages >= 1500);                    /* copied, the file kept */
-    assert_true(file_size(fx->wal) >= 1500L * 4096);
+    assert_true(file_size(fx->reads_wal) >= 1500L * 4096);
 
     /* A reader holding an old snapshot: a truncate waits at most
      * IB_CHECKPOINT_WAIT_MS and gives up; the next one succeeds. */
     ib_store *reader = ts_open(fx->db, NULL, false);
-    assert_int_equal(ib_store_audit_many(fx->st, batch, 1, &err), IB_OK);
+    assert_int_equal(ib_store_audit_reads(fx->st, batch, 1, &err), IB_OK);
     sqlite3 *h;
-    assert_int_equal(sqlite3_open(fx->db, &h), SQLITE_OK);
+    assert_int_equal(sqlite3_open(fx->reads, &h), SQLITE_OK);
     assert_int_equal(sqlite3_exec(h, "BEGIN; SELECT count(*) FROM audit;", NULL, NULL,
                                   NULL), SQLITE_OK);
-    assert_int_equal(ib_store_audit_many(fx->st, batch, 1, &err), IB_OK);
+    assert_int_equal(ib_store_audit_reads(fx->st, batch, 1, &err), IB_OK);
     assert_int_equal(ib_store_checkpoint(fx->st, IB_CHECKPOINT_TRUNCATE, &pages, &done,
                                          &err), IB_OK);
     assert_false(done);
@@ -183,6 +309,7 @@ static void test_manual_checkpoints(void **state)
     assert_true(done);
     assert_int_equal(pages, 0);
     assert_int_equal(file_size(fx->wal), 0);
+    assert_int_equal(file_size(fx->reads_wal), 0);
     int64_t checked = 0;
     assert_int_equal(ib_store_audit_verify(reader, &checked, &err), IB_OK);
     assert_int_equal(checked, 1502);
@@ -326,9 +453,12 @@ static void test_kept_statements_hold_no_snapshot(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_audit_many_chains_with_other_writers, setup,
+        cmocka_unit_test_setup_teardown(test_reads_chain_beside_changes, setup,
                                         teardown),
-        cmocka_unit_test_setup_teardown(test_audit_many_all_or_none, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reads_all_or_none, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reads_bound_to_database, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_trail_merged_and_reads_tamper, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_manual_checkpoints, setup, teardown),
         cmocka_unit_test_setup_teardown(test_read_transaction, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kept_statements_hold_no_snapshot, setup,

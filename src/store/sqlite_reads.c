@@ -1,0 +1,218 @@
+/* sqlite_reads.c — the read log (see store.h): a SQLite database of its own
+ * beside the registry, "<db>.reads", on a second connection of the store
+ * that is opened when first needed. Its commits (one per group of the
+ * server's look-ups) never touch the registry's file, so they do not make
+ * the registry's readers drop their page caches and memory maps.
+ *
+ * The two files know each other: the read log holds a random id, and the
+ * database remembers it ('reads_log' in store_meta) once the log exists.
+ * A read log that is missing, or that belongs to another database, is an
+ * error at open: deleting or swapping the file is tampering, not a fresh
+ * start. */
+#include "sqlite_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#define ID_HEX 33                       /* 16 random bytes in hex, and NUL */
+
+static const char schema[] =
+    "CREATE TABLE IF NOT EXISTS reads_meta (name TEXT PRIMARY KEY,"
+    " value TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS audit (id INTEGER PRIMARY KEY, at TEXT NOT NULL,"
+    " actor TEXT NOT NULL, action TEXT NOT NULL, entity TEXT NOT NULL,"
+    " entity_id INTEGER NOT NULL, person_id INTEGER NOT NULL,"
+    " detail TEXT NOT NULL, hash TEXT NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS audit_by_person ON audit (person_id, id)"
+    " WHERE person_id <> 0;";
+
+int ib_sq_reads_error(ib_sqlite *s, int rc, ib_err *err)
+{
+    if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+        return ib_err_set(err, IB_ESTORE, "het leeslog is bezet door een ander "
+                                          "proces; probeer het later opnieuw");
+    if ((rc & 0xff) == SQLITE_FULL)
+        return ib_err_set(err, IB_EIO, "de schijf is vol (leeslog)");
+    const char *path = s->reads ? sqlite3_db_filename(s->reads, "main") : NULL;
+    return ib_err_set(err, IB_ESTORE, "leeslog %s: %s", path ? path : "",
+                      s->reads ? sqlite3_errmsg(s->reads) : sqlite3_errstr(rc));
+}
+
+static int reads_exec(ib_sqlite *s, const char *sql, ib_err *err)
+{
+    int rc = sqlite3_exec(s->reads, sql, NULL, NULL, NULL);
+    return rc == SQLITE_OK ? IB_OK : ib_sq_reads_error(s, rc, err);
+}
+
+/* One text value of a query on db into out ("" when there is no row). */
+static int query_text(sqlite3 *db, const char *sql, char *out, size_t size)
+{
+    sqlite3_stmt *q = NULL;
+    out[0] = '\0';
+    int rc = sqlite3_prepare_v2(db, sql, -1, &q, NULL);
+    if (rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW)
+        ib_sq_col_text(q, 0, out, size);
+    sqlite3_finalize(q);
+    return rc == SQLITE_ROW ? SQLITE_DONE : rc;
+}
+
+/* The schema and the log's id, once (another process may race us: both
+ * run this under the log's write lock, and the first id stays). */
+static int make_schema(ib_sqlite *s, char id[ID_HEX], ib_err *err)
+{
+    uint8_t raw[(ID_HEX - 1) / 2];
+    char fresh[ID_HEX], sql[128];
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2hex(fresh, sizeof fresh, raw, sizeof raw);
+    snprintf(sql, sizeof sql, "INSERT OR IGNORE INTO reads_meta VALUES ('database', '%s')",
+             fresh);
+    int rc = reads_exec(s, "BEGIN IMMEDIATE", err);
+    if (rc == IB_OK && (rc = reads_exec(s, schema, err)) == IB_OK &&
+        (rc = reads_exec(s, sql, err)) == IB_OK)
+        rc = reads_exec(s, "COMMIT", err);
+    if (rc != IB_OK) {
+        sqlite3_exec(s->reads, "ROLLBACK", NULL, NULL, NULL);
+        return rc;
+    }
+    int src = query_text(s->reads, "SELECT value FROM reads_meta WHERE name = 'database'",
+                         id, ID_HEX);
+    return src == SQLITE_DONE ? IB_OK : ib_sq_reads_error(s, src, err);
+}
+
+/* Records the log's id in the database. Not possible inside a transaction
+ * of the caller's, nor while another holds the write lock (a long import):
+ * then it is kept and told at the next append; until then the log is
+ * merely not yet missed if deleted. */
+static void remember_id(ib_sqlite *s, const char *id)
+{
+    ib_strlcpy(s->reads_id_untold, id, sizeof s->reads_id_untold);
+    if (s->base.in_tx || s->base.in_read)
+        return;
+    char sql[128];
+    snprintf(sql, sizeof sql, "INSERT OR IGNORE INTO store_meta (name, value)"
+                              " VALUES ('reads_log', '%s')", id);
+    ib_err err;
+    if (ib_sq_exec(s, "BEGIN IMMEDIATE", &err) != IB_OK)
+        return;
+    if (ib_sq_exec(s, sql, &err) == IB_OK && ib_sq_exec(s, "COMMIT", &err) == IB_OK) {
+        s->reads_id_untold[0] = '\0';
+        return;
+    }
+    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static int set_pragmas(ib_sqlite *s, ib_err *err)
+{
+    sqlite3_busy_handler(s->reads, ib_sq_busy_wait, s);
+    int rc = reads_exec(s, "PRAGMA journal_mode = WAL", err);
+    if (!rc) rc = reads_exec(s, "PRAGMA synchronous = NORMAL", err);
+    if (!rc && s->manual_checkpoints)
+        rc = reads_exec(s, "PRAGMA wal_autocheckpoint = 0;"
+                           " PRAGMA journal_size_limit = 67108864", err);
+    return rc;
+}
+
+static int prepare_statements(ib_sqlite *s, ib_err *err)
+{
+    int rc = sqlite3_prepare_v3(s->reads, "SELECT id, hash FROM audit ORDER BY id DESC"
+                                          " LIMIT 1", -1, SQLITE_PREPARE_PERSISTENT,
+                                &s->reads_last, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v3(s->reads, "INSERT INTO audit (id, at, actor, action,"
+                                          " entity, entity_id, person_id, detail, hash)"
+                                          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                                -1, SQLITE_PREPARE_PERSISTENT, &s->reads_insert, NULL);
+    return rc == SQLITE_OK ? IB_OK : ib_sq_reads_error(s, rc, err);
+}
+
+int ib_sq_reads_open(ib_sqlite *s, bool create, ib_err *err)
+{
+    if (s->reads)
+        return IB_OK;
+    char path[4096], known[ID_HEX], id[ID_HEX];
+    int rc = ib_store_reads_path(&s->base, path, sizeof path, err);
+    if (rc)
+        return rc;
+    int src = query_text(s->db, "SELECT value FROM store_meta WHERE name = 'reads_log'",
+                         known, sizeof known);
+    if (src != SQLITE_DONE)
+        return ib_sq_error(s, src, err);
+    if (access(path, F_OK) != 0) {
+        if (known[0])
+            return ib_err_set(err, IB_ECONFLICT,
+                              "het leeslog %s ontbreekt; zet het terug uit de "
+                              "reservekopie (de database heeft er een)", path);
+        if (!create)
+            return ib_err_set(err, IB_ENOTFOUND, "nog geen leeslog");
+    }
+    src = sqlite3_open_v2(path, &s->reads,
+                          SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                          NULL);
+    if (src != SQLITE_OK) {
+        rc = ib_sq_reads_error(s, src, err);
+        ib_sq_reads_close(s);
+        return rc;
+    }
+    sqlite3_extended_result_codes(s->reads, 1);
+    rc = set_pragmas(s, err);
+    if (rc == IB_OK)
+        rc = make_schema(s, id, err);
+    if (rc == IB_OK && known[0] && strcmp(known, id) != 0)
+        rc = ib_err_set(err, IB_ECONFLICT, "het leeslog %s hoort bij een andere "
+                                           "database", path);
+    if (rc == IB_OK && !known[0])
+        remember_id(s, id);
+    if (rc == IB_OK)
+        rc = prepare_statements(s, err);
+    if (rc != IB_OK)
+        ib_sq_reads_close(s);
+    return rc;
+}
+
+int ib_sq_reads_prepare(ib_store *st, ib_err *err)
+{
+    return ib_sq_reads_open(ib_sq(st), true, err);
+}
+
+int ib_sq_reads_append(ib_store *st, const ib_audit_entry *e, size_t n, ib_err *err)
+{
+    ib_sqlite *s = ib_sq(st);
+    int rc = ib_sq_reads_open(s, true, err);
+    if (rc == IB_OK && s->reads_id_untold[0]) {
+        char id[ID_HEX];
+        ib_strlcpy(id, s->reads_id_untold, sizeof id);
+        remember_id(s, id);
+    }
+    if (rc == IB_OK)
+        rc = reads_exec(s, "BEGIN IMMEDIATE", err);
+    if (rc)
+        return rc;
+    ib_audit_entry row;
+    char prev[2 * IB_AUDIT_HASH_BYTES + 1], hash[2 * IB_AUDIT_HASH_BYTES + 1];
+    int64_t id;
+    int src = ib_sq_audit_last(s->reads_last, &id, prev);
+    for (size_t i = 0; src == SQLITE_DONE && i < n; i++) {
+        row = e[i];
+        row.id = ++id;
+        ib_audit_hash(st->crypto.reads_key, prev, &row, hash);
+        src = ib_sq_audit_insert(s->reads_insert, &row, hash);
+        memcpy(prev, hash, sizeof prev);
+    }
+    if (src == SQLITE_DONE)
+        src = sqlite3_exec(s->reads, "COMMIT", NULL, NULL, NULL);
+    if (src == SQLITE_OK || src == SQLITE_DONE)
+        return IB_OK;
+    rc = ib_sq_reads_error(s, src, err);
+    sqlite3_exec(s->reads, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
+void ib_sq_reads_close(ib_sqlite *s)
+{
+    sqlite3_finalize(s->reads_last);
+    sqlite3_finalize(s->reads_insert);
+    sqlite3_close(s->reads);
+    s->reads_last = s->reads_insert = NULL;
+    s->reads = NULL;
+}

@@ -6,8 +6,10 @@
 #   2. imports: POST /api/v1/imports?kind=persons of a small exchange-format
 #      file (50 persons, re-delivered: validated, compared, audited).
 # Reports requests/s, latency p50/p90/p99, errors, the server's CPU seconds
-# (user+sys, comparable on a busy machine) and its memory (RSS) before and
-# after, and the load average. Goal: p99 < 50 ms and no errors.
+# (user+sys, comparable on a busy machine) and its memory before and after
+# (anonymous RSS: what a leak would grow; and the pages of the database
+# file its request threads have mapped, which the kernel holds once in its
+# page cache however often they are counted), and the load average. Goal: p99 < 50 ms and no errors.
 # RUNS picks the runs (default "lookup import"; also "location": GET
 # /api/v1/locations/{id}, read only and not audited, for comparison).
 # Usage: bench/http/run.sh [PERSONS] (from the repository root, after make)
@@ -33,7 +35,7 @@ if [ ! -f "$data/.complete" ]; then
   touch "$data/.complete"
 fi
 if [ ! -f "$work/.loaded-$persons" ]; then
-  rm -f "$db" "$db.key" "$db-wal" "$db-shm" "$work"/.loaded-*
+  rm -f "$db" "$db.key" "$db-wal" "$db-shm" "$db.reads"* "$work"/.loaded-*
   "$inbeeld" init --db "$db" >/dev/null
   echo "importing ..."
   "$inbeeld" import --db "$db" --sender bench --quiet "$data" >/dev/null
@@ -66,7 +68,8 @@ token=$(curl -sf -b "$jar" -H "X-CSRF-Token: $csrf" -H 'Content-Type: applicatio
 rm -f "$jar"
 
 wrk_threads=$(( connections < 2 ? connections : 2 ))   # wrk wants connections >= threads
-rss() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$server/status"; }
+rss() { awk '/^RssAnon/ {printf "%.0f", $2 / 1024}' "/proc/$server/status"; }
+mapped() { awk '/^RssFile/ {printf "%.0f", $2 / 1024}' "/proc/$server/status"; }
 hwm() { awk '/^VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$server/status"; }
 # user+sys clock ticks of the server so far (fields 14 and 15 of stat,
 # counted after the command name, which may hold spaces).
@@ -88,14 +91,14 @@ run() {  # run NAME SCRIPT -> one table row
   out=$(wrk -t"$wrk_threads" -c"$connections" -d"${seconds}s" --timeout 10s -s "$here/$2" "$url" | tail -n 1)
   ticks=$(( $(cpu_ticks) - ticks ))
   after=$(rss)
-  python3 - "$1" "$before" "$after" "$out" "$ticks" "$(getconf CLK_TCK)" <<'EOF'
+  python3 - "$1" "$before" "$after" "$out" "$ticks" "$(getconf CLK_TCK)" "$(mapped)" <<'EOF'
 import json, sys
 name, before, after, r = sys.argv[1], sys.argv[2], sys.argv[3], json.loads(sys.argv[4])
 cpu = int(sys.argv[5]) / int(sys.argv[6])
 errors = r["socket_errors"] + r["timeouts"] + r["http_errors"]
-print("| %s | %d | %.0f | %.1f | %.1f | %.1f | %d | %.1f | %s → %s MB |" % (
+print("| %s | %d | %.0f | %.1f | %.1f | %.1f | %d | %.1f | %s → %s MB | %s MB |" % (
     name, r["requests"], r["rps"], r["p50_ms"], r["p90_ms"], r["p99_ms"], errors, cpu,
-    before, after))
+    before, after, sys.argv[7]))
 EOF
 }
 
@@ -104,8 +107,8 @@ echo "wrk: $connections connections, $wrk_threads client threads, ${seconds} s p
 echo
 echo "load before: $(uptime | sed 's/.*load/load/')"
 echo
-echo "| what | requests | requests/s | p50 ms | p90 ms | p99 ms | errors | server CPU s | server RSS |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| what | requests | requests/s | p50 ms | p90 ms | p99 ms | errors | server CPU s | server RSS (anonymous) | file mapped after |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for what in ${RUNS:-lookup import}; do
   case $what in
     lookup)
@@ -120,7 +123,8 @@ for what in ${RUNS:-lookup import}; do
   esac
 done
 echo
-echo "server peak RSS: $(hwm) MB; audit entries: $(sqlite3 "$db" 'SELECT count(*) FROM audit'); WAL: $(stat -c %s "$db-wal" 2>/dev/null || echo 0) bytes"
+reads=$(sqlite3 "$db.reads" 'SELECT count(*) FROM audit' 2>/dev/null || echo 0)
+echo "server peak RSS: $(hwm) MB (anonymous and file-mapped); audit entries: $(sqlite3 "$db" 'SELECT count(*) FROM audit') changes, $reads reads; WAL: $(stat -c %s "$db-wal" 2>/dev/null || echo 0) bytes, read log's $(stat -c %s "$db.reads-wal" 2>/dev/null || echo 0) bytes"
 echo "load after: $(uptime | sed 's/.*load/load/')"
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 echo "$(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2), $("$inbeeld" version | head -1)"

@@ -31,6 +31,16 @@ void ib_http_config_defaults(ib_http_config *cfg)
 
 /* ------------------------------------------------------------ store pool */
 
+/* The requests' connections read the database through a memory map
+ * (ib_store_map_file): their audit entries go to the read log, so the
+ * database changes only at deliveries and other writes, and between those
+ * every look-up reads pages where they lie instead of copying each into
+ * its connection's own cache. SQLite maps no more than the file, and no
+ * more than its compiled limit (2 GiB in Debian's build; the rest is read
+ * as before). An import reads without the map: while
+ * imports commit one after the other, each would drop and remake it. */
+#define REQUEST_MAP_BYTES ((int64_t)1 << 32)
+
 static ib_store *store_checkout(ib_http_server *srv)
 {
     pthread_mutex_lock(&srv->lock);
@@ -362,11 +372,15 @@ static void await_audit(hreq *req, hresp *resp);
 static void handle(hreq *req, hresp *resp)
 {
     req->st = store_checkout(req->srv);
+    if (req->import)
+        ib_store_map_file(req->st, 0, NULL);
     dispatch(req, resp);
     if (ib_store_in_transaction(req->st))
         ib_store_rollback(req->st, NULL);
     if (ib_store_in_read(req->st))       /* no old snapshot kept */
         ib_store_end_read(req->st, NULL);
+    if (req->import)
+        ib_store_map_file(req->st, REQUEST_MAP_BYTES, NULL);
     store_checkin(req->srv, req->st);
     sodium_memzero(req->session_token, sizeof req->session_token);
     await_audit(req, resp);
@@ -394,6 +408,7 @@ static bool start_apart(conn_state *cs, const hreq *req)
     pthread_t t;
     pthread_attr_t attr;
     cs->req = *req;
+    cs->req.import = true;
     memset(&cs->resp, 0, sizeof cs->resp);
     cs->apart = true;
     atomic_fetch_add(&req->srv->apart, 1);
@@ -535,6 +550,7 @@ static void free_server(ib_http_server *srv)
     free(srv);
 }
 
+
 static int open_stores(ib_http_server *srv, ib_err *err)
 {
     srv->stores = calloc(srv->cfg.threads, sizeof *srv->stores);
@@ -547,7 +563,8 @@ static int open_stores(ib_http_server *srv, ib_err *err)
         if (rc)
             return rc;
         srv->nstores++;
-        if ((rc = ib_store_manual_checkpoints(srv->stores[i], err)) != IB_OK)
+        if ((rc = ib_store_manual_checkpoints(srv->stores[i], err)) != IB_OK ||
+            (rc = ib_store_map_file(srv->stores[i], REQUEST_MAP_BYTES, err)) != IB_OK)
             return rc;
     }
     /* Checkpoints are the checkpointer's (checkpointer.c), off the path
@@ -555,6 +572,8 @@ static int open_stores(ib_http_server *srv, ib_err *err)
     int rc = ib_store_open(&srv->audit_store, srv->cfg.db_path, &opt, err);
     if (rc == IB_OK)
         rc = ib_store_manual_checkpoints(srv->audit_store, err);
+    if (rc == IB_OK)                      /* a missing read log: refuse to start */
+        rc = ib_store_prepare_reads(srv->audit_store, err);
     if (rc == IB_OK)
         rc = ib_store_open(&srv->checkpoint_store, srv->cfg.db_path, &opt, err);
     if (rc == IB_OK) {

@@ -37,8 +37,8 @@ void ib_http_config_defaults(ib_http_config *cfg)
  * every look-up reads pages where they lie instead of copying each into
  * its connection's own cache. SQLite maps no more than the file, and no
  * more than its compiled limit (2 GiB in Debian's build; the rest is read
- * as before). An import reads without the map: while
- * imports commit one after the other, each would drop and remake it. */
+ * as before). An import reads without the map: while imports commit one
+ * after the other, each would drop and remake it. */
 #define REQUEST_MAP_BYTES ((int64_t)1 << 32)
 
 static ib_store *store_checkout(ib_http_server *srv)
@@ -549,7 +549,6 @@ static void free_server(ib_http_server *srv)
     pthread_mutex_destroy(&srv->log_lock);
     free(srv);
 }
-
 
 static int open_stores(ib_http_server *srv, ib_err *err)
 {

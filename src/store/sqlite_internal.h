@@ -60,6 +60,8 @@ typedef struct ib_sqlite {
      * needed, with its two statements. */
     sqlite3 *reads;
     sqlite3_stmt *reads_last, *reads_insert;
+    /* The last entry indexed in a run, as this connection last saw it. */
+    int64_t reads_indexed_to;
     /* The log's id, when the database could not yet be told it (its write
      * lock was held too long): told at the next append. */
     char reads_id_untold[33];
@@ -155,6 +157,11 @@ int ib_sq_audit_insert(sqlite3_stmt *insert, const ib_audit_entry *e, const char
  * when missing only if create (else IB_ENOTFOUND when the database never
  * had one). */
 int ib_sq_reads_open(ib_sqlite *s, bool create, ib_err *err);
+/* The connection when the database has a read log: *present false (and
+ * IB_OK) when it never made one, so there is nothing to read. */
+int ib_sq_reads_existing(ib_sqlite *s, bool *present, ib_err *err);
+/* A person's entries in the read log, in id order (?1: the person). */
+extern const char ib_sq_reads_by_person[];
 int ib_sq_reads_append(ib_store *st, const ib_audit_entry *e, size_t n, ib_err *err);
 int ib_sq_reads_prepare(ib_store *st, ib_err *err);
 int ib_sq_reads_error(ib_sqlite *s, int rc, ib_err *err);

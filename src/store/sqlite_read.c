@@ -584,13 +584,10 @@ int ib_sq_count(ib_store *st, ib_store_counts *out, ib_err *err)
     sqlite3_finalize(q);
     if (rc != SQLITE_ROW)
         return ib_sq_error(s, rc, err);
-    int open = ib_sq_reads_open(s, false, err);
-    if (open == IB_ENOTFOUND) {             /* never made: no reads yet */
-        ib_err_clear(err);
-        return IB_OK;
-    }
-    if (open != IB_OK)
-        return open;
+    bool present;
+    int found = ib_sq_reads_existing(s, &present, err);
+    if (found != IB_OK || !present)
+        return found;
     rc = sqlite3_prepare_v2(s->reads, "SELECT count(*) FROM audit", -1, &q, NULL);
     if (rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW)
         out->audit_reads = sqlite3_column_int64(q, 0);
@@ -604,21 +601,21 @@ int ib_sq_audit_scan(ib_store *st, ib_audit_log log, int64_t person_id,
     ib_sqlite *s = ib_sq(st);
     sqlite3 *db = s->db;
     if (log == IB_AUDIT_READS) {
-        int open = ib_sq_reads_open(s, false, err);
-        if (open == IB_ENOTFOUND) {         /* never made: no reads yet */
-            ib_err_clear(err);
-            return 0;
-        }
-        if (open != IB_OK)
-            return open;
+        bool present;
+        int found = ib_sq_reads_existing(s, &present, err);
+        if (found != IB_OK || !present)
+            return found;
         db = s->reads;
     }
     sqlite3_stmt *q = NULL;
-    int rc = sqlite3_prepare_v2(db,
-        person_id ? "SELECT id, at, actor, action, entity, entity_id, person_id,"
-                    " detail, hash FROM audit WHERE person_id = ?1 ORDER BY id"
-                  : "SELECT id, at, actor, action, entity, entity_id, person_id,"
-                    " detail, hash FROM audit ORDER BY id", -1, &q, NULL);
+    const char *sql =
+        !person_id ? "SELECT id, at, actor, action, entity, entity_id, person_id,"
+                     " detail, hash FROM audit ORDER BY id"
+        : log == IB_AUDIT_READS
+            ? ib_sq_reads_by_person
+            : "SELECT id, at, actor, action, entity, entity_id, person_id,"
+              " detail, hash FROM audit WHERE person_id = ?1 ORDER BY id";
+    int rc = sqlite3_prepare_v2(db, sql, -1, &q, NULL);
     if (rc != SQLITE_OK)
         return db == s->db ? ib_sq_error(s, rc, err) : ib_sq_reads_error(s, rc, err);
     if (person_id)

@@ -8,10 +8,23 @@
  * database remembers it ('reads_log' in store_meta) once the log exists.
  * A read log that is missing, or that belongs to another database, is an
  * error at open: deleting or swapping the file is tampering, not a fresh
- * start. */
+ * start.
+ *
+ * Finding a person's entries needs an index by person, but an ordinary
+ * one costs a page write per entry (each entry lands on another leaf, and
+ * every commit writes whole pages to the write-ahead log): about 5 KB of
+ * log per look-up, and copying it back at every checkpoint, was the
+ * largest cost left in a look-up. So the entries are appended without an
+ * index, and every RUN_ENTRIES entries they are indexed in one sorted
+ * "run": keys (run, person, id), where the run number (the last id it
+ * covers) only grows, so each run is appended at the end of the index, a
+ * few bytes an entry. A person's entries are a seek in each run plus a
+ * scan of the unindexed entries after the last run (fewer than
+ * RUN_ENTRIES, found by id). */
 #include "sqlite_internal.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -24,8 +37,26 @@ static const char schema[] =
     " actor TEXT NOT NULL, action TEXT NOT NULL, entity TEXT NOT NULL,"
     " entity_id INTEGER NOT NULL, person_id INTEGER NOT NULL,"
     " detail TEXT NOT NULL, hash TEXT NOT NULL);"
-    "CREATE INDEX IF NOT EXISTS audit_by_person ON audit (person_id, id)"
-    " WHERE person_id <> 0;";
+    "CREATE TABLE IF NOT EXISTS reads_runs (run INTEGER PRIMARY KEY);"
+    "CREATE TABLE IF NOT EXISTS person_runs (run INTEGER NOT NULL,"
+    " person_id INTEGER NOT NULL, id INTEGER NOT NULL,"
+    " PRIMARY KEY (run, person_id, id)) WITHOUT ROWID;"
+    "INSERT OR IGNORE INTO reads_meta VALUES ('indexed_to', '0');";
+
+/* Entries a run indexes: a run takes a few milliseconds to make, and a
+ * person's look-up scans at most this many entries beyond the runs. */
+#define RUN_ENTRIES 8192
+
+const char ib_sq_reads_by_person[] =
+    "SELECT a.id, a.at, a.actor, a.action, a.entity, a.entity_id, a.person_id,"
+    " a.detail, a.hash FROM reads_runs r"      /* CROSS JOIN: runs outermost */
+    " CROSS JOIN person_runs p ON p.run = r.run AND p.person_id = ?1"
+    " CROSS JOIN audit a ON a.id = p.id"
+    " UNION ALL"
+    " SELECT id, at, actor, action, entity, entity_id, person_id, detail, hash"
+    " FROM audit WHERE id > (SELECT CAST(value AS INTEGER) FROM reads_meta"
+    " WHERE name = 'indexed_to') AND person_id = ?1"
+    " ORDER BY 1";
 
 int ib_sq_reads_error(ib_sqlite *s, int rc, ib_err *err)
 {
@@ -170,9 +201,54 @@ int ib_sq_reads_open(ib_sqlite *s, bool create, ib_err *err)
     return rc;
 }
 
+int ib_sq_reads_existing(ib_sqlite *s, bool *present, ib_err *err)
+{
+    int rc = ib_sq_reads_open(s, false, err);
+    *present = rc == IB_OK;
+    if (rc != IB_ENOTFOUND)
+        return rc;
+    ib_err_clear(err);
+    return IB_OK;
+}
+
 int ib_sq_reads_prepare(ib_store *st, ib_err *err)
 {
     return ib_sq_reads_open(ib_sq(st), true, err);
+}
+
+/* Indexes the entries after the last run as a new run, once there are
+ * RUN_ENTRIES of them. Their commit is done: when this fails, they are
+ * found by the scan after the runs until a later run takes them. */
+static void index_run(ib_sqlite *s, int64_t last_id)
+{
+    if (last_id - s->reads_indexed_to < RUN_ENTRIES ||
+        sqlite3_exec(s->reads, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        return;
+    char from[24], to[24], sql[320];
+    int rc = query_text(s->reads, "SELECT value FROM reads_meta WHERE name = 'indexed_to'",
+                        from, sizeof from);
+    if (rc == SQLITE_DONE)
+        rc = query_text(s->reads, "SELECT max(id) FROM audit", to, sizeof to);
+    int64_t first = strtoll(from, NULL, 10), last = strtoll(to, NULL, 10);
+    if (rc == SQLITE_DONE && last - first >= RUN_ENTRIES) {
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO person_runs SELECT %lld, person_id, id FROM audit"
+                 " WHERE id > %lld AND id <= %lld AND person_id <> 0"
+                 " ORDER BY person_id, id;"
+                 "INSERT INTO reads_runs VALUES (%lld);"
+                 "UPDATE reads_meta SET value = '%lld' WHERE name = 'indexed_to'",
+                 (long long)last, (long long)first, (long long)last, (long long)last,
+                 (long long)last);
+        rc = sqlite3_exec(s->reads, sql, NULL, NULL, NULL);
+        first = last;
+    }
+    if (rc == SQLITE_DONE || rc == SQLITE_OK)
+        rc = sqlite3_exec(s->reads, "COMMIT", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        sqlite3_exec(s->reads, "ROLLBACK", NULL, NULL, NULL);
+        return;
+    }
+    s->reads_indexed_to = first;
 }
 
 int ib_sq_reads_append(ib_store *st, const ib_audit_entry *e, size_t n, ib_err *err)
@@ -201,8 +277,10 @@ int ib_sq_reads_append(ib_store *st, const ib_audit_entry *e, size_t n, ib_err *
     }
     if (src == SQLITE_DONE)
         src = sqlite3_exec(s->reads, "COMMIT", NULL, NULL, NULL);
-    if (src == SQLITE_OK || src == SQLITE_DONE)
+    if (src == SQLITE_OK || src == SQLITE_DONE) {
+        index_run(s, id);
         return IB_OK;
+    }
     rc = ib_sq_reads_error(s, src, err);
     sqlite3_exec(s->reads, "ROLLBACK", NULL, NULL, NULL);
     return rc;

@@ -80,13 +80,10 @@ int ib_sq_checkpoint(ib_store *st, ib_checkpoint_mode mode, int64_t *wal_pages,
     int rc = checkpoint_file(s, s->db, truncate, wal_pages, done);
     if (rc != SQLITE_OK)
         return ib_sq_error(s, rc, err);
-    int open = ib_sq_reads_open(s, false, err);
-    if (open == IB_ENOTFOUND) {
-        ib_err_clear(err);
-        return IB_OK;
-    }
-    if (open != IB_OK)
-        return open;
+    bool present;
+    int found = ib_sq_reads_existing(s, &present, err);
+    if (found != IB_OK || !present)
+        return found;
     int64_t reads_pages = 0;
     bool reads_done = false;
     if ((rc = checkpoint_file(s, s->reads, truncate, &reads_pages, &reads_done)) != SQLITE_OK)

@@ -262,6 +262,55 @@ static void test_trail_merged_and_reads_tamper(void **state)
     assert_non_null(strstr(err.msg, "regel 2"));
 }
 
+typedef struct person_trail {
+    int64_t person;
+    long n;
+    int64_t last_id;
+    bool ok;                    /* the person's, in id order */
+} person_trail;
+
+static int on_person_entry(void *ctx, const ib_audit_entry *e)
+{
+    person_trail *t = ctx;
+    if (e->person_id != t->person || e->id <= t->last_id)
+        t->ok = false;
+    t->last_id = e->id;
+    t->n++;
+    return 0;
+}
+
+/* The read log indexes its entries by person in runs of 8,192 or more: a person's
+ * entries are found in the runs and in the entries after the last one,
+ * each once and in order. */
+static void test_reads_found_by_person_across_runs(void **state)
+{
+    fixture *fx = *state;
+    ib_err err;
+    ib_audit_entry batch[500];
+    for (int round = 0; round < 40; round++) {          /* 20,000 entries */
+        for (int i = 0; i < 500; i++)
+            batch[i] = entry("user:a", (round * 500 + i) % 97 + 1);
+        assert_int_equal(ib_store_audit_reads(fx->st, batch, 500, &err), IB_OK);
+    }
+    /* A run once 8,192 are waiting, after the group that made them so:
+     * entries 1-8,500 and 8,501-17,000; 17,001-20,000 wait. */
+    assert_int_equal(raw_count(fx->reads, "SELECT count(*) FROM reads_runs"), 2);
+    assert_int_equal(raw_count(fx->reads, "SELECT count(*) FROM person_runs"), 17000);
+    assert_int_equal(raw_count(fx->reads, "SELECT CAST(value AS INTEGER) FROM reads_meta"
+                                          " WHERE name = 'indexed_to'"), 17000);
+    for (int64_t person = 1; person <= 97; person += 24) {
+        person_trail t = {.person = person, .ok = true};
+        assert_int_equal(ib_store_each_audit(fx->st, person, on_person_entry, &t, &err),
+                         IB_OK);
+        assert_true(t.ok);
+        long want = 20000 / 97 + ((20000 % 97) >= person ? 1 : 0);
+        assert_int_equal(t.n, want);
+    }
+    int64_t checked = 0;
+    assert_int_equal(ib_store_audit_verify(fx->st, &checked, &err), IB_OK);
+    assert_int_equal(checked, 20000);
+}
+
 /* Commits with manual checkpoints leave every page in the log; a passive
  * checkpoint copies them; a truncating one empties the file. */
 static void test_manual_checkpoints(void **state)
@@ -458,6 +507,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_reads_all_or_none, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reads_bound_to_database, setup, teardown),
         cmocka_unit_test_setup_teardown(test_trail_merged_and_reads_tamper, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_reads_found_by_person_across_runs, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_manual_checkpoints, setup, teardown),
         cmocka_unit_test_setup_teardown(test_read_transaction, setup, teardown),

@@ -6,7 +6,14 @@
  * when it has grown past TRUNCATE_PAGES a truncating checkpoint empties
  * it, holding off writers for at most IB_CHECKPOINT_WAIT_MS while it waits
  * for older readers (readers are never blocked), and tried again next
- * time when it could not. */
+ * time when it could not.
+ *
+ * The read log is checkpointed every READS_EVERY rounds only. It is
+ * written all the time under load (every look-up), and each checkpoint
+ * syncs two files; one that catches up also makes the next commit start
+ * the log over, which syncs its header inside that commit, the one the
+ * waiting look-ups are answered after. The database itself changes at
+ * deliveries, whose log the short round keeps short. */
 #include "http/http_internal.h"
 
 #include <stdlib.h>
@@ -14,6 +21,7 @@
 
 #define CHECKPOINT_MS 100
 #define TRUNCATE_PAGES 8192           /* 32 MiB of 4 KiB pages */
+#define READS_EVERY 10                /* rounds: once a second */
 
 struct ib_checkpointer {
     ib_store *st;
@@ -23,21 +31,23 @@ struct ib_checkpointer {
     bool stopping;
 };
 
-static void checkpoint_once(ib_store *st)
+static void checkpoint_once(ib_store *st, unsigned files)
 {
     int64_t pages = 0;
     bool done = false;
     ib_err err;
     /* A failure here (disk full) shows at the next commit of a request;
      * the next round tries again. */
-    if (ib_store_checkpoint(st, IB_CHECKPOINT_PASSIVE, &pages, &done, &err) == IB_OK &&
+    if (ib_store_checkpoint(st, files, IB_CHECKPOINT_PASSIVE, &pages, &done, &err) ==
+            IB_OK &&
         pages >= TRUNCATE_PAGES)
-        ib_store_checkpoint(st, IB_CHECKPOINT_TRUNCATE, &pages, &done, &err);
+        ib_store_checkpoint(st, files, IB_CHECKPOINT_TRUNCATE, &pages, &done, &err);
 }
 
 static void *checkpointer_main(void *arg)
 {
     ib_checkpointer *c = arg;
+    unsigned round = 0;
     pthread_mutex_lock(&c->lock);
     while (!c->stopping) {
         struct timespec until;
@@ -49,7 +59,8 @@ static void *checkpointer_main(void *arg)
         if (c->stopping)
             break;
         pthread_mutex_unlock(&c->lock);
-        checkpoint_once(c->st);
+        round++;
+        checkpoint_once(c->st, round % READS_EVERY == 0 ? IB_WAL_BOTH : IB_WAL_DATABASE);
         pthread_mutex_lock(&c->lock);
     }
     pthread_mutex_unlock(&c->lock);

@@ -75,7 +75,7 @@ void ib_sq_set_busy_handler(ib_sqlite *s, int budget_ms);
 /* The busy handler itself (arg: the ib_sqlite), for its other connection. */
 int ib_sq_busy_wait(void *arg, int n);
 int ib_sq_manual_checkpoints(ib_store *st, ib_err *err);
-int ib_sq_checkpoint(ib_store *st, ib_checkpoint_mode mode, int64_t *wal_pages,
+int ib_sq_checkpoint(ib_store *st, unsigned files, ib_checkpoint_mode mode, int64_t *wal_pages,
                      bool *done, ib_err *err);
 
 /* Fills err from a SQLite result code; returns the ib error code. */

@@ -72,14 +72,18 @@ static int checkpoint_file(ib_sqlite *s, sqlite3 *db, bool truncate, int64_t *wa
 }
 
 /* The database's log, then the read log's (when the database has one). */
-int ib_sq_checkpoint(ib_store *st, ib_checkpoint_mode mode, int64_t *wal_pages,
-                     bool *done, ib_err *err)
+int ib_sq_checkpoint(ib_store *st, unsigned files, ib_checkpoint_mode mode,
+                     int64_t *wal_pages, bool *done, ib_err *err)
 {
     ib_sqlite *s = ib_sq(st);
     bool truncate = mode == IB_CHECKPOINT_TRUNCATE;
-    int rc = checkpoint_file(s, s->db, truncate, wal_pages, done);
+    *done = true;
+    int rc = files & IB_WAL_DATABASE ? checkpoint_file(s, s->db, truncate, wal_pages, done)
+                                     : SQLITE_OK;
     if (rc != SQLITE_OK)
         return ib_sq_error(s, rc, err);
+    if (!(files & IB_WAL_READS))
+        return IB_OK;
     bool present;
     int found = ib_sq_reads_existing(s, &present, err);
     if (found != IB_OK || !present)

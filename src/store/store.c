@@ -168,8 +168,8 @@ int ib_store_map_file(ib_store *st, int64_t bytes, ib_err *err)
     return st->ops->map_file(st, bytes, err);
 }
 
-int ib_store_checkpoint(ib_store *st, ib_checkpoint_mode mode, int64_t *wal_pages,
-                        bool *done, ib_err *err)
+int ib_store_checkpoint(ib_store *st, unsigned files, ib_checkpoint_mode mode,
+                        int64_t *wal_pages, bool *done, ib_err *err)
 {
     ib_err_clear(err);
     *wal_pages = 0;
@@ -177,7 +177,7 @@ int ib_store_checkpoint(ib_store *st, ib_checkpoint_mode mode, int64_t *wal_page
     if (st->in_tx)
         return ib_err_set(err, IB_EINVAL, "een checkpoint kan niet binnen een "
                                           "transactie");
-    return st->ops->checkpoint(st, mode, wal_pages, done, err);
+    return st->ops->checkpoint(st, files, mode, wal_pages, done, err);
 }
 
 int ib_store_sender(ib_store *st, const char *sender_ref, bool create,

@@ -465,8 +465,8 @@ int ib_store_reads_path(ib_store *st, char *out, size_t size, ib_err *err);
 
 /* ------------------------------------------------------------ checkpoints */
 
-/* Copies committed pages from the write-ahead logs into the database and
- * the read log.
+/* Copies committed pages from the write-ahead logs of `files` (a mask of
+ * ib_wal_file) into the database and the read log.
  * IB_CHECKPOINT_PASSIVE takes no lock and waits for no one (it copies what
  * no reader still needs); IB_CHECKPOINT_TRUNCATE copies everything and
  * empties the log file, holding off writers while it waits (at most
@@ -474,9 +474,10 @@ int ib_store_reads_path(ib_store *st, char *out, size_t size, ib_err *err);
  * had to give up. *wal_pages: pages in the longer log after the checkpoint
  * (0 after a truncate). Not inside a transaction. */
 typedef enum { IB_CHECKPOINT_PASSIVE, IB_CHECKPOINT_TRUNCATE } ib_checkpoint_mode;
+typedef enum { IB_WAL_DATABASE = 1, IB_WAL_READS = 2, IB_WAL_BOTH = 3 } ib_wal_file;
 #define IB_CHECKPOINT_WAIT_MS 50
-int ib_store_checkpoint(ib_store *st, ib_checkpoint_mode mode, int64_t *wal_pages,
-                        bool *done, ib_err *err);
+int ib_store_checkpoint(ib_store *st, unsigned files, ib_checkpoint_mode mode,
+                        int64_t *wal_pages, bool *done, ib_err *err);
 /* From now on st's commits do not checkpoint (as SQLite does by default
  * once the log holds 1,000 pages): the caller runs ib_store_checkpoint,
  * the server from a thread of its own. A log file that grew in a burst is

@@ -199,7 +199,7 @@ typedef struct ib_store_ops {
     int (*map_file)(ib_store *st, int64_t bytes, ib_err *err);
     /* ib_store_manual_checkpoints; ib_store_checkpoint, outside a transaction. */
     int (*manual_checkpoints)(ib_store *st, ib_err *err);
-    int (*checkpoint)(ib_store *st, ib_checkpoint_mode mode, int64_t *wal_pages,
+    int (*checkpoint)(ib_store *st, unsigned files, ib_checkpoint_mode mode, int64_t *wal_pages,
                       bool *done, ib_err *err);
 
     /* Users, sessions, API tokens, inspections (checked and hashed by the

@@ -320,8 +320,8 @@ static void test_manual_checkpoints(void **state)
     assert_int_equal(ib_store_manual_checkpoints(fx->st, &err), IB_OK);
     int64_t pages = 0;
     bool done = false;
-    assert_int_equal(ib_store_checkpoint(fx->st, IB_CHECKPOINT_TRUNCATE, &pages, &done,
-                                         &err), IB_OK);
+    assert_int_equal(ib_store_checkpoint(fx->st, IB_WAL_BOTH, IB_CHECKPOINT_TRUNCATE,
+                                         &pages, &done, &err), IB_OK);
     assert_true(done);
     assert_int_equal(file_size(fx->wal), 0);
 
@@ -333,8 +333,8 @@ static void test_manual_checkpoints(void **state)
         assert_int_equal(ib_store_audit_reads(fx->st, &batch[i % 100], 1, &err), IB_OK);
     /* SQLite's automatic checkpoint would have started the log over after
      * 1,000 pages; here they all stay until the caller checkpoints. */
-    assert_int_equal(ib_store_checkpoint(fx->st, IB_CHECKPOINT_PASSIVE, &pages, &done,
-                                         &err), IB_OK);
+    assert_int_equal(ib_store_checkpoint(fx->st, IB_WAL_BOTH, IB_CHECKPOINT_PASSIVE,
+                                         &pages, &done, &err), IB_OK);
     assert_true(done);
     assert_true(pages >= 1500);                    /* copied, the file kept */
     assert_true(file_size(fx->reads_wal) >= 1500L * 4096);
@@ -348,13 +348,13 @@ static void test_manual_checkpoints(void **state)
     assert_int_equal(sqlite3_exec(h, "BEGIN; SELECT count(*) FROM audit;", NULL, NULL,
                                   NULL), SQLITE_OK);
     assert_int_equal(ib_store_audit_reads(fx->st, batch, 1, &err), IB_OK);
-    assert_int_equal(ib_store_checkpoint(fx->st, IB_CHECKPOINT_TRUNCATE, &pages, &done,
-                                         &err), IB_OK);
+    assert_int_equal(ib_store_checkpoint(fx->st, IB_WAL_BOTH, IB_CHECKPOINT_TRUNCATE,
+                                         &pages, &done, &err), IB_OK);
     assert_false(done);
     assert_int_equal(sqlite3_exec(h, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(h);
-    assert_int_equal(ib_store_checkpoint(fx->st, IB_CHECKPOINT_TRUNCATE, &pages, &done,
-                                         &err), IB_OK);
+    assert_int_equal(ib_store_checkpoint(fx->st, IB_WAL_BOTH, IB_CHECKPOINT_TRUNCATE,
+                                         &pages, &done, &err), IB_OK);
     assert_true(done);
     assert_int_equal(pages, 0);
     assert_int_equal(file_size(fx->wal), 0);
@@ -366,8 +366,8 @@ static void test_manual_checkpoints(void **state)
 
     /* Not inside a transaction. */
     assert_int_equal(ib_store_begin(fx->st, &err), IB_OK);
-    assert_int_equal(ib_store_checkpoint(fx->st, IB_CHECKPOINT_PASSIVE, &pages, &done,
-                                         &err), IB_EINVAL);
+    assert_int_equal(ib_store_checkpoint(fx->st, IB_WAL_BOTH, IB_CHECKPOINT_PASSIVE,
+                                         &pages, &done, &err), IB_EINVAL);
     assert_int_equal(ib_store_rollback(fx->st, &err), IB_OK);
 }
 
@@ -492,8 +492,8 @@ static void test_kept_statements_hold_no_snapshot(void **state)
     int64_t pages = 0;
     bool done = false;
     assert_int_equal(ib_store_audit(other, &e, &err), IB_OK);
-    assert_int_equal(ib_store_checkpoint(other, IB_CHECKPOINT_TRUNCATE, &pages, &done,
-                                         &err), IB_OK);
+    assert_int_equal(ib_store_checkpoint(other, IB_WAL_BOTH, IB_CHECKPOINT_TRUNCATE,
+                                         &pages, &done, &err), IB_OK);
     assert_true(done);
     assert_int_equal(file_size(fx->wal), 0);
     ib_store_close(other);

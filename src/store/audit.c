@@ -230,6 +230,8 @@ int ib_store_audit_verify(ib_store *st, int64_t *checked, ib_err *err)
     int rc = st->ops->audit_scan(st, IB_AUDIT_CHANGES, 0, verify_row, &changes, err);
     if (rc == IB_OK)
         rc = st->ops->audit_scan(st, IB_AUDIT_READS, 0, verify_row, &reads, err);
+    if (rc == IB_OK && st->ops->reads_check_index)
+        rc = st->ops->reads_check_index(st, err);
     if (checked)
         *checked = changes.checked + reads.checked;
     return rc;

@@ -211,6 +211,44 @@ int ib_sq_reads_existing(ib_sqlite *s, bool *present, ib_err *err)
     return IB_OK;
 }
 
+/* The runs are derived data outside the hash chain, so audit verify checks
+ * them too: deleting a run's row would hide a read from the person's
+ * report. Every entry up to indexed_to that names a person is in exactly
+ * the run that covers it, and nothing else is. */
+int ib_sq_reads_check_runs(ib_store *st, ib_err *err)
+{
+    static const char sql[] =
+        "SELECT (SELECT count(*) FROM audit WHERE person_id <> 0 AND id <="
+        "   (SELECT CAST(value AS INTEGER) FROM reads_meta WHERE name = 'indexed_to')),"
+        " (SELECT count(*) FROM person_runs),"
+        " (SELECT count(*) FROM person_runs p JOIN audit a"
+        "   ON a.id = p.id AND a.person_id = p.person_id"
+        "   WHERE p.run = (SELECT min(r.run) FROM reads_runs r WHERE r.run >= p.id)),"
+        " (SELECT coalesce(max(run), 0) FROM reads_runs) ="
+        "   (SELECT CAST(value AS INTEGER) FROM reads_meta WHERE name = 'indexed_to')";
+    ib_sqlite *s = ib_sq(st);
+    bool present;
+    int rc = ib_sq_reads_existing(s, &present, err);
+    if (rc != IB_OK || !present)
+        return rc;
+    sqlite3_stmt *q = NULL;
+    int src = sqlite3_prepare_v2(s->reads, sql, -1, &q, NULL);
+    if (src == SQLITE_OK && (src = sqlite3_step(q)) == SQLITE_ROW) {
+        int64_t entries = sqlite3_column_int64(q, 0), rows = sqlite3_column_int64(q, 1),
+                right = sqlite3_column_int64(q, 2);
+        bool covered = sqlite3_column_int(q, 3) != 0;
+        rc = entries == rows && rows == right && covered
+            ? IB_OK
+            : ib_err_set(err, IB_ECONFLICT,
+                         "leeslog (auditlog van het inzien): de index per persoon "
+                         "klopt niet (%lld regels, %lld in de index, %lld juist): "
+                         "een overzicht per persoon kan regels missen",
+                         (long long)entries, (long long)rows, (long long)right);
+    }
+    sqlite3_finalize(q);
+    return src == SQLITE_ROW ? rc : ib_sq_reads_error(s, src, err);
+}
+
 int ib_sq_reads_prepare(ib_store *st, ib_err *err)
 {
     return ib_sq_reads_open(ib_sq(st), true, err);

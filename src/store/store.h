@@ -452,7 +452,8 @@ int ib_store_each_audit(ib_store *st, int64_t person_id, ib_audit_cb cb, void *c
 /* The change log only, in order. */
 int ib_store_each_audit_change(ib_store *st, int64_t person_id, ib_audit_cb cb, void *ctx,
                                ib_err *err);
-/* Recomputes both chains; IB_ECONFLICT naming the log and its first broken
+/* Recomputes both chains, and checks that the read log's index by person
+ * holds every entry once; IB_ECONFLICT naming the log and its first broken
  * entry. *checked: the entries checked in both. */
 int ib_store_audit_verify(ib_store *st, int64_t *checked, ib_err *err);
 /* Opens the read log now, making it when the database has none yet, so

@@ -193,6 +193,10 @@ typedef struct ib_store_ops {
      * log that was never made. */
     int (*audit_scan)(ib_store *st, ib_audit_log log, int64_t person_id,
                       ib_audit_row_cb cb, void *ctx, ib_err *err);
+    /* For ib_store_audit_verify, after both chains: whatever finds a
+     * person's reads beside the chain (an index) agrees with it. May be
+     * NULL. */
+    int (*reads_check_index)(ib_store *st, ib_err *err);
     /* ib_store_prepare_reads; may be NULL (nothing to prepare). */
     int (*prepare_reads)(ib_store *st, ib_err *err);
     /* ib_store_map_file. */

@@ -242,15 +242,3 @@ int ib_store_prepare_reads(ib_store *st, ib_err *err)
     ib_err_clear(err);
     return st->ops->prepare_reads ? st->ops->prepare_reads(st, err) : IB_OK;
 }
-
-int ib_store_reads_path(ib_store *st, char *out, size_t size, ib_err *err)
-{
-    ib_err_clear(err);
-    const char *db = st->ops->file_path ? st->ops->file_path(st) : NULL;
-    if (!db || !db[0])
-        return ib_err_set(err, IB_ENOTFOUND, "de database is geen bestand");
-    int n = snprintf(out, size, "%s.reads", db);
-    if (n < 0 || (size_t)n >= size)
-        return ib_err_set(err, IB_ELIMIT, "pad van de database te lang");
-    return IB_OK;
-}

@@ -476,16 +476,28 @@ int ib_store_data_version(ib_store *st, char out[IB_DATA_VERSION_LEN],
     return st->ops->data_version(st, out, err);
 }
 
-int ib_store_snapshot_path(ib_store *st, char *out, size_t size, ib_err *err)
+/* "<db><suffix>": a file that lives beside the database. */
+static int beside_database(ib_store *st, const char *suffix, char *out, size_t size,
+                           ib_err *err)
 {
     ib_err_clear(err);
     const char *db = st->ops->file_path ? st->ops->file_path(st) : NULL;
     if (!db || !db[0])
         return ib_err_set(err, IB_ENOTFOUND, "de database is geen bestand");
-    int n = snprintf(out, size, "%s.monitor", db);
+    int n = snprintf(out, size, "%s%s", db, suffix);
     if (n < 0 || (size_t)n >= size)
         return ib_err_set(err, IB_ELIMIT, "pad van de database te lang");
     return IB_OK;
+}
+
+int ib_store_snapshot_path(ib_store *st, char *out, size_t size, ib_err *err)
+{
+    return beside_database(st, ".monitor", out, size, err);
+}
+
+int ib_store_reads_path(ib_store *st, char *out, size_t size, ib_err *err)
+{
+    return beside_database(st, ".reads", out, size, err);
 }
 
 int ib_store_get_person(ib_store *st, int64_t sender_id, const char *ref,

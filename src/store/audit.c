@@ -237,6 +237,31 @@ int ib_store_audit_verify(ib_store *st, int64_t *checked, ib_err *err)
     return rc;
 }
 
+int ib_store_forget_reads(ib_store *st, const char *reason, ib_err *err)
+{
+    ib_err_clear(err);
+    if (!reason || !reason[0])
+        return ib_err_set(err, IB_EINVAL, "geef een reden");
+    if (!st->ops->reads_forget)
+        return ib_err_set(err, IB_ENOTFOUND, "de database kent geen leeslog");
+    char id[64] = "";
+    int rc = ib_store_begin(st, err);
+    if (rc == IB_OK)
+        rc = st->ops->reads_forget(st, id, sizeof id, err);
+    if (rc == IB_OK) {
+        ib_audit_entry e = {0};
+        ib_strlcpy(e.action, "forget-reads", sizeof e.action);
+        ib_strlcpy(e.entity, "audit", sizeof e.entity);
+        snprintf(e.detail, sizeof e.detail, "leeslog %.40s vergeten: %.180s", id, reason);
+        rc = audit_append(st, &e, err);
+    }
+    if (rc == IB_OK)
+        return ib_store_commit(st, err);
+    if (st->in_tx)
+        ib_store_rollback(st, NULL);
+    return rc;
+}
+
 int ib_store_prepare_reads(ib_store *st, ib_err *err)
 {
     ib_err_clear(err);

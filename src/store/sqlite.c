@@ -648,6 +648,7 @@ static const ib_store_ops sqlite_ops = {
     .audit_scan = ib_sq_audit_scan,
     .map_file = sq_map_file,
     .prepare_reads = ib_sq_reads_prepare,
+    .reads_forget = ib_sq_reads_forget,
     .reads_check_index = ib_sq_reads_check_runs,
     .manual_checkpoints = ib_sq_manual_checkpoints,
     .checkpoint = ib_sq_checkpoint,

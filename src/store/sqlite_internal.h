@@ -164,6 +164,7 @@ int ib_sq_reads_existing(ib_sqlite *s, bool *present, ib_err *err);
 extern const char ib_sq_reads_by_person[];
 int ib_sq_reads_append(ib_store *st, const ib_audit_entry *e, size_t n, ib_err *err);
 int ib_sq_reads_prepare(ib_store *st, ib_err *err);
+int ib_sq_reads_forget(ib_store *st, char *id, size_t size, ib_err *err);
 int ib_sq_reads_check_runs(ib_store *st, ib_err *err);
 int ib_sq_reads_error(ib_sqlite *s, int rc, ib_err *err);
 void ib_sq_reads_close(ib_sqlite *s);

@@ -249,6 +249,27 @@ int ib_sq_reads_check_runs(ib_store *st, ib_err *err)
     return src == SQLITE_ROW ? rc : ib_sq_reads_error(s, src, err);
 }
 
+int ib_sq_reads_forget(ib_store *st, char *id, size_t size, ib_err *err)
+{
+    ib_sqlite *s = ib_sq(st);
+    char path[4096], wal[4112];
+    int rc = ib_store_reads_path(st, path, sizeof path, err);
+    if (rc)
+        return rc;
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    if (access(path, F_OK) == 0 || access(wal, F_OK) == 0)
+        return ib_err_set(err, IB_ECONFLICT,
+                          "het leeslog %s (of zijn -wal) is er nog; alleen een "
+                          "leeslog dat verloren is, kan worden vergeten", path);
+    int src = query_text(s->db, "SELECT value FROM store_meta WHERE name = 'reads_log'",
+                         id, size);
+    if (src != SQLITE_DONE)
+        return ib_sq_error(s, src, err);
+    if (!id[0])
+        return ib_err_set(err, IB_ENOTFOUND, "de database kent geen leeslog");
+    return ib_sq_exec(s, "DELETE FROM store_meta WHERE name = 'reads_log'", err);
+}
+
 int ib_sq_reads_prepare(ib_store *st, ib_err *err)
 {
     return ib_sq_reads_open(ib_sq(st), true, err);

@@ -456,6 +456,12 @@ int ib_store_each_audit_change(ib_store *st, int64_t person_id, ib_audit_cb cb, 
  * holds every entry once; IB_ECONFLICT naming the log and its first broken
  * entry. *checked: the entries checked in both. */
 int ib_store_audit_verify(ib_store *st, int64_t *checked, ib_err *err);
+/* For a read log that is lost beyond repair (no backup): in one
+ * transaction, the database forgets it and appends a change-log entry
+ * ("forget-reads", the old log's id and the reason), so that the next read
+ * starts a new, empty read log. IB_ECONFLICT while the log's file (or its
+ * -wal file) is still there, IB_ENOTFOUND when the database has none. */
+int ib_store_forget_reads(ib_store *st, const char *reason, ib_err *err);
 /* Opens the read log now, making it when the database has none yet, so
  * that a missing or foreign log shows at once (the server, at its start)
  * rather than at the first read. */

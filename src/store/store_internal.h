@@ -197,6 +197,9 @@ typedef struct ib_store_ops {
      * person's reads beside the chain (an index) agrees with it. May be
      * NULL. */
     int (*reads_check_index)(ib_store *st, ib_err *err);
+    /* ib_store_forget_reads, inside its transaction: the forgotten log's id
+     * in id. May be NULL (no read log to forget). */
+    int (*reads_forget)(ib_store *st, char *id, size_t size, ib_err *err);
     /* ib_store_prepare_reads; may be NULL (nothing to prepare). */
     int (*prepare_reads)(ib_store *st, ib_err *err);
     /* ib_store_map_file. */

@@ -141,4 +141,19 @@ rm -f t.db.reads
 mv t.db.reads.away t.db.reads
 expect_exit 0 "$IB" audit verify --db t.db
 ok "a missing or foreign read log is refused, its own one accepted"
+
+# A read log lost beyond repair: forgotten on record, then a new one.
+expect_exit 1 "$IB" audit forget-reads --db t.db
+expect_exit 4 "$IB" audit forget-reads --db t.db --reason "schijf kapot"
+grep -q "is er nog" "$TMP/err" || fail "forgot a read log that is there: $(cat "$TMP/err")"
+mv t.db.reads t.db.reads.away
+rm -f t.db.reads-wal t.db.reads-shm
+expect_exit 0 "$IB" audit forget-reads --db t.db --reason "schijf kapot"
+[ "$(sqlite3 t.db "SELECT count(*) FROM audit WHERE action = 'forget-reads'
+                   AND detail LIKE '%schijf kapot'")" = 1 ] || fail "forgetting not in the change log"
+expect_exit 0 "$IB" audit verify --db t.db
+expect_exit 0 "$IB" export --db t.db out4            # a read: a new read log
+[ "$(sqlite3 t.db.reads "SELECT count(*) FROM audit")" = 1 ] || fail "no new read log"
+expect_exit 4 "$IB" audit forget-reads --db t.db --reason "nog eens"
+ok "a lost read log can be forgotten on record, and a new one begins"
 echo "import_export: $checks checks passed"

@@ -173,7 +173,8 @@ int ib_sq_reads_open(ib_sqlite *s, bool create, ib_err *err)
         if (known[0])
             return ib_err_set(err, IB_ECONFLICT,
                               "het leeslog %s ontbreekt; zet het terug uit de "
-                              "reservekopie (de database heeft er een)", path);
+                              "reservekopie (de database heeft er een; is het "
+                              "verloren: inbeeld audit forget-reads)", path);
         if (!create)
             return ib_err_set(err, IB_ENOTFOUND, "nog geen leeslog");
     }

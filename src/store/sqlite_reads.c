@@ -88,6 +88,14 @@ static int query_text(sqlite3 *db, const char *sql, char *out, size_t size)
     return rc == SQLITE_ROW ? SQLITE_DONE : rc;
 }
 
+/* The id of the read log the database knows ("" when it has none yet). */
+static int known_id(ib_sqlite *s, char *out, size_t size, ib_err *err)
+{
+    int rc = query_text(s->db, "SELECT value FROM store_meta WHERE name = 'reads_log'",
+                        out, size);
+    return rc == SQLITE_DONE ? IB_OK : ib_sq_error(s, rc, err);
+}
+
 /* The schema and the log's id, once (another process may race us: both
  * run this under the log's write lock, and the first id stays). */
 static int make_schema(ib_sqlite *s, char id[ID_HEX], ib_err *err)
@@ -165,10 +173,8 @@ int ib_sq_reads_open(ib_sqlite *s, bool create, ib_err *err)
     int rc = ib_store_reads_path(&s->base, path, sizeof path, err);
     if (rc)
         return rc;
-    int src = query_text(s->db, "SELECT value FROM store_meta WHERE name = 'reads_log'",
-                         known, sizeof known);
-    if (src != SQLITE_DONE)
-        return ib_sq_error(s, src, err);
+    if ((rc = known_id(s, known, sizeof known, err)) != IB_OK)
+        return rc;
     if (access(path, F_OK) != 0) {
         if (known[0])
             return ib_err_set(err, IB_ECONFLICT,
@@ -178,7 +184,7 @@ int ib_sq_reads_open(ib_sqlite *s, bool create, ib_err *err)
         if (!create)
             return ib_err_set(err, IB_ENOTFOUND, "nog geen leeslog");
     }
-    src = sqlite3_open_v2(path, &s->reads,
+    int src = sqlite3_open_v2(path, &s->reads,
                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                           NULL);
     if (src != SQLITE_OK) {
@@ -262,10 +268,8 @@ int ib_sq_reads_forget(ib_store *st, char *id, size_t size, ib_err *err)
         return ib_err_set(err, IB_ECONFLICT,
                           "het leeslog %s (of zijn -wal) is er nog; alleen een "
                           "leeslog dat verloren is, kan worden vergeten", path);
-    int src = query_text(s->db, "SELECT value FROM store_meta WHERE name = 'reads_log'",
-                         id, size);
-    if (src != SQLITE_DONE)
-        return ib_sq_error(s, src, err);
+    if ((rc = known_id(s, id, size, err)) != IB_OK)
+        return rc;
     if (!id[0])
         return ib_err_set(err, IB_ENOTFOUND, "de database kent geen leeslog");
     return ib_sq_exec(s, "DELETE FROM store_meta WHERE name = 'reads_log'", err);

@@ -195,33 +195,6 @@ static void commit(ib_store *st)
         assert_int_equal(res_, (want));                                         \
     } while (0)
 
-/* Runs one SQL statement on the database file, behind the store's back. */
-static void raw_sql(const char *db, const char *sql)
-{
-    sqlite3 *h;
-    assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
-    char *msg = NULL;
-    int rc = sqlite3_exec(h, sql, NULL, NULL, &msg);
-    if (rc != SQLITE_OK)
-        print_error("%s: %s\n", sql, msg ? msg : "?");
-    sqlite3_free(msg);
-    assert_int_equal(rc, SQLITE_OK);
-    sqlite3_close(h);
-}
-
-static long raw_count(const char *db, const char *sql)
-{
-    sqlite3 *h;
-    sqlite3_stmt *q;
-    assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &q, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-    long n = (long)sqlite3_column_int64(q, 0);
-    sqlite3_finalize(q);
-    sqlite3_close(h);
-    return n;
-}
-
 static bool file_contains(const char *path, const char *needle)
 {
     FILE *f = fopen(path, "rb");

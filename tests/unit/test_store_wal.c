@@ -64,19 +64,6 @@ static ib_audit_entry entry(const char *actor, int64_t person)
     return e;
 }
 
-static long raw_count(const char *db, const char *sql)
-{
-    sqlite3 *h;
-    assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
-    sqlite3_stmt *q;
-    assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &q, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-    long n = (long)sqlite3_column_int64(q, 0);
-    sqlite3_finalize(q);
-    sqlite3_close(h);
-    return n;
-}
-
 static long file_size(const char *path)
 {
     struct stat sb;
@@ -130,16 +117,11 @@ static void test_reads_all_or_none(void **state)
     /* A log that refuses the insert: the group is rolled back. */
     ib_strlcpy(batch[2].entity, "person", sizeof batch[2].entity);
     assert_int_equal(ib_store_audit_reads(fx->st, batch, 1, &err), IB_OK);
-    sqlite3 *h;
-    assert_int_equal(sqlite3_open(fx->reads, &h), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(h, "CREATE TRIGGER full BEFORE INSERT ON audit"
-                                     " WHEN NEW.person_id = 2"
-                                     " BEGIN SELECT RAISE(FAIL, 'disk full'); END",
-                                  NULL, NULL, NULL), SQLITE_OK);
+    raw_sql(fx->reads, "CREATE TRIGGER full BEFORE INSERT ON audit WHEN NEW.person_id = 2"
+                       " BEGIN SELECT RAISE(FAIL, 'disk full'); END");
     assert_int_not_equal(ib_store_audit_reads(fx->st, batch, 3, &err), IB_OK);
     assert_int_equal(raw_count(fx->reads, "SELECT count(*) FROM audit"), 1);
-    assert_int_equal(sqlite3_exec(h, "DROP TRIGGER full", NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(h);
+    raw_sql(fx->reads, "DROP TRIGGER full");
     assert_int_equal(ib_store_audit_reads(fx->st, batch, 3, &err), IB_OK);
     assert_int_equal(raw_count(fx->reads, "SELECT count(*) FROM audit"), 4);
 
@@ -250,11 +232,7 @@ static void test_trail_merged_and_reads_tamper(void **state)
     assert_string_equal(changes.order, "cc");
 
     ib_store_close(fx->st);
-    sqlite3 *h;
-    assert_int_equal(sqlite3_open(fx->reads, &h), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(h, "UPDATE audit SET actor = 'user:x' WHERE id = 2",
-                                  NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(h);
+    raw_sql(fx->reads, "UPDATE audit SET actor = 'user:x' WHERE id = 2");
     fx->st = ts_open(fx->db, NULL, false);
     int64_t checked = 0;
     assert_int_equal(ib_store_audit_verify(fx->st, &checked, &err), IB_ECONFLICT);
@@ -314,22 +292,15 @@ static void test_reads_found_by_person_across_runs(void **state)
      * (a read hidden from the person's report) or one moved to another
      * run is found. */
     ib_store_close(fx->st);
-    sqlite3 *h;
-    assert_int_equal(sqlite3_open(fx->reads, &h), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(h, "CREATE TABLE kept AS SELECT * FROM person_runs"
-                                     " WHERE id = 100;"
-                                     "DELETE FROM person_runs WHERE id = 100",
-                                  NULL, NULL, NULL), SQLITE_OK);
+    raw_sql(fx->reads, "CREATE TABLE kept AS SELECT * FROM person_runs WHERE id = 100;"
+                       "DELETE FROM person_runs WHERE id = 100");
     fx->st = ts_open(fx->db, NULL, false);
     assert_int_equal(ib_store_audit_verify(fx->st, &checked, &err), IB_ECONFLICT);
     assert_non_null(strstr(err.msg, "index per persoon"));
-    assert_int_equal(sqlite3_exec(h, "INSERT INTO person_runs SELECT 17000, person_id, id"
-                                     " FROM kept", NULL, NULL, NULL), SQLITE_OK);
+    raw_sql(fx->reads, "INSERT INTO person_runs SELECT 17000, person_id, id FROM kept");
     assert_int_equal(ib_store_audit_verify(fx->st, &checked, &err), IB_ECONFLICT);
-    assert_int_equal(sqlite3_exec(h, "DELETE FROM person_runs WHERE id = 100;"
-                                     "INSERT INTO person_runs SELECT * FROM kept;"
-                                     "DROP TABLE kept", NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(h);
+    raw_sql(fx->reads, "DELETE FROM person_runs WHERE id = 100;"
+                       "INSERT INTO person_runs SELECT * FROM kept; DROP TABLE kept");
     assert_int_equal(ib_store_audit_verify(fx->st, &checked, &err), IB_OK);
 }
 

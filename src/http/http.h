@@ -16,7 +16,9 @@ typedef struct ib_http_config {
     const char *address;        /* IPv4 address to listen on, "127.0.0.1" */
     uint16_t port;              /* 0: any free port (see ib_http_port) */
     const char *static_dir;     /* web application files; NULL: none */
-    unsigned threads;           /* worker threads (and database connections) */
+    unsigned threads;           /* workers that answer requests, each with a
+                                   database connection; as many threads
+                                   read requests and send answers */
     unsigned max_connections;   /* open connections at most */
     unsigned timeout_s;         /* idle connection timeout */
     size_t max_body;            /* largest request body (imports) in bytes */

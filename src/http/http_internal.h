@@ -62,6 +62,29 @@ int ib_audit_queue_wait(ib_audit_queue *q, ib_audit_ticket *t, ib_err *err);
 /* Writes what is queued, then ends the thread and frees q (not the store). */
 void ib_audit_queue_stop(ib_audit_queue *q);
 
+/* ------------------------------------------------------------ request workers
+ * (work_queue.c): items served oldest first by a fixed set of threads. */
+
+/* Embedded in the caller's item; the queue links items through it. */
+typedef struct ib_work {
+    struct ib_work *next;
+} ib_work;
+
+typedef void (*ib_work_fn)(ib_work *w, void *ctx);
+typedef struct ib_work_queue ib_work_queue;
+/* Starts `workers` threads that call fn(item, ctx) for each item pushed. */
+int ib_work_queue_start(ib_work_queue **out, unsigned workers, ib_work_fn fn,
+                        void *ctx, ib_err *err);
+/* Queues w for the next free worker; false once the queue is stopping
+ * (the caller serves w itself). */
+bool ib_work_queue_push(ib_work_queue *q, ib_work *w);
+/* Lets the workers serve every item already queued, then ends them; from
+ * then on every push is refused. Called by one thread; again, it does
+ * nothing. */
+void ib_work_queue_stop(ib_work_queue *q);
+/* Stops q as above, then frees it. NULL is ignored. */
+void ib_work_queue_free(ib_work_queue *q);
+
 typedef struct ib_checkpointer ib_checkpointer;
 /* Starts checkpointing st's write-ahead log from a thread of its own. */
 int ib_checkpointer_start(ib_checkpointer **out, ib_store *st, ib_err *err);
@@ -119,7 +142,9 @@ struct ib_http_server {
     struct ib_monitor_cache *monitor;  /* monitor data shared by requests */
     pthread_mutex_t log_lock;
     atomic_uint in_flight;      /* requests begun and not yet answered */
-    atomic_uint apart;          /* imports on threads of their own (server.c) */
+    atomic_uint apart;          /* requests handed to a worker or an import's
+                                   thread, their connections suspended */
+    ib_work_queue *requests;    /* requests waiting for a worker (server.c) */
     /* The audit writer and the checkpointer, each with its own connection. */
     ib_store *audit_store;
     ib_audit_queue *audit;

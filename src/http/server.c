@@ -1,6 +1,7 @@
 /* server.c — the libmicrohttpd side: starting and stopping the daemon,
- * collecting request bodies within the size limit, the store connection
- * pool (and the audit writer and checkpointer beside it), dispatching to
+ * collecting request bodies within the size limit, handing each request to
+ * the next free worker (work_queue.c), the store connection pool (and the
+ * audit writer and checkpointer beside it), dispatching to
  * the route table (deny by default: authentication, role and CSRF checks
  * before any handler), security headers on every answer, ETags and the
  * structured access log. */
@@ -10,6 +11,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <netinet/in.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -72,12 +74,13 @@ typedef struct conn_state {
     size_t len, cap;
     bool too_large;
     struct timespec started;
-    /* An import runs on a thread of its own while its connection is
-     * suspended (run_apart): MHD serves a kept-alive connection only in
-     * the worker thread that accepted it, so the same client's next
-     * requests there (the progress polls of the import) would otherwise
-     * wait for the import's end. */
+    /* A request with its body in is handled apart from MHD's thread, its
+     * connection suspended until the answer is ready: by the next free
+     * worker (the queue links it through `work`), or, for an import, by a
+     * thread of its own, so that a long import holds up no worker (nor
+     * the progress polls of the same client). */
     bool apart;
+    ib_work work;
     hreq req;
     hresp resp;
 } conn_state;
@@ -386,43 +389,84 @@ static void handle(hreq *req, hresp *resp)
     await_audit(req, resp);
 }
 
-static bool runs_apart(const char *method, const char *url)
+static bool is_import(const char *method, const char *url)
 {
     return strcmp(method, "POST") == 0 && strcmp(url, "/api/v1/imports") == 0;
 }
 
-static void *run_apart(void *arg)
+/* Handles a request whose connection was suspended, then gives the
+ * connection back to MHD, whose thread sends the answer (on_request). */
+static void handle_apart(conn_state *cs)
 {
-    conn_state *cs = arg;
     ib_http_server *srv = cs->req.srv;
     handle(&cs->req, &cs->resp);
     MHD_resume_connection(cs->req.conn);  /* cs is MHD's again from here */
     atomic_fetch_sub(&srv->apart, 1);
-    return NULL;
 }
 
-/* Starts req on a thread of its own, its connection suspended until the
- * answer is ready; false when no thread could be started. */
-static bool start_apart(conn_state *cs, const hreq *req)
+static void suspend(conn_state *cs, const hreq *req)
 {
-    pthread_t t;
-    pthread_attr_t attr;
     cs->req = *req;
-    cs->req.import = true;
     memset(&cs->resp, 0, sizeof cs->resp);
     cs->apart = true;
     atomic_fetch_add(&req->srv->apart, 1);
     MHD_suspend_connection(req->conn);
+}
+
+/* For a hand-over that failed: the request is handled in MHD's thread. */
+static void unsuspend(conn_state *cs)
+{
+    MHD_resume_connection(cs->req.conn);
+    atomic_fetch_sub(&cs->req.srv->apart, 1);
+    cs->apart = false;
+}
+
+static void serve_queued(ib_work *w, void *ctx)
+{
+    (void)ctx;
+    handle_apart((conn_state *)(void *)((char *)w - offsetof(conn_state, work)));
+}
+
+/* Queues req for the next free worker; false once the workers are
+ * stopping (the server is stopping). */
+static bool queue_request(conn_state *cs, const hreq *req)
+{
+    suspend(cs, req);
+    if (ib_work_queue_push(req->srv->requests, &cs->work))
+        return true;
+    unsuspend(cs);
+    return false;
+}
+
+static void *run_import(void *arg)
+{
+    handle_apart(arg);
+    return NULL;
+}
+
+/* Starts an import on a thread of its own; false when no thread could be
+ * started. */
+static bool start_import(conn_state *cs, const hreq *req)
+{
+    pthread_t t;
+    pthread_attr_t attr;
+    suspend(cs, req);
+    cs->req.import = true;
     bool ok = pthread_attr_init(&attr) == 0;
     ok = ok && pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED) == 0 &&
-         pthread_create(&t, &attr, run_apart, cs) == 0;
+         pthread_create(&t, &attr, run_import, cs) == 0;
     pthread_attr_destroy(&attr);
     if (!ok) {
-        MHD_resume_connection(req->conn);
-        atomic_fetch_sub(&req->srv->apart, 1);
-        cs->apart = false;
+        cs->req.import = false;
+        unsuspend(cs);
     }
     return ok;
+}
+
+static bool hand_over(conn_state *cs, const hreq *req)
+{
+    return is_import(req->method, req->path) ? start_import(cs, req)
+                                              : queue_request(cs, req);
 }
 
 static void read_remote(struct MHD_Connection *c, char out[48])
@@ -517,7 +561,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
     req.body_len = cs->len;
     if (!path_is_sane(url)) {
         ib_problem_bad_request(&resp, "Ongeldig pad.", "Invalid path.");
-    } else if (runs_apart(method, url) && start_apart(cs, &req)) {
+    } else if (hand_over(cs, &req)) {
         return MHD_YES;
     } else {
         handle(&req, &resp);
@@ -533,6 +577,7 @@ static void free_server(ib_http_server *srv)
 {
     if (!srv)
         return;
+    ib_work_queue_free(srv->requests);       /* serves what is queued */
     ib_audit_queue_stop(srv->audit);         /* writes what is queued */
     ib_checkpointer_stop(srv->checkpointer);
     ib_store_close(srv->audit_store);
@@ -608,7 +653,9 @@ int ib_http_start(ib_http_server **out, const ib_http_config *cfg, ib_err *err)
         }
     }
     if ((rc = open_stores(srv, err)) != IB_OK ||
-        (rc = ib_uploads_new(&srv->uploads, err)) != IB_OK)
+        (rc = ib_uploads_new(&srv->uploads, err)) != IB_OK ||
+        (rc = ib_work_queue_start(&srv->requests, cfg->threads, serve_queued, NULL,
+                                  err)) != IB_OK)
         goto fail;
     /* The monitor's data loads in the background from now on. */
     if ((rc = ib_monitor_cache_start(&srv->monitor, cfg->db_path, cfg->key_path,
@@ -676,13 +723,18 @@ void ib_http_stop(ib_http_server *srv)
     if (listening != MHD_INVALID_SOCKET)
         close(listening);
     wait_in_flight(srv);
-    /* An import on a thread of its own is finished (committed and its
-     * connection resumed), as MHD would wait for one in a worker. */
+    /* The workers serve what is still queued (when the wait above ran out)
+     * and end; a request on a kept-alive connection is from now on handled
+     * in MHD's thread. */
+    ib_work_queue_stop(srv->requests);
+    /* Every suspended connection is resumed before MHD stops: an import
+     * on a thread of its own is finished (committed), as MHD would wait
+     * for a request in its own thread. */
     struct timespec pause = {0, 10 * 1000 * 1000};
     while (atomic_load(&srv->apart) > 0)
         nanosleep(&pause, NULL);
-    /* Its answer is sent by a worker after the resume: wait for that too,
-     * or the client of a committed import would lose its report. */
+    /* Its answer is sent by MHD's thread after the resume: wait for that
+     * too, or the client of a committed import would lose its report. */
     wait_in_flight(srv);
     MHD_stop_daemon(srv->daemon);
     free_server(srv);

@@ -14,8 +14,10 @@ gets the answer kept from before a change while the new data loads; the
 server's own reloads are spaced out.
 Usage: test_monitor_cache.py path/to/inbeeld"""
 import csv
+import http.client
 import json
 import os
+import sqlite3
 import stat
 import sys
 import threading
@@ -283,11 +285,12 @@ def test_one_computation_for_simultaneous_askers():
         check(server.stop() == 0, "server exit status")
 
 
-def slow_reloading_server(delay_ms):
+def slow_reloading_server(delay_ms, *extra):
     """A server whose reloads (not the first load) take delay_ms longer, as
     they take seconds at national size; returned once its first answers
     are prepared."""
-    server = apilib.Server(inbeeld, db, env={"INBEELD_TEST_MONITOR_LOAD_DELAY_MS": str(delay_ms)})
+    server = apilib.Server(inbeeld, db, *extra,
+                           env={"INBEELD_TEST_MONITOR_LOAD_DELAY_MS": str(delay_ms)})
     wait_for(lambda: len(prepared_rounds(server)) == 1, "the answers prepared at startup",
              seconds=120)
     return server
@@ -394,6 +397,77 @@ def test_own_reloads_spaced_out():
         check(server.stop() == 0, "server exit status")
 
 
+def kept_alive(port, cookie, path):
+    """A connection kept open after its first answer (to path)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    conn.request("GET", path, headers={"Cookie": cookie})
+    r = conn.getresponse()
+    r.read()
+    check(r.status == 200, "first request on a kept-alive connection: %d" % r.status)
+    return conn
+
+
+def ask(conn, cookie, path):
+    conn.request("GET", path, headers={"Cookie": cookie})
+    r = conn.getresponse()
+    r.read()
+    return r.status
+
+
+def test_waiting_request_holds_up_no_other_connection():
+    """A request that waits (here for a reload, slowed down to 8 s) holds a
+    worker, not the connections that libmicrohttpd's thread shares with
+    it. With two threads and seventeen kept-alive connections (spread over
+    both as they were accepted), the look-ups on sixteen of them are all
+    answered while the seventeenth waits: any free worker takes the oldest
+    request. This failed while each thread answered its own connections."""
+    server = slow_reloading_server(8000, "--threads", "2")
+    try:
+        con = sqlite3.connect(db)
+        persons = [r[0] for r in con.execute("SELECT id FROM persons ORDER BY id LIMIT 10")]
+        con.close()
+        admin, analyst = apilib.Client(server.port), apilib.Client(server.port)
+        admin.login("admin")
+        analyst.login("analyst")
+        first = "/api/v1/persons/%d" % persons[0]
+        conns = [kept_alive(server.port, admin.cookie, first) for _ in range(16)]
+        figure = kept_alive(server.port, analyst.cookie, DASHBOARD[0])
+        apilib.run(inbeeld, "import", "--db", db, "--sender", "demo", "--quiet",
+                   departures_folder("change-waiting", "2024-02-01", "2024-03-01"))
+        slow = {}
+
+        def ask_figure():
+            slow["status"] = ask(figure, analyst.cookie, DASHBOARD[0])
+            slow["done"] = time.monotonic()
+
+        waiting = threading.Thread(target=ask_figure)
+        waiting.start()
+        time.sleep(0.5)                       # it waits for the new data now
+        done, problems = [], []
+
+        def look_up(conn):
+            for pid in persons:
+                status = ask(conn, admin.cookie, "/api/v1/persons/%d" % pid)
+                if status != 200:
+                    problems.append(status)
+            done.append(time.monotonic())
+
+        lookers = [threading.Thread(target=look_up, args=(c,)) for c in conns]
+        for t in lookers:
+            t.start()
+        for t in lookers:
+            t.join()
+        waiting.join()
+        for c in conns + [figure]:
+            c.close()
+        check(not problems and len(done) == 16, "look-ups: %s" % problems[:5])
+        check(slow["status"] == 200, "the waiting request: %s" % slow["status"])
+        check(max(done) < slow["done"],
+              "look-ups of other connections waited for the waiting request")
+    finally:
+        check(server.stop() == 0, "server exit status")
+
+
 def test_stop_while_preparing():
     """SIGTERM as soon as the data is loaded, while the preparer computes:
     the server stops cleanly (exit status 0, nothing leaked under ASan)."""
@@ -424,6 +498,7 @@ if __name__ == "__main__":
                      test_one_computation_for_simultaneous_askers,
                      test_previous_answers_while_loading,
                      test_previous_answers_outlive_several_loads, test_own_reloads_spaced_out,
+                     test_waiting_request_holds_up_no_other_connection,
                      test_stop_while_preparing,
                      test_no_snapshot_leaves_the_file_alone], inbeeld)
     finally:

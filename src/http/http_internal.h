@@ -125,6 +125,15 @@ void ib_uploads_end(ib_uploads *u, int slot, unsigned status);
 bool ib_uploads_get(ib_uploads *u, const char *id, int64_t user_id,
                     ib_upload_state *out);
 
+/* Store connections handed out one request at a time (server.c). */
+typedef struct ib_store_pool {
+    ib_store **stores;
+    bool *in_use;
+    unsigned n;
+    pthread_mutex_t lock;
+    pthread_cond_t released;
+} ib_store_pool;
+
 struct ib_http_server {
     ib_http_config cfg;
     char db_path[4096];
@@ -132,12 +141,10 @@ struct ib_http_server {
     char static_root[4096];     /* realpath of cfg.static_dir, "" none */
     struct MHD_Daemon *daemon;
     uint16_t port;
-    /* One store connection per worker, checked out per request. */
-    ib_store **stores;
-    bool *in_use;
-    unsigned nstores;
-    pthread_mutex_t lock;
-    pthread_cond_t free_store;
+    /* Store connections, one per worker, checked out per request: the
+     * request workers' read the database through a map, the import
+     * worker's without (server.c). */
+    ib_store_pool reading, importing;
     ib_rate_limiter login_rate;
     struct ib_monitor_cache *monitor;  /* monitor data shared by requests */
     pthread_mutex_t log_lock;
@@ -145,6 +152,7 @@ struct ib_http_server {
     atomic_uint apart;          /* requests handed to a worker or an import's
                                    thread, their connections suspended */
     ib_work_queue *requests;    /* requests waiting for a worker (server.c) */
+    ib_work_queue *imports;     /* imports waiting for an import worker */
     /* The audit writer and the checkpointer, each with its own connection. */
     ib_store *audit_store;
     ib_audit_queue *audit;
@@ -244,7 +252,7 @@ typedef struct hreq {
     char purpose[128];          /* X-Purpose header or ?purpose= */
     const char *params[2];      /* {id} values of the matched route */
     ib_audit_ticket audit;      /* its entries in the audit queue */
-    bool import;                /* an import: the store read without its map */
+    bool import;                /* an import: an import worker's store */
 } hreq;
 
 typedef struct hresp {

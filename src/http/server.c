@@ -33,38 +33,90 @@ void ib_http_config_defaults(ib_http_config *cfg)
 
 /* ------------------------------------------------------------ store pool */
 
-/* The requests' connections read the database through a memory map
- * (ib_store_map_file): their audit entries go to the read log, so the
+/* The request workers' connections read the database through a memory
+ * map (ib_store_map_file): their audit entries go to the read log, so the
  * database changes only at deliveries and other writes, and between those
  * every look-up reads pages where they lie instead of copying each into
  * its connection's own cache. SQLite maps no more than the file, and no
  * more than its compiled limit (2 GiB in Debian's build; the rest is read
- * as before). An import reads without the map: while imports commit one
- * after the other, each would drop and remake it. */
+ * as before). The import worker's connection reads without the map:
+ * SQLite drops a connection's map whenever it finds the file changed,
+ * which for imports committing one after the other is every time. */
 #define REQUEST_MAP_BYTES ((int64_t)1 << 32)
 
-static ib_store *store_checkout(ib_http_server *srv)
+/* Imports stored at once. An import writes its rows as it reads them, in
+ * one transaction, and SQLite has one writer: a second import worker would
+ * only wait for the write lock, in short sleeps (and for a delivery that
+ * takes longer than the busy budget, give up with a 503), where the queue
+ * lets it wait its turn. One worker stored three times as many small
+ * deliveries a second as two, and than a thread per import, which cost
+ * more than the import in thread starts and stack unmaps (bench/RESULTS.md,
+ * HTTP). */
+#define IMPORT_WORKERS 1
+
+static ib_store *store_checkout(ib_store_pool *pool)
 {
-    pthread_mutex_lock(&srv->lock);
+    pthread_mutex_lock(&pool->lock);
     for (;;) {
-        for (unsigned i = 0; i < srv->nstores; i++)
-            if (!srv->in_use[i]) {
-                srv->in_use[i] = true;
-                pthread_mutex_unlock(&srv->lock);
-                return srv->stores[i];
+        for (unsigned i = 0; i < pool->n; i++)
+            if (!pool->in_use[i]) {
+                pool->in_use[i] = true;
+                pthread_mutex_unlock(&pool->lock);
+                return pool->stores[i];
             }
-        pthread_cond_wait(&srv->free_store, &srv->lock);
+        pthread_cond_wait(&pool->released, &pool->lock);
     }
 }
 
-static void store_checkin(ib_http_server *srv, ib_store *st)
+static void store_checkin(ib_store_pool *pool, ib_store *st)
 {
-    pthread_mutex_lock(&srv->lock);
-    for (unsigned i = 0; i < srv->nstores; i++)
-        if (srv->stores[i] == st)
-            srv->in_use[i] = false;
-    pthread_cond_signal(&srv->free_store);
-    pthread_mutex_unlock(&srv->lock);
+    pthread_mutex_lock(&pool->lock);
+    for (unsigned i = 0; i < pool->n; i++)
+        if (pool->stores[i] == st)
+            pool->in_use[i] = false;
+    pthread_cond_signal(&pool->released);
+    pthread_mutex_unlock(&pool->lock);
+}
+
+static void pool_init(ib_store_pool *pool)
+{
+    pthread_mutex_init(&pool->lock, NULL);
+    pthread_cond_init(&pool->released, NULL);
+}
+
+static void pool_close(ib_store_pool *pool)
+{
+    for (unsigned i = 0; i < pool->n; i++)
+        ib_store_close(pool->stores[i]);
+    free(pool->stores);
+    free(pool->in_use);
+    pthread_mutex_destroy(&pool->lock);
+    pthread_cond_destroy(&pool->released);
+}
+
+/* n connections, checkpoints left to the checkpointer (checkpointer.c,
+ * off the path of the requests' commits), each mapping at most map_bytes
+ * of the file. */
+static int pool_open(ib_store_pool *pool, const ib_http_config *cfg, unsigned n,
+                     int64_t map_bytes, ib_err *err)
+{
+    pool->stores = calloc(n, sizeof *pool->stores);
+    pool->in_use = calloc(n, sizeof *pool->in_use);
+    if (!pool->stores || !pool->in_use)
+        return ib_err_set(err, IB_ENOMEM, "onvoldoende geheugen");
+    ib_store_options opt = {.key_path = cfg->key_path, .create = false};
+    for (; pool->n < n; pool->n++) {
+        int rc = ib_store_open(&pool->stores[pool->n], cfg->db_path, &opt, err);
+        if (rc)
+            return rc;
+        ib_store *st = pool->stores[pool->n];
+        if ((rc = ib_store_manual_checkpoints(st, err)) != IB_OK ||
+            (map_bytes && (rc = ib_store_map_file(st, map_bytes, err)) != IB_OK)) {
+            ib_store_close(st);
+            return rc;
+        }
+    }
+    return IB_OK;
 }
 
 /* ------------------------------------------------------------ connection state */
@@ -75,10 +127,10 @@ typedef struct conn_state {
     bool too_large;
     struct timespec started;
     /* A request with its body in is handled apart from MHD's thread, its
-     * connection suspended until the answer is ready: by the next free
-     * worker (the queue links it through `work`), or, for an import, by a
-     * thread of its own, so that a long import holds up no worker (nor
-     * the progress polls of the same client). */
+     * connection suspended until the answer is ready, by the next free
+     * worker (the queue links it through `work`); an import by an import
+     * worker, so that a long import holds up no request worker (nor the
+     * progress polls of the same client). */
     bool apart;
     ib_work work;
     hreq req;
@@ -374,17 +426,14 @@ static void await_audit(hreq *req, hresp *resp);
  * the wait for its audit entries. */
 static void handle(hreq *req, hresp *resp)
 {
-    req->st = store_checkout(req->srv);
-    if (req->import)
-        ib_store_map_file(req->st, 0, NULL);
+    ib_store_pool *pool = req->import ? &req->srv->importing : &req->srv->reading;
+    req->st = store_checkout(pool);
     dispatch(req, resp);
     if (ib_store_in_transaction(req->st))
         ib_store_rollback(req->st, NULL);
     if (ib_store_in_read(req->st))       /* no old snapshot kept */
         ib_store_end_read(req->st, NULL);
-    if (req->import)
-        ib_store_map_file(req->st, REQUEST_MAP_BYTES, NULL);
-    store_checkin(req->srv, req->st);
+    store_checkin(pool, req->st);
     sodium_memzero(req->session_token, sizeof req->session_token);
     await_audit(req, resp);
 }
@@ -427,46 +476,17 @@ static void serve_queued(ib_work *w, void *ctx)
     handle_apart((conn_state *)(void *)((char *)w - offsetof(conn_state, work)));
 }
 
-/* Queues req for the next free worker; false once the workers are
- * stopping (the server is stopping). */
-static bool queue_request(conn_state *cs, const hreq *req)
+/* Queues req for the next free request or import worker; false once the
+ * workers are stopping (the server is stopping). */
+static bool hand_over(conn_state *cs, const hreq *req)
 {
+    bool import = is_import(req->method, req->path);
     suspend(cs, req);
-    if (ib_work_queue_push(req->srv->requests, &cs->work))
+    cs->req.import = import;
+    if (ib_work_queue_push(import ? req->srv->imports : req->srv->requests, &cs->work))
         return true;
     unsuspend(cs);
     return false;
-}
-
-static void *run_import(void *arg)
-{
-    handle_apart(arg);
-    return NULL;
-}
-
-/* Starts an import on a thread of its own; false when no thread could be
- * started. */
-static bool start_import(conn_state *cs, const hreq *req)
-{
-    pthread_t t;
-    pthread_attr_t attr;
-    suspend(cs, req);
-    cs->req.import = true;
-    bool ok = pthread_attr_init(&attr) == 0;
-    ok = ok && pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED) == 0 &&
-         pthread_create(&t, &attr, run_import, cs) == 0;
-    pthread_attr_destroy(&attr);
-    if (!ok) {
-        cs->req.import = false;
-        unsuspend(cs);
-    }
-    return ok;
-}
-
-static bool hand_over(conn_state *cs, const hreq *req)
-{
-    return is_import(req->method, req->path) ? start_import(cs, req)
-                                              : queue_request(cs, req);
 }
 
 static void read_remote(struct MHD_Connection *c, char out[48])
@@ -564,6 +584,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
     } else if (hand_over(cs, &req)) {
         return MHD_YES;
     } else {
+        req.import = is_import(method, url);
         handle(&req, &resp);
     }
     enum MHD_Result r = send_answer(&req, &resp, cs);
@@ -578,18 +599,15 @@ static void free_server(ib_http_server *srv)
     if (!srv)
         return;
     ib_work_queue_free(srv->requests);       /* serves what is queued */
+    ib_work_queue_free(srv->imports);
     ib_audit_queue_stop(srv->audit);         /* writes what is queued */
     ib_checkpointer_stop(srv->checkpointer);
     ib_store_close(srv->audit_store);
     ib_store_close(srv->checkpoint_store);
-    for (unsigned i = 0; i < srv->nstores; i++)
-        ib_store_close(srv->stores[i]);
-    free(srv->stores);
-    free(srv->in_use);
+    pool_close(&srv->reading);
+    pool_close(&srv->importing);
     ib_monitor_cache_stop(srv->monitor);
     ib_uploads_free(srv->uploads);
-    pthread_mutex_destroy(&srv->lock);
-    pthread_cond_destroy(&srv->free_store);
     ib_rate_destroy(&srv->login_rate);
     pthread_mutex_destroy(&srv->log_lock);
     free(srv);
@@ -597,23 +615,13 @@ static void free_server(ib_http_server *srv)
 
 static int open_stores(ib_http_server *srv, ib_err *err)
 {
-    srv->stores = calloc(srv->cfg.threads, sizeof *srv->stores);
-    srv->in_use = calloc(srv->cfg.threads, sizeof *srv->in_use);
-    if (!srv->stores || !srv->in_use)
-        return ib_err_set(err, IB_ENOMEM, "onvoldoende geheugen");
+    int rc = pool_open(&srv->reading, &srv->cfg, srv->cfg.threads, REQUEST_MAP_BYTES, err);
+    if (rc == IB_OK)
+        rc = pool_open(&srv->importing, &srv->cfg, IMPORT_WORKERS, 0, err);
+    if (rc != IB_OK)
+        return rc;
     ib_store_options opt = {.key_path = srv->cfg.key_path, .create = false};
-    for (unsigned i = 0; i < srv->cfg.threads; i++) {
-        int rc = ib_store_open(&srv->stores[i], srv->cfg.db_path, &opt, err);
-        if (rc)
-            return rc;
-        srv->nstores++;
-        if ((rc = ib_store_manual_checkpoints(srv->stores[i], err)) != IB_OK ||
-            (rc = ib_store_map_file(srv->stores[i], REQUEST_MAP_BYTES, err)) != IB_OK)
-            return rc;
-    }
-    /* Checkpoints are the checkpointer's (checkpointer.c), off the path
-     * of the requests' commits. */
-    int rc = ib_store_open(&srv->audit_store, srv->cfg.db_path, &opt, err);
+    rc = ib_store_open(&srv->audit_store, srv->cfg.db_path, &opt, err);
     if (rc == IB_OK)
         rc = ib_store_manual_checkpoints(srv->audit_store, err);
     if (rc == IB_OK)                      /* a missing read log: refuse to start */
@@ -640,8 +648,8 @@ int ib_http_start(ib_http_server **out, const ib_http_config *cfg, ib_err *err)
     if (!srv)
         return ib_err_set(err, IB_ENOMEM, "onvoldoende geheugen");
     srv->cfg = *cfg;
-    pthread_mutex_init(&srv->lock, NULL);
-    pthread_cond_init(&srv->free_store, NULL);
+    pool_init(&srv->reading);
+    pool_init(&srv->importing);
     ib_rate_init(&srv->login_rate, cfg->login_per_minute);
     pthread_mutex_init(&srv->log_lock, NULL);
     int rc = IB_OK;
@@ -655,6 +663,8 @@ int ib_http_start(ib_http_server **out, const ib_http_config *cfg, ib_err *err)
     if ((rc = open_stores(srv, err)) != IB_OK ||
         (rc = ib_uploads_new(&srv->uploads, err)) != IB_OK ||
         (rc = ib_work_queue_start(&srv->requests, cfg->threads, serve_queued, NULL,
+                                  err)) != IB_OK ||
+        (rc = ib_work_queue_start(&srv->imports, IMPORT_WORKERS, serve_queued, NULL,
                                   err)) != IB_OK)
         goto fail;
     /* The monitor's data loads in the background from now on. */
@@ -727,9 +737,10 @@ void ib_http_stop(ib_http_server *srv)
      * and end; a request on a kept-alive connection is from now on handled
      * in MHD's thread. */
     ib_work_queue_stop(srv->requests);
+    ib_work_queue_stop(srv->imports);
     /* Every suspended connection is resumed before MHD stops: an import
-     * on a thread of its own is finished (committed), as MHD would wait
-     * for a request in its own thread. */
+     * under way is finished (committed), as MHD would wait for a request
+     * in its own thread. */
     struct timespec pause = {0, 10 * 1000 * 1000};
     while (atomic_load(&srv->apart) > 0)
         nanosleep(&pause, NULL);

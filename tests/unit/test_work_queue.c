@@ -85,18 +85,27 @@ static item *items_new(void)
     return it;
 }
 
+/* A queue of one worker, busy with item 0 (held at the gate). */
+static ib_work_queue *busy_queue(log **l, item **it)
+{
+    *l = log_new(true);
+    *it = items_new();
+    ib_work_queue *q;
+    ib_err err;
+    assert_int_equal(ib_work_queue_start(&q, 1, serve, *l, &err), IB_OK);
+    assert_true(ib_work_queue_push(q, &(*it)[0].work));
+    await_first(*l);
+    return q;
+}
+
 /* One worker held on the first item while 99 more queue up: it then
  * serves them in the order they came. */
 static void served_oldest_first(void **state)
 {
     (void)state;
-    log *l = log_new(true);
-    item *it = items_new();
-    ib_work_queue *q;
-    ib_err err;
-    assert_int_equal(ib_work_queue_start(&q, 1, serve, l, &err), IB_OK);
-    assert_true(ib_work_queue_push(q, &it[0].work));
-    await_first(l);
+    log *l;
+    item *it;
+    ib_work_queue *q = busy_queue(&l, &it);
     for (unsigned i = 1; i < 100; i++)
         assert_true(ib_work_queue_push(q, &it[i].work));
     open_gate(l);
@@ -163,13 +172,9 @@ static void *stop_queue(void *arg)
 static void stop_serves_queue_then_refuses(void **state)
 {
     (void)state;
-    log *l = log_new(true);
-    item *it = items_new();
-    ib_work_queue *q;
-    ib_err err;
-    assert_int_equal(ib_work_queue_start(&q, 1, serve, l, &err), IB_OK);
-    assert_true(ib_work_queue_push(q, &it[0].work));
-    await_first(l);
+    log *l;
+    item *it;
+    ib_work_queue *q = busy_queue(&l, &it);
     for (unsigned i = 1; i <= 10; i++)
         assert_true(ib_work_queue_push(q, &it[i].work));
     pthread_t stopper;

@@ -149,8 +149,8 @@ struct ib_http_server {
     struct ib_monitor_cache *monitor;  /* monitor data shared by requests */
     pthread_mutex_t log_lock;
     atomic_uint in_flight;      /* requests begun and not yet answered */
-    atomic_uint apart;          /* requests handed to a worker or an import's
-                                   thread, their connections suspended */
+    atomic_uint apart;          /* requests handed to a worker, their
+                                   connections suspended (server.c) */
     ib_work_queue *requests;    /* requests waiting for a worker (server.c) */
     ib_work_queue *imports;     /* imports waiting for an import worker */
     /* The audit writer and the checkpointer, each with its own connection. */

@@ -1,7 +1,7 @@
 /* server.c — the libmicrohttpd side: starting and stopping the daemon,
  * collecting request bodies within the size limit, handing each request to
- * the next free worker (work_queue.c), the store connection pool (and the
- * audit writer and checkpointer beside it), dispatching to
+ * the next free worker (work_queue.c), the workers' store connections (and
+ * the audit writer and checkpointer beside them), dispatching to
  * the route table (deny by default: authentication, role and CSRF checks
  * before any handler), security headers on every answer, ETags and the
  * structured access log. */
@@ -480,10 +480,9 @@ static void serve_queued(ib_work *w, void *ctx)
  * workers are stopping (the server is stopping). */
 static bool hand_over(conn_state *cs, const hreq *req)
 {
-    bool import = is_import(req->method, req->path);
     suspend(cs, req);
-    cs->req.import = import;
-    if (ib_work_queue_push(import ? req->srv->imports : req->srv->requests, &cs->work))
+    if (ib_work_queue_push(req->import ? req->srv->imports : req->srv->requests,
+                           &cs->work))
         return true;
     unsuspend(cs);
     return false;
@@ -581,10 +580,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
     req.body_len = cs->len;
     if (!path_is_sane(url)) {
         ib_problem_bad_request(&resp, "Ongeldig pad.", "Invalid path.");
-    } else if (hand_over(cs, &req)) {
-        return MHD_YES;
     } else {
         req.import = is_import(method, url);
+        if (hand_over(cs, &req))
+            return MHD_YES;
         handle(&req, &resp);
     }
     enum MHD_Result r = send_answer(&req, &resp, cs);

@@ -108,7 +108,8 @@ async function test_form_errors() {
   await page.context().close();
 }
 
-// A large file: the page shows the upload, then the server's progress
+// A large file: the page shows the upload, that it waits for the server
+// (deliveries are stored one after the other), then the server's progress
 // through the rows (a polite live region beside the bar), then the report.
 async function test_progress_through_processing() {
   const page = await w.newPage(env);
@@ -133,7 +134,9 @@ async function test_progress_through_processing() {
   const texts = await page.evaluate(() => window.progressTexts);
   const processing = texts.filter((s) => s.startsWith('Verwerken: '));
   check(texts[0].startsWith('Versturen: '), `the upload first: ${texts.slice(0, 3)}`);
-  check(processing.length >= 1 && texts.indexOf(processing[0]) > 0, `then the rows: ${texts}`);
+  const waiting = texts.indexOf('Verstuurd; wachten tot de server begint…');
+  check(waiting > 0, `then the wait for the server: ${texts.slice(0, 5)}`);
+  check(processing.length >= 1 && texts.indexOf(processing[0]) > waiting, `then the rows: ${texts}`);
   check(texts[texts.length - 1] === 'Verwerkt.', `then the end: ${texts.slice(-3)}`);
   check(await page.locator('progress').getAttribute('value') === '100', 'progress complete');
   check((await page.locator('.app-report').textContent()).includes('200.000 gelezen, 200.000 nieuw'), 'the report');

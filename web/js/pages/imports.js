@@ -98,6 +98,9 @@ function progressBox() {
     box,
     start() { box.hidden = false; set(0, t('imp.uploading', { percent: 0 })); },
     sent(frac) { const p = Math.round(frac * 100); set(p, t('imp.uploading', { percent: p })); },
+    // Sent, and no progress from the server yet: deliveries are stored one
+    // after the other, so this one may wait for another's end.
+    waiting() { set(null, t('imp.waiting')); },
     server(s) {
       if (s.phase === 'rows') {
         set(s.percent, t('imp.processing', { rows: num(s.rows), stored: num(s.stored), rejected: num(s.rejected) }));
@@ -133,7 +136,10 @@ export async function render(view, params, ctx) {
       let stop = () => {};
       let result;
       try {
-        result = await upload(url, v.file, type, progress.sent, () => { stop = follow(name, progress.server); });
+        result = await upload(url, v.file, type, progress.sent, () => {
+          progress.waiting();
+          stop = follow(name, progress.server);
+        });
       } finally {
         stop();
       }

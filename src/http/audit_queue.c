@@ -16,10 +16,18 @@
  * per person): the lock is given up between them. */
 #define BATCH_MAX 1024
 
-/* Entries and, beside each, the ticket of the request that waits for it. */
+/* What to call for a ticket whose last entry a batch settled. */
+typedef struct then_call {
+    void (*fn)(void *arg);
+    void *arg;
+} then_call;
+
+/* Entries and, beside each, the ticket of the request that waits for it;
+ * `then` holds the calls a batch makes (at most one per entry). */
 typedef struct entry_list {
     ib_audit_entry *e;
     ib_audit_ticket **t;
+    then_call *then;
     size_t n, cap;
 } entry_list;
 
@@ -38,6 +46,7 @@ static void list_free(entry_list *l)
 {
     free(l->e);
     free(l->t);
+    free(l->then);
     memset(l, 0, sizeof *l);
 }
 
@@ -52,22 +61,36 @@ static bool list_grow(entry_list *l)
     if (!t)
         return false;
     l->t = t;
+    then_call *then = realloc(l->then, cap * sizeof *then);
+    if (!then)
+        return false;
+    l->then = then;
     l->cap = cap;
     return true;
 }
 
-/* Settles entries [from, from + n) of the writer's list. */
+/* Settles entries [from, from + n) of the writer's list, then makes the
+ * calls of the tickets left with nothing pending, outside the lock: such a
+ * call hands the request back (its ticket is not touched after it). */
 static void settle(ib_audit_queue *q, size_t from, size_t n, bool failed)
 {
+    then_call *calls = q->writing.then;
+    size_t ncalls = 0;
     pthread_mutex_lock(&q->lock);
     for (size_t i = from; i < from + n; i++) {
         ib_audit_ticket *t = q->writing.t[i];
         t->pending--;
         if (failed)
             t->failed = true;
+        if (t->pending == 0 && t->then) {
+            calls[ncalls++] = (then_call){t->then, t->then_arg};
+            t->then = NULL;
+        }
     }
     pthread_cond_broadcast(&q->done);
     pthread_mutex_unlock(&q->lock);
+    for (size_t i = 0; i < ncalls; i++)
+        calls[i].fn(calls[i].arg);
 }
 
 static void write_batch(ib_audit_queue *q)
@@ -151,14 +174,30 @@ int ib_audit_queue_add(ib_audit_queue *q, const ib_audit_entry *e, ib_audit_tick
 
 int ib_audit_queue_wait(ib_audit_queue *q, ib_audit_ticket *t, ib_err *err)
 {
-    ib_err_clear(err);
     pthread_mutex_lock(&q->lock);
     while (t->pending > 0)
         pthread_cond_wait(&q->done, &q->lock);
-    bool failed = t->failed;
-    t->failed = false;
     pthread_mutex_unlock(&q->lock);
-    if (failed)
+    return ib_audit_ticket_result(t, err);
+}
+
+bool ib_audit_queue_then(ib_audit_queue *q, ib_audit_ticket *t, void (*fn)(void *arg),
+                         void *arg)
+{
+    pthread_mutex_lock(&q->lock);
+    bool pending = t->pending > 0;
+    if (pending) {
+        t->then = fn;
+        t->then_arg = arg;
+    }
+    pthread_mutex_unlock(&q->lock);
+    return pending;
+}
+
+int ib_audit_ticket_result(const ib_audit_ticket *t, ib_err *err)
+{
+    ib_err_clear(err);
+    if (t->failed)
         return ib_err_set(err, IB_ESTORE, "de toegang kon niet in het auditlog "
                                           "worden vastgelegd");
     return IB_OK;

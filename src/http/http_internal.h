@@ -44,10 +44,13 @@ bool ib_rate_take(ib_rate_limiter *rl, const char *addr, int64_t now_us,
  * (audit_queue.c) and checkpoints (checkpointer.c) */
 
 /* A request's entries in the audit queue: how many are not yet committed,
- * and whether one failed. Guarded by the queue. */
+ * whether one failed, and what to call once none is pending (see
+ * ib_audit_queue_then). Guarded by the queue. */
 typedef struct ib_audit_ticket {
     unsigned pending;
     bool failed;
+    void (*then)(void *arg);
+    void *then_arg;
 } ib_audit_ticket;
 
 typedef struct ib_audit_queue ib_audit_queue;
@@ -59,6 +62,15 @@ int ib_audit_queue_add(ib_audit_queue *q, const ib_audit_entry *e, ib_audit_tick
 /* Waits until every entry counted on t is committed; IB_ESTORE when one
  * could not be (the request must not be answered as if audited). */
 int ib_audit_queue_wait(ib_audit_queue *q, ib_audit_ticket *t, ib_err *err);
+/* Instead of waiting: has the writer thread call fn(arg) once every entry
+ * counted on t is settled, and returns true; false when none is pending
+ * (the caller goes on itself). Either way, ib_audit_ticket_result then
+ * says whether they were committed. */
+bool ib_audit_queue_then(ib_audit_queue *q, ib_audit_ticket *t, void (*fn)(void *arg),
+                         void *arg);
+/* IB_OK when every entry counted on a settled ticket was committed, else
+ * IB_ESTORE with the message for the answer. */
+int ib_audit_ticket_result(const ib_audit_ticket *t, ib_err *err);
 /* Writes what is queued, then ends the thread and frees q (not the store). */
 void ib_audit_queue_stop(ib_audit_queue *q);
 

@@ -420,11 +420,9 @@ static int dispatch(hreq *req, hresp *resp)
     return found->fn(req, resp);
 }
 
-static void await_audit(hreq *req, hresp *resp);
-
-/* A request whose body is complete: a store connection, the handler, and
- * the wait for its audit entries. */
-static void handle(hreq *req, hresp *resp)
+/* A request whose body is complete: a store connection and the handler.
+ * Its audit entries may still be on their way to the read log. */
+static void handle_unaudited(hreq *req, hresp *resp)
 {
     ib_store_pool *pool = req->import ? &req->srv->importing : &req->srv->reading;
     req->st = store_checkout(pool);
@@ -435,7 +433,29 @@ static void handle(hreq *req, hresp *resp)
         ib_store_end_read(req->st, NULL);
     store_checkin(pool, req->st);
     sodium_memzero(req->session_token, sizeof req->session_token);
-    await_audit(req, resp);
+}
+
+/* A request is answered only once its audit entries are committed; when
+ * that failed, its answer becomes a 503, so that nothing is answered as
+ * audited that is not ("every access is audited"). */
+static void settle_answer(hreq *req, hresp *resp)
+{
+    ib_err err;
+    if (ib_audit_ticket_result(&req->audit, &err) == IB_OK)
+        return;
+    free(resp->body);
+    memset(resp, 0, sizeof *resp);
+    ib_problem_from_err(resp, &err);
+}
+
+/* handle_unaudited, then the wait for the audit entries. */
+static void handle(hreq *req, hresp *resp)
+{
+    handle_unaudited(req, resp);
+    ib_err err;
+    if (req->srv->audit)
+        ib_audit_queue_wait(req->srv->audit, &req->audit, &err);
+    settle_answer(req, resp);
 }
 
 static bool is_import(const char *method, const char *url)
@@ -443,14 +463,26 @@ static bool is_import(const char *method, const char *url)
     return strcmp(method, "POST") == 0 && strcmp(url, "/api/v1/imports") == 0;
 }
 
-/* Handles a request whose connection was suspended, then gives the
- * connection back to MHD, whose thread sends the answer (on_request). */
-static void handle_apart(conn_state *cs)
+/* Gives a suspended connection back to MHD, whose thread sends the
+ * answer (on_request), once the request's audit entries are settled. */
+static void resume_audited(void *arg)
 {
+    conn_state *cs = arg;
     ib_http_server *srv = cs->req.srv;
-    handle(&cs->req, &cs->resp);
+    settle_answer(&cs->req, &cs->resp);
     MHD_resume_connection(cs->req.conn);  /* cs is MHD's again from here */
     atomic_fetch_sub(&srv->apart, 1);
+}
+
+/* Handles a request whose connection was suspended. The worker does not
+ * wait for the audit entries: the audit writer resumes the connection
+ * once they are committed, and the worker takes the next request. */
+static void handle_apart(conn_state *cs)
+{
+    handle_unaudited(&cs->req, &cs->resp);
+    ib_audit_queue *audit = cs->req.srv->audit;
+    if (!audit || !ib_audit_queue_then(audit, &cs->req.audit, resume_audited, cs))
+        resume_audited(cs);
 }
 
 static void suspend(conn_state *cs, const hreq *req)
@@ -513,19 +545,6 @@ static bool path_is_sane(const char *url)
         if ((unsigned char)url[i] < 0x20 || url[i] == 0x7f)
             return false;
     return true;
-}
-
-/* A request is answered only once its audit entries are committed; when
- * that failed, its answer becomes a 503, so that nothing is answered as
- * audited that is not ("every access is audited"). */
-static void await_audit(hreq *req, hresp *resp)
-{
-    ib_err err;
-    if (!req->srv->audit || ib_audit_queue_wait(req->srv->audit, &req->audit, &err) == IB_OK)
-        return;
-    free(resp->body);
-    memset(resp, 0, sizeof *resp);
-    ib_problem_from_err(resp, &err);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,

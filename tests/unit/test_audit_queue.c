@@ -120,16 +120,24 @@ static void unlock_reads(sqlite3 *h)
     sqlite3_close(h);
 }
 
+/* n reads of r added while the read log is locked, so that they are
+ * surely pending when r asks to be handed back; then the lock is let go
+ * and r is handed back by the writer. */
+static void add_pending_then_settle(fixture *fx, request *r, unsigned n)
+{
+    sqlite3 *lock = lock_reads(fx);
+    add_reads(fx, r, n);
+    assert_true(ib_audit_queue_then(fx->q, &r->ticket, hand_back, r));
+    unlock_reads(lock);
+    assert_true(await_hand_back(r));
+}
+
 static void handed_back_once_after_commit(void **state)
 {
     fixture *fx = *state;
     request r;
     request_init(&r);
-    sqlite3 *lock = lock_reads(fx);
-    add_reads(fx, &r, 3);
-    assert_true(ib_audit_queue_then(fx->q, &r.ticket, hand_back, &r));
-    unlock_reads(lock);
-    assert_true(await_hand_back(&r));
+    add_pending_then_settle(fx, &r, 3);
     ib_err err;
     assert_int_equal(ib_audit_ticket_result(&r.ticket, &err), IB_OK);
     /* Nothing left to call: a later batch does not hand it back again. */
@@ -151,11 +159,7 @@ static void failed_commit_handed_back_with_failure(void **state)
                        " BEGIN SELECT RAISE(FAIL, 'database or disk is full'); END");
     request r;
     request_init(&r);
-    sqlite3 *lock = lock_reads(fx);
-    add_reads(fx, &r, 2);
-    assert_true(ib_audit_queue_then(fx->q, &r.ticket, hand_back, &r));
-    unlock_reads(lock);
-    assert_true(await_hand_back(&r));
+    add_pending_then_settle(fx, &r, 2);
     ib_err err;
     assert_int_equal(ib_audit_ticket_result(&r.ticket, &err), IB_ESTORE);
     assert_non_null(strstr(err.msg, "auditlog"));

@@ -500,6 +500,14 @@ int ib_store_reads_path(ib_store *st, char *out, size_t size, ib_err *err)
     return beside_database(st, ".reads", out, size, err);
 }
 
+void ib_store_cellkey_secret(const ib_store *st,
+                             uint8_t out[IB_CELLKEY_SECRET_BYTES])
+{
+    _Static_assert(IB_CELLKEY_SECRET_BYTES == sizeof st->crypto.cellkey_key,
+                   "cell-key secret size");
+    memcpy(out, st->crypto.cellkey_key, IB_CELLKEY_SECRET_BYTES);
+}
+
 int ib_store_get_person(ib_store *st, int64_t sender_id, const char *ref,
                         ib_person *out, ib_err *err)
 {

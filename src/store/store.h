@@ -404,6 +404,16 @@ int ib_store_data_version(ib_store *st, char out[IB_DATA_VERSION_LEN],
  * it holds person refs and birth dates. */
 int ib_store_snapshot_path(ib_store *st, char *out, size_t size, ib_err *err);
 
+/* The secret the monitor derives its record keys from (cell-key
+ * perturbation, docs/monitor.md "Disclosure control"): a subkey of the key
+ * file, derived as the store's other keys are, so that every table of the
+ * same database perturbs the same persons the same way, and nobody without
+ * the key file can compute the noise. Copies IB_CELLKEY_SECRET_BYTES bytes
+ * into out; the caller wipes them when done. */
+#define IB_CELLKEY_SECRET_BYTES 16
+void ib_store_cellkey_secret(const ib_store *st,
+                             uint8_t out[IB_CELLKEY_SECRET_BYTES]);
+
 /* Row counts per kind, for summaries. */
 typedef struct ib_store_counts {
     int64_t senders;

@@ -26,6 +26,7 @@ typedef struct ib_crypto {
     uint8_t row_key[crypto_shorthash_KEYBYTES];
     uint8_t audit_key[crypto_generichash_KEYBYTES];   /* the change log */
     uint8_t reads_key[crypto_generichash_KEYBYTES];   /* the read log */
+    uint8_t cellkey_key[crypto_shorthash_KEYBYTES];   /* monitor record keys */
     uint8_t keycheck[IB_KEYCHECK_BYTES];
     uint8_t nonce_prefix[IB_BSN_NONCE_BYTES - 8];
     uint64_t nonce_counter;

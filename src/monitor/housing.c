@@ -19,6 +19,7 @@ void ib_mhousing_opts_init(ib_mhousing_opts *o, ib_date at)
 {
     o->at = at;
     o->m2_norm = 1200;
+    o->cellkey = NULL;
 }
 
 /* Whether an earlier covering housing of the same person (in [from, i)) is
@@ -33,20 +34,38 @@ static bool seen_location(const ib_mdata *d, uint32_t from, uint32_t i,
     return false;
 }
 
-int ib_monitor_occupancy(const ib_mdata *d, ib_date at, uint32_t **occ,
-                         ib_err *err)
+/* Occupancy per location and, when keys is not NULL, the cell key of each
+ * (the sum of its occupants' record keys). Caller frees both. */
+static int occupancy_keyed(const ib_mdata *d, ib_date at, const ib_mcellkey *ck,
+                           uint32_t **occ, uint32_t **keys, ib_err *err)
 {
-    *occ = calloc(d->n_locations ? d->n_locations : 1, sizeof **occ);
-    if (!*occ)
+    size_t n = d->n_locations ? d->n_locations : 1;
+    *occ = calloc(n, sizeof **occ);
+    if (keys)
+        *keys = calloc(n, sizeof **keys);
+    if (!*occ || (keys && !*keys)) {
+        free(*occ);
+        if (keys)
+            free(*keys);
         return ib_err_set(err, IB_ENOMEM, "geheugen vol");
+    }
     for (uint32_t p = 0; p < d->n_persons; p++)
         for (uint32_t i = d->housing_off[p]; i < d->housing_off[p + 1]; i++) {
             const ib_mhousing *h = &d->housings[i];
-            if (ib_mcovers(h->start, h->end, at) &&
-                !seen_location(d, d->housing_off[p], i, at))
-                (*occ)[h->location]++;
+            if (!ib_mcovers(h->start, h->end, at) ||
+                seen_location(d, d->housing_off[p], i, at))
+                continue;
+            (*occ)[h->location]++;
+            if (keys)
+                (*keys)[h->location] += ib_mrecord_key(ck, d, p);
         }
     return IB_OK;
+}
+
+int ib_monitor_occupancy(const ib_mdata *d, ib_date at, uint32_t **occ,
+                         ib_err *err)
+{
+    return occupancy_keyed(d, at, NULL, occ, NULL, err);
 }
 
 bool ib_location_is_overcrowded(const ib_mlocation *l, uint32_t occupancy,
@@ -75,6 +94,8 @@ bool ib_housing_is_tied(const ib_mdata *d, uint32_t p, const ib_mhousing *h,
 
 /* ------------------------------------------------------------ per location */
 
+/* With perturbation, occ is the published (perturbed) occupancy: what is
+ * derived from it below then tells nothing the published count does not. */
 static void location_row_values(ib_mtable *t, size_t r, const ib_mlocation *l,
                                 uint32_t occ, int64_t norm)
 {
@@ -96,8 +117,8 @@ int ib_monitor_housing_locations(const ib_mdata *d, const ib_mhousing_opts *o,
         {"occupancy", 0, true}, {"capacity", 0, false},
         {"floor_area_m2", 2, false}, {"m2_per_person", 2, false},
         {"overcrowded", 0, false}};
-    uint32_t *occ;
-    if (ib_monitor_occupancy(d, o->at, &occ, err))
+    uint32_t *occ, *okeys;
+    if (occupancy_keyed(d, o->at, o->cellkey, &occ, &okeys, err))
         return err ? err->code : IB_ENOMEM;
     int rc = ib_mtable_init(out, "housing_locations", 3, keys, 5, cols, false,
                             false);
@@ -108,12 +129,18 @@ int ib_monitor_housing_locations(const ib_mdata *d, const ib_mhousing_opts *o,
                             ib_muni_format(loc->municipality, muni),
                             ib_code_text(ib_location_kind_codes, loc->kind)};
         long r = ib_mtable_add_row(out, k);
-        if (r < 0)
+        if (r < 0) {
             rc = IB_ENOMEM;
-        else
-            location_row_values(out, (size_t)r, loc, occ[l], o->m2_norm);
+            break;
+        }
+        uint32_t shown = o->cellkey
+            ? (uint32_t)ib_ptable_perturb(occ[l], okeys[l]) : occ[l];
+        location_row_values(out, (size_t)r, loc, shown, o->m2_norm);
+        *ib_mtable_key_at(out, (size_t)r, 0) = okeys[l];
     }
     free(occ);
+    free(okeys);
+    out->perturbed = o->cellkey != NULL;
     if (rc) {
         ib_mtable_free(out);
         return ib_err_set(err, IB_ENOMEM, "geheugen vol");
@@ -142,8 +169,9 @@ static bool seen_muni(const ib_mdata *d, uint32_t from, uint32_t i, size_t m,
  * person counts once per municipality. */
 static void count_person_munis(const ib_mdata *d, uint32_t p,
                                const ib_mhousing_opts *o, const uint32_t *occ,
-                               int64_t (*acc)[MC_N])
+                               int64_t (*acc)[MC_N], uint32_t (*keys)[MC_N])
 {
+    uint32_t key = ib_mrecord_key(o->cellkey, d, p);
     uint32_t lo = d->housing_off[p], hi = d->housing_off[p + 1];
     for (uint32_t i = lo; i < hi; i++) {
         const ib_mhousing *h = &d->housings[i];
@@ -163,16 +191,22 @@ static void count_person_munis(const ib_mdata *d, uint32_t p,
         acc[m][MC_HOUSED]++;
         acc[m][MC_OVERCROWDED] += over;
         acc[m][MC_TIED] += tied;
+        keys[m][MC_HOUSED] += key;
+        keys[m][MC_OVERCROWDED] += over ? key : 0;
+        keys[m][MC_TIED] += tied ? key : 0;
     }
 }
 
-static int muni_table(const ib_mdata *d, int64_t (*acc)[MC_N], ib_mtable *out)
+/* The location counts are counts too: perturbed with the locations'
+ * keys, as the m2 norm at which one more location turns overcrowded would
+ * otherwise point at that location's exact occupancy. */
+static int muni_table(int64_t (*acc)[MC_N], uint32_t (*ckeys)[MC_N],
+                      ib_mtable *out)
 {
     static const char *const keys[] = {"municipality"};
     static const ib_mcolumn cols[MC_N] = {
         {"housed", 0, true}, {"in_overcrowded", 0, true}, {"tied", 0, true},
-        {"locations_occupied", 0, false}, {"locations_overcrowded", 0, false}};
-    (void)d;
+        {"locations_occupied", 0, true}, {"locations_overcrowded", 0, true}};
     int rc = ib_mtable_init(out, "housing_municipalities", 1, keys, MC_N, cols,
                             false, true);
     for (size_t m = 0; !rc && m <= N_MUNI; m++) {
@@ -184,8 +218,10 @@ static int muni_table(const ib_mdata *d, int64_t (*acc)[MC_N], ib_mtable *out)
         long r = ib_mtable_add_row(out, &k);
         if (r < 0)
             return IB_ENOMEM;
-        for (int c = 0; c < MC_N; c++)
+        for (int c = 0; c < MC_N; c++) {
             *ib_mtable_at(out, (size_t)r, (size_t)c) = acc[m][c];
+            *ib_mtable_key_at(out, (size_t)r, (size_t)c) = ckeys[m][c];
+        }
     }
     if (!rc)
         ib_mtable_sum(out);
@@ -200,20 +236,26 @@ int ib_monitor_housing_municipalities(const ib_mdata *d,
     if (ib_monitor_occupancy(d, o->at, &occ, err))
         return err ? err->code : IB_ENOMEM;
     int64_t (*acc)[MC_N] = calloc(N_MUNI + 1, sizeof *acc);
-    int rc = acc ? IB_OK : IB_ENOMEM;
+    uint32_t (*keys)[MC_N] = calloc(N_MUNI + 1, sizeof *keys);
+    int rc = acc && keys ? IB_OK : IB_ENOMEM;
     for (size_t l = 0; !rc && l < d->n_locations; l++) {
         if (!occ[l])
             continue;
         size_t m = muni_index(d->locations[l].municipality);
+        uint32_t key = ib_mlocation_key(o->cellkey, d, l);
+        bool over = ib_location_is_overcrowded(&d->locations[l], occ[l],
+                                               o->m2_norm);
         acc[m][MC_LOCATIONS]++;
-        acc[m][MC_LOC_OVER] += ib_location_is_overcrowded(
-            &d->locations[l], occ[l], o->m2_norm);
+        acc[m][MC_LOC_OVER] += over;
+        keys[m][MC_LOCATIONS] += key;
+        keys[m][MC_LOC_OVER] += over ? key : 0;
     }
     for (uint32_t p = 0; !rc && p < d->n_persons; p++)
-        count_person_munis(d, p, o, occ, acc);
+        count_person_munis(d, p, o, occ, acc, keys);
     if (!rc)
-        rc = muni_table(d, acc, out);
+        rc = muni_table(acc, keys, out);
     free(acc);
+    free(keys);
     free(occ);
     if (rc) {
         ib_mtable_free(out);
@@ -236,7 +278,7 @@ static bool seen_provider(const ib_mdata *d, uint32_t from, uint32_t i,
 }
 
 static int provider_table(const ib_mdata *d, const int64_t (*acc)[2],
-                          ib_mtable *out)
+                          const uint32_t (*ckeys)[2], ib_mtable *out)
 {
     static const char *const keys[] = {"org_ref", "name", "kind"};
     static const ib_mcolumn cols[] = {{"housed", 0, true}, {"tied", 0, true}};
@@ -251,8 +293,10 @@ static int provider_table(const ib_mdata *d, const int64_t (*acc)[2],
         long r = ib_mtable_add_row(out, k);
         if (r < 0)
             return IB_ENOMEM;
-        *ib_mtable_at(out, (size_t)r, 0) = acc[g][0];
-        *ib_mtable_at(out, (size_t)r, 1) = acc[g][1];
+        for (size_t c = 0; c < 2; c++) {
+            *ib_mtable_at(out, (size_t)r, c) = acc[g][c];
+            *ib_mtable_key_at(out, (size_t)r, c) = ckeys[g][c];
+        }
     }
     if (!rc)
         ib_mtable_sum(out);
@@ -263,22 +307,32 @@ int ib_monitor_housing_providers(const ib_mdata *d, const ib_mhousing_opts *o,
                                  ib_mtable *out, ib_err *err)
 {
     int64_t (*acc)[2] = calloc(d->n_orgs + 1, sizeof *acc);
-    if (!acc)
+    uint32_t (*keys)[2] = calloc(d->n_orgs + 1, sizeof *keys);
+    if (!acc || !keys) {
+        free(acc);
+        free(keys);
         return ib_err_set(err, IB_ENOMEM, "geheugen vol");
+    }
     for (uint32_t p = 0; p < d->n_persons; p++) {
         uint32_t lo = d->housing_off[p], hi = d->housing_off[p + 1];
+        uint32_t key = ib_mrecord_key(o->cellkey, d, p);
         for (uint32_t i = lo; i < hi; i++) {
             const ib_mhousing *h = &d->housings[i];
             if (h->provided_by == IB_MIDX_NONE ||
                 !ib_mcovers(h->start, h->end, o->at) ||
                 seen_provider(d, lo, i, o->at))
                 continue;
+            bool tied = ib_housing_is_tied(d, p, h, o->at);
             acc[h->provided_by][0]++;
-            acc[h->provided_by][1] += ib_housing_is_tied(d, p, h, o->at);
+            acc[h->provided_by][1] += tied;
+            keys[h->provided_by][0] += key;
+            keys[h->provided_by][1] += tied ? key : 0;
         }
     }
-    int rc = provider_table(d, (const int64_t(*)[2])acc, out);
+    int rc = provider_table(d, (const int64_t(*)[2])acc,
+                            (const uint32_t(*)[2])keys, out);
     free(acc);
+    free(keys);
     if (rc) {
         ib_mtable_free(out);
         return ib_err_set(err, IB_ENOMEM, "geheugen vol");
@@ -394,8 +448,10 @@ static int worklive_table(ib_mpairs *ps, ib_mtable *out)
             if ((row = ib_mtable_add_row(out, &k)) < 0)
                 rc = IB_ENOMEM;
         }
-        if (!rc)
+        if (!rc) {
             (*ib_mtable_at(out, (size_t)row, colof[ps->v[i].col]))++;
+            *ib_mtable_key_at(out, (size_t)row, colof[ps->v[i].col]) += ps->v[i].key;
+        }
     }
     if (!rc)
         ib_mtable_sum(out);
@@ -422,7 +478,8 @@ int ib_monitor_worklive(const ib_mdata *d, const ib_mhousing_opts *o,
             int16_t m = org == IB_MIDX_NONE ? ORG_MUNI_NONE : om[org];
             col = m >= 0 ? (size_t)m : WL_UNKNOWN;
         }
-        rc = ib_mpairs_add(&ps, (int32_t)row, (int32_t)col);
+        rc = ib_mpairs_add(&ps, (int32_t)row, (int32_t)col,
+                           ib_mrecord_key(o->cellkey, d, p));
     }
     if (!rc)
         rc = worklive_table(&ps, out);

@@ -30,9 +30,11 @@ static inline uint32_t ib_mstay_on(const ib_mdata *d, uint32_t p, ib_date day)
 
 /* Sorts int32 pairs (row key, column) and counts runs: the building block of
  * the grouped tables. */
-typedef struct ib_mpair { int32_t row, col; } ib_mpair;
+typedef struct ib_mpair { int32_t row, col; uint32_t key; } ib_mpair;
 typedef struct ib_mpairs { ib_mpair *v; size_t n, cap; } ib_mpairs;
-int ib_mpairs_add(ib_mpairs *ps, int32_t row, int32_t col);
+/* key: the contributor's record key (ib_mrecord_key), summed into the
+ * cell key. */
+int ib_mpairs_add(ib_mpairs *ps, int32_t row, int32_t col, uint32_t key);
 /* Builds a table with one key column (group g) and the given columns from the
  * pairs (col is the column index); rows are the distinct row keys in order.
  * Frees the pairs. */

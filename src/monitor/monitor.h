@@ -464,8 +464,11 @@ typedef struct ib_mtable {
                           r * (ncols + 1) + c; c == ncols the row total,
                           r == nrows the column totals */
     uint8_t *flags;    /* IB_MCELL_*, same layout */
+    uint32_t *ckeys;   /* cell keys (sum of the contributors' record keys,
+                          mod 2^32), same layout; 0 where no keys were given */
     bool row_totals, col_totals;
     int64_t k;         /* suppression threshold used (0: not suppressed) */
+    bool perturbed;    /* counts perturbed by the cell-key method */
     size_t cap;        /* rows allocated */
 } ib_mtable;
 
@@ -479,11 +482,19 @@ void ib_mtable_free(ib_mtable *t);
 long ib_mtable_add_row(ib_mtable *t, const char *const *keys);
 /* Cell access (r < nrows, c < ncols). */
 int64_t *ib_mtable_at(ib_mtable *t, size_t r, size_t c);
+/* The cell key of a cell (r < nrows, c < ncols), to add contributors'
+ * record keys to as the cell is counted. */
+uint32_t *ib_mtable_key_at(ib_mtable *t, size_t r, size_t c);
 int64_t ib_mtable_get(const ib_mtable *t, size_t r, size_t c);
-/* Computes the totals (call after filling, before suppressing). */
+/* Computes the totals and their cell keys (call after filling, before
+ * suppressing or perturbing). */
 void ib_mtable_sum(ib_mtable *t);
 /* Text of a cell, totals included (r == nrows, c == ncols): the number (with
- * its decimals), "<k" when suppressed, "" when unknown. */
+ * its decimals), "<k" when suppressed because it is small (primary),
+ * IB_MCELL_HIDDEN_TEXT when hidden to protect another cell (secondary; it
+ * may hold any number), "" when unknown. */
+#define IB_MCELL_HIDDEN_TEXT "verborgen"
+
 const char *ib_mtable_text(const ib_mtable *t, size_t r, size_t c, char *buf,
                            size_t size);
 /* Whether the cell is shown (not suppressed). */
@@ -510,6 +521,56 @@ void ib_msuppress_opts_init(ib_msuppress_opts *o);
  * Repeats until stable. Non-count columns are never suppressed. Roles
  * allowed detail simply do not call this. */
 int ib_mtable_suppress(ib_mtable *t, const ib_msuppress_opts *o, ib_err *err);
+
+/* ============================================ disclosure control
+ * The cell-key method (docs/monitor.md "Disclosure control"): every person
+ * has a fixed random record key, a keyed hash of their sender and
+ * person_ref under a secret from the key file (ib_store_cellkey_secret);
+ * a cell's key is the sum of its contributors' record keys mod 2^32; the
+ * published count is count + noise(count, cell key) from the perturbation
+ * table below. The same persons in a cell give the same noise in every
+ * table and request, so asking again does not average the noise away, and
+ * differences of tables stay noisy. */
+
+typedef struct ib_mcellkey {
+    uint8_t secret[IB_CELLKEY_SECRET_BYTES];
+} ib_mcellkey;
+
+/* Record key of person p: SipHash-2-4 keyed with the secret over the
+ * sender's store id and the person_ref, the low 32 bits. 0 when ck is
+ * NULL (no perturbation asked). */
+uint32_t ib_mrecord_key(const ib_mcellkey *ck, const ib_mdata *d, uint32_t p);
+/* Record key of location l (for counts of locations), likewise over its
+ * location_ref and municipality. 0 when ck is NULL. */
+uint32_t ib_mlocation_key(const ib_mcellkey *ck, const ib_mdata *d, size_t l);
+
+/* The perturbation table (ptable). A cell key falls in one of
+ * IB_PTABLE_SLOTS equal slots of [0, 2^32); a row of the table gives each
+ * noise value a number of slots. Counts 0 are published as 0 (no
+ * contributors, no key); counts from IB_PTABLE_FULL up get noise
+ * -2..+2, each on 6 of the 30 slots; counts 1-4 have rows of their own
+ * so that no 1 or 2 is ever published (1, 2 become 0 or 3). Every row has
+ * mean 0 and variance 2 over the slots; |noise| <= IB_PTABLE_MAX_NOISE. */
+#define IB_PTABLE_SLOTS 30
+#define IB_PTABLE_MAX_NOISE 3
+#define IB_PTABLE_FULL 5
+typedef struct ib_ptable_entry {
+    int noise;
+    unsigned slots;          /* of IB_PTABLE_SLOTS */
+} ib_ptable_entry;
+/* The row of count (>= 0) into out (room for 5); returns its length. */
+size_t ib_ptable_row(int64_t count, ib_ptable_entry out[5]);
+/* The slot of a cell key: floor(key * IB_PTABLE_SLOTS / 2^32). */
+unsigned ib_ptable_slot(uint32_t cell_key);
+/* The noise for count with cell key, and the published count. */
+int ib_ptable_noise(int64_t count, uint32_t cell_key);
+int64_t ib_ptable_perturb(int64_t count, uint32_t cell_key);
+
+/* Perturbs every count cell of t, totals included, by its cell key (the
+ * totals on their own: they no longer need to add up), and marks t
+ * perturbed. Unknown cells and non-count columns stay. Once only: a table
+ * already perturbed is left as it is. Call after ib_mtable_sum. */
+void ib_mtable_perturb(ib_mtable *t);
 
 /* ======================================== survival figures by group */
 
@@ -632,6 +693,8 @@ typedef struct ib_mtypology_opts {
     ib_date at;              /* R */
     int32_t long_after;      /* L in days, default 730 */
     ib_mbasis basis;         /* default point */
+    const ib_mcellkey *cellkey;  /* record keys into the cell keys; NULL
+                                    (default): none */
 } ib_mtypology_opts;
 void ib_mtypology_opts_init(ib_mtypology_opts *o, ib_date at);
 
@@ -688,6 +751,10 @@ void ib_munreg_list_free(ib_munreg_list *l);
 int ib_monitor_registration(const ib_mdata *d, ib_date at, ib_group g,
                             ib_mtable *out, ib_munreg_list *unreg,
                             ib_err *err);
+/* The same with the record keys of ck (may be NULL) in the cell keys. */
+int ib_monitor_registration_keyed(const ib_mdata *d, ib_date at, ib_group g,
+                                  const ib_mcellkey *ck, ib_mtable *out,
+                                  ib_munreg_list *unreg, ib_err *err);
 
 /* ======================================================== housing */
 
@@ -695,6 +762,8 @@ typedef struct ib_mhousing_opts {
     ib_date at;
     int64_t m2_norm;         /* floor-area norm per person in hundredths of
                                 m2; default 1200 (12 m2) */
+    const ib_mcellkey *cellkey;  /* record keys into the cell keys; NULL
+                                    (default): none */
 } ib_mhousing_opts;
 void ib_mhousing_opts_init(ib_mhousing_opts *o, ib_date at);
 
@@ -717,12 +786,18 @@ bool ib_housing_is_tied(const ib_mdata *d, uint32_t p, const ib_mhousing *h,
 
 /* Per location (keys location_ref, municipality, kind): occupancy,
  * capacity, floor_area_m2, m2_per_person, overcrowded (0/1). Locations
- * with occupancy 0 are listed too. No totals; for inspectors. */
+ * with occupancy 0 are listed too. No totals; for inspectors. With
+ * o->cellkey the occupancy is perturbed here (the table comes back
+ * perturbed) and m2_per_person and overcrowded are computed from the
+ * perturbed occupancy: derived from the exact one they would give it away
+ * (floor_area / m2_per_person; the m2 norm at which a location turns
+ * overcrowded). */
 int ib_monitor_housing_locations(const ib_mdata *d, const ib_mhousing_opts *o,
                                  ib_mtable *out, ib_err *err);
 /* Per municipality of housing: persons housed on R, of whom in an
  * overcrowded location, of whom tied; locations occupied, of which
- * overcrowded. Column totals. A person housed in two municipalities on R
+ * overcrowded (counts of locations, keyed by ib_mlocation_key). Column
+ * totals. A person housed in two municipalities on R
  * counts in both. */
 int ib_monitor_housing_municipalities(const ib_mdata *d,
                                       const ib_mhousing_opts *o,

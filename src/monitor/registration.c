@@ -70,7 +70,8 @@ static int16_t housing_municipality(const ib_mdata *d, uint32_t p, ib_date at)
 }
 
 static int count_person(const ib_mdata *d, uint32_t p, ib_date at, ib_group g,
-                        ib_mpairs *ps, ib_munreg_list *unreg, size_t *ucap)
+                        const ib_mcellkey *ck, ib_mpairs *ps,
+                        ib_munreg_list *unreg, size_t *ucap)
 {
     uint32_t s = ib_mstay_on(d, p, at);
     if (s == UINT32_MAX)
@@ -81,7 +82,8 @@ static int count_person(const ib_mdata *d, uint32_t p, ib_date at, ib_group g,
                                             : housing_municipality(d, p, at);
     ib_mstay st;
     ib_monitor_stay(d, p, s, at, &st);
-    if (ib_mpairs_add(ps, ib_group_key(g, &st.attr, muni), (int32_t)c))
+    if (ib_mpairs_add(ps, ib_group_key(g, &st.attr, muni), (int32_t)c,
+                      ib_mrecord_key(ck, d, p)))
         return IB_ENOMEM;
     int32_t days = at - d->stays[s].arrival + 1;
     if (unreg && c != IB_COVER_BRP && days > 120) {
@@ -95,12 +97,19 @@ int ib_monitor_registration(const ib_mdata *d, ib_date at, ib_group g,
                             ib_mtable *out, ib_munreg_list *unreg,
                             ib_err *err)
 {
+    return ib_monitor_registration_keyed(d, at, g, NULL, out, unreg, err);
+}
+
+int ib_monitor_registration_keyed(const ib_mdata *d, ib_date at, ib_group g,
+                                  const ib_mcellkey *ck, ib_mtable *out,
+                                  ib_munreg_list *unreg, ib_err *err)
+{
     ib_mpairs ps = {0};
     size_t ucap = 0;
     if (unreg)
         memset(unreg, 0, sizeof *unreg);
     for (uint32_t p = 0; p < d->n_persons; p++)
-        if (count_person(d, p, at, g, &ps, unreg, &ucap)) {
+        if (count_person(d, p, at, g, ck, &ps, unreg, &ucap)) {
             free(ps.v);
             ib_munreg_list_free(unreg);
             return ib_err_set(err, IB_ENOMEM, "geheugen vol");

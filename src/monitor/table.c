@@ -22,7 +22,8 @@ int ib_mtable_init(ib_mtable *t, const char *title, size_t nkeys,
     t->cols = calloc(ncols ? ncols : 1, sizeof *t->cols);
     t->values = calloc(ncols + 1, sizeof *t->values);     /* totals row */
     t->flags = calloc(ncols + 1, sizeof *t->flags);
-    if (!t->key_names || !t->cols || !t->values || !t->flags) {
+    t->ckeys = calloc(ncols + 1, sizeof *t->ckeys);
+    if (!t->key_names || !t->cols || !t->values || !t->flags || !t->ckeys) {
         ib_mtable_free(t);
         return IB_ENOMEM;
     }
@@ -42,6 +43,7 @@ void ib_mtable_free(ib_mtable *t)
     free(t->keys);
     free(t->values);
     free(t->flags);
+    free(t->ckeys);
     memset(t, 0, sizeof *t);
 }
 
@@ -63,14 +65,20 @@ long ib_mtable_add_row(ib_mtable *t, const char *const *keys)
         if (!f)
             return IB_ENOMEM;
         t->flags = f;
+        uint32_t *ck = realloc(t->ckeys, (nc + 1) * w * sizeof *ck);
+        if (!ck)
+            return IB_ENOMEM;
+        t->ckeys = ck;
         t->cap = nc;
     }
     size_t r = t->nrows++;
     /* the totals row moves down one */
     memcpy(t->values + t->nrows * w, t->values + r * w, w * sizeof *t->values);
     memcpy(t->flags + t->nrows * w, t->flags + r * w, w);
+    memcpy(t->ckeys + t->nrows * w, t->ckeys + r * w, w * sizeof *t->ckeys);
     memset(t->values + r * w, 0, w * sizeof *t->values);
     memset(t->flags + r * w, 0, w);
+    memset(t->ckeys + r * w, 0, w * sizeof *t->ckeys);
     for (size_t i = 0; i < t->nkeys; i++)
         snprintf(t->keys[r * t->nkeys + i], IB_MLABEL_MAX, "%s", keys[i]);
     return (long)r;
@@ -81,30 +89,48 @@ int64_t *ib_mtable_at(ib_mtable *t, size_t r, size_t c)
     return &t->values[r * (t->ncols + 1) + c];
 }
 
+uint32_t *ib_mtable_key_at(ib_mtable *t, size_t r, size_t c)
+{
+    return &t->ckeys[r * (t->ncols + 1) + c];
+}
+
 int64_t ib_mtable_get(const ib_mtable *t, size_t r, size_t c)
 {
     return t->values[r * (t->ncols + 1) + c];
 }
 
+/* A total's cell key is the sum of its cells' keys: a total counts the
+ * contributors of its cells, so it is keyed as if counted directly. */
 void ib_mtable_sum(ib_mtable *t)
 {
-    size_t w = t->ncols + 1;
-    for (size_t c = 0; c < w; c++)
-        t->values[t->nrows * w + c] = t->col_totals ? 0 : IB_MVALUE_NONE;
+    size_t w = t->ncols + 1, tr = t->nrows * w;
+    for (size_t c = 0; c < w; c++) {
+        t->values[tr + c] = t->col_totals ? 0 : IB_MVALUE_NONE;
+        t->ckeys[tr + c] = 0;
+    }
     for (size_t r = 0; r < t->nrows; r++) {
         int64_t rowsum = 0;
+        uint32_t rowkey = 0;
         for (size_t c = 0; c < t->ncols; c++) {
             int64_t v = t->values[r * w + c];
+            uint32_t key = t->ckeys[r * w + c];
             if (v == IB_MVALUE_NONE)
                 continue;
-            if (t->cols[c].is_count)
+            if (t->cols[c].is_count) {
                 rowsum += v;
-            if (t->col_totals)
-                t->values[t->nrows * w + c] += v;
+                rowkey += key;
+            }
+            if (t->col_totals) {
+                t->values[tr + c] += v;
+                t->ckeys[tr + c] += key;
+            }
         }
         t->values[r * w + t->ncols] = t->row_totals ? rowsum : IB_MVALUE_NONE;
-        if (t->col_totals && t->row_totals)
-            t->values[t->nrows * w + t->ncols] += rowsum;
+        t->ckeys[r * w + t->ncols] = t->row_totals ? rowkey : 0;
+        if (t->col_totals && t->row_totals) {
+            t->values[tr + t->ncols] += rowsum;
+            t->ckeys[tr + t->ncols] += rowkey;
+        }
     }
 }
 
@@ -117,7 +143,12 @@ const char *ib_mtable_text(const ib_mtable *t, size_t r, size_t c, char *buf,
                            size_t size)
 {
     int64_t v = ib_mtable_get(t, r, c);
-    if (!ib_mtable_is_shown(t, r, c)) {
+    uint8_t flag = t->flags[r * (t->ncols + 1) + c];
+    if (flag == IB_MCELL_SECONDARY) {
+        snprintf(buf, size, "%s", IB_MCELL_HIDDEN_TEXT);
+        return buf;
+    }
+    if (flag) {
         snprintf(buf, size, "<%" PRId64, t->k);
         return buf;
     }
@@ -152,7 +183,7 @@ bool ib_mtable_share(const ib_mtable *t, size_t r, size_t c, double *out)
 
 /* ------------------------------------------------------------ pairs */
 
-int ib_mpairs_add(ib_mpairs *ps, int32_t row, int32_t col)
+int ib_mpairs_add(ib_mpairs *ps, int32_t row, int32_t col, uint32_t key)
 {
     if (ps->n == ps->cap) {
         size_t nc = ps->cap ? 2 * ps->cap : 256;
@@ -162,7 +193,7 @@ int ib_mpairs_add(ib_mpairs *ps, int32_t row, int32_t col)
         ps->v = v;
         ps->cap = nc;
     }
-    ps->v[ps->n++] = (ib_mpair){row, col};
+    ps->v[ps->n++] = (ib_mpair){row, col, key};
     return IB_OK;
 }
 
@@ -190,8 +221,10 @@ int ib_mtable_from_pairs(ib_mtable *t, const char *title, ib_group g,
             if ((row = ib_mtable_add_row(t, &k)) < 0)
                 rc = IB_ENOMEM;
         }
-        if (!rc && ps->v[i].col >= 0 && (size_t)ps->v[i].col < ncols)
+        if (!rc && ps->v[i].col >= 0 && (size_t)ps->v[i].col < ncols) {
             (*ib_mtable_at(t, (size_t)row, (size_t)ps->v[i].col))++;
+            *ib_mtable_key_at(t, (size_t)row, (size_t)ps->v[i].col) += ps->v[i].key;
+        }
     }
     free(ps->v);
     memset(ps, 0, sizeof *ps);

@@ -35,6 +35,7 @@ void ib_mtypology_opts_init(ib_mtypology_opts *o, ib_date at)
     o->at = at;
     o->long_after = 730;
     o->basis = IB_BASIS_POINT;
+    o->cellkey = NULL;
 }
 
 bool ib_typology_subject(const ib_mdata *d, uint32_t p, ib_date at,
@@ -134,7 +135,8 @@ int ib_monitor_typology(const ib_mdata *d, const ib_mtypology_opts *o,
                            ? ib_monitor_municipality_on(d, p, o->at)
                            : IB_MUNI_NONE;
         int32_t key = ib_group_key(g, &st.attr, muni);
-        if (ib_mpairs_add(&ps, key, (int32_t)ib_typology_of(d, p, s, o))) {
+        if (ib_mpairs_add(&ps, key, (int32_t)ib_typology_of(d, p, s, o),
+                          ib_mrecord_key(o->cellkey, d, p))) {
             free(ps.v);
             return ib_err_set(err, IB_ENOMEM, "geheugen vol");
         }

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <sodium.h>
+
 #include "cli/cli.h"
 #include "figures/figures.h"
 
@@ -38,7 +40,8 @@ static void monitor_help(FILE *out)
 "                de werkgever (gebonden), wie hoeveel mensen huisvest, en de\n"
 "                woon-werkmatrix tussen gemeenten.\n"
 "  intervals     De verblijven als intervallen (start, stop] met vertrek en\n"
-"                alle covariaten, als CSV: om elk cijfer na te rekenen (R).\n\n"
+"                alle covariaten, als CSV: om elk cijfer na te rekenen (R).\n\n");
+    fprintf(out,
 "Opties voor alle figuren:\n"
 "  --at JJJJ-MM-DD    peildatum (standaard vandaag); latere gegevens tellen niet\n"
 "  --by GROEP         groepering: all, eu, cee, south, nationality, category,\n"
@@ -49,8 +52,12 @@ static void monitor_help(FILE *out)
 "  --stays first|all  alleen het eerste verblijf per persoon, of alle\n"
 "                     (standaard) (survival, cox, intervals)\n"
 "  --format FORMAAT   table (standaard, leesbaar), csv of json\n"
-"  --k N              kleine aantallen afschermen onder N (standaard 10)\n"
-"  --no-suppress      niets afschermen (alleen voor wie details mag zien)\n"
+"                     Aantallen in tabellen zijn licht verstoord (celsleutel-\n"
+"                     methode, hooguit 3 ernaast; 1 en 2 komen niet voor).\n"
+"  --k N              overlevingscijfers van minder dan N verblijven niet\n"
+"                     tonen (standaard 10)\n"
+"  --no-suppress      exacte aantallen, niets verstoord of afgeschermd (alleen\n"
+"                     voor wie details mag zien)\n"
 "  --sender AFZENDER  alleen de gegevens van deze afzender\n"
 "  --no-snapshot      de momentopname naast de database (<db>.monitor) niet\n"
 "                     lezen of schrijven, maar alles uit de database laden\n"
@@ -147,6 +154,8 @@ typedef struct mon_args {
     const char *sender;
     bool timing;
     bool no_snapshot;
+    ib_mcellkey ck;          /* the record keys' secret, when perturbing */
+    const ib_mcellkey *cellkey;  /* &ck when counts are perturbed (k > 0) */
     unsigned given[32];      /* option codes seen */
     size_t n_given;
 } mon_args;
@@ -339,16 +348,6 @@ static int parse_args(int argc, char **argv, mon_args *a)
 
 /* ------------------------------------------------------------ figures */
 
-static int suppress(ib_mtable *t, int64_t k, ib_err *err)
-{
-    if (k <= 0)
-        return IB_OK;
-    ib_msuppress_opts so;
-    ib_msuppress_opts_init(&so);
-    so.k = k;
-    return ib_mtable_suppress(t, &so, err);
-}
-
 /* The horizon in days: year n ends at day floor(n x 365.25) (spec
  * "Reference date and units"), so 10 years is day 3652. */
 static double horizon_days(const mon_args *a)
@@ -426,14 +425,14 @@ static void heading(const mon_args *a, const char *what, const char *unit)
     printf("%s op %s (%s)\n", what, ib_date_format(a->at, at), unit);
 }
 
-static int print_table(ib_mtable *t, const mon_args *a, bool shares,
-                       ib_err *err)
+/* Tables are protected by the cell-key method (docs/monitor.md
+ * "Disclosure control"): their counts perturbed, unless detail is asked. */
+static void print_table(ib_mtable *t, const mon_args *a, bool shares)
 {
-    int rc = suppress(t, a->k, err);
-    if (!rc)
-        ib_mo_table(stdout, t, a->fmt, shares);
+    if (a->cellkey)
+        ib_mtable_perturb(t);
+    ib_mo_table(stdout, t, a->fmt, shares);
     ib_mtable_free(t);
-    return rc;
 }
 
 static int run_typology(const ib_mdata *d, const mon_args *a, ib_err *err)
@@ -442,6 +441,7 @@ static int run_typology(const ib_mdata *d, const mon_args *a, ib_err *err)
     ib_mtypology_opts_init(&o, a->at);
     o.long_after = a->long_after;
     o.basis = a->basis;
+    o.cellkey = a->cellkey;
     ib_mtable t;
     int rc = ib_monitor_typology(d, &o, a->by, &t, err);
     if (rc)
@@ -452,7 +452,8 @@ static int run_typology(const ib_mdata *d, const mon_args *a, ib_err *err)
              a->basis == IB_BASIS_POINT ? "beoordeeld op de peildatum"
              : "beoordeeld op de eerste dag van elke maand");
     heading(a, "Typologie", unit);
-    return print_table(&t, a, true, err);
+    print_table(&t, a, true);
+    return IB_OK;
 }
 
 static void unregistered_list(const ib_mdata *d, const ib_munreg_list *l,
@@ -499,12 +500,24 @@ static void unregistered_list(const ib_mdata *d, const ib_munreg_list *l,
     }
 }
 
+/* The number of unregistered persons as published: a count like any
+ * other, perturbed by its contributors' keys unless detail is asked. */
+static int64_t unregistered_count(const ib_mdata *d, const ib_munreg_list *l,
+                                  const ib_mcellkey *ck)
+{
+    uint32_t key = 0;
+    for (size_t i = 0; ck && i < l->n; i++)
+        key += ib_mrecord_key(ck, d, l->items[i].person);
+    return ck ? ib_ptable_perturb((int64_t)l->n, key) : (int64_t)l->n;
+}
+
 static int run_registration(const ib_mdata *d, const mon_args *a, ib_err *err)
 {
     ib_mtable t;
     ib_munreg_list unreg = {0};
     ib_group g = a->has_by ? a->by : IB_GROUP_MUNICIPALITY;
-    int rc = ib_monitor_registration(d, a->at, g, &t, &unreg, err);
+    int rc = ib_monitor_registration_keyed(d, a->at, g, a->cellkey, &t, &unreg,
+                                           err);
     if (rc)
         return rc;
     if (a->unregistered) {
@@ -515,15 +528,16 @@ static int run_registration(const ib_mdata *d, const mon_args *a, ib_err *err)
     }
     heading(a, "Inschrijving van wie hier is", "aantal verblijven, naar "
             "inschrijving in de BRP, de RNI of nergens");
-    rc = print_table(&t, a, true, err);
-    if (!rc && a->fmt == IB_MO_TABLE) {
+    print_table(&t, a, true);
+    if (a->fmt == IB_MO_TABLE) {
         char n[32];
         printf("\nLanger dan 120 dagen hier zonder BRP-inschrijving: %s "
                "personen (lijst: --unregistered --no-suppress)\n",
-               ib_mo_count((double)unreg.n, a->k, n, sizeof n));
+               ib_mo_nl((double)unregistered_count(d, &unreg, a->cellkey), 0,
+                        n, sizeof n));
     }
     ib_munreg_list_free(&unreg);
-    return rc;
+    return IB_OK;
 }
 
 static int run_housing(const ib_mdata *d, const mon_args *a, ib_err *err)
@@ -531,6 +545,7 @@ static int run_housing(const ib_mdata *d, const mon_args *a, ib_err *err)
     ib_mhousing_opts o;
     ib_mhousing_opts_init(&o, a->at);
     o.m2_norm = a->m2_hundredths;
+    o.cellkey = a->cellkey;
     static const char *const what[] = {
         "Huisvesting per gemeente", "Huisvesting per locatie",
         "Huisvesting per huisvester", "Woon-werkmatrix"};
@@ -550,7 +565,9 @@ static int run_housing(const ib_mdata *d, const mon_args *a, ib_err *err)
     case 3: rc = ib_monitor_worklive(d, &o, &t, err); break;
     default: rc = ib_monitor_housing_municipalities(d, &o, &t, err); break;
     }
-    return rc ? rc : print_table(&t, a, a->view == 3, err);
+    if (!rc)
+        print_table(&t, a, a->view == 3);
+    return rc;
 }
 
 static int run_intervals(const ib_mdata *d, const mon_args *a, ib_err *err)
@@ -644,6 +661,10 @@ static int monitor_run(int argc, char **argv)
                                                   ? IB_MSNAP_MAP : IB_MSNAP_OFF,
                                           &d, &snap, &err) != IB_OK)
         goto fail;
+    if (a.k > 0) {
+        ib_store_cellkey_secret(st, a.ck.secret);
+        a.cellkey = &a.ck;
+    }
     ib_store_close(st);
     st = NULL;
     double t1 = seconds_now();
@@ -658,8 +679,10 @@ static int monitor_run(int argc, char **argv)
                 snap.why[0] ? ": " : "", snap.why,
                 figure_names[a.fig], seconds_now() - t1);
     ib_mdata_free(&d);
+    sodium_memzero(&a.ck, sizeof a.ck);
     return fflush(stdout) == 0 ? IB_EXIT_OK : IB_EXIT_FAILURE;
 fail:
+    sodium_memzero(&a.ck, sizeof a.ck);
     ib_mdata_free(&d);
     if (st)
         ib_store_close(st);

@@ -290,6 +290,11 @@ static void text_block(FILE *f, const ib_mtable *t, cell_fn cell)
     }
 }
 
+#define PERTURBED_NOTE \
+    "\nAantallen licht verstoord ter bescherming van personen (hooguit 3 " \
+    "ernaast; 1 en 2 komen niet voor, 0 kan 0 tot 3 zijn); totalen apart " \
+    "verstoord, dus niet precies de som.\n"
+
 static void table_text(FILE *f, const ib_mtable *t, bool with_shares)
 {
     fprintf(f, "%s\n\n", t->title);
@@ -299,9 +304,12 @@ static void table_text(FILE *f, const ib_mtable *t, bool with_shares)
     }
     text_block(f, t, cell_text);
     if (t->k > 0)
-        fprintf(f, "\n<%" PRId64 ": minder dan %" PRId64 " personen, of "
-                   "afgeschermd zodat het niet uit de totalen volgt.\n",
+        fprintf(f, "\n<%" PRId64 ": minder dan %" PRId64 " personen; "
+                   IB_MCELL_HIDDEN_TEXT ": afgeschermd zodat een andere cel "
+                   "niet uit de totalen volgt (kan elk aantal zijn).\n",
                 t->k, t->k);
+    if (t->perturbed)
+        fputs(PERTURBED_NOTE, f);
     if (with_shares && t->row_totals) {
         fprintf(f, "\nAandeel in het rijtotaal (%%)\n\n");
         text_block(f, t, share_text);
@@ -336,7 +344,8 @@ static void table_csv(FILE *f, const ib_mtable *t)
     }
 }
 
-/* A cell as a JSON value: number, "<k" when suppressed, null when unknown. */
+/* A cell as a JSON value: number, "<k" when suppressed as small, "verborgen"
+ * when hidden to protect another cell, null when unknown. */
 static void json_cell(ib_json *j, const char *key, const ib_mtable *t,
                       size_t r, size_t c)
 {
@@ -360,6 +369,7 @@ void ib_mo_table_json(ib_json *j, const char *key, const ib_mtable *t)
         ib_json_int(j, "suppressed_below", t->k);
     else
         ib_json_null(j, "suppressed_below");
+    ib_json_bool(j, "perturbed", t->perturbed);
     ib_json_array(j, "keys", true);
     for (size_t k = 0; k < t->nkeys; k++)
         ib_json_str(j, NULL, t->key_names[k]);

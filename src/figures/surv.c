@@ -27,14 +27,23 @@ static char *p_text(double p, char *buf, size_t size)
     return buf;
 }
 
-/* What suppression leaves shown of one group: its number of stays, of
+/* What suppression hides of one group: its number of stays, of
  * departures, and the numbers at risk after each retention year (and with
- * them the retention figures read from those stays). */
+ * them the retention figures read from those stays): 0 shown, else
+ * IB_MCELL_PRIMARY (fewer than k) or IB_MCELL_SECONDARY (hidden so that
+ * another does not follow from the totals; it may hold any number). */
 typedef struct surv_shown {
-    bool n, events, at_risk[IB_MRET_N];
+    uint8_t n, events, at_risk[IB_MRET_N];
 } surv_shown;
 
-static const surv_shown all_hidden;
+static const surv_shown all_hidden = {
+    IB_MCELL_PRIMARY, IB_MCELL_PRIMARY,
+    {IB_MCELL_PRIMARY, IB_MCELL_PRIMARY, IB_MCELL_PRIMARY, IB_MCELL_PRIMARY}};
+
+static uint8_t hidden_flag(const ib_mtable *t, size_t r, size_t c)
+{
+    return t->flags[r * (t->ncols + 1) + c];
+}
 
 static int64_t count_of(double v)
 {
@@ -62,14 +71,8 @@ static surv_shown *survival_shown(const ib_msurv_result *r, int64_t k)
     surv_shown *sh = calloc(ng + 1, sizeof *sh);
     if (!sh)
         return NULL;
-    if (k <= 0) {
-        for (size_t i = 0; i <= ng; i++) {
-            sh[i].n = sh[i].events = true;
-            for (int y = 0; y < IB_MRET_N; y++)
-                sh[i].at_risk[y] = true;
-        }
-        return sh;
-    }
+    if (k <= 0)
+        return sh;                      /* calloc: everything shown */
     static const char *const key_names[] = {"group"};
     ib_mcolumn cols[2 + IB_MRET_N] = {{"n", 0, true}, {"events", 0, true}};
     for (int y = 0; y < IB_MRET_N; y++) {
@@ -100,10 +103,10 @@ static surv_shown *survival_shown(const ib_msurv_result *r, int64_t k)
     for (size_t i = 0; ok && i <= ng; i++) {
         /* the all group is the totals row, or the only row */
         size_t row = ng ? i : 0;
-        sh[i].n = ib_mtable_is_shown(&t, row, 0);
-        sh[i].events = ib_mtable_is_shown(&t, row, 1);
+        sh[i].n = hidden_flag(&t, row, 0);
+        sh[i].events = hidden_flag(&t, row, 1);
         for (int y = 0; y < IB_MRET_N; y++)
-            sh[i].at_risk[y] = ib_mtable_is_shown(&t, row, 2 + (size_t)y);
+            sh[i].at_risk[y] = hidden_flag(&t, row, 2 + (size_t)y);
     }
     ib_mtable_free(&t);
     if (!ok) {
@@ -121,7 +124,7 @@ static const surv_shown *shown_of(const surv_shown *sh, size_t i)
 
 static bool is_hidden_point(const ib_km_point *pt, const surv_shown *sh, int y)
 {
-    return pt->is_beyond || !sh->at_risk[y];
+    return pt->is_beyond || sh->at_risk[y];
 }
 
 /* Curve rows shown: all, or with suppression those before the first time
@@ -138,10 +141,16 @@ static size_t curve_rows(const ib_km_curve *c, int64_t k)
 
 /* ============================================================ text */
 
-/* A count, or "<k" when suppression hides it. */
-static char *shown_count(double v, bool shown, int64_t k, char *buf, size_t size)
+/* A count, or why suppression hides it (hidden: a surv_shown flag): "<k"
+ * when it is small, "verborgen" when it protects another. */
+static char *shown_count(double v, uint8_t hidden, int64_t k, char *buf,
+                         size_t size)
 {
-    if (!shown) {
+    if (hidden == IB_MCELL_SECONDARY) {
+        snprintf(buf, size, "%s", IB_MCELL_HIDDEN_TEXT);
+        return buf;
+    }
+    if (hidden) {
         snprintf(buf, size, "<%" PRId64, k);
         return buf;
     }
@@ -152,9 +161,12 @@ static void group_text(FILE *f, const ib_msurv_group *g, double horizon,
                        int64_t k, const surv_shown *sh)
 {
     char a[48], b[48], c[48], d[48];
-    if (!sh->n) {
-        fprintf(f, "%s — %s verblijven: te weinig om cijfers te tonen\n\n",
-                g->label, shown_count((double)g->n, false, k, a, sizeof a));
+    if (sh->n) {
+        fprintf(f, "%s — %s verblijven: %s\n\n", g->label,
+                shown_count((double)g->n, sh->n, k, a, sizeof a),
+                sh->n == IB_MCELL_SECONDARY
+                    ? "afgeschermd ter bescherming van een andere groep"
+                    : "te weinig om cijfers te tonen");
         return;
     }
     fprintf(f, "%s — %s verblijven, waarvan %s vertrokken\n", g->label,
@@ -172,7 +184,7 @@ static void group_text(FILE *f, const ib_msurv_group *g, double horizon,
         }
         if (is_hidden_point(pt, sh, i)) {
             fprintf(f, "  %-8s  %8s   %-17s  %s\n", when, "·  ", "",
-                    shown_count(pt->n_risk, false, k, a, sizeof a));
+                    shown_count(pt->n_risk, sh->at_risk[i], k, a, sizeof a));
             continue;
         }
         char s[32], ci[64];
@@ -205,7 +217,7 @@ static void group_text(FILE *f, const ib_msurv_group *g, double horizon,
 static void curve_text(FILE *f, const ib_msurv_group *g, int64_t k,
                        const surv_shown *sh)
 {
-    if (!sh->n)
+    if (sh->n)
         return;
     const ib_km_curve *c = &g->curve;
     size_t rows = curve_rows(c, k);
@@ -254,7 +266,9 @@ static void survival_text(FILE *f, const ib_msurv_result *r,
     if (o->k > 0)
         fprintf(f, "\n<%" PRId64 " en ·: minder dan %" PRId64
                    " verblijven in beeld; zulke cijfers worden niet "
-                   "getoond.\n", o->k, o->k);
+                   "getoond. " IB_MCELL_HIDDEN_TEXT ": afgeschermd zodat een "
+                   "ander aantal niet uit de totalen volgt (kan elk aantal "
+                   "zijn).\n", o->k, o->k);
     if (o->curve) {
         fputc('\n', f);
         if (r->n_groups == 0)
@@ -290,21 +304,21 @@ static void group_csv(FILE *f, const ib_msurv_group *g, bool curve, int64_t k,
                       const surv_shown *sh)
 {
     char fig[64], buf[32];
-    if (!sh->n) {
-        csv_text(f, g->label, "n", shown_count((double)g->n, false, k, buf, sizeof buf));
+    if (sh->n) {
+        csv_text(f, g->label, "n", shown_count((double)g->n, sh->n, k, buf, sizeof buf));
         return;
     }
     csv_line(f, g->label, "n", (double)g->n);
-    if (sh->events)
+    if (!sh->events)
         csv_line(f, g->label, "events", (double)g->n_events);
     else
-        csv_text(f, g->label, "events", shown_count(0, false, k, buf, sizeof buf));
+        csv_text(f, g->label, "events", shown_count(0, sh->events, k, buf, sizeof buf));
     for (int i = 0; i < IB_MRET_N; i++) {
         const ib_km_point *pt = &g->retention[i];
         int y = ib_mret_years[i];
         snprintf(fig, sizeof fig, "at_risk_%dy", y);
-        if (!sh->at_risk[i])
-            csv_text(f, g->label, fig, shown_count(0, false, k, buf, sizeof buf));
+        if (sh->at_risk[i])
+            csv_text(f, g->label, fig, shown_count(0, sh->at_risk[i], k, buf, sizeof buf));
         else
             csv_line(f, g->label, fig, pt->n_risk);
         if (is_hidden_point(pt, sh, i))
@@ -354,14 +368,14 @@ static void survival_csv(FILE *f, const ib_msurv_result *r,
 /* ============================================================ JSON */
 
 static void point_json(ib_json *j, const ib_km_point *pt, int years, int64_t k,
-                       bool shown)
+                       uint8_t hidden)
 {
     ib_json_object(j, NULL);
     ib_json_int(j, "years", years);
     ib_json_int(j, "day", ib_surv_year_day(years));
-    if (!shown) {
+    if (hidden) {
         char buf[32];
-        ib_json_str(j, "n_risk", shown_count(0, false, k, buf, sizeof buf));
+        ib_json_str(j, "n_risk", shown_count(0, hidden, k, buf, sizeof buf));
         ib_json_bool(j, "suppressed", true);
         ib_json_end(j);
         return;
@@ -389,17 +403,17 @@ static void group_json(ib_json *j, const char *key, const ib_msurv_group *g,
     char buf[32];
     ib_json_object(j, key);
     ib_json_str(j, "group", g->label);
-    if (!sh->n) {
-        ib_json_str(j, "n", shown_count(0, false, k, buf, sizeof buf));
+    if (sh->n) {
+        ib_json_str(j, "n", shown_count(0, sh->n, k, buf, sizeof buf));
         ib_json_bool(j, "suppressed", true);
         ib_json_end(j);
         return;
     }
     ib_json_int(j, "n", (int64_t)g->n);
-    if (sh->events)
+    if (!sh->events)
         ib_json_int(j, "events", (int64_t)g->n_events);
     else
-        ib_json_str(j, "events", shown_count(0, false, k, buf, sizeof buf));
+        ib_json_str(j, "events", shown_count(0, sh->events, k, buf, sizeof buf));
     ib_json_array(j, "retention", false);
     for (int i = 0; i < IB_MRET_N; i++)
         point_json(j, &g->retention[i], ib_mret_years[i], k, sh->at_risk[i]);

@@ -2,8 +2,9 @@
  * housing}: the monitor figures of spec/monitor.md as JSON (the documents
  * `inbeeld monitor --format json` prints), CSV (`--format csv`) or XLSX (the
  * CSV's table in a workbook), with the CLI's options as query parameters.
- * Analysts get small cells suppressed (k = 10, spec "Suppression"); an
- * administrator may ask detail=true. A user with municipalities sees the
+ * Analysts get the counts of tables perturbed by the cell-key method, and
+ * survival figures of fewer than k = 10 stays withheld (docs/monitor.md
+ * "Disclosure control"); an administrator may ask detail=true (exact). A user with municipalities sees the
  * figures of the persons in those municipalities; `municipality=` narrows
  * that down. Aggregates are no person-level reads: not audited, as
  * /statistics. */
@@ -11,6 +12,7 @@
 #include "figures/figures.h"
 
 #include <math.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -39,6 +41,7 @@ typedef struct mon_query {
     int16_t munis[IB_USER_MUNIS_MAX];
     size_t nmunis;
     out_format fmt;
+    const ib_mcellkey *cellkey;  /* set when counts are perturbed (k > 0) */
 } mon_query;
 
 /* ------------------------------------------------------------ parameters */
@@ -373,15 +376,15 @@ static int fig_cox(const ib_mdata *d, const mon_query *q, FILE *out, ib_err *err
     return rc;
 }
 
+/* Tables for those without detail: counts perturbed by their cell keys
+ * (the builders were given q->cellkey). */
 static int write_table(ib_mtable *t, const mon_query *q, FILE *out, ib_err *err)
 {
     int rc = IB_OK;
-    if (q->k > 0) {
-        ib_msuppress_opts so;
-        ib_msuppress_opts_init(&so);
-        so.k = q->k;
-        rc = ib_mtable_suppress(t, &so, err);
-    }
+    if (q->k > 0 && !q->cellkey)
+        rc = ib_err_set(err, IB_EINVAL, "geen sleutel voor de verstoring");
+    else if (q->k > 0)
+        ib_mtable_perturb(t);
     if (!rc)
         ib_mo_table(out, t, q->fmt == OUT_JSON ? IB_MO_JSON : IB_MO_CSV, false);
     ib_mtable_free(t);
@@ -394,6 +397,7 @@ static int fig_typology(const ib_mdata *d, const mon_query *q, FILE *out, ib_err
     ib_mtypology_opts_init(&o, q->at);
     o.long_after = q->long_after;
     o.basis = q->basis;
+    o.cellkey = q->cellkey;
     ib_mtable t;
     int rc = ib_monitor_typology(d, &o, q->by, &t, err);
     return rc ? rc : write_table(&t, q, out, err);
@@ -405,7 +409,7 @@ static int fig_registration(const ib_mdata *d, const mon_query *q, FILE *out,
     ib_mtable t;
     /* as the CLI: by municipality unless another grouping is asked */
     ib_group g = q->has_by ? q->by : IB_GROUP_MUNICIPALITY;
-    int rc = ib_monitor_registration(d, q->at, g, &t, NULL, err);
+    int rc = ib_monitor_registration_keyed(d, q->at, g, q->cellkey, &t, NULL, err);
     return rc ? rc : write_table(&t, q, out, err);
 }
 
@@ -414,6 +418,7 @@ static int fig_housing(const ib_mdata *d, const mon_query *q, FILE *out, ib_err 
     ib_mhousing_opts o;
     ib_mhousing_opts_init(&o, q->at);
     o.m2_norm = q->m2_hundredths;
+    o.cellkey = q->cellkey;
     ib_mtable t;
     int rc;
     switch (q->view) {
@@ -586,7 +591,13 @@ static int monitor_figure(hreq *req, hresp *resp, const figure *fig)
         return ib_problem_from_err(resp, &err);
     }
     resp->answered = "computed";
+    ib_mcellkey ck;
+    if (q.k > 0) {
+        ib_store_cellkey_secret(req->st, ck.secret);
+        q.cellkey = &ck;
+    }
     int rc = compute_figure(fig, m.d, &q, &text, &len, &err);
+    sodium_memzero(&ck, sizeof ck);
     if (claimed && !rc)
         ib_mcache_doc_put(req->srv->monitor, m.shared, key, text, len);
     else if (claimed)
@@ -619,7 +630,7 @@ static void first_query(size_t i, ib_date at, mon_query *q)
     ib_err err;
     query_defaults(q);
     q->at = at;
-    q->k = SMALL_CELL;
+    q->k = SMALL_CELL;               /* and the caller's cell key */
     q->fmt = OUT_JSON;
     if (first_questions[i].by &&
         ib_group_parse(first_questions[i].by, &q->by, &err) == IB_OK) {
@@ -635,11 +646,13 @@ bool ib_monitor_first_key(size_t i, ib_date at, char *key, size_t size)
     return answer_key(figures[first_questions[i].figure].name, &q, key, size);
 }
 
-int ib_monitor_first_answer(size_t i, ib_date at, const ib_mdata *d, char **text,
-                            size_t *len, ib_err *err)
+int ib_monitor_first_answer(size_t i, ib_date at, const ib_mdata *d,
+                            const ib_mcellkey *ck, char **text, size_t *len,
+                            ib_err *err)
 {
     mon_query q;
     first_query(i, at, &q);
+    q.cellkey = ck;
     return compute_figure(&figures[first_questions[i].figure], d, &q, text, len, err);
 }
 

@@ -183,6 +183,7 @@ typedef enum { IB_AUTH_NONE, IB_AUTH_SESSION, IB_AUTH_TOKEN } ib_auth_kind;
 typedef struct ib_monitor_cache ib_monitor_cache;
 typedef struct ib_mcache_entry ib_mcache_entry;
 struct ib_mdata;
+struct ib_mcellkey;
 /* Opens a connection of its own and starts loading at once (from the
  * snapshot when use_snapshot and current); from then on the loader checks
  * the data version every second and reloads after a change, and a second
@@ -235,13 +236,14 @@ bool ib_mcache_previous(ib_monitor_cache *c, const char *version, const char *ke
  * administrator) asks them, survival first. The monitor cache computes
  * them after every load, so the first visit after a change finds them
  * kept. IB_MONITOR_FIRST_N of them; the key of the i-th for the date at
- * (false when it does not fit size), and its answer (caller frees
- * *text). */
+ * (false when it does not fit size), and its answer with the cell keys of
+ * ck (ib_store_cellkey_secret; caller frees *text). */
 #define IB_MONITOR_FIRST_N 5
 #define IB_MONITOR_KEY_MAX 1024
 bool ib_monitor_first_key(size_t i, ib_date at, char *key, size_t size);
-int ib_monitor_first_answer(size_t i, ib_date at, const struct ib_mdata *d, char **text,
-                            size_t *len, ib_err *err);
+int ib_monitor_first_answer(size_t i, ib_date at, const struct ib_mdata *d,
+                            const struct ib_mcellkey *ck, char **text, size_t *len,
+                            ib_err *err);
 /* Waits for a load in progress, frees everything (no request may hold an
  * entry any more). */
 void ib_monitor_cache_stop(ib_monitor_cache *c);

@@ -23,6 +23,7 @@
 #include "monitor/monitor.h"
 
 #include <pthread.h>
+#include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -380,6 +381,8 @@ static void prepare_first(ib_monitor_cache *c, ib_mcache_entry *e, ib_date at)
             add_doc(e, keys[i], DOC_QUEUED);
     pthread_mutex_unlock(&c->lock);
     size_t done = 0, failed = 0;
+    ib_mcellkey ck;
+    ib_store_cellkey_secret(c->st, ck.secret);
     for (size_t i = 0; i < IB_MONITOR_FIRST_N; i++) {
         if (!keys[i][0] || !claim_queued(c, e, keys[i]))
             continue;
@@ -387,7 +390,7 @@ static void prepare_first(ib_monitor_cache *c, ib_mcache_entry *e, ib_date at)
         size_t len = 0;
         ib_err err;
         ib_err_clear(&err);
-        if (ib_monitor_first_answer(i, at, &e->d, &text, &len, &err) == IB_OK) {
+        if (ib_monitor_first_answer(i, at, &e->d, &ck, &text, &len, &err) == IB_OK) {
             ib_mcache_doc_put(c, e, keys[i], text, len);
             done++;
         } else {
@@ -396,6 +399,7 @@ static void prepare_first(ib_monitor_cache *c, ib_mcache_entry *e, ib_date at)
         }
         free(text);
     }
+    sodium_memzero(&ck, sizeof ck);
     double took = seconds_since(&t0);
     say(c, "antwoorden voor het dashboard klaar (versie %.8s: %zu berekend, %zu "
            "mislukt, %.1f s)", e->d.data_version, done, failed, took);

@@ -80,12 +80,19 @@ for fig in typology registration housing; do
 done
 expect_exit 0 M typology --by municipality
 grep -q "Aandeel in het rijtotaal" "$TMP/out" || fail "typology: no shares"
-grep -q "<10" "$TMP/out" || fail "typology by municipality: nothing suppressed"
+grep -q "Aantallen licht verstoord" "$TMP/out" || fail "typology by municipality: not perturbed"
+grep -q "<10" "$TMP/out" && fail "typology by municipality: a table still suppresses"
+expect_exit 0 M typology --by municipality --format csv
+cp "$TMP/out" "$TMP/perturbed1.csv"
+awk -F, 'NR > 1 { for (i = 2; i <= NF; i++) if ($i == 1 || $i == 2) bad = 1 } END { exit bad }' \
+  "$TMP/perturbed1.csv" || fail "typology: a perturbed table shows a 1 or a 2"
+expect_exit 0 M typology --by municipality --format csv
+cmp -s "$TMP/out" "$TMP/perturbed1.csv" || fail "typology: the same table perturbed differently"
 expect_exit 0 M typology --by municipality --no-suppress
-grep -q "<10" "$TMP/out" && fail "typology --no-suppress still suppresses"
+grep -q "verstoord" "$TMP/out" && fail "typology --no-suppress still perturbs"
 expect_exit 0 M typology --basis all-months --long-after 365 --format json
 grep -q '"vulnerable_passer_by"' "$TMP/out" || fail "typology json"
-ok "typology: table/csv/json, shares, suppression on and off, basis, long-after"
+ok "typology: table/csv/json, shares, perturbation on and off (the same every time, no 1 or 2), basis, long-after"
 
 expect_exit 0 M registration --by eu
 grep -q "Langer dan 120 dagen hier zonder BRP-inschrijving" "$TMP/out" || fail "registration: 120 days"

@@ -2,7 +2,8 @@
  * cell in a row gets a partner; a 2-D table gets a rectangle; a suppressed
  * cell that is a bridge between two rectangles (derivable through several
  * lines) gets one more; zeros (literal spec vs zero_is_safe); a small total;
- * non-count columns; and the texts and shares shown. */
+ * non-count columns; and the texts and shares shown ("<10" for a small
+ * cell, "verborgen" for one hidden to protect another). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -71,6 +72,8 @@ static void test_one_row(void **state)
     expect(&t, want);
     char buf[16];
     assert_string_equal(ib_mtable_text(&t, 0, 0, buf, sizeof buf), "<10");
+    /* 20 is hidden only to protect the 3: it says so, not "<10" */
+    assert_string_equal(ib_mtable_text(&t, 0, 1, buf, sizeof buf), "verborgen");
     assert_string_equal(ib_mtable_text(&t, 0, 3, buf, sizeof buf), "53");
     ib_mtable_free(&t);
 }

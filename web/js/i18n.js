@@ -42,7 +42,8 @@ export function t(key, params) {
 // Numbers and dates the way the reader expects them (1.234,5 in Dutch).
 export function num(value, digits = 0) {
   if (value === null || value === undefined || value === '') return '';
-  if (typeof value === 'string') return value;         // "<10": a suppressed cell
+  if (value === 'verborgen') return t('dash.hiddenOther');  // hidden to protect another
+  if (typeof value === 'string') return value;         // "<10": a small cell withheld
   return value.toLocaleString(lang === 'en' ? 'en-GB' : 'nl-NL', {
     minimumFractionDigits: digits, maximumFractionDigits: digits,
   });

@@ -2,8 +2,10 @@
 // municipality, grouping), then survival (Kaplan–Meier curves with 95 %
 // bands and retention after 1/3/5/10 years), the Cox model's hazard ratios,
 // the typology quadrants, registration coverage and housing. Every figure
-// comes from /api/v1/monitor/* exactly as the API answers it, small cells
-// suppressed ("<10") by the server; every chart has its table and CSV/XLSX
+// comes from /api/v1/monitor/* exactly as the API answers it: the tables'
+// counts perturbed by the server (a note says so), survival counts withheld
+// as "<10" or "verborgen" (hidden to protect another, said in words);
+// every chart has its table and CSV/XLSX
 // downloads of the same figure. The survival chart is drawn as soon as its
 // answer arrives; the rest follows. Right after a change to the data the
 // server may answer with the figures from before it rather than make the
@@ -190,6 +192,7 @@ async function survival(base, ask) {
     format: (r) => {
       const p = r[`y${y}`];
       if (!p) return '';
+      if (p.suppressed && p.n_risk === 'verborgen') return t('dash.hiddenOther');
       if (p.suppressed) return `${t('dash.suppressed')} (${p.n_risk})`;
       if (p.beyond_follow_up) return t('dash.beyond');
       return h('span', {}, pct(p.surv), h('br'), h('span', { class: 'app-ci' }, ci(p.lower, p.upper)));
@@ -262,6 +265,7 @@ async function typology(base, ask) {
         format: (r) => h('span', {}, num(r[ty]), h('br'), h('span', { class: 'app-ci' }, share(r[ty], r.total))) })),
       { key: 'total', label: t('dash.total'), numeric: true, format: (r) => num(r.total) },
     ] }),
+    ...perturbedNote(d),
     downloads('typology', base),
   ];
 }
@@ -288,6 +292,7 @@ async function registration(base, ask) {
       { key: 'total', label: t('dash.total'), numeric: true, format: (r) => num(r.total) },
       { key: 'coverage', label: t('dash.registration.coverage'), numeric: true, format: coverage },
     ] }),
+    ...perturbedNote(d),
     downloads('registration', params),
   ];
 }
@@ -312,8 +317,14 @@ async function housing(base, ask) {
       { key: 'label', label: t('dash.municipality'), rowHeader: true },
       ...cols.map((c) => ({ key: c, label: t(`dash.housing.${c}`), numeric: true, format: (r) => num(r[c]) })),
     ] }),
+    ...perturbedNote(d),
     downloads('housing', params),
   ];
+}
+
+// Says that a table's counts are perturbed, when the server says so.
+function perturbedNote(d) {
+  return d.perturbed ? [h('p', { class: 'utrecht-paragraph app-note app-perturbed' }, t('dash.perturbed'))] : [];
 }
 
 function card(value, label) {

@@ -169,10 +169,10 @@ int ib_demo_generate(const ib_demo_opts *o, const char *dir,
     }
     if (rc == IB_OK)
         rc = run_persons(&c, o, files, sum, err);
-    if (rc == IB_OK) {
-        rows_organisations(&files[IB_KIND_ORGANISATION], &c);
+    if (rc == IB_OK && rows_organisations(&files[IB_KIND_ORGANISATION], &c) != IB_OK)
+        rc = ib_err_set(err, IB_ENOMEM, "geen geheugen voor de organisaties");
+    if (rc == IB_OK)
         rows_locations(&files[IB_KIND_LOCATION], &c);
-    }
     for (int k = 0; k < IB_KIND_COUNT; k++) {
         ib_err cerr;
         sum->rows[k] = files[k].rows;

@@ -25,7 +25,7 @@
 #include "monitor/monitor.h"
 #include "monitor/survival.h"
 
-static const char *const files[] = {
+static const char *const files_of[] = {
     "organisations.csv", "locations.csv", "persons.csv", "stays.csv",
     "registrations.csv", "employments.csv", "housings.csv", "life_events.csv"};
 #define NFILES 8
@@ -152,8 +152,8 @@ static void test_deterministic(void **state)
     assert_int_equal(generate(b, n, 7, NULL), IB_OK);
     assert_int_equal(generate(c, n, 8, NULL), IB_OK);
     for (int i = 0; i < NFILES; i++) {
-        snprintf(pa, sizeof pa, "%s/%s", a, files[i]);
-        snprintf(pb, sizeof pb, "%s/%s", b, files[i]);
+        snprintf(pa, sizeof pa, "%s/%s", a, files_of[i]);
+        snprintf(pb, sizeof pb, "%s/%s", b, files_of[i]);
         assert_true(same_file(pa, pb));
     }
     snprintf(pa, sizeof pa, "%s/persons.csv", a);
@@ -310,8 +310,11 @@ static void test_showcase(void **state)
 typedef struct calib {
     double ret[2][3];          /* [eu, non-eu][1, 3, 5 years] */
     size_t cohort[2];
-    double types[IB_TYPE_COUNT];
+    double types[IB_TYPE_COUNT];       /* point basis, present on R */
+    double types_months[IB_TYPE_COUNT]; /* all-months basis, present on R */
     size_t subjects;
+    double types_seo[IB_TYPE_COUNT];   /* SEO's basis: every arrival */
+    size_t seo_subjects;
     double eu_workers_brp;     /* share with BRP of EU labour present on R */
     double overcrowded;        /* share of occupied locations */
     double tied;               /* share of housed persons in a tied bed */
@@ -357,8 +360,10 @@ static void retention(const ib_mdata *d, ib_date at, calib *out)
 
 static void typology(const ib_mdata *d, ib_date at, calib *out)
 {
-    ib_mtypology_opts o;
+    ib_mtypology_opts o, om;
     ib_mtypology_opts_init(&o, at);
+    ib_mtypology_opts_init(&om, at);
+    om.basis = IB_BASIS_ALL_MONTHS;
     size_t eu_workers = 0, eu_brp = 0;
     for (uint32_t p = 0; p < d->n_persons; p++) {
         uint32_t s;
@@ -366,6 +371,7 @@ static void typology(const ib_mdata *d, ib_date at, calib *out)
             continue;
         out->subjects++;
         out->types[ib_typology_of(d, p, s, &o)] += 1;
+        out->types_months[ib_typology_of(d, p, s, &om)] += 1;
         if ((d->persons[p].flags & IB_MP_EU) &&
             d->persons[p].category == IB_CAT_LABOUR) {
             int16_t m;
@@ -373,9 +379,40 @@ static void typology(const ib_mdata *d, ib_date at, calib *out)
             eu_brp += ib_registration_on(d, p, at, &m) == IB_COVER_BRP;
         }
     }
-    for (int t = 0; t < IB_TYPE_COUNT; t++)
+    for (int t = 0; t < IB_TYPE_COUNT; t++) {
         out->types[t] /= (double)out->subjects;
+        out->types_months[t] /= (double)out->subjects;
+    }
     out->eu_workers_brp = (double)eu_brp / (double)eu_workers;
+}
+
+/* SEO's basis (source 004, note 60): every labour and knowledge migrant aged
+ * 18-66 on arrival who came in the study years (here 2010-2022), once, by
+ * the first stay; the type's criteria must hold in every month of the stay
+ * as far as observed (to the departure, or to R), and passer-by or long
+ * stay is judged on that whole observed stay. */
+static void typology_seo(const ib_mdata *d, ib_date at, calib *out)
+{
+    ib_date from = ib_date_from_ymd(2010, 1, 1), to = ib_date_from_ymd(2022, 12, 31);
+    for (uint32_t p = 0; p < d->n_persons; p++) {
+        const ib_mperson *pp = &d->persons[p];
+        uint32_t s = d->stay_off[p];
+        if ((pp->category != IB_CAT_LABOUR && pp->category != IB_CAT_KNOWLEDGE) ||
+            s == d->stay_off[p + 1])
+            continue;
+        const ib_mstay_rec *st = &d->stays[s];
+        int age = ib_date_age_years(pp->birth, st->arrival);
+        if (st->arrival < from || st->arrival > to || age < 18 || age > 66)
+            continue;
+        ib_mtypology_opts o;
+        ib_mtypology_opts_init(&o, st->departure != IB_DATE_NONE &&
+                                   st->departure <= at ? st->departure - 1 : at);
+        o.basis = IB_BASIS_ALL_MONTHS;
+        out->types_seo[ib_typology_of(d, p, s, &o)] += 1;
+        out->seo_subjects++;
+    }
+    for (int t = 0; t < IB_TYPE_COUNT; t++)
+        out->types_seo[t] /= (double)out->seo_subjects;
 }
 
 static void housing(const ib_mdata *d, ib_date at, calib *out)
@@ -414,10 +451,13 @@ static void print_calib(const fixture *fx, const calib *c)
         print_message("| %d year%s | %.1f %% | %.0f %% | %.1f %% | %.0f %% |\n",
                       y == 0 ? 1 : 2 * y + 1, y ? "s" : "", 100 * c->ret[0][y],
                       100 * cbs_eu[y], 100 * c->ret[1][y], 100 * cbs_non_eu[y]);
-    print_message("typology subjects on R: %zu\n", c->subjects);
+    print_message("typology: %zu present on R (point, all months); "
+                  "%zu arrivals 2010-2022 (SEO's basis)\n", c->subjects,
+                  c->seo_subjects);
     for (int t = 0; t < IB_TYPE_COUNT; t++)
-        print_message("| %s | %.1f %% | %.0f %% |\n", names[t], 100 * c->types[t],
-                      100 * (t < 4 ? seo_types[t] : 0.52));
+        print_message("| %s | %.1f %% | %.1f %% | %.1f %% | %.0f %% |\n", names[t],
+                      100 * c->types[t], 100 * c->types_months[t],
+                      100 * c->types_seo[t], 100 * (t < 4 ? seo_types[t] : 0.52));
     print_message("EU labour migrants present with BRP: %.1f %%\n",
                   100 * c->eu_workers_brp);
     print_message("occupied locations overcrowded: %.1f %%; housed in a tied bed: %.1f %%\n",
@@ -434,6 +474,7 @@ static void test_calibration(void **state)
     memset(&c, 0, sizeof c);
     retention(&fx->d, at, &c);
     typology(&fx->d, at, &c);
+    typology_seo(&fx->d, at, &c);
     housing(&fx->d, at, &c);
     print_calib(fx, &c);
     for (int y = 0; y < 3; y++) {

@@ -379,10 +379,47 @@ void employment_rows(dout *o, const dctx *c, const dperson *p, const djob *j,
 void housing_row(dout *o, const dctx *c, const char *pref, const dhouse *h,
                  const char *location, const char *provided_by);
 
+/* The header line of each file (ib_kind order). */
+extern const char *const demo_headers[IB_KIND_COUNT];
+
 /* The single layout: one folder, refs O001, L0001, P000001. */
 int rows_organisations(dout *o, const dctx *c);
 void rows_locations(dout *o, const dctx *c);
 /* Writes the person's rows; files indexed by ib_kind. */
 void rows_person(dout *files, const dctx *c, const dperson *p);
+
+/* ------------------------------------------------------------ spelling.c */
+
+/* How a sender writes names: as they are, without diacritics, or in
+ * capitals without diacritics. */
+enum { SPELL_AS_IS, SPELL_PLAIN, SPELL_UPPER };
+
+/* in written in the style into out (n bytes, always terminated). */
+void spell_name(const char *in, int style, char *out, size_t n);
+/* Makes a record a look-alike of the person: two letters of a name
+ * swapped, or day and month of the birth date swapped, or one digit of the
+ * day changed. false when none applies (short names, 30th or 31st). */
+bool spell_lookalike(drng *r, char *family, char *given, ib_date *birth);
+/* Lower-case letters and digits, runs of anything else one '-'. */
+void spell_slug(const char *name, char *out, size_t n);
+
+/* ------------------------------------------------------------ chain.c */
+
+typedef struct dchain dchain;
+
+/* The senders, their sub-folders of dir and their files; *out is set
+ * (also on failure: close it with chain_close). */
+int chain_open(dchain **out, const dctx *c, const char *dir, ib_err *err);
+/* Writes the person as each sender that knows it. */
+int chain_person(dchain *ch, const dctx *c, const dperson *p);
+/* write: the organisations, locations and senders.txt too (false after a
+ * failure). Adds the counts to sum, closes the files and frees ch. */
+int chain_close(dchain *ch, const dctx *c, const char *dir, bool write,
+                ib_demo_summary *sum, ib_err *err);
+
+/* ------------------------------------------------------------ demo.c */
+
+/* mkdir -p. */
+int demo_make_dir(const char *dir, ib_err *err);
 
 #endif

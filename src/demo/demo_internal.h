@@ -268,6 +268,9 @@ typedef struct dstate {
 void work_start_stay(dctx *c, dperson *p, dstate *s);
 void work_step(dctx *c, dperson *p, dstate *s, ib_date t, ib_date t1);
 void work_close(dperson *p, dstate *s, ib_date dep);
+/* The day from which job j's wage on day d holds: 1 January, the job's
+ * start, or a knowledge migrant's 30th birthday. */
+ib_date work_wage_from(const dctx *c, const dperson *p, const djob *j, ib_date d);
 /* Monthly wage in cents of job j on day d. */
 int64_t work_wage(const dctx *c, const dperson *p, const djob *j, ib_date d);
 bool work_is_tied(const dperson *p, const dstate *s);

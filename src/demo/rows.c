@@ -534,7 +534,8 @@ void life_event_row(dout *o, const dctx *c, const char *pref, const devent *e)
     end_row(o);
 }
 
-/* One row per calendar year of a job: wages are revised every January. */
+/* One row per calendar year of a job: wages are revised every January
+ * (and a knowledge migrant's on the 30th birthday). */
 void employment_rows(dout *o, const dctx *c, const dperson *p, const djob *j,
                      const char *pref, const char *employer, const char *agency)
 {
@@ -542,6 +543,8 @@ void employment_rows(dout *o, const dctx *c, const dperson *p, const djob *j,
     ib_date last = end == IB_DATE_NONE ? c->at : end;
     for (ib_date s = j->start; s <= last;) {
         ib_date next = dcal_jan1(&c->cal, dcal_year(&c->cal, s) + 1);
+        if (j->refk && s < p->turns_30 && p->turns_30 < next)
+            next = p->turns_30;          /* the wage rises at 30 */
         ib_date e = next - 1 < last ? next - 1 : end;
         begin_row(o, pref);
         put_str(o, employer);

@@ -10,6 +10,9 @@ DB         ?= var/inbeeld.db
 DEMO_DIR   ?= var/demo
 PERSONS    ?= 5000
 SEED       ?= 1
+# single: one sender "demo"; chain: a sender per municipality, agency,
+# employer and housing provider (docs/demo-data.md)
+LAYOUT     ?= single
 LISTEN     ?= 127.0.0.1:8080
 WEB_DIR    ?= $(BUILD)/web
 JOBS       ?= $(shell nproc)
@@ -25,7 +28,7 @@ SHELL := /bin/bash
 all: build
 
 help:
-	@echo "make run     install deps, build, load demo data ($(PERSONS) persons) into $(DB), serve on $(LISTEN)"
+	@echo "make run     install deps, build, load demo data ($(PERSONS) persons, layout $(LAYOUT)) into $(DB), serve on $(LISTEN)"
 	@echo "make test    install deps, build, run unit, CLI, sanitizer and fuzz tests"
 	@echo "make fuzz    run every fuzz target for longer (FUZZ_SECONDS=$(FUZZ_SECONDS) each, try 600)"
 	@echo "make bench   run the benchmarks in bench/ (see bench/RESULTS.md)"
@@ -49,7 +52,7 @@ build-fuzz: deps
 
 # ---- make run -------------------------------------------------------------
 run: build
-	@bash scripts/run.sh $(INBEELD) $(DB) $(DEMO_DIR) $(PERSONS) $(SEED) $(LISTEN) $(WEB_DIR)
+	@LAYOUT=$(LAYOUT) bash scripts/run.sh $(INBEELD) $(DB) $(DEMO_DIR) $(PERSONS) $(SEED) $(LISTEN) $(WEB_DIR)
 
 # ---- make test ------------------------------------------------------------
 test: build

@@ -1,6 +1,7 @@
 /* cmd_demo.c — `inbeeld demo`: writes a synthetic population in the
  * exchange format (src/demo, docs/demo-data.md) into a folder, ready for
- * `inbeeld import --sender demo DIR`. */
+ * `inbeeld import --sender demo DIR`, or with --layout chain into one
+ * sub-folder per sender, listed in senders.txt. */
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -14,19 +15,27 @@
 static void demo_help(FILE *out)
 {
     fprintf(out,
-        "Gebruik: inbeeld demo --out MAP [--persons N] [--seed S] [--at DATUM]\n\n"
+        "Gebruik: inbeeld demo --out MAP [--persons N] [--seed S] [--at DATUM]\n"
+        "                     [--layout single|chain]\n\n"
         "Maakt verzonnen demogegevens in het uitwisselformaat: organisaties,\n"
         "locaties, personen, verblijven, inschrijvingen, banen, huisvesting en\n"
         "levensgebeurtenissen, als CSV-bestanden in MAP. Vertrek volgt een\n"
         "model dat is afgestemd op de CBS-cijfers over blijven (zie\n"
         "docs/demo-data.md). Dezelfde N en S geven byte voor byte dezelfde\n"
         "bestanden. Inlezen: inbeeld import --sender demo MAP\n\n"
+        "Met --layout chain levert elke partij in de keten apart aan: de\n"
+        "gemeente, uitzendbureaus, werkgevers en huisvesters, elk in een eigen\n"
+        "submap met eigen sleutels en eigen schrijfwijze van namen en adressen.\n"
+        "MAP/%s noemt de submappen en afzenders in inleesvolgorde:\n"
+        "  inbeeld import --sender AFZENDER MAP/SUBMAP\n\n"
         "  --out MAP          map voor de bestanden (wordt aangemaakt)\n"
         "  --persons N        aantal personen (standaard 5000, max %d)\n"
         "  --seed S           startwaarde van het toeval (standaard 1)\n"
         "  --at JJJJ-MM-DD    peildatum \"nu\" (standaard 2025-12-31): wie dan\n"
-        "                     nog hier is, heeft geen vertrekdatum\n",
-        IB_DEMO_PERSONS_MAX);
+        "                     nog hier is, heeft geen vertrekdatum\n"
+        "  --layout L         single (standaard): één map, één afzender;\n"
+        "                     chain: een submap per afzender\n",
+        IB_DEMO_SENDERS_FILE, IB_DEMO_PERSONS_MAX);
 }
 
 typedef struct progress_ctx {
@@ -78,7 +87,8 @@ static void print_summary(const char *dir, const ib_demo_summary *sum,
                           const ib_demo_opts *o)
 {
     char at[IB_DATE_STRLEN];
-    printf("Demogegevens geschreven naar %s:\n", dir);
+    printf("Demogegevens geschreven naar %s%s:\n", dir,
+           o->layout == IB_DEMO_LAYOUT_CHAIN ? " (alle afzenders samen)" : "");
     for (int k = 0; k < IB_KIND_COUNT; k++) {
         char name[40];
         snprintf(name, sizeof name, "%s.csv", ib_kind_file_stem((ib_kind)k));
@@ -86,6 +96,13 @@ static void print_summary(const char *dir, const ib_demo_summary *sum,
     }
     printf("Op %s nog in Nederland: %" PRId64 " van %" PRId64 " personen.\n",
            ib_date_format(o->at, at), sum->present, o->persons);
+    if (o->layout != IB_DEMO_LAYOUT_CHAIN)
+        return;
+    printf("Keten: %" PRId64 " afzenders (%s/%s); %" PRId64
+           " regels zonder bekend BSN, %" PRId64 " naamgenoten, %" PRId64
+           " regels die op een ander lijken.\n",
+           sum->senders, dir, IB_DEMO_SENDERS_FILE, sum->without_bsn,
+           sum->namesakes, sum->lookalikes);
 }
 
 static int demo_run(int argc, char **argv)
@@ -95,6 +112,7 @@ static int demo_run(int argc, char **argv)
         {"persons", required_argument, NULL, 'n'},
         {"seed", required_argument, NULL, 's'},
         {"at", required_argument, NULL, 'a'},
+        {"layout", required_argument, NULL, 'l'},
         {0, 0, 0, 0}};
     ib_demo_opts o;
     ib_demo_opts_init(&o);
@@ -117,6 +135,10 @@ static int demo_run(int argc, char **argv)
         case 'a':
             if (ib_date_parse(optarg, strlen(optarg), &o.at, &err) != IB_OK)
                 return ib_cli_usage("demo", "--at: %s", err.msg);
+            break;
+        case 'l':
+            if (ib_demo_layout_parse(optarg, &o.layout, &err) != IB_OK)
+                return ib_cli_usage("demo", "--layout: %s", err.msg);
             break;
         default: return ib_cli_usage("demo", "onbekende optie");
         }

@@ -1,15 +1,16 @@
 /* demo.c — ib_demo_generate: builds the world of organisations and
  * locations, simulates the persons one by one (each from its own random
- * stream) while streaming their rows to the files, and writes the
- * organisations and locations last, when the occupancy of every location on
- * the reference date is known. */
+ * stream) while streaming their rows to the files of the layout (one
+ * folder, or one per sender: chain.c), and writes the organisations and
+ * locations last, when the occupancy of every location on the reference
+ * date is known. */
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "demo/demo_internal.h"
 
-static const char *const headers[IB_KIND_COUNT] = {
+const char *const demo_headers[IB_KIND_COUNT] = {
     [IB_KIND_ORGANISATION] = "org_ref,name,kvk,kind,certified",
     [IB_KIND_LOCATION] = "location_ref,postcode,house_number,municipality,kind,"
                          "capacity,floor_area_m2,provider_ref,certified_until",
@@ -30,6 +31,19 @@ void ib_demo_opts_init(ib_demo_opts *o)
     o->persons = 5000;
     o->seed = 1;
     o->at = ib_date_from_ymd(2025, 12, 31);
+    o->layout = IB_DEMO_LAYOUT_SINGLE;
+}
+
+int ib_demo_layout_parse(const char *s, ib_demo_layout *out, ib_err *err)
+{
+    if (s && strcmp(s, "single") == 0)
+        *out = IB_DEMO_LAYOUT_SINGLE;
+    else if (s && strcmp(s, "chain") == 0)
+        *out = IB_DEMO_LAYOUT_CHAIN;
+    else
+        return ib_err_set(err, IB_EINVAL, "onbekende indeling '%.40s'; kies "
+                          "single of chain", s ? s : "");
+    return IB_OK;
 }
 
 static int check_opts(const ib_demo_opts *o, ib_err *err)
@@ -42,11 +56,12 @@ static int check_opts(const ib_demo_opts *o, ib_err *err)
         o->at > ib_date_from_ymd(2060, 12, 31))
         return ib_err_set(err, IB_EINVAL,
                           "peildatum moet tussen 2010-12-31 en 2060-12-31 liggen");
+    if (o->layout != IB_DEMO_LAYOUT_SINGLE && o->layout != IB_DEMO_LAYOUT_CHAIN)
+        return ib_err_set(err, IB_EINVAL, "onbekende indeling");
     return IB_OK;
 }
 
-/* mkdir -p for the output folder. */
-static int make_dir(const char *dir, ib_err *err)
+int demo_make_dir(const char *dir, ib_err *err)
 {
     char path[4096];
     if (!ib_strlcpy(path, dir, sizeof path))
@@ -111,7 +126,14 @@ static bool is_present(const dctx *c, const dperson *p)
     return s->arrival <= c->at && s->departure == IB_DATE_NONE;
 }
 
-static int run_persons(dctx *c, const ib_demo_opts *o, dout *files,
+/* Where the persons' rows go: the files of the single layout, or the
+ * chain's senders. */
+typedef struct dsink {
+    dout *files;
+    dchain *chain;
+} dsink;
+
+static int run_persons(dctx *c, const ib_demo_opts *o, const dsink *to,
                        ib_demo_summary *sum, ib_err *err)
 {
     dperson p;
@@ -125,7 +147,13 @@ static int run_persons(dctx *c, const ib_demo_opts *o, dout *files,
                             (long long)i + 1);
             break;
         }
-        rows_person(files, c, &p);
+        if (!to->chain)
+            rows_person(to->files, c, &p);
+        else if (chain_person(to->chain, c, &p) != IB_OK) {
+            rc = ib_err_set(err, IB_ENOMEM, "geen geheugen bij persoon %lld",
+                            (long long)i + 1);
+            break;
+        }
         if (is_present(c, &p))
             sum->present++;
         if (o->progress && (i % step == 0 || i + 1 == o->persons) &&
@@ -138,41 +166,24 @@ static int run_persons(dctx *c, const ib_demo_opts *o, dout *files,
     return rc;
 }
 
-int ib_demo_generate(const ib_demo_opts *o, const char *dir,
-                     ib_demo_summary *sum, ib_err *err)
+static int generate_single(dctx *c, const ib_demo_opts *o, const char *dir,
+                           ib_demo_summary *sum, ib_err *err)
 {
-    ib_demo_summary local;
-    if (!sum)
-        sum = &local;
-    memset(sum, 0, sizeof *sum);
-    int rc = check_opts(o, err);
-    if (rc == IB_OK)
-        rc = make_dir(dir, err);
-    if (rc != IB_OK)
-        return rc;
-    dctx c;
-    memset(&c, 0, sizeof c);
-    init_ctx(&c, o);
-    if (dcal_init(&c.cal) != IB_OK)
-        return ib_err_set(err, IB_ENOMEM, "geen geheugen voor de kalender");
-    rc = world_build(&c.w, o->seed, o->persons, err);
-    if (rc != IB_OK) {
-        dcal_free(&c.cal);
-        return rc;
-    }
+    int rc = IB_OK;
     dout files[IB_KIND_COUNT];
     memset(files, 0, sizeof files);
     for (int k = 0; k < IB_KIND_COUNT && rc == IB_OK; k++) {
         char name[64];
         snprintf(name, sizeof name, "%s.csv", ib_kind_file_stem((ib_kind)k));
-        rc = out_open(&files[k], dir, name, headers[k], err);
+        rc = out_open(&files[k], dir, name, demo_headers[k], err);
     }
+    dsink to = {files, NULL};
     if (rc == IB_OK)
-        rc = run_persons(&c, o, files, sum, err);
-    if (rc == IB_OK) {
-        rows_organisations(&files[IB_KIND_ORGANISATION], &c);
-        rows_locations(&files[IB_KIND_LOCATION], &c);
-    }
+        rc = run_persons(c, o, &to, sum, err);
+    if (rc == IB_OK && rows_organisations(&files[IB_KIND_ORGANISATION], c) != IB_OK)
+        rc = ib_err_set(err, IB_ENOMEM, "geen geheugen voor de organisaties");
+    if (rc == IB_OK)
+        rows_locations(&files[IB_KIND_LOCATION], c);
     for (int k = 0; k < IB_KIND_COUNT; k++) {
         ib_err cerr;
         sum->rows[k] = files[k].rows;
@@ -182,6 +193,49 @@ int ib_demo_generate(const ib_demo_opts *o, const char *dir,
                 *err = cerr;
         }
     }
+    return rc;
+}
+
+static int generate_chain(dctx *c, const ib_demo_opts *o, const char *dir,
+                          ib_demo_summary *sum, ib_err *err)
+{
+    dchain *ch = NULL;
+    int rc = chain_open(&ch, c, dir, err);
+    dsink to = {NULL, ch};
+    if (rc == IB_OK)
+        rc = run_persons(c, o, &to, sum, err);
+    ib_err cerr;
+    int crc = ch ? chain_close(ch, c, dir, rc == IB_OK, sum, &cerr) : IB_OK;
+    if (crc != IB_OK && rc == IB_OK) {
+        rc = crc;
+        if (err)
+            *err = cerr;
+    }
+    return rc;
+}
+
+int ib_demo_generate(const ib_demo_opts *o, const char *dir,
+                     ib_demo_summary *sum, ib_err *err)
+{
+    ib_demo_summary local;
+    if (!sum)
+        sum = &local;
+    memset(sum, 0, sizeof *sum);
+    int rc = check_opts(o, err);
+    if (rc == IB_OK)
+        rc = demo_make_dir(dir, err);
+    if (rc != IB_OK)
+        return rc;
+    dctx c;
+    memset(&c, 0, sizeof c);
+    init_ctx(&c, o);
+    if (dcal_init(&c.cal) != IB_OK)
+        return ib_err_set(err, IB_ENOMEM, "geen geheugen voor de kalender");
+    rc = world_build(&c.w, o->seed, o->persons, err);
+    if (rc == IB_OK)
+        rc = o->layout == IB_DEMO_LAYOUT_CHAIN
+                 ? generate_chain(&c, o, dir, sum, err)
+                 : generate_single(&c, o, dir, sum, err);
     world_free(&c.w);
     dcal_free(&c.cal);
     return rc;

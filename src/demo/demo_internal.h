@@ -268,6 +268,9 @@ typedef struct dstate {
 void work_start_stay(dctx *c, dperson *p, dstate *s);
 void work_step(dctx *c, dperson *p, dstate *s, ib_date t, ib_date t1);
 void work_close(dperson *p, dstate *s, ib_date dep);
+/* The day from which job j's wage on day d holds: 1 January, the job's
+ * start, or a knowledge migrant's 30th birthday. */
+ib_date work_wage_from(const dctx *c, const dperson *p, const djob *j, ib_date d);
 /* Monthly wage in cents of job j on day d. */
 int64_t work_wage(const dctx *c, const dperson *p, const djob *j, ib_date d);
 bool work_is_tied(const dperson *p, const dstate *s);
@@ -286,20 +289,140 @@ void home_close(dctx *c, dperson *p, dstate *s, ib_date dep);
 
 /* ------------------------------------------------------------ rows.c */
 
+/* A CSV file being written through a buffer. A lazy one (out_open_lazy) is
+ * opened only to flush its small buffer and closed again, so that a chain
+ * demo can write thousands of files without holding them open. */
 typedef struct dout {
     FILE *f;
-    char *buf;
-    size_t len;
+    char *buf, *path;
+    size_t len, cap, flush_at;
     int64_t rows;
-    bool failed;
+    bool lazy, created, failed;
 } dout;
 
 int out_open(dout *o, const char *dir, const char *name, const char *header,
              ib_err *err);
+int out_open_lazy(dout *o, const char *dir, const char *name, const char *header,
+                  ib_err *err);
+/* Writes what is left (a lazy file that never flushed gets its header) and
+ * frees the buffer; IB_EIO when any write failed. */
 int out_close(dout *o, ib_err *err);
-void rows_organisations(dout *o, const dctx *c);
+
+/* Formatting into the buffer; end_row ends the line and flushes when due.
+ * No value holds a comma, quote or line break, so nothing is quoted. */
+void put_str(dout *o, const char *s);
+void put_chr(dout *o, char ch);
+void put_uint(dout *o, uint64_t v, int width);
+void put_ref(dout *o, char prefix, int64_t n, int width);
+void put_date(dout *o, const dctx *c, ib_date d);
+void put_hundredths(dout *o, int64_t v);
+void put_sep(dout *o);
+void end_row(dout *o);
+/* The person's BSN (valid 11-check, unique per index and seed). */
+void put_bsn(dout *o, const dctx *c, int64_t idx);
+/* "O001": prefix and zero-padded number. */
+void ref_text(char *buf, size_t n, char prefix, int64_t v, int width);
+
+/* Organisations: name, and the KvK number and certificate of each (drawn
+ * in one sequence for all organisations). */
+typedef struct dorgattr {
+    uint32_t kvk;              /* 8 digits */
+    bool kvk_known;            /* the single layout leaves one in ten out */
+    uint8_t cert;              /* ib_cert */
+} dorgattr;
+
+void org_name_text(const dworld *w, size_t i, char *buf, size_t n);
+/* *out: one per organisation, caller frees; IB_ENOMEM. */
+int org_attrs(const dctx *c, dorgattr **out);
+/* kvk 0: empty. */
+void org_row(dout *o, const char *ref, const char *name, uint32_t kvk,
+             uint8_t kind, uint8_t cert);
+
+/* A location's address and size, the same whoever writes it. */
+typedef struct dlocrow {
+    int pc_digits;
+    char pc[2];                /* the postcode letters */
+    int number;
+    char addition;             /* house number addition letter, 0 none */
+    int64_t cap, area;         /* beds, m2 in hundredths */
+    bool cap_known, area_known;
+    ib_date certified;         /* certified_until, IB_DATE_NONE none */
+} dlocrow;
+
+/* How a sender writes a location: its ref, the provider's ref (NULL none),
+ * "1234 AB" or "1234AB", and "12-A", "12 A" or "12A" (addition_sep 0). */
+typedef struct dlocstyle {
+    const char *ref, *provider_ref;
+    bool postcode_space;
+    char addition_sep;
+} dlocstyle;
+
+void location_fields(const dctx *c, size_t i, dlocrow *f);
+void location_row(dout *o, const dctx *c, size_t i, const dlocrow *f,
+                  const dlocstyle *st);
+
+/* A person row as one sender writes it. */
+typedef struct dpersonrow {
+    const char *ref;
+    bool bsn;
+    const char *family, *given;
+    ib_date birth;
+} dpersonrow;
+
+const char *person_family_name(const dperson *p);
+const char *person_given_name(const dperson *p);
+void person_row(dout *o, const dctx *c, const dperson *p, const dpersonrow *r);
+/* Episode rows under person ref pref. */
+void stay_row(dout *o, const dctx *c, const char *pref, const dstay *s);
+void registration_row(dout *o, const dctx *c, const char *pref, const dreg *r);
+void life_event_row(dout *o, const dctx *c, const char *pref, const devent *e);
+/* One row per calendar year of job j; agency NULL: none. */
+void employment_rows(dout *o, const dctx *c, const dperson *p, const djob *j,
+                     const char *pref, const char *employer, const char *agency);
+void housing_row(dout *o, const dctx *c, const char *pref, const dhouse *h,
+                 const char *location, const char *provided_by);
+
+/* The header line of each file (ib_kind order). */
+extern const char *const demo_headers[IB_KIND_COUNT];
+
+/* The single layout: one folder, refs O001, L0001, P000001. */
+int rows_organisations(dout *o, const dctx *c);
 void rows_locations(dout *o, const dctx *c);
 /* Writes the person's rows; files indexed by ib_kind. */
 void rows_person(dout *files, const dctx *c, const dperson *p);
+
+/* ------------------------------------------------------------ spelling.c */
+
+/* How a sender writes names: as they are, without diacritics, or in
+ * capitals without diacritics. */
+enum { SPELL_AS_IS, SPELL_PLAIN, SPELL_UPPER };
+
+/* in written in the style into out (n bytes, always terminated). */
+void spell_name(const char *in, int style, char *out, size_t n);
+/* Makes a record a look-alike of the person: two letters of a name
+ * swapped, or day and month of the birth date swapped, or one digit of the
+ * day changed. false when none applies (short names, 30th or 31st). */
+bool spell_lookalike(drng *r, char *family, char *given, ib_date *birth);
+/* Lower-case letters and digits, runs of anything else one '-'. */
+void spell_slug(const char *name, char *out, size_t n);
+
+/* ------------------------------------------------------------ chain.c */
+
+typedef struct dchain dchain;
+
+/* The senders, their sub-folders of dir and their files; *out is set
+ * (also on failure: close it with chain_close). */
+int chain_open(dchain **out, const dctx *c, const char *dir, ib_err *err);
+/* Writes the person as each sender that knows it. */
+int chain_person(dchain *ch, const dctx *c, const dperson *p);
+/* write: the organisations, locations and senders.txt too (false after a
+ * failure). Adds the counts to sum, closes the files and frees ch. */
+int chain_close(dchain *ch, const dctx *c, const char *dir, bool write,
+                ib_demo_summary *sum, ib_err *err);
+
+/* ------------------------------------------------------------ demo.c */
+
+/* mkdir -p. */
+int demo_make_dir(const char *dir, ib_err *err);
 
 #endif

@@ -20,8 +20,8 @@
  * cohort 2017; then hazard ratios for the category (labour, knowledge,
  * status_holder, family, student, other) and the binding effects. */
 const dmodel demo_model_default = {
-    .base = {{0.343, 0.255, 0.180, 0.125, 0.090},      /* EU/EEA */
-             {0.301, 0.258, 0.201, 0.140, 0.100}},     /* other */
+    .base = {{0.353, 0.269, 0.178, 0.125, 0.090},      /* EU/EEA */
+             {0.313, 0.261, 0.214, 0.140, 0.100}},     /* other */
     .category = {1.00, 1.00, 0.40, 0.65, 1.70, 1.10},
     .not_working = 2.0,
     .agency = 1.25,

@@ -11,69 +11,115 @@
 #include "demo/demo_internal.h"
 
 #define OUT_CAP (1u << 20)
+#define OUT_LAZY_CAP 4096u
+#define OUT_ROW_MAX 1024u
 #define STREAM_LOC (UINT64_C(3) << 61)
 #define STREAM_ORG (UINT64_C(5) << 60)
 
 /* ------------------------------------------------------------ output */
 
-int out_open(dout *o, const char *dir, const char *name, const char *header,
-             ib_err *err)
+/* The buffer with the header line in it; the file is opened by the caller. */
+static int out_init(dout *o, const char *dir, const char *name,
+                    const char *header, size_t cap, ib_err *err)
 {
-    char path[4096];
     memset(o, 0, sizeof *o);
-    if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path)
-        return ib_err_set(err, IB_EINVAL, "pad te lang: %s", dir);
-    o->buf = malloc(OUT_CAP);
-    if (!o->buf)
-        return ib_err_set(err, IB_ENOMEM, "geen geheugen voor %s", name);
-    o->f = fopen(path, "wb");
-    if (!o->f) {
-        free(o->buf);
-        o->buf = NULL;
-        return ib_err_set(err, IB_EIO, "%s kan niet worden geschreven: %s", path,
-                          strerror(errno));
-    }
     size_t n = strlen(header);
+    int plen = snprintf(NULL, 0, "%s/%s", dir, name);
+    o->path = malloc((size_t)plen + 1);
+    o->buf = malloc(cap);
+    if (!o->path || !o->buf || n + 1 > cap / 2) {
+        free(o->path);
+        free(o->buf);
+        memset(o, 0, sizeof *o);
+        return ib_err_set(err, IB_ENOMEM, "geen geheugen voor %s", name);
+    }
+    snprintf(o->path, (size_t)plen + 1, "%s/%s", dir, name);
+    o->cap = cap;
+    /* Rows are far shorter than OUT_ROW_MAX, so one always fits after a flush. */
+    o->flush_at = cap - (cap > 4 * OUT_ROW_MAX ? OUT_ROW_MAX : cap / 2);
     memcpy(o->buf, header, n);
     o->buf[n] = '\n';
     o->len = n + 1;
     return IB_OK;
 }
 
+int out_open(dout *o, const char *dir, const char *name, const char *header,
+             ib_err *err)
+{
+    int rc = out_init(o, dir, name, header, OUT_CAP, err);
+    if (rc != IB_OK)
+        return rc;
+    o->f = fopen(o->path, "wb");
+    if (!o->f) {
+        rc = ib_err_set(err, IB_EIO, "%s kan niet worden geschreven: %s", o->path,
+                        strerror(errno));
+        free(o->buf);
+        free(o->path);
+        memset(o, 0, sizeof *o);
+    }
+    return rc;
+}
+
+int out_open_lazy(dout *o, const char *dir, const char *name, const char *header,
+                  ib_err *err)
+{
+    int rc = out_init(o, dir, name, header, OUT_LAZY_CAP, err);
+    if (rc == IB_OK)
+        o->lazy = true;
+    return rc;
+}
+
+/* A lazy file is opened for each flush: created by the first, appended to
+ * by the next ones. */
 static void out_flush(dout *o)
 {
+    if (o->lazy) {
+        o->f = fopen(o->path, o->created ? "ab" : "wb");
+        o->created = true;
+        if (!o->f) {
+            o->failed = true;
+            o->len = 0;
+            return;
+        }
+    }
     if (o->len && fwrite(o->buf, 1, o->len, o->f) != o->len)
         o->failed = true;
     o->len = 0;
+    if (o->lazy) {
+        if (fclose(o->f) != 0)
+            o->failed = true;
+        o->f = NULL;
+    }
 }
 
 int out_close(dout *o, ib_err *err)
 {
     int rc = IB_OK;
-    if (o->f) {
-        out_flush(o);
-        if (fclose(o->f) != 0 || o->failed)
-            rc = ib_err_set(err, IB_EIO, "schrijven van de demobestanden mislukt");
+    if (o->buf && (o->f || o->lazy)) {
+        if (o->len > 0)
+            out_flush(o);
+        if ((o->f && fclose(o->f) != 0) || o->failed)
+            rc = ib_err_set(err, IB_EIO, "schrijven van %s mislukt", o->path);
     }
     free(o->buf);
-    o->f = NULL;
-    o->buf = NULL;
+    free(o->path);
+    memset(o, 0, sizeof *o);
     return rc;
 }
 
-static void put_str(dout *o, const char *s)
+void put_str(dout *o, const char *s)
 {
     size_t n = strlen(s);
     memcpy(o->buf + o->len, s, n);
     o->len += n;
 }
 
-static void put_chr(dout *o, char ch)
+void put_chr(dout *o, char ch)
 {
     o->buf[o->len++] = ch;
 }
 
-static void put_uint(dout *o, uint64_t v, int width)
+void put_uint(dout *o, uint64_t v, int width)
 {
     char tmp[24];
     int n = 0;
@@ -87,13 +133,13 @@ static void put_uint(dout *o, uint64_t v, int width)
         o->buf[o->len++] = tmp[--n];
 }
 
-static void put_ref(dout *o, char prefix, int64_t n, int width)
+void put_ref(dout *o, char prefix, int64_t n, int width)
 {
     put_chr(o, prefix);
     put_uint(o, (uint64_t)n, width);
 }
 
-static void put_date(dout *o, const dctx *c, ib_date d)
+void put_date(dout *o, const dctx *c, ib_date d)
 {
     if (d == IB_DATE_NONE)
         return;
@@ -113,7 +159,7 @@ static void put_date(dout *o, const dctx *c, ib_date d)
 }
 
 /* Hundredths as "1234.56", "1234.5" or "1234". */
-static void put_hundredths(dout *o, int64_t v)
+void put_hundredths(dout *o, int64_t v)
 {
     put_uint(o, (uint64_t)(v / 100), 1);
     int frac = (int)(v % 100);
@@ -125,22 +171,28 @@ static void put_hundredths(dout *o, int64_t v)
         put_chr(o, (char)('0' + frac % 10));
 }
 
-static void put_sep(dout *o)
+void put_sep(dout *o)
 {
     put_chr(o, ',');
 }
 
-static void end_row(dout *o)
+void end_row(dout *o)
 {
     put_chr(o, '\n');
     o->rows++;
-    if (o->len > OUT_CAP - 4096)
+    if (o->len > o->flush_at)
         out_flush(o);
+}
+
+/* "O001", "L0001", "P000001": a prefix and a zero-padded number. */
+void ref_text(char *buf, size_t n, char prefix, int64_t v, int width)
+{
+    snprintf(buf, n, "%c%0*lld", prefix, width, (long long)v);
 }
 
 /* ------------------------------------------------------------ organisations */
 
-static void org_name(dout *o, const dworld *w, size_t i)
+void org_name_text(const dworld *w, size_t i, char *buf, size_t n)
 {
     static const char *const pre[] = {"Flex", "Euro", "Werk", "Inter", "Agri",
         "Logi", "Polder", "Tulp", "Noord", "Delta"};
@@ -150,15 +202,13 @@ static void org_name(dout *o, const dworld *w, size_t i)
         "Visser", "Smit", "Meijer", "de Boer", "Mulder", "de Groot", "Bos",
         "Vos"};
     const dorg *g = &w->orgs[i];
-    char num[16] = "";
+    char num[24] = "";
     switch (g->kind) {
     case IB_ORG_AGENCY:
         if (i >= 60)
             snprintf(num, sizeof num, " %zu", i / 60 + 1);
-        put_str(o, pre[i % 10]);
-        put_str(o, post[(i / 10) % 6]);
-        put_str(o, num);
-        put_str(o, " Uitzendbureau B.V.");
+        snprintf(buf, n, "%s%s%s Uitzendbureau B.V.", pre[i % 10],
+                 post[(i / 10) % 6], num);
         return;
     case IB_ORG_EMPLOYER: {
         size_t k = i - w->first_employer;
@@ -177,32 +227,29 @@ static void org_name(dout *o, const dworld *w, size_t i)
         }
         if (k >= 12)
             snprintf(num, sizeof num, " %zu", k / 12 + 1);
-        put_str(o, what);
-        put_chr(o, ' ');
-        put_str(o, nl[k % 12]);
-        put_str(o, num);
+        snprintf(buf, n, "%s %s%s", what, nl[k % 12], num);
         return;
     }
-    case IB_ORG_HOUSING_PROVIDER:
-        put_str(o, "Woonstichting ");
-        put_str(o, nl[(i - w->first_provider) % 12]);
-        if (i - w->first_provider >= 12) {
-            snprintf(num, sizeof num, " %zu", (i - w->first_provider) / 12 + 1);
-            put_str(o, num);
-        }
+    case IB_ORG_HOUSING_PROVIDER: {
+        size_t k = i - w->first_provider;
+        if (k >= 12)
+            snprintf(num, sizeof num, " %zu", k / 12 + 1);
+        snprintf(buf, n, "Woonstichting %s%s", nl[k % 12], num);
         return;
+    }
     case IB_ORG_MUNICIPALITY: {
         static const char *const m[] = {"Gemeente Den Haag", "Gemeente Rotterdam",
                                         "Gemeente Amsterdam"};
-        put_str(o, m[i - w->first_municipality]);
+        snprintf(buf, n, "%s", m[i - w->first_municipality]);
         return;
     }
     case IB_ORG_WELFARE:
-        put_str(o, i == w->first_welfare ? "Stichting Nachtopvang Haaglanden"
-                                         : "Leger des Heils Zuid");
+        snprintf(buf, n, "%s", i == w->first_welfare
+                                   ? "Stichting Nachtopvang Haaglanden"
+                                   : "Leger des Heils Zuid");
         return;
     default:
-        put_str(o, "Stichting Informatiepunt Arbeidsmigranten");
+        snprintf(buf, n, "Stichting Informatiepunt Arbeidsmigranten");
         return;
     }
 }
@@ -218,25 +265,56 @@ static ib_cert org_cert(drng *r, const dorg *g)
     return IB_CERT_NONE;
 }
 
-void rows_organisations(dout *o, const dctx *c)
+int org_attrs(const dctx *c, dorgattr **out)
 {
     const dworld *w = &c->w;
+    dorgattr *a = malloc(w->n_orgs * sizeof *a);
+    if (!a)
+        return IB_ENOMEM;
     drng r;
     drng_seed(&r, c->seed, STREAM_ORG);
     for (size_t i = 0; i < w->n_orgs; i++) {
-        const dorg *g = &w->orgs[i];
-        put_ref(o, 'O', (int64_t)i + 1, w->org_width);
-        put_sep(o);
-        org_name(o, w, i);
-        put_sep(o);
-        if (!drng_chance(&r, 0.1))   /* a bijection onto 8-digit numbers */
-            put_uint(o, 10000000 + (i * 7919 + c->seed % 1000) % 90000000, 8);
-        put_sep(o);
-        put_str(o, ib_code_text(ib_org_kind_codes, g->kind));
-        put_sep(o);
-        put_str(o, ib_code_text(ib_cert_codes, (int)org_cert(&r, g)));
-        end_row(o);
+        /* a bijection onto 8-digit numbers; one in ten not known */
+        bool known = !drng_chance(&r, 0.1);
+        a[i].kvk = (uint32_t)(10000000 + (i * 7919 + c->seed % 1000) % 90000000);
+        a[i].kvk_known = known;
+        a[i].cert = (uint8_t)org_cert(&r, &w->orgs[i]);
     }
+    *out = a;
+    return IB_OK;
+}
+
+void org_row(dout *o, const char *ref, const char *name, uint32_t kvk,
+             uint8_t kind, uint8_t cert)
+{
+    put_str(o, ref);
+    put_sep(o);
+    put_str(o, name);
+    put_sep(o);
+    if (kvk)
+        put_uint(o, kvk, 8);
+    put_sep(o);
+    put_str(o, ib_code_text(ib_org_kind_codes, kind));
+    put_sep(o);
+    put_str(o, ib_code_text(ib_cert_codes, cert));
+    end_row(o);
+}
+
+int rows_organisations(dout *o, const dctx *c)
+{
+    const dworld *w = &c->w;
+    dorgattr *a;
+    if (org_attrs(c, &a) != IB_OK)
+        return IB_ENOMEM;
+    for (size_t i = 0; i < w->n_orgs; i++) {
+        char ref[24], name[128];
+        ref_text(ref, sizeof ref, 'O', (int64_t)i + 1, w->org_width);
+        org_name_text(w, i, name, sizeof name);
+        org_row(o, ref, name, a[i].kvk_known ? a[i].kvk : 0, w->orgs[i].kind,
+                a[i].cert);
+    }
+    free(a);
+    return IB_OK;
 }
 
 /* ------------------------------------------------------------ locations */
@@ -271,59 +349,82 @@ static void loc_size(drng *r, const dloc *l, int64_t *cap, int64_t *area)
     *area = (int64_t)((double)*cap * per);
 }
 
-static void put_postcode(dout *o, drng *r, const dmuni *m)
+void location_fields(const dctx *c, size_t i, dlocrow *f)
 {
-    put_uint(o, (uint64_t)drng_range(r, m->pc_lo, m->pc_hi), 4);
-    char a = (char)('A' + drng_int(r, 26)), b = (char)('A' + drng_int(r, 26));
-    if (a == 'S' && (b == 'A' || b == 'D' || b == 'S'))
-        b = 'T';                          /* SA, SD and SS are not issued */
-    put_chr(o, a);
-    put_chr(o, b);
-}
-
-static void location_row(dout *o, const dctx *c, size_t i)
-{
-    const dworld *w = &c->w;
-    const dloc *l = &w->locs[i];
+    const dloc *l = &c->w.locs[i];
+    const dmuni *m = &demo_munis[l->muni];
     drng r;
     drng_seed(&r, c->seed, STREAM_LOC + i);
-    put_ref(o, 'L', (int64_t)i + 1, w->loc_width);
+    memset(f, 0, sizeof *f);
+    f->pc_digits = drng_range(&r, m->pc_lo, m->pc_hi);
+    f->pc[0] = (char)('A' + drng_int(&r, 26));
+    f->pc[1] = (char)('A' + drng_int(&r, 26));
+    if (f->pc[0] == 'S' && (f->pc[1] == 'A' || f->pc[1] == 'D' || f->pc[1] == 'S'))
+        f->pc[1] = 'T';                   /* SA, SD and SS are not issued */
+    f->number = drng_range(&r, 1, 240);
+    if (l->kind == IB_LOC_SHARED_HOUSE && drng_chance(&r, 0.12))
+        f->addition = (char)('A' + drng_int(&r, 4));
+    loc_size(&r, l, &f->cap, &f->area);
+    if (f->area < 100)
+        f->area = 100;
+    f->cap_known = l->kind != IB_LOC_OWNER_OCCUPIED || drng_chance(&r, 0.3);
+    f->area_known = f->cap_known && !drng_chance(&r, 0.05);
+    bool certifiable = l->provider >= 0 && l->kind != IB_LOC_PRIVATE_RENTAL &&
+                       l->kind != IB_LOC_CORPORATION_RENTAL;
+    f->certified = certifiable && drng_chance(&r, 0.6)
+                       ? c->at + drng_range(&r, -300, 900)
+                       : IB_DATE_NONE;
+}
+
+void location_row(dout *o, const dctx *c, size_t i, const dlocrow *f,
+                  const dlocstyle *st)
+{
+    const dloc *l = &c->w.locs[i];
+    put_str(o, st->ref);
     put_sep(o);
-    put_postcode(o, &r, &demo_munis[l->muni]);
+    put_uint(o, (uint64_t)f->pc_digits, 4);
+    if (st->postcode_space)
+        put_chr(o, ' ');
+    put_chr(o, f->pc[0]);
+    put_chr(o, f->pc[1]);
     put_sep(o);
-    put_uint(o, (uint64_t)drng_range(&r, 1, 240), 1);
-    if (l->kind == IB_LOC_SHARED_HOUSE && drng_chance(&r, 0.12)) {
-        put_chr(o, '-');
-        put_chr(o, (char)('A' + drng_int(&r, 4)));
+    put_uint(o, (uint64_t)f->number, 1);
+    if (f->addition) {
+        if (st->addition_sep)
+            put_chr(o, st->addition_sep);
+        put_chr(o, f->addition);
     }
     put_sep(o);
     put_str(o, demo_munis[l->muni].code);
     put_sep(o);
     put_str(o, ib_code_text(ib_location_kind_codes, l->kind));
     put_sep(o);
-    int64_t cap, area;
-    loc_size(&r, l, &cap, &area);
-    bool known = l->kind != IB_LOC_OWNER_OCCUPIED || drng_chance(&r, 0.3);
-    if (known)
-        put_uint(o, (uint64_t)cap, 1);
+    if (f->cap_known)
+        put_uint(o, (uint64_t)f->cap, 1);
     put_sep(o);
-    if (known && !drng_chance(&r, 0.05))
-        put_hundredths(o, area < 100 ? 100 : area);
+    if (f->area_known)
+        put_hundredths(o, f->area);
     put_sep(o);
-    if (l->provider >= 0)
-        put_ref(o, 'O', l->provider + 1, w->org_width);
+    if (st->provider_ref)
+        put_str(o, st->provider_ref);
     put_sep(o);
-    bool certifiable = l->provider >= 0 && l->kind != IB_LOC_PRIVATE_RENTAL &&
-                       l->kind != IB_LOC_CORPORATION_RENTAL;
-    if (certifiable && drng_chance(&r, 0.6))
-        put_date(o, c, c->at + drng_range(&r, -300, 900));
+    put_date(o, c, f->certified);
     end_row(o);
 }
 
 void rows_locations(dout *o, const dctx *c)
 {
-    for (size_t i = 0; i < c->w.n_locs; i++)
-        location_row(o, c, i);
+    const dworld *w = &c->w;
+    for (size_t i = 0; i < w->n_locs; i++) {
+        char ref[24], prov[24];
+        dlocrow f;
+        location_fields(c, i, &f);
+        ref_text(ref, sizeof ref, 'L', (int64_t)i + 1, w->loc_width);
+        if (w->locs[i].provider >= 0)
+            ref_text(prov, sizeof prov, 'O', w->locs[i].provider + 1, w->org_width);
+        dlocstyle st = {ref, w->locs[i].provider >= 0 ? prov : NULL, false, '-'};
+        location_row(o, c, i, &f, &st);
+    }
 }
 
 /* ------------------------------------------------------------ persons */
@@ -331,7 +432,7 @@ void rows_locations(dout *o, const dctx *c)
 /* A unique valid BSN per person: a 7-digit core (a bijection of the
  * index), an eighth digit chosen so that the 11-check digit is not 10,
  * then the check digit. */
-static void put_bsn(dout *o, const dctx *c, int64_t idx)
+void put_bsn(dout *o, const dctx *c, int64_t idx)
 {
     uint64_t core = ((uint64_t)idx * 7368787u + 1234567u + c->seed % 10000000u * 7919u) %
                     10000000u;
@@ -355,20 +456,30 @@ static void put_bsn(dout *o, const dctx *c, int64_t idx)
         put_chr(o, (char)('0' + d[k]));
 }
 
-static void person_row(dout *o, const dctx *c, const dperson *p)
+const char *person_family_name(const dperson *p)
+{
+    return demo_nations[p->nation].names->family[p->family_name];
+}
+
+const char *person_given_name(const dperson *p)
+{
+    const dnames *n = demo_nations[p->nation].names;
+    return p->sex == IB_SEX_M ? n->male[p->given_name] : n->female[p->given_name];
+}
+
+void person_row(dout *o, const dctx *c, const dperson *p, const dpersonrow *r)
 {
     const dnation *n = &demo_nations[p->nation];
-    put_ref(o, 'P', p->idx + 1, c->w.person_width);
+    put_str(o, r->ref);
     put_sep(o);
-    if (p->has_brp)
+    if (r->bsn)
         put_bsn(o, c, p->idx);
     put_sep(o);
-    put_str(o, n->names->family[p->family_name]);
+    put_str(o, r->family);
     put_sep(o);
-    put_str(o, p->sex == IB_SEX_M ? n->names->male[p->given_name]
-                                  : n->names->female[p->given_name]);
+    put_str(o, r->given);
     put_sep(o);
-    put_date(o, c, p->birth);
+    put_date(o, c, r->birth);
     put_sep(o);
     put_str(o, ib_code_text(ib_sex_codes, p->sex));
     put_sep(o);
@@ -380,9 +491,9 @@ static void person_row(dout *o, const dctx *c, const dperson *p)
     end_row(o);
 }
 
-static void person_ref(dout *o, const dctx *c, const dperson *p)
+static void begin_row(dout *o, const char *pref)
 {
-    put_ref(o, 'P', p->idx + 1, c->w.person_width);
+    put_str(o, pref);
     put_sep(o);
 }
 
@@ -391,21 +502,55 @@ static ib_date known_end(const dctx *c, ib_date end)
     return end == IB_DATE_NONE || end > c->at ? IB_DATE_NONE : end;
 }
 
-/* One row per calendar year of a job: wages are revised every January. */
-static void employment_rows(dout *o, const dctx *c, const dperson *p,
-                            const djob *j)
+void stay_row(dout *o, const dctx *c, const char *pref, const dstay *s)
 {
-    const dworld *w = &c->w;
+    begin_row(o, pref);
+    put_date(o, c, s->arrival);
+    put_sep(o);
+    put_date(o, c, s->departure);
+    end_row(o);
+}
+
+void registration_row(dout *o, const dctx *c, const char *pref, const dreg *r)
+{
+    begin_row(o, pref);
+    put_str(o, r->kind == IB_REG_BRP ? "brp" : "rni");
+    put_sep(o);
+    if (r->muni >= 0)
+        put_str(o, demo_munis[r->muni].code);
+    put_sep(o);
+    put_date(o, c, r->start);
+    put_sep(o);
+    put_date(o, c, known_end(c, r->end));
+    end_row(o);
+}
+
+void life_event_row(dout *o, const dctx *c, const char *pref, const devent *e)
+{
+    begin_row(o, pref);
+    put_str(o, ib_code_text(ib_event_codes, e->kind));
+    put_sep(o);
+    put_date(o, c, e->date);
+    end_row(o);
+}
+
+/* One row per calendar year of a job: wages are revised every January
+ * (and a knowledge migrant's on the 30th birthday). */
+void employment_rows(dout *o, const dctx *c, const dperson *p, const djob *j,
+                     const char *pref, const char *employer, const char *agency)
+{
     ib_date end = known_end(c, j->end);
     ib_date last = end == IB_DATE_NONE ? c->at : end;
     for (ib_date s = j->start; s <= last;) {
         ib_date next = dcal_jan1(&c->cal, dcal_year(&c->cal, s) + 1);
+        if (j->refk && s < p->turns_30 && p->turns_30 < next)
+            next = p->turns_30;          /* the wage rises at 30 */
         ib_date e = next - 1 < last ? next - 1 : end;
-        person_ref(o, c, p);
-        put_ref(o, 'O', j->employer + 1, w->org_width);
+        begin_row(o, pref);
+        put_str(o, employer);
         put_sep(o);
-        if (j->agency >= 0)
-            put_ref(o, 'O', j->agency + 1, w->org_width);
+        if (agency)
+            put_str(o, agency);
         put_sep(o);
         put_str(o, ib_code_text(ib_contract_codes, j->contract));
         put_sep(o);
@@ -424,57 +569,49 @@ static void employment_rows(dout *o, const dctx *c, const dperson *p,
     }
 }
 
-static void put_reg(dout *o, const dctx *c, const dperson *p, const dreg *r)
+void housing_row(dout *o, const dctx *c, const char *pref, const dhouse *h,
+                 const char *location, const char *provided_by)
 {
-    person_ref(o, c, p);
-    put_str(o, r->kind == IB_REG_BRP ? "brp" : "rni");
-    put_sep(o);
-    if (r->muni >= 0)
-        put_str(o, demo_munis[r->muni].code);
-    put_sep(o);
-    put_date(o, c, r->start);
-    put_sep(o);
-    put_date(o, c, known_end(c, r->end));
-    end_row(o);
-}
-
-static void put_house(dout *o, const dctx *c, const dperson *p, const dhouse *h)
-{
-    person_ref(o, c, p);
-    put_ref(o, 'L', h->loc + 1, c->w.loc_width);
+    begin_row(o, pref);
+    put_str(o, location);
     put_sep(o);
     put_date(o, c, h->start);
     put_sep(o);
     put_date(o, c, known_end(c, h->end));
     put_sep(o);
-    if (h->provider >= 0)
-        put_ref(o, 'O', h->provider + 1, c->w.org_width);
+    if (provided_by)
+        put_str(o, provided_by);
     end_row(o);
 }
 
 void rows_person(dout *files, const dctx *c, const dperson *p)
 {
-    person_row(&files[IB_KIND_PERSON], c, p);
-    for (size_t i = 0; i < p->stays.n; i++) {
-        dout *o = &files[IB_KIND_STAY];
-        person_ref(o, c, p);
-        put_date(o, c, p->stays.v[i].arrival);
-        put_sep(o);
-        put_date(o, c, p->stays.v[i].departure);
-        end_row(o);
-    }
+    const dworld *w = &c->w;
+    char pref[24], a[24], b[24];
+    ref_text(pref, sizeof pref, 'P', p->idx + 1, w->person_width);
+    dpersonrow pr = {pref, p->has_brp, person_family_name(p), person_given_name(p),
+                     p->birth};
+    person_row(&files[IB_KIND_PERSON], c, p, &pr);
+    for (size_t i = 0; i < p->stays.n; i++)
+        stay_row(&files[IB_KIND_STAY], c, pref, &p->stays.v[i]);
     for (size_t i = 0; i < p->regs.n; i++)
-        put_reg(&files[IB_KIND_REGISTRATION], c, p, &p->regs.v[i]);
-    for (size_t i = 0; i < p->jobs.n; i++)
-        employment_rows(&files[IB_KIND_EMPLOYMENT], c, p, &p->jobs.v[i]);
-    for (size_t i = 0; i < p->houses.n; i++)
-        put_house(&files[IB_KIND_HOUSING], c, p, &p->houses.v[i]);
-    for (size_t i = 0; i < p->events.n; i++) {
-        dout *o = &files[IB_KIND_LIFE_EVENT];
-        person_ref(o, c, p);
-        put_str(o, ib_code_text(ib_event_codes, p->events.v[i].kind));
-        put_sep(o);
-        put_date(o, c, p->events.v[i].date);
-        end_row(o);
+        registration_row(&files[IB_KIND_REGISTRATION], c, pref, &p->regs.v[i]);
+    for (size_t i = 0; i < p->jobs.n; i++) {
+        const djob *j = &p->jobs.v[i];
+        ref_text(a, sizeof a, 'O', j->employer + 1, w->org_width);
+        if (j->agency >= 0)
+            ref_text(b, sizeof b, 'O', j->agency + 1, w->org_width);
+        employment_rows(&files[IB_KIND_EMPLOYMENT], c, p, j, pref, a,
+                        j->agency >= 0 ? b : NULL);
     }
+    for (size_t i = 0; i < p->houses.n; i++) {
+        const dhouse *h = &p->houses.v[i];
+        ref_text(a, sizeof a, 'L', h->loc + 1, w->loc_width);
+        if (h->provider >= 0)
+            ref_text(b, sizeof b, 'O', h->provider + 1, w->org_width);
+        housing_row(&files[IB_KIND_HOUSING], c, pref, h, a,
+                    h->provider >= 0 ? b : NULL);
+    }
+    for (size_t i = 0; i < p->events.n; i++)
+        life_event_row(&files[IB_KIND_LIFE_EVENT], c, pref, &p->events.v[i]);
 }

@@ -5,6 +5,7 @@
  * criterion, and follow those amounts year by year (rows.c writes one
  * employment row per calendar year of a job). */
 #include <math.h>
+#include <string.h>
 
 #include "demo/demo_internal.h"
 
@@ -27,18 +28,43 @@ static double years_in(const dstate *s, ib_date d)
     return (double)(d - s->arrival) / 365.25;
 }
 
+/* The contract of the job before, in this stay; -1 none. */
+static int previous_contract(const dperson *p, const dstate *s)
+{
+    if (p->jobs.n == 0 || p->jobs.v[p->jobs.n - 1].start < s->arrival)
+        return -1;
+    return p->jobs.v[p->jobs.n - 1].contract;
+}
+
+/* Careers persist (SEO: half of those here after ten years still earn
+ * under 130 % of WML, and only half have a permanent contract): who has a
+ * permanent contract mostly keeps one, and the more skilled get one
+ * sooner, the less skilled stay in agency and temporary work. */
+static uint8_t pick_labour_contract(dperson *p, int b, int prev)
+{
+    drng *r = &p->rng;
+    if (prev == IB_CONTRACT_PERMANENT && drng_chance(r, 0.8))
+        return IB_CONTRACT_PERMANENT;
+    double w[4];
+    memcpy(w, labour_contracts[b], sizeof w);
+    w[IB_CONTRACT_PERMANENT] *= 0.2 + 1.6 * p->skill;
+    return (uint8_t)drng_pick(r, w, 4);
+}
+
 static uint8_t pick_contract(dperson *p, const dstate *s, ib_date d, bool first)
 {
     drng *r = &p->rng;
     double y = years_in(s, d);
+    int prev = previous_contract(p, s);
     switch (p->category) {
-    case IB_CAT_LABOUR: {
-        int b = y < 1 ? 0 : y < 3 ? 1 : y < 6 ? 2 : 3;
-        return (uint8_t)drng_pick(r, labour_contracts[b], 4);
-    }
+    case IB_CAT_LABOUR:
+        return pick_labour_contract(p, y < 1 ? 0 : y < 3 ? 1 : y < 6 ? 2 : 3, prev);
     case IB_CAT_KNOWLEDGE: {
-        static const double w_first[] = {0, 0.55, 0.45, 0};
-        static const double w_later[] = {0, 0.35, 0.60, 0.05};
+        /* Mostly hired on a permanent contract, and kept on one. */
+        static const double w_first[] = {0, 0.20, 0.80, 0};
+        static const double w_later[] = {0, 0.25, 0.70, 0.05};
+        if (prev == IB_CONTRACT_PERMANENT && drng_chance(r, 0.85))
+            return IB_CONTRACT_PERMANENT;
         return (uint8_t)drng_pick(r, first ? w_first : w_later, 4);
     }
     case IB_CAT_STUDENT: {
@@ -73,10 +99,10 @@ static void pick_wage(dperson *p, const dstate *s, djob *j, ib_date d, bool firs
     }
     switch (j->contract) {
     case IB_CONTRACT_AGENCY:
-        j->ratio = (float)(1.0 + 0.27 * u * level + 0.025 * y);
+        j->ratio = (float)(1.0 + 0.27 * u * level + 0.012 * y);
         break;
     case IB_CONTRACT_TEMPORARY:
-        j->ratio = (float)(1.0 + 0.60 * u * level + 0.03 * y);
+        j->ratio = (float)(1.0 + 0.60 * u * level * level + 0.02 * y);
         break;
     case IB_CONTRACT_PERMANENT:
         j->ratio = (float)(1.05 + 1.00 * u * level + 0.03 * y);
@@ -133,19 +159,24 @@ static void start_job(dctx *c, dperson *p, dstate *s, ib_date d)
     home_after_job_start(c, p, s, d);
 }
 
-/* When the next job starts after one ended on e (or on arrival). */
-static ib_date next_job_after(dperson *p, ib_date e)
+/* When the next job starts after job `ended` ended on e: straight on the
+ * next day (an agency moves its worker from one hirer to the next), or
+ * after a search. */
+static ib_date next_job_after(dperson *p, const djob *ended, ib_date e)
 {
     drng *r = &p->rng;
     double direct, gap;
     switch (p->category) {
-    case IB_CAT_KNOWLEDGE: direct = 0.75; gap = 90; break;
-    case IB_CAT_LABOUR: direct = 0.60; gap = 100; break;
+    case IB_CAT_KNOWLEDGE: direct = 0.80; gap = 90; break;
+    case IB_CAT_LABOUR:
+        direct = ended->contract == IB_CONTRACT_AGENCY ? 0.75 : 0.60;
+        gap = 100;
+        break;
     case IB_CAT_STUDENT: direct = 0.30; gap = 150; break;
     default: direct = 0.40; gap = 200; break;
     }
     if (drng_chance(r, direct))
-        return e + 1 + drng_int(r, 10);
+        return e + 1;
     return e + 1 + (ib_date)drng_exp(r, gap);
 }
 
@@ -158,7 +189,10 @@ void work_start_stay(dctx *c, dperson *p, dstate *s)
         /* Most are recruited before they come: work from day one. */
         s->next_job = drng_chance(r, 0.85) ? a : a + 1 + (ib_date)drng_exp(r, 75);
         break;
-    case IB_CAT_KNOWLEDGE: s->next_job = a + drng_int(r, 20); break;
+    case IB_CAT_KNOWLEDGE:
+        /* The permit is for a job: it mostly starts on arrival. */
+        s->next_job = drng_chance(r, 0.8) ? a : a + drng_int(r, 20);
+        break;
     case IB_CAT_STATUS_HOLDER: s->next_job = a + 60 + (ib_date)drng_exp(r, 900); break;
     case IB_CAT_FAMILY:
         s->next_job = drng_chance(r, 0.45) ? a + (ib_date)drng_exp(r, 500)
@@ -185,7 +219,7 @@ void work_step(dctx *c, dperson *p, dstate *s, ib_date t, ib_date t1)
             int ended = s->job;
             ib_date e = j->end;
             s->job = -1;
-            s->next_job = next_job_after(p, e);
+            s->next_job = next_job_after(p, j, e);
             home_after_job_end(c, p, s, ended, e, t1);
         } else if (s->next_job != IB_DATE_NONE && s->next_job <= t1) {
             ib_date d = s->next_job;
@@ -208,11 +242,21 @@ void work_close(dperson *p, dstate *s, ib_date dep)
     s->next_job = IB_DATE_NONE;
 }
 
-int64_t work_wage(const dctx *c, const dperson *p, const djob *j, ib_date d)
+ib_date work_wage_from(const dctx *c, const dperson *p, const djob *j, ib_date d)
 {
     ib_date seg = dcal_jan1(&c->cal, dcal_year(&c->cal, d));
     if (seg < j->start)
         seg = j->start;
+    /* A knowledge migrant's wage rises to the higher criterion at 30 (the
+     * permit asks for it), not only the next January. */
+    if (j->refk && seg < p->turns_30 && p->turns_30 <= d)
+        seg = p->turns_30;
+    return seg;
+}
+
+int64_t work_wage(const dctx *c, const dperson *p, const djob *j, ib_date d)
+{
+    ib_date seg = work_wage_from(c, p, j, d);
     double ref = j->refk ? (double)dcal_knowledge(&c->cal,
                                                   seg < p->turns_30 ? 29 : 30, seg)
                          : (double)dcal_wml(&c->cal, seg);

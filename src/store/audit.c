@@ -197,46 +197,6 @@ int ib_store_each_audit_change(ib_store *st, int64_t person_id, ib_audit_cb cb,
     return st->ops->audit_scan(st, IB_AUDIT_CHANGES, person_id, each_row, &ec, err);
 }
 
-typedef struct verify_ctx {
-    const uint8_t *key;
-    const char *log;                    /* for the message */
-    int64_t checked;
-    int64_t last_id;
-    char prev[2 * IB_AUDIT_HASH_BYTES + 1];
-} verify_ctx;
-
-static int verify_row(void *ctx, const ib_audit_row *row, ib_err *err)
-{
-    verify_ctx *vc = ctx;
-    char want[2 * IB_AUDIT_HASH_BYTES + 1];
-    ib_audit_hash(vc->key, vc->prev, &row->e, want);
-    if (row->e.id != vc->last_id + 1 || strcmp(want, row->hash) != 0)
-        return ib_err_set(err, IB_ECONFLICT,
-                          "%s verbroken bij regel %lld: een regel is "
-                          "gewijzigd, ingevoegd of verwijderd", vc->log,
-                          (long long)(row->e.id != vc->last_id + 1 ? vc->last_id + 1
-                                                                   : row->e.id));
-    vc->last_id = row->e.id;
-    memcpy(vc->prev, row->hash, sizeof vc->prev);
-    vc->checked++;
-    return 0;
-}
-
-int ib_store_audit_verify(ib_store *st, int64_t *checked, ib_err *err)
-{
-    ib_err_clear(err);
-    verify_ctx changes = {.key = st->crypto.audit_key, .log = "auditlog"};
-    verify_ctx reads = {.key = st->crypto.reads_key, .log = "leeslog (auditlog van het inzien)"};
-    int rc = st->ops->audit_scan(st, IB_AUDIT_CHANGES, 0, verify_row, &changes, err);
-    if (rc == IB_OK)
-        rc = st->ops->audit_scan(st, IB_AUDIT_READS, 0, verify_row, &reads, err);
-    if (rc == IB_OK && st->ops->reads_check_index)
-        rc = st->ops->reads_check_index(st, err);
-    if (checked)
-        *checked = changes.checked + reads.checked;
-    return rc;
-}
-
 int ib_store_forget_reads(ib_store *st, const char *reason, ib_err *err)
 {
     ib_err_clear(err);

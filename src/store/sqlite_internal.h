@@ -59,12 +59,20 @@ typedef struct ib_sqlite {
     /* The read log (sqlite_reads.c): its own connection, opened when first
      * needed, with its two statements. */
     sqlite3 *reads;
-    sqlite3_stmt *reads_last, *reads_insert;
+    sqlite3_stmt *reads_last, *reads_insert, *reads_head_get, *reads_head_put;
     /* The last entry indexed in a run, as this connection last saw it. */
     int64_t reads_indexed_to;
     /* The log's id, when the database could not yet be told it (its write
      * lock was held too long): told at the next append. */
     char reads_id_untold[33];
+    /* The open transaction appended to the change log: where the log
+     * ended before its first entry and where it ends now, for the head
+     * written at commit (sqlite_heads.c). */
+    bool changes_appended;
+    int64_t changes_before, changes_last;
+    char changes_before_hash[IB_AUDIT_HEX], changes_last_hash[IB_AUDIT_HEX];
+    /* forget-reads in the open transaction: the head links no read log. */
+    bool reads_link_reset;
 } ib_sqlite;
 
 static inline ib_sqlite *ib_sq(ib_store *st) { return (ib_sqlite *)st; }
@@ -168,6 +176,24 @@ int ib_sq_reads_forget(ib_store *st, char *id, size_t size, ib_err *err);
 int ib_sq_reads_check_runs(ib_store *st, ib_err *err);
 int ib_sq_reads_error(ib_sqlite *s, int rc, ib_err *err);
 void ib_sq_reads_close(ib_sqlite *s);
+/* The heads of both logs (sqlite_heads.c). ib_sq_changes_appended: entry
+ * id (with the hash of the one before it, and its own) was appended in the
+ * open transaction. ib_sq_changes_head_commit: before the COMMIT, moves
+ * the change log's head to where the transaction's entries end.
+ * ib_sq_changes_head_start: the head of a new database's empty change log,
+ * in a transaction of its own. */
+void ib_sq_changes_appended(ib_sqlite *s, int64_t id, const char *prev, const char *hash);
+int ib_sq_changes_head_commit(ib_sqlite *s, ib_err *err);
+int ib_sq_changes_head_start(ib_sqlite *s, ib_err *err);
+/* Inside the read log's transaction: the head of a new, empty read log
+ * with this id; moving the head from (before, before_hash) to (last,
+ * last_hash) after a group of entries. SQLite result codes (SQLITE_OK or
+ * SQLITE_DONE on success). */
+int ib_sq_reads_head_start(ib_sqlite *s, const char *id);
+int ib_sq_reads_head_advance(ib_sqlite *s, int64_t before, const char *before_hash,
+                             int64_t last, const char *last_hash);
+int ib_sq_audit_heads(ib_store *st, ib_audit_heads *out, ib_err *err);
+
 /* Row decoders shared with sqlite_users.c (columns as in read_specs). */
 int ib_sq_decode_org(sqlite3_stmt *q, ib_organisation *o, ib_err *err);
 int ib_sq_decode_loc(sqlite3_stmt *q, ib_location *l, ib_err *err);

@@ -108,8 +108,13 @@ static int make_schema(ib_sqlite *s, char id[ID_HEX], ib_err *err)
              fresh);
     int rc = reads_exec(s, "BEGIN IMMEDIATE", err);
     if (rc == IB_OK && (rc = reads_exec(s, schema, err)) == IB_OK &&
-        (rc = reads_exec(s, sql, err)) == IB_OK)
-        rc = reads_exec(s, "COMMIT", err);
+        (rc = reads_exec(s, sql, err)) == IB_OK) {
+        /* A log made just now gets the head of its empty chain; one that
+         * was there keeps its own (or, missing, stays without: verify). */
+        int src = sqlite3_changes(s->reads) == 1 ? ib_sq_reads_head_start(s, fresh)
+                                                 : SQLITE_OK;
+        rc = src == SQLITE_OK ? reads_exec(s, "COMMIT", err) : ib_sq_reads_error(s, src, err);
+    }
     if (rc != IB_OK) {
         sqlite3_exec(s->reads, "ROLLBACK", NULL, NULL, NULL);
         return rc;
@@ -162,6 +167,13 @@ static int prepare_statements(ib_sqlite *s, ib_err *err)
                                           " entity, entity_id, person_id, detail, hash)"
                                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                                 -1, SQLITE_PREPARE_PERSISTENT, &s->reads_insert, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v3(s->reads, "SELECT value FROM reads_meta WHERE name = 'head'",
+                                -1, SQLITE_PREPARE_PERSISTENT, &s->reads_head_get, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v3(s->reads, "UPDATE reads_meta SET value = ?1"
+                                          " WHERE name = 'head'",
+                                -1, SQLITE_PREPARE_PERSISTENT, &s->reads_head_put, NULL);
     return rc == SQLITE_OK ? IB_OK : ib_sq_reads_error(s, rc, err);
 }
 
@@ -272,6 +284,7 @@ int ib_sq_reads_forget(ib_store *st, char *id, size_t size, ib_err *err)
         return rc;
     if (!id[0])
         return ib_err_set(err, IB_ENOTFOUND, "de database kent geen leeslog");
+    s->reads_link_reset = true;     /* the change log's head forgets it too */
     return ib_sq_exec(s, "DELETE FROM store_meta WHERE name = 'reads_log'", err);
 }
 
@@ -329,9 +342,11 @@ int ib_sq_reads_append(ib_store *st, const ib_audit_entry *e, size_t n, ib_err *
     if (rc)
         return rc;
     ib_audit_entry row;
-    char prev[2 * IB_AUDIT_HASH_BYTES + 1], hash[2 * IB_AUDIT_HASH_BYTES + 1];
-    int64_t id;
+    char before_hash[IB_AUDIT_HEX], prev[IB_AUDIT_HEX], hash[IB_AUDIT_HEX];
+    int64_t id, before;
     int src = ib_sq_audit_last(s->reads_last, &id, prev);
+    before = id;
+    memcpy(before_hash, prev, sizeof before_hash);
     for (size_t i = 0; src == SQLITE_DONE && i < n; i++) {
         row = e[i];
         row.id = ++id;
@@ -339,6 +354,8 @@ int ib_sq_reads_append(ib_store *st, const ib_audit_entry *e, size_t n, ib_err *
         src = ib_sq_audit_insert(s->reads_insert, &row, hash);
         memcpy(prev, hash, sizeof prev);
     }
+    if (src == SQLITE_DONE)         /* one head (one MAC) per group */
+        src = ib_sq_reads_head_advance(s, before, before_hash, id, prev);
     if (src == SQLITE_DONE)
         src = sqlite3_exec(s->reads, "COMMIT", NULL, NULL, NULL);
     if (src == SQLITE_OK || src == SQLITE_DONE) {
@@ -354,7 +371,9 @@ void ib_sq_reads_close(ib_sqlite *s)
 {
     sqlite3_finalize(s->reads_last);
     sqlite3_finalize(s->reads_insert);
+    sqlite3_finalize(s->reads_head_get);
+    sqlite3_finalize(s->reads_head_put);
     sqlite3_close(s->reads);
-    s->reads_last = s->reads_insert = NULL;
+    s->reads_last = s->reads_insert = s->reads_head_get = s->reads_head_put = NULL;
     s->reads = NULL;
 }

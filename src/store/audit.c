@@ -222,6 +222,35 @@ int ib_store_forget_reads(ib_store *st, const char *reason, ib_err *err)
     return rc;
 }
 
+int ib_store_audit_adopt_heads(ib_store *st, bool *adopted, ib_err *err)
+{
+    ib_err_clear(err);
+    *adopted = false;
+    ib_audit_heads raw;
+    int rc = st->ops->audit_heads(st, &raw, err);
+    if (rc)
+        return rc;
+    bool changes = !raw.changes[0], reads = raw.reads_log[0] && !raw.reads[0];
+    if (!changes && !reads)
+        return IB_OK;
+    if ((rc = ib_store_begin(st, err)) != IB_OK)
+        return rc;
+    ib_audit_entry e = {0};
+    ib_strlcpy(e.action, "adopt-heads", sizeof e.action);
+    ib_strlcpy(e.entity, "audit", sizeof e.entity);
+    snprintf(e.detail, sizeof e.detail, "kop vastgelegd voor %s (database van voor de "
+             "koppen)", changes && reads ? "wijzigingslog en leeslog"
+                        : changes ? "wijzigingslog" : "leeslog");
+    rc = st->ops->adopt_heads(st, err);
+    if (rc == IB_OK)
+        rc = audit_append(st, &e, err);
+    if (rc == IB_OK && (rc = ib_store_commit(st, err)) == IB_OK)
+        *adopted = true;
+    if (rc != IB_OK && st->in_tx)
+        ib_store_rollback(st, NULL);
+    return rc;
+}
+
 int ib_store_prepare_reads(ib_store *st, ib_err *err)
 {
     ib_err_clear(err);

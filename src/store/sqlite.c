@@ -343,6 +343,7 @@ static void forget_changes(void *ctx)
     s->version_written = false;
     s->changes_appended = false;
     s->reads_link_reset = false;
+    s->heads_adopt = false;
 }
 
 /* A new random data version, written last in the transaction that changed
@@ -655,6 +656,7 @@ static const ib_store_ops sqlite_ops = {
     .reads_forget = ib_sq_reads_forget,
     .reads_check_index = ib_sq_reads_check_runs,
     .audit_heads = ib_sq_audit_heads,
+    .adopt_heads = ib_sq_adopt_heads,
     .manual_checkpoints = ib_sq_manual_checkpoints,
     .checkpoint = ib_sq_checkpoint,
     .user_insert = ib_sq_user_insert,

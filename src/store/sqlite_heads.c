@@ -151,8 +151,10 @@ int ib_sq_changes_head_commit(ib_sqlite *s, ib_err *err)
     bool fits = read_head(s, text, &head) && strcmp(head.log, IB_AUDIT_CHANGES_ID) == 0 &&
                 head.count == s->changes_before &&
                 strcmp(head.hash, s->changes_before_hash) == 0;
-    if (!fits)
+    if (!fits && !(s->heads_adopt && !text[0]))
         return IB_OK;               /* stays as it is: verify reports it */
+    if (!fits)                      /* adopted: from nothing */
+        head = (ib_audit_head){.log = IB_AUDIT_CHANGES_ID};
     head.count = s->changes_last;
     ib_strlcpy(head.hash, s->changes_last_hash, sizeof head.hash);
     link_reads(s, &head);
@@ -243,4 +245,50 @@ int ib_sq_audit_heads(ib_store *st, ib_audit_heads *out, ib_err *err)
         rc = query_text(s->reads, "SELECT value FROM reads_meta WHERE name = 'database'",
                         out->reads_log, sizeof out->reads_log);
     return rc == SQLITE_DONE ? IB_OK : ib_sq_reads_error(s, rc, err);
+}
+
+/* ------------------------------------------------------------ adopting */
+
+/* The read log's head at its end, when it has none. */
+static int adopt_reads_head(ib_sqlite *s, ib_err *err)
+{
+    char text[IB_AUDIT_HEAD_TEXT];
+    ib_audit_head h = {0};
+    int rc = sqlite3_exec(s->reads, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = step_text(s->reads_head_get, text, sizeof text);
+    if (rc == SQLITE_DONE && !text[0]) {
+        rc = query_text(s->reads, "SELECT value FROM reads_meta WHERE name = 'database'",
+                        h.log, sizeof h.log);
+        if (rc == SQLITE_DONE)
+            rc = ib_sq_audit_last(s->reads_last, &h.count, h.hash);
+        if (rc == SQLITE_DONE) {
+            ib_audit_head_format(&s->base.crypto, &h, text);
+            sqlite3_stmt *q = NULL;
+            rc = sqlite3_prepare_v2(s->reads, "INSERT INTO reads_meta VALUES ('head', ?1)",
+                                    -1, &q, NULL);
+            if (rc == SQLITE_OK && (rc = sqlite3_bind_text(q, 1, text, -1,
+                                                           SQLITE_STATIC)) == SQLITE_OK)
+                rc = sqlite3_step(q);
+            sqlite3_finalize(q);
+        }
+    }
+    if (rc == SQLITE_DONE || rc == SQLITE_OK)
+        rc = sqlite3_exec(s->reads, "COMMIT", NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        return IB_OK;
+    int ret = ib_sq_reads_error(s, rc, err);
+    sqlite3_exec(s->reads, "ROLLBACK", NULL, NULL, NULL);
+    return ret;
+}
+
+int ib_sq_adopt_heads(ib_store *st, ib_err *err)
+{
+    ib_sqlite *s = ib_sq(st);
+    bool present;
+    int rc = ib_sq_reads_existing(s, &present, err);
+    if (rc == IB_OK && present)
+        rc = adopt_reads_head(s, err);
+    s->heads_adopt = rc == IB_OK;
+    return rc;
 }

@@ -73,6 +73,9 @@ typedef struct ib_sqlite {
     char changes_before_hash[IB_AUDIT_HEX], changes_last_hash[IB_AUDIT_HEX];
     /* forget-reads in the open transaction: the head links no read log. */
     bool reads_link_reset;
+    /* ib_store_audit_adopt_heads in the open transaction: a change log
+     * without a head gets one at commit. */
+    bool heads_adopt;
 } ib_sqlite;
 
 static inline ib_sqlite *ib_sq(ib_store *st) { return (ib_sqlite *)st; }
@@ -193,6 +196,10 @@ int ib_sq_reads_head_start(ib_sqlite *s, const char *id);
 int ib_sq_reads_head_advance(ib_sqlite *s, int64_t before, const char *before_hash,
                              int64_t last, const char *last_hash);
 int ib_sq_audit_heads(ib_store *st, ib_audit_heads *out, ib_err *err);
+/* ib_store_audit_adopt_heads, inside its transaction: a read log without a
+ * head gets one at its end now (in a transaction of its own there), the
+ * change log at commit. */
+int ib_sq_adopt_heads(ib_store *st, ib_err *err);
 
 /* Row decoders shared with sqlite_users.c (columns as in read_specs). */
 int ib_sq_decode_org(sqlite3_stmt *q, ib_organisation *o, ib_err *err);

@@ -460,6 +460,14 @@ int ib_store_each_audit_change(ib_store *st, int64_t person_id, ib_audit_cb cb, 
  * checked in both. */
 int ib_store_audit_verify(ib_store *st, int64_t *checked, ib_err *err);
 
+/* For a database from before the logs had heads: gives each log without a
+ * head one at its end as it is, and records that in the change log
+ * ("adopt-heads"); *adopted false (and nothing written) when both have
+ * one. Whatever was removed from a log before is not seen by the heads
+ * (only by an anchor saved earlier), so `inbeeld init` does this, never a
+ * normal write. */
+int ib_store_audit_adopt_heads(ib_store *st, bool *adopted, ib_err *err);
+
 /* How far both logs go: the anchor that `inbeeld audit anchor` prints for
  * safekeeping elsewhere (as transparency logs publish their tree heads).
  * A later verify against it shows any log that is shorter than the anchor

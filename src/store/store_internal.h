@@ -237,6 +237,9 @@ typedef struct ib_store_ops {
     int (*reads_check_index)(ib_store *st, ib_err *err);
     /* Both logs' stored heads, for ib_store_audit_verify. */
     int (*audit_heads)(ib_store *st, ib_audit_heads *out, ib_err *err);
+    /* ib_store_audit_adopt_heads, inside its transaction: heads for the
+     * logs without one, at their ends as they are. */
+    int (*adopt_heads)(ib_store *st, ib_err *err);
     /* ib_store_forget_reads, inside its transaction: the forgotten log's id
      * in id. May be NULL (no read log to forget). */
     int (*reads_forget)(ib_store *st, char *id, size_t size, ib_err *err);

@@ -298,6 +298,31 @@ static void test_forgotten_read_log_verifies(void **state)
     expect_verify(fx, IB_OK, NULL);
 }
 
+/* A database from before the heads gets them once, on record; a head
+ * that is there but does not fit is left for verify to report. */
+static void test_heads_adopted_only_where_missing(void **state)
+{
+    fixture *fx = *state;
+    ib_err err;
+    bool adopted = true;
+    fill(fx);
+    assert_int_equal(ib_store_audit_adopt_heads(fx->st, &adopted, &err), IB_OK);
+    assert_false(adopted);
+    tamper(fx, fx->db, "DELETE FROM store_meta WHERE name = 'audit_head'");
+    tamper(fx, fx->reads, "DELETE FROM reads_meta WHERE name = 'head'");
+    expect_verify(fx, IB_ECONFLICT, "ontbreekt");
+    assert_int_equal(ib_store_audit_adopt_heads(fx->st, &adopted, &err), IB_OK);
+    assert_true(adopted);
+    expect_verify(fx, IB_OK, NULL);
+    assert_int_equal(raw_count(fx->db, "SELECT count(*) FROM audit"
+                                       " WHERE action = 'adopt-heads'"), 1);
+
+    tamper(fx, fx->db, "DELETE FROM audit WHERE id = (SELECT max(id) FROM audit)");
+    assert_int_equal(ib_store_audit_adopt_heads(fx->st, &adopted, &err), IB_OK);
+    assert_false(adopted);
+    expect_verify(fx, IB_ECONFLICT, "wijzigingslog ingekort");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -313,6 +338,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test(test_anchor_text_is_checked),
         cmocka_unit_test_setup_teardown(test_forgotten_read_log_verifies, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_heads_adopted_only_where_missing, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -39,8 +39,26 @@ static void put_str(crypto_generichash_state *h, const char *s, size_t max)
 
 #define PUT_STR(h, field) put_str((h), (field), sizeof(field))
 
+size_t ib_audit_detail_head(const char *detail)
+{
+    const char *mark = strstr(detail, IB_AUDIT_PURPOSE);
+    return mark ? (size_t)(mark - detail) : strlen(detail);
+}
+
+void ib_audit_purpose_hash(const uint8_t key[crypto_generichash_KEYBYTES],
+                           const char *detail, char out_hex[2 * IB_AUDIT_HASH_BYTES + 1])
+{
+    const char *mark = strstr(detail, IB_AUDIT_PURPOSE);
+    const char *purpose = mark ? mark + strlen(IB_AUDIT_PURPOSE) : "";
+    uint8_t out[IB_AUDIT_HASH_BYTES];
+    crypto_generichash(out, sizeof out, (const uint8_t *)purpose, strlen(purpose), key,
+                       crypto_generichash_KEYBYTES);
+    sodium_bin2hex(out_hex, 2 * IB_AUDIT_HASH_BYTES + 1, out, sizeof out);
+}
+
 void ib_audit_hash(const uint8_t key[crypto_generichash_KEYBYTES], const char *prev_hex,
-                   const ib_audit_entry *e, char out_hex[2 * IB_AUDIT_HASH_BYTES + 1])
+                   const ib_audit_entry *e, const char *purpose_hash,
+                   char out_hex[2 * IB_AUDIT_HASH_BYTES + 1])
 {
     uint8_t prev[IB_AUDIT_HASH_BYTES] = {0}, out[IB_AUDIT_HASH_BYTES];
     size_t plen = 0;
@@ -58,7 +76,12 @@ void ib_audit_hash(const uint8_t key[crypto_generichash_KEYBYTES], const char *p
     PUT_STR(&h, e->entity);
     put_i64(&h, e->entity_id);
     put_i64(&h, e->person_id);
-    PUT_STR(&h, e->detail);
+    if (purpose_hash) {
+        put_str(&h, e->detail, ib_audit_detail_head(e->detail));
+        put_str(&h, purpose_hash, 2 * IB_AUDIT_HASH_BYTES);
+    } else {
+        PUT_STR(&h, e->detail);
+    }
     crypto_generichash_final(&h, out, sizeof out);
     sodium_bin2hex(out_hex, 2 * IB_AUDIT_HASH_BYTES + 1, out, sizeof out);
 }

@@ -6,12 +6,44 @@
 #include "store/store_internal.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 enum { WANT_HEAD, WANT_LINK, WANT_ANCHOR, WANTS };
 
+/* The persons erased, as the change log says: only their reads may have
+ * lost their purposes. */
+typedef struct erased_set {
+    int64_t *ids;
+    size_t n, cap;
+} erased_set;
+
+static int erased_add(erased_set *es, int64_t id, ib_err *err)
+{
+    if (es->n == es->cap) {
+        size_t cap = es->cap ? 2 * es->cap : 16;
+        int64_t *p = realloc(es->ids, cap * sizeof *p);
+        if (!p)
+            return ib_err_set(err, IB_ENOMEM, "onvoldoende geheugen");
+        es->ids = p;
+        es->cap = cap;
+    }
+    es->ids[es->n++] = id;
+    return IB_OK;
+}
+
+static bool is_erased(const erased_set *es, int64_t id)
+{
+    for (size_t i = 0; i < es->n; i++)
+        if (es->ids[i] == id)
+            return true;
+    return false;
+}
+
 typedef struct chain_ctx {
     const uint8_t *key;
+    const uint8_t *purpose_key;
+    erased_set *erased;                 /* the change log fills it, the read log asks */
     const char *log;                    /* for the messages */
     int64_t checked;
     int64_t last_id;
@@ -22,17 +54,39 @@ typedef struct chain_ctx {
     char got[WANTS][IB_AUDIT_HEX];
 } chain_ctx;
 
+/* A read's purpose is what its hash says, or (blanked) one of an erased
+ * person's. */
+static int check_purpose(const chain_ctx *vc, const ib_audit_row *row, ib_err *err)
+{
+    char got[IB_AUDIT_HEX];
+    ib_audit_purpose_hash(vc->purpose_key, row->e.detail, got);
+    if (strcmp(got, row->purpose_hash) == 0)
+        return IB_OK;
+    if (!strstr(row->e.detail, IB_AUDIT_PURPOSE) && is_erased(vc->erased, row->e.person_id))
+        return IB_OK;
+    return ib_err_set(err, IB_ECONFLICT, "%s: bij regel %lld is het doel gewijzigd of "
+                                         "weggehaald, en persoon %lld is niet gewist",
+                      vc->log, (long long)row->e.id, (long long)row->e.person_id);
+}
+
 static int verify_row(void *ctx, const ib_audit_row *row, ib_err *err)
 {
     chain_ctx *vc = ctx;
     char want[IB_AUDIT_HEX];
-    ib_audit_hash(vc->key, vc->prev, &row->e, want);
+    const char *purpose = row->purpose_hash[0] ? row->purpose_hash : NULL;
+    ib_audit_hash(vc->key, vc->prev, &row->e, purpose, want);
     if (row->e.id != vc->last_id + 1 || strcmp(want, row->hash) != 0)
         return ib_err_set(err, IB_ECONFLICT,
                           "%s verbroken bij regel %lld: een regel is "
                           "gewijzigd, ingevoegd of verwijderd", vc->log,
                           (long long)(row->e.id != vc->last_id + 1 ? vc->last_id + 1
                                                                    : row->e.id));
+    if (purpose && check_purpose(vc, row, err) != IB_OK)
+        return IB_ECONFLICT;
+    if (!vc->purpose_key && strcmp(row->e.action, "erase") == 0 &&
+        strcmp(row->e.entity, "person") == 0 &&
+        erased_add(vc->erased, row->e.person_id, err) != IB_OK)
+        return IB_ENOMEM;
     vc->last_id = row->e.id;
     memcpy(vc->prev, row->hash, sizeof vc->prev);
     for (int i = 0; i < WANTS; i++)
@@ -172,8 +226,11 @@ int ib_store_audit_verify_anchor(ib_store *st, const ib_audit_anchor *expect,
     int rc = read_heads(st, &h, err);
     if (rc)
         return rc;
-    chain_ctx changes = {.key = st->crypto.audit_key, .log = "wijzigingslog"};
-    chain_ctx reads = {.key = st->crypto.reads_key, .log = "leeslog"};
+    erased_set erased = {NULL, 0, 0};
+    chain_ctx changes = {.key = st->crypto.audit_key, .erased = &erased,
+                         .log = "wijzigingslog"};
+    chain_ctx reads = {.key = st->crypto.reads_key, .purpose_key = st->crypto.purpose_key,
+                       .erased = &erased, .log = "leeslog"};
     changes.want[WANT_HEAD] = h.changes.count;
     reads.want[WANT_HEAD] = h.reads.count;
     changes.want[WANT_LINK] = h.reads.link_count;
@@ -193,6 +250,7 @@ int ib_store_audit_verify_anchor(ib_store *st, const ib_audit_anchor *expect,
         fill_anchor(&h, &changes, &reads, now);
     if (checked)
         *checked = changes.checked + reads.checked;
+    free(erased.ids);
     return rc;
 }
 

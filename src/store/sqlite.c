@@ -551,7 +551,8 @@ int ib_sq_audit_last(sqlite3_stmt *last, int64_t *id, char prev[2 * IB_AUDIT_HAS
     return rc == SQLITE_ROW ? SQLITE_DONE : rc;
 }
 
-int ib_sq_audit_insert(sqlite3_stmt *q, const ib_audit_entry *e, const char *hash)
+int ib_sq_audit_insert(sqlite3_stmt *q, const ib_audit_entry *e, const char *hash,
+                       const char *purpose_hash)
 {
     int rc = sqlite3_bind_int64(q, 1, e->id);
     rc |= sqlite3_bind_text(q, 2, e->at, -1, SQLITE_STATIC);
@@ -562,6 +563,8 @@ int ib_sq_audit_insert(sqlite3_stmt *q, const ib_audit_entry *e, const char *has
     rc |= sqlite3_bind_int64(q, 7, e->person_id);
     rc |= sqlite3_bind_text(q, 8, e->detail, (int)strnlen(e->detail, sizeof e->detail), SQLITE_STATIC);
     rc |= sqlite3_bind_text(q, 9, hash, -1, SQLITE_STATIC);
+    if (purpose_hash)
+        rc |= sqlite3_bind_text(q, 10, purpose_hash, -1, SQLITE_STATIC);
     if (rc == SQLITE_OK)
         rc = sqlite3_step(q);
     sqlite3_reset(q);
@@ -583,8 +586,8 @@ static int sq_audit_append(ib_store *st, const ib_audit_entry *in, ib_err *err)
     if ((rc = ib_sq_audit_last(last, &e.id, prev)) != SQLITE_DONE)
         return ib_sq_error(s, rc, err);
     e.id++;
-    ib_audit_hash(st->crypto.audit_key, prev, &e, hash);
-    if ((rc = ib_sq_audit_insert(ins, &e, hash)) != SQLITE_DONE)
+    ib_audit_hash(st->crypto.audit_key, prev, &e, NULL, hash);
+    if ((rc = ib_sq_audit_insert(ins, &e, hash, NULL)) != SQLITE_DONE)
         return ib_sq_error(s, rc, err);
     ib_sq_changes_appended(s, e.id, prev, hash);
     return IB_OK;
@@ -657,6 +660,7 @@ static const ib_store_ops sqlite_ops = {
     .reads_check_index = ib_sq_reads_check_runs,
     .audit_heads = ib_sq_audit_heads,
     .adopt_heads = ib_sq_adopt_heads,
+    .reads_erase_purposes = ib_sq_reads_erase_purposes,
     .manual_checkpoints = ib_sq_manual_checkpoints,
     .checkpoint = ib_sq_checkpoint,
     .user_insert = ib_sq_user_insert,

@@ -162,7 +162,8 @@ int ib_sq_audit_scan(ib_store *st, ib_audit_log log, int64_t person_id,
  * error. Inserting e with its hash, stepped and reset: SQLITE_DONE or an
  * error. */
 int ib_sq_audit_last(sqlite3_stmt *last, int64_t *id, char prev[2 * IB_AUDIT_HASH_BYTES + 1]);
-int ib_sq_audit_insert(sqlite3_stmt *insert, const ib_audit_entry *e, const char *hash);
+int ib_sq_audit_insert(sqlite3_stmt *insert, const ib_audit_entry *e, const char *hash,
+                       const char *purpose_hash);
 
 /* The read log (sqlite_reads.c). ib_sq_reads_open: the connection, made
  * when missing only if create (else IB_ENOTFOUND when the database never
@@ -177,6 +178,7 @@ int ib_sq_reads_append(ib_store *st, const ib_audit_entry *e, size_t n, ib_err *
 int ib_sq_reads_prepare(ib_store *st, ib_err *err);
 int ib_sq_reads_forget(ib_store *st, char *id, size_t size, ib_err *err);
 int ib_sq_reads_check_runs(ib_store *st, ib_err *err);
+int ib_sq_reads_erase_purposes(ib_store *st, int64_t person_id, ib_err *err);
 int ib_sq_reads_error(ib_sqlite *s, int rc, ib_err *err);
 void ib_sq_reads_close(ib_sqlite *s);
 /* The heads of both logs (sqlite_heads.c). ib_sq_changes_appended: entry

@@ -426,6 +426,10 @@ int ib_store_count(ib_store *st, ib_store_counts *out, ib_err *err);
  *    memory maps of the registry's readers stay valid between them.
  * The database records which read log belongs to it: a missing or foreign
  * read log is an error, never silently started anew. */
+/* What follows this in an entry's detail is the purpose the reader gave
+ * ("GET /api/v1/persons/7; doel: klantvraag"): free text, so erasing the
+ * person blanks it in the read log (the chain holds it by its hash). */
+#define IB_AUDIT_PURPOSE "; doel: "
 typedef struct ib_audit_entry {
     int64_t id;
     char at[32];              /* ISO 8601 UTC timestamp, filled by the store */

@@ -27,6 +27,7 @@ typedef struct ib_crypto {
     uint8_t audit_key[crypto_generichash_KEYBYTES];   /* the change log */
     uint8_t reads_key[crypto_generichash_KEYBYTES];   /* the read log */
     uint8_t head_key[crypto_generichash_KEYBYTES];    /* both logs' heads */
+    uint8_t purpose_key[crypto_generichash_KEYBYTES]; /* reads' purposes */
     uint8_t keycheck[IB_KEYCHECK_BYTES];
     uint8_t nonce_prefix[IB_BSN_NONCE_BYTES - 8];
     uint64_t nonce_counter;
@@ -73,9 +74,19 @@ int64_t ib_hash_life_event(const ib_crypto *c, const ib_life_event *ev);
 /* ------------------------------------------------------------ audit */
 
 /* hash = BLAKE2b-256 keyed with key (the log's: ib_crypto audit_key or
- * reads_key) over prev_hash || canonical fields of e, in hex. */
+ * reads_key) over prev_hash || canonical fields of e, in hex. With a
+ * purpose_hash (the read log's entries since purposes can be erased), the
+ * detail counts up to its purpose (IB_AUDIT_PURPOSE) and the purpose by
+ * that hash: blanking the purpose leaves the chain intact. NULL: the whole
+ * detail (the change log, and read entries from before). */
 void ib_audit_hash(const uint8_t key[crypto_generichash_KEYBYTES], const char *prev_hex,
-                   const ib_audit_entry *e, char out_hex[2 * IB_AUDIT_HASH_BYTES + 1]);
+                   const ib_audit_entry *e, const char *purpose_hash,
+                   char out_hex[2 * IB_AUDIT_HASH_BYTES + 1]);
+/* The keyed hash (ib_crypto purpose_key) of the purpose in detail ("" when
+ * it has none); the length of detail before its purpose. */
+void ib_audit_purpose_hash(const uint8_t key[crypto_generichash_KEYBYTES],
+                           const char *detail, char out_hex[2 * IB_AUDIT_HASH_BYTES + 1]);
+size_t ib_audit_detail_head(const char *detail);
 /* "2024-05-01T12:34:56.789Z" */
 void ib_audit_now(char out[32]);
 
@@ -166,6 +177,7 @@ typedef enum { IB_AUDIT_CHANGES, IB_AUDIT_READS } ib_audit_log;
 typedef struct ib_audit_row {
     ib_audit_entry e;
     char hash[2 * IB_AUDIT_HASH_BYTES + 1];
+    char purpose_hash[2 * IB_AUDIT_HASH_BYTES + 1];   /* "": none (see ib_audit_hash) */
 } ib_audit_row;
 typedef int (*ib_audit_row_cb)(void *ctx, const ib_audit_row *row, ib_err *err);
 
@@ -237,6 +249,9 @@ typedef struct ib_store_ops {
     int (*reads_check_index)(ib_store *st, ib_err *err);
     /* Both logs' stored heads, for ib_store_audit_verify. */
     int (*audit_heads)(ib_store *st, ib_audit_heads *out, ib_err *err);
+    /* ib_store_erase_person, inside its transaction: blanks the purposes
+     * of the person's entries in the read log. May be NULL. */
+    int (*reads_erase_purposes)(ib_store *st, int64_t person_id, ib_err *err);
     /* ib_store_audit_adopt_heads, inside its transaction: heads for the
      * logs without one, at their ends as they are. */
     int (*adopt_heads)(ib_store *st, ib_err *err);

@@ -52,6 +52,24 @@ int ib_cli_sender_ref(ib_store *st, int64_t id, char out[IB_REF_MAX + 1]);
 /* True when stderr is a terminal (progress bars are drawn only then). */
 bool ib_cli_is_tty(void);
 
+/* Records read from the store by a command whose output holds them
+ * (audit_reads.c): the record's id and the person it is about. */
+typedef struct ib_cli_read {
+    int64_t entity_id, person_id;
+} ib_cli_read;
+typedef struct ib_cli_reads {
+    ib_cli_read *v;
+    size_t n, cap;
+} ib_cli_reads;
+/* Adds one (IB_ENOMEM when out of memory); frees them all. */
+int ib_cli_reads_add(ib_cli_reads *r, int64_t entity_id, int64_t person_id);
+void ib_cli_reads_free(ib_cli_reads *r);
+/* Appends a `read` entry for each to the read log (actor `cli`, entity as
+ * given, detail: the command), in group commits; before the output is
+ * written, so that nothing leaves unrecorded. */
+int ib_cli_audit_reads(ib_store *st, const char *entity, const ib_cli_reads *r,
+                       const char *detail, ib_err *err);
+
 /* Long options common to database commands; see cli.c. */
 #define IB_CLI_DB_OPTIONS \
     {"db", required_argument, NULL, 'd'}, {"key", required_argument, NULL, 'k'}

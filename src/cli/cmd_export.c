@@ -17,7 +17,8 @@ static void export_help(FILE *out)
         "employments, housings, life_events). Inlezen met\n"
         "'inbeeld import --sender <afzender> MAP/<afzender>' geeft dezelfde\n"
         "inhoud terug. Let op: de bestanden bevatten persoonsgegevens en het\n"
-        "BSN leesbaar; de export wordt in het auditlog vastgelegd.\n\n"
+        "BSN leesbaar; de export wordt in het auditlog vastgelegd, met een\n"
+        "inzage per persoon die erin staat.\n\n"
         "  --sender AFZENDER  alleen de gegevens van deze afzender\n"
         "  --db PAD, --key PAD\n");
 }
@@ -38,18 +39,34 @@ static void print_summary(const char *dir, const ib_export_summary *sum)
     printf("  %-15s %10lld rijen\n", "totaal", (long long)total);
 }
 
+static int add_person(void *ctx, const ib_person *p)
+{
+    return ib_cli_reads_add(ctx, p->meta.id, p->meta.id);
+}
+
 /* The export holds every person's data in clear: record who took it before
- * a byte is written. */
+ * a byte is written, and whose data it holds (one read entry per person,
+ * as the server's downloads), so that each person's audit shows it. */
 static int audit_export(ib_store *st, const char *dir, const char *sender,
-                        ib_err *err)
+                        int64_t sender_id, ib_err *err)
 {
     ib_audit_entry a = {0};
     ib_strlcpy(a.actor, "cli", sizeof a.actor);
     ib_strlcpy(a.action, "export", sizeof a.action);
     ib_strlcpy(a.entity, "registry", sizeof a.entity);
-    snprintf(a.detail, sizeof a.detail, "inbeeld export %s%s%s", dir,
+    snprintf(a.detail, sizeof a.detail, "inbeeld export %.200s%s%.40s", dir,
              sender ? " --sender " : "", sender ? sender : "");
-    return ib_store_audit_reads(st, &a, 1, err);
+    ib_cli_reads persons = {0};
+    ib_filter f = {.sender_id = sender_id};
+    int rc = ib_store_audit_reads(st, &a, 1, err);
+    if (rc == IB_OK)
+        rc = ib_store_each_person(st, &f, add_person, &persons, err);
+    if (rc == IB_ENOMEM)
+        ib_err_set(err, rc, "onvoldoende geheugen");
+    if (rc == IB_OK)
+        rc = ib_cli_audit_reads(st, "person", &persons, a.detail, err);
+    ib_cli_reads_free(&persons);
+    return rc;
 }
 
 static int export_run(int argc, char **argv)
@@ -86,7 +103,7 @@ static int export_run(int argc, char **argv)
     ib_export_summary sum;
     memset(&sum, 0, sizeof sum);
     if (rc == IB_OK)
-        rc = audit_export(st, dir, sender, &err);
+        rc = audit_export(st, dir, sender, sender_id, &err);
     if (rc == IB_OK)
         rc = ib_export(st, dir, sender_id, &sum, &err);
     ib_store_close(st);

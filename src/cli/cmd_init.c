@@ -11,7 +11,9 @@ static void init_help(FILE *out)
         "Gebruik: inbeeld init [--db PAD] [--key PAD]\n\n"
         "Maakt de database (SQLite, één bestand) en het sleutelbestand voor de\n"
         "versleuteling van BSN's aan, of werkt het schema van een bestaande\n"
-        "database bij. Veilig om vaker uit te voeren.\n\n"
+        "database bij. Veilig om vaker uit te voeren. Een database van vóór\n"
+        "de koppen van het auditlog krijgt ze hier (in het wijzigingslog\n"
+        "vastgelegd); een kop die er is maar niet klopt, blijft staan.\n\n"
         "  --db PAD    database (standaard $INBEELD_DB of inbeeld.db)\n"
         "  --key PAD   sleutelbestand (standaard $INBEELD_KEY of <db>.key);\n"
         "              bewaar een kopie buiten de server: zonder sleutel zijn\n"
@@ -42,7 +44,16 @@ static int init_run(int argc, char **argv)
     printf("%s %s (schemaversie %d)\n",
            existed ? "Database bijgewerkt:" : "Database aangemaakt:", db.path,
            ib_store_schema_version(st));
+    /* A database from before the audit logs' heads gets them now. */
+    bool adopted = false;
+    ib_err err;
+    int rc = existed ? ib_store_audit_adopt_heads(st, &adopted, &err) : IB_OK;
     ib_store_close(st);
+    if (rc != IB_OK)        /* the schema is up to date; the audit is verify's */
+        fprintf(stderr, "inbeeld init: auditlog: %s\n", err.msg);
+    if (adopted)
+        printf("Auditlog: kop vastgelegd voor een log zonder kop (database van vóór "
+               "de koppen; vastgelegd in het wijzigingslog)\n");
     return IB_EXIT_OK;
 }
 

@@ -11,6 +11,7 @@ typedef struct location_ctx {
     ib_date at;
     int occupants;
     ib_timeline tl;
+    ib_cli_reads shown;                 /* the residents' housings, audited */
 } location_ctx;
 
 static void location_help(FILE *out)
@@ -20,7 +21,8 @@ static void location_help(FILE *out)
         "Toont een huisvestingslocatie: adres, soort, capaciteit, oppervlak,\n"
         "keurmerk, de bezetting op DATUM (standaard vandaag) met een signaal\n"
         "bij overbewoning (meer bewoners dan bedden, of minder dan 12 m² per\n"
-        "bewoner), en wie er wanneer woonde.\n\n"
+        "bewoner), en wie er wanneer woonde. Elke getoonde bewoner wordt als\n"
+        "inzage in het auditlog vastgelegd.\n\n"
         "  --sender AFZENDER  afzender van de locatie (bij dubbele REF)\n"
         "  --at JJJJ-MM-DD    peildatum voor de bezetting\n"
         "  --db PAD, --key PAD\n");
@@ -29,6 +31,8 @@ static void location_help(FILE *out)
 static int on_housing(void *ctx, const ib_housing *h)
 {
     location_ctx *lc = ctx;
+    if (ib_cli_reads_add(&lc->shown, h->meta.id, h->person_id) != IB_OK)
+        return IB_ENOMEM;
     if (h->start <= lc->at && (h->end == IB_DATE_NONE || lc->at <= h->end))
         lc->occupants++;
     return ib_tl_add(&lc->tl, h->start, h->end, true, 0, "bewoner %s%s",
@@ -81,7 +85,15 @@ static int show_location(ib_store *st, const char *sender, const char *ref,
         return ib_cli_fail("location", &err);
     location_ctx lc = {.at = at};
     ib_filter f = {.location_id = l.meta.id};
-    if (ib_store_each_housing(st, &f, on_housing, &lc, &err) != IB_OK) {
+    /* Every resident shown is a read of their housing, recorded before it
+     * is shown (as the server's list of residents). */
+    int rc = ib_store_each_housing(st, &f, on_housing, &lc, &err);
+    if (rc == IB_ENOMEM)
+        ib_err_set(&err, rc, "onvoldoende geheugen");
+    if (rc == IB_OK)
+        rc = ib_cli_audit_reads(st, "housing", &lc.shown, "inbeeld location show", &err);
+    ib_cli_reads_free(&lc.shown);
+    if (rc != IB_OK) {
         ib_tl_free(&lc.tl);
         return ib_cli_fail("location", &err);
     }

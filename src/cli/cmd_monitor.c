@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -511,7 +512,44 @@ static int64_t unregistered_count(const ib_mdata *d, const ib_munreg_list *l,
     return ck ? ib_ptable_perturb((int64_t)l->n, key) : (int64_t)l->n;
 }
 
-static int run_registration(const ib_mdata *d, const mon_args *a, ib_err *err)
+/* The monitor's lists name persons: each one listed is a read, recorded
+ * (by the person's id in the store) before the list is written. */
+static int audit_listed(ib_store *st, const ib_mdata *d, const uint32_t *persons,
+                        size_t n, const char *detail, ib_err *err)
+{
+    ib_cli_reads reads = {0};
+    int rc = IB_OK;
+    for (size_t i = 0; rc == IB_OK && i < n; i++) {
+        const ib_mperson *mp = &d->persons[persons[i]];
+        ib_person p;
+        rc = ib_store_get_person(st, d->sender_ids[mp->sender], ib_mdata_str(d, mp->ref),
+                                 &p, err);
+        sodium_memzero(p.bsn, sizeof p.bsn);
+        if (rc == IB_OK && ib_cli_reads_add(&reads, p.meta.id, p.meta.id) != IB_OK)
+            rc = ib_err_set(err, IB_ENOMEM, "onvoldoende geheugen");
+    }
+    if (rc == IB_OK)
+        rc = ib_cli_audit_reads(st, "person", &reads, detail, err);
+    ib_cli_reads_free(&reads);
+    return rc;
+}
+
+static int audit_unregistered(ib_store *st, const ib_mdata *d, const ib_munreg_list *l,
+                              ib_err *err)
+{
+    uint32_t *persons = malloc((l->n ? l->n : 1) * sizeof *persons);
+    if (!persons)
+        return ib_err_set(err, IB_ENOMEM, "onvoldoende geheugen");
+    for (size_t i = 0; i < l->n; i++)
+        persons[i] = l->items[i].person;
+    int rc = audit_listed(st, d, persons, l->n,
+                          "inbeeld monitor registration --unregistered", err);
+    free(persons);
+    return rc;
+}
+
+static int run_registration(const ib_mdata *d, const mon_args *a, ib_store *st,
+                            ib_err *err)
 {
     ib_mtable t;
     ib_munreg_list unreg = {0};
@@ -522,9 +560,11 @@ static int run_registration(const ib_mdata *d, const mon_args *a, ib_err *err)
         return rc;
     if (a->unregistered) {
         ib_mtable_free(&t);
-        unregistered_list(d, &unreg, a->fmt);
+        rc = audit_unregistered(st, d, &unreg, err);
+        if (rc == IB_OK)
+            unregistered_list(d, &unreg, a->fmt);
         ib_munreg_list_free(&unreg);
-        return IB_OK;
+        return rc;
     }
     heading(a, "Inschrijving van wie hier is", "aantal verblijven, naar "
             "inschrijving in de BRP, de RNI of nergens");
@@ -570,28 +610,62 @@ static int run_housing(const ib_mdata *d, const mon_args *a, ib_err *err)
     return rc;
 }
 
-static int run_intervals(const ib_mdata *d, const mon_args *a, ib_err *err)
+/* The persons the intervals hold, once each (they come in person order). */
+typedef struct interval_persons {
+    uint32_t *v;
+    size_t n, cap;
+} interval_persons;
+
+static int add_interval_person(void *ctx, const ib_mstay *s, const ib_minterval *iv)
+{
+    (void)iv;
+    interval_persons *ip = ctx;
+    if (ip->n > 0 && ip->v[ip->n - 1] == s->person)
+        return 0;
+    if (ip->n == ip->cap) {
+        size_t cap = ip->cap ? 2 * ip->cap : 256;
+        uint32_t *p = realloc(ip->v, cap * sizeof *p);
+        if (!p)
+            return IB_ENOMEM;
+        ip->v = p;
+        ip->cap = cap;
+    }
+    ip->v[ip->n++] = s->person;
+    return 0;
+}
+
+static int run_intervals(const ib_mdata *d, const mon_args *a, ib_store *st,
+                         ib_err *err)
 {
     ib_msurv_opts so = {.at = a->at, .first_only = a->first_only,
                         .cohort = a->cohort};
+    interval_persons ip = {NULL, 0, 0};
+    int rc = ib_monitor_each_interval(d, &so, add_interval_person, &ip, err);
+    if (rc == IB_ENOMEM)
+        ib_err_set(err, rc, "onvoldoende geheugen");
+    if (rc == IB_OK)
+        rc = audit_listed(st, d, ip.v, ip.n, "inbeeld monitor intervals", err);
+    free(ip.v);
+    if (rc != IB_OK)
+        return rc;
     FILE *f = stdout;
     if (a->out && strcmp(a->out, "-") != 0 && !(f = fopen(a->out, "w")))
         return ib_err_set(err, IB_EIO, "%s: %s", a->out, strerror(errno));
-    int rc = ib_monitor_write_intervals(f, d, &so, err);
+    rc = ib_monitor_write_intervals(f, d, &so, err);
     if (f != stdout && fclose(f) != 0 && !rc)
         rc = ib_err_set(err, IB_EIO, "%s: schrijven mislukt", a->out);
     return rc;
 }
 
-static int run_figure(ib_mdata *d, const mon_args *a, ib_err *err)
+static int run_figure(ib_mdata *d, const mon_args *a, ib_store *st, ib_err *err)
 {
     switch (a->fig) {
     case F_SURVIVAL: return run_survival(d, a, err);
     case F_COX: return run_cox(d, a, err);
     case F_TYPOLOGY: return run_typology(d, a, err);
-    case F_REGISTRATION: return run_registration(d, a, err);
+    case F_REGISTRATION: return run_registration(d, a, st, err);
     case F_HOUSING: return run_housing(d, a, err);
-    case F_INTERVALS: return run_intervals(d, a, err);
+    case F_INTERVALS: return run_intervals(d, a, st, err);
     case F_COUNT: break;
     }
     return ib_err_set(err, IB_EINVAL, "onbekend cijfer");
@@ -665,12 +739,19 @@ static int monitor_run(int argc, char **argv)
         ib_store_cellkey_secret(st, a.ck.secret);
         a.cellkey = &a.ck;
     }
-    ib_store_close(st);
-    st = NULL;
+    /* The figures that list persons keep the store for their audit. */
+    bool lists_persons = a.fig == F_INTERVALS || (a.fig == F_REGISTRATION && a.unregistered);
+    if (!lists_persons) {
+        ib_store_close(st);
+        st = NULL;
+    }
     double t1 = seconds_now();
     size_t n_persons = d.n_persons, n_stays = d.n_stays;
-    if (run_figure(&d, &a, &err) != IB_OK)
+    if (run_figure(&d, &a, st, &err) != IB_OK)
         goto fail;
+    if (st)
+        ib_store_close(st);
+    st = NULL;
     if (a.timing)
         fprintf(stderr, "tijd: laden %.3f s (%zu personen, %zu verblijven; %s%s%s), "
                 "%s %.3f s\n", t1 - t0, n_persons, n_stays,

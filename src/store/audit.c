@@ -39,8 +39,26 @@ static void put_str(crypto_generichash_state *h, const char *s, size_t max)
 
 #define PUT_STR(h, field) put_str((h), (field), sizeof(field))
 
+size_t ib_audit_detail_head(const char *detail)
+{
+    const char *mark = strstr(detail, IB_AUDIT_PURPOSE);
+    return mark ? (size_t)(mark - detail) : strlen(detail);
+}
+
+void ib_audit_purpose_hash(const uint8_t key[crypto_generichash_KEYBYTES],
+                           const char *detail, char out_hex[2 * IB_AUDIT_HASH_BYTES + 1])
+{
+    const char *mark = strstr(detail, IB_AUDIT_PURPOSE);
+    const char *purpose = mark ? mark + strlen(IB_AUDIT_PURPOSE) : "";
+    uint8_t out[IB_AUDIT_HASH_BYTES];
+    crypto_generichash(out, sizeof out, (const uint8_t *)purpose, strlen(purpose), key,
+                       crypto_generichash_KEYBYTES);
+    sodium_bin2hex(out_hex, 2 * IB_AUDIT_HASH_BYTES + 1, out, sizeof out);
+}
+
 void ib_audit_hash(const uint8_t key[crypto_generichash_KEYBYTES], const char *prev_hex,
-                   const ib_audit_entry *e, char out_hex[2 * IB_AUDIT_HASH_BYTES + 1])
+                   const ib_audit_entry *e, const char *purpose_hash,
+                   char out_hex[2 * IB_AUDIT_HASH_BYTES + 1])
 {
     uint8_t prev[IB_AUDIT_HASH_BYTES] = {0}, out[IB_AUDIT_HASH_BYTES];
     size_t plen = 0;
@@ -58,7 +76,12 @@ void ib_audit_hash(const uint8_t key[crypto_generichash_KEYBYTES], const char *p
     PUT_STR(&h, e->entity);
     put_i64(&h, e->entity_id);
     put_i64(&h, e->person_id);
-    PUT_STR(&h, e->detail);
+    if (purpose_hash) {
+        put_str(&h, e->detail, ib_audit_detail_head(e->detail));
+        put_str(&h, purpose_hash, 2 * IB_AUDIT_HASH_BYTES);
+    } else {
+        PUT_STR(&h, e->detail);
+    }
     crypto_generichash_final(&h, out, sizeof out);
     sodium_bin2hex(out_hex, 2 * IB_AUDIT_HASH_BYTES + 1, out, sizeof out);
 }
@@ -197,46 +220,6 @@ int ib_store_each_audit_change(ib_store *st, int64_t person_id, ib_audit_cb cb,
     return st->ops->audit_scan(st, IB_AUDIT_CHANGES, person_id, each_row, &ec, err);
 }
 
-typedef struct verify_ctx {
-    const uint8_t *key;
-    const char *log;                    /* for the message */
-    int64_t checked;
-    int64_t last_id;
-    char prev[2 * IB_AUDIT_HASH_BYTES + 1];
-} verify_ctx;
-
-static int verify_row(void *ctx, const ib_audit_row *row, ib_err *err)
-{
-    verify_ctx *vc = ctx;
-    char want[2 * IB_AUDIT_HASH_BYTES + 1];
-    ib_audit_hash(vc->key, vc->prev, &row->e, want);
-    if (row->e.id != vc->last_id + 1 || strcmp(want, row->hash) != 0)
-        return ib_err_set(err, IB_ECONFLICT,
-                          "%s verbroken bij regel %lld: een regel is "
-                          "gewijzigd, ingevoegd of verwijderd", vc->log,
-                          (long long)(row->e.id != vc->last_id + 1 ? vc->last_id + 1
-                                                                   : row->e.id));
-    vc->last_id = row->e.id;
-    memcpy(vc->prev, row->hash, sizeof vc->prev);
-    vc->checked++;
-    return 0;
-}
-
-int ib_store_audit_verify(ib_store *st, int64_t *checked, ib_err *err)
-{
-    ib_err_clear(err);
-    verify_ctx changes = {.key = st->crypto.audit_key, .log = "auditlog"};
-    verify_ctx reads = {.key = st->crypto.reads_key, .log = "leeslog (auditlog van het inzien)"};
-    int rc = st->ops->audit_scan(st, IB_AUDIT_CHANGES, 0, verify_row, &changes, err);
-    if (rc == IB_OK)
-        rc = st->ops->audit_scan(st, IB_AUDIT_READS, 0, verify_row, &reads, err);
-    if (rc == IB_OK && st->ops->reads_check_index)
-        rc = st->ops->reads_check_index(st, err);
-    if (checked)
-        *checked = changes.checked + reads.checked;
-    return rc;
-}
-
 int ib_store_forget_reads(ib_store *st, const char *reason, ib_err *err)
 {
     ib_err_clear(err);
@@ -258,6 +241,35 @@ int ib_store_forget_reads(ib_store *st, const char *reason, ib_err *err)
     if (rc == IB_OK)
         return ib_store_commit(st, err);
     if (st->in_tx)
+        ib_store_rollback(st, NULL);
+    return rc;
+}
+
+int ib_store_audit_adopt_heads(ib_store *st, bool *adopted, ib_err *err)
+{
+    ib_err_clear(err);
+    *adopted = false;
+    ib_audit_heads raw;
+    int rc = st->ops->audit_heads(st, &raw, err);
+    if (rc)
+        return rc;
+    bool changes = !raw.changes[0], reads = raw.reads_log[0] && !raw.reads[0];
+    if (!changes && !reads)
+        return IB_OK;
+    if ((rc = ib_store_begin(st, err)) != IB_OK)
+        return rc;
+    ib_audit_entry e = {0};
+    ib_strlcpy(e.action, "adopt-heads", sizeof e.action);
+    ib_strlcpy(e.entity, "audit", sizeof e.entity);
+    snprintf(e.detail, sizeof e.detail, "kop vastgelegd voor %s (database van voor de "
+             "koppen)", changes && reads ? "wijzigingslog en leeslog"
+                        : changes ? "wijzigingslog" : "leeslog");
+    rc = st->ops->adopt_heads(st, err);
+    if (rc == IB_OK)
+        rc = audit_append(st, &e, err);
+    if (rc == IB_OK && (rc = ib_store_commit(st, err)) == IB_OK)
+        *adopted = true;
+    if (rc != IB_OK && st->in_tx)
         ib_store_rollback(st, NULL);
     return rc;
 }

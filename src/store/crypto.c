@@ -15,7 +15,8 @@
 static const char kdf_ctx[crypto_kdf_CONTEXTBYTES] = {'i', 'n', 'b', 'e',
                                                       'e', 'l', 'd', '1'};
 enum { SUBKEY_BSN = 1, SUBKEY_LOOKUP = 2, SUBKEY_ROW = 3, SUBKEY_AUDIT = 4,
-       SUBKEY_CHECK = 5, SUBKEY_READS = 6, SUBKEY_CELLKEY = 7 };
+       SUBKEY_CHECK = 5, SUBKEY_READS = 6, SUBKEY_CELLKEY = 7,
+       SUBKEY_HEAD = 8, SUBKEY_PURPOSE = 9 };
 
 static int read_key(const char *path, uint8_t key[IB_KEY_BYTES], ib_err *err)
 {
@@ -95,6 +96,10 @@ static void derive(ib_crypto *c, const uint8_t key[IB_KEY_BYTES])
     crypto_kdf_derive_from_key(c->reads_key, sizeof c->reads_key, SUBKEY_READS,
                                kdf_ctx, key);
     crypto_kdf_derive_from_key(c->cellkey_key, sizeof c->cellkey_key, SUBKEY_CELLKEY,
+                               kdf_ctx, key);
+    crypto_kdf_derive_from_key(c->head_key, sizeof c->head_key, SUBKEY_HEAD, kdf_ctx,
+                               key);
+    crypto_kdf_derive_from_key(c->purpose_key, sizeof c->purpose_key, SUBKEY_PURPOSE,
                                kdf_ctx, key);
     crypto_kdf_derive_from_key(c->keycheck, sizeof c->keycheck, SUBKEY_CHECK,
                                kdf_ctx, key);

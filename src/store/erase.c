@@ -32,6 +32,13 @@ static int erase_tx(ib_store *st, int64_t person_id, const char *actor,
         return ib_err_set(err, IB_ENOTFOUND, "persoon %" PRId64 " bestaat niet",
                           person_id);
     st->erase_pending = true;          /* ib_store_commit removes the snapshot */
+    /* The purposes of the person's reads are free text: blanked now, in
+     * the read log's own commit just before this one (when this one then
+     * fails, verify names the blanked entries of a person not erased;
+     * the other order could leave them unseen). */
+    if (st->ops->reads_erase_purposes &&
+        (rc = st->ops->reads_erase_purposes(st, person_id, err)) != IB_OK)
+        return rc;
     ib_audit_entry e = {.entity_id = person_id, .person_id = person_id};
     ib_strlcpy(e.actor, actor && actor[0] ? actor : "onbekend", sizeof e.actor);
     ib_strlcpy(e.action, "erase", sizeof e.action);

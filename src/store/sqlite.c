@@ -341,6 +341,9 @@ static void forget_changes(void *ctx)
     ib_sqlite *s = ctx;
     s->registry_changed = false;
     s->version_written = false;
+    s->changes_appended = false;
+    s->reads_link_reset = false;
+    s->heads_adopt = false;
 }
 
 /* A new random data version, written last in the transaction that changed
@@ -483,6 +486,7 @@ static int sq_commit(ib_store *st, ib_err *err)
 {
     ib_sqlite *s = ib_sq(st);
     int rc = s->registry_changed ? write_data_version(s, err) : IB_OK;
+    if (!rc) rc = ib_sq_changes_head_commit(s, err);
     if (!rc) rc = ib_sq_exec(s, "COMMIT", err);
     if (rc != IB_OK) {
         sq_rollback(st, NULL);
@@ -547,7 +551,8 @@ int ib_sq_audit_last(sqlite3_stmt *last, int64_t *id, char prev[2 * IB_AUDIT_HAS
     return rc == SQLITE_ROW ? SQLITE_DONE : rc;
 }
 
-int ib_sq_audit_insert(sqlite3_stmt *q, const ib_audit_entry *e, const char *hash)
+int ib_sq_audit_insert(sqlite3_stmt *q, const ib_audit_entry *e, const char *hash,
+                       const char *purpose_hash)
 {
     int rc = sqlite3_bind_int64(q, 1, e->id);
     rc |= sqlite3_bind_text(q, 2, e->at, -1, SQLITE_STATIC);
@@ -558,6 +563,8 @@ int ib_sq_audit_insert(sqlite3_stmt *q, const ib_audit_entry *e, const char *has
     rc |= sqlite3_bind_int64(q, 7, e->person_id);
     rc |= sqlite3_bind_text(q, 8, e->detail, (int)strnlen(e->detail, sizeof e->detail), SQLITE_STATIC);
     rc |= sqlite3_bind_text(q, 9, hash, -1, SQLITE_STATIC);
+    if (purpose_hash)
+        rc |= sqlite3_bind_text(q, 10, purpose_hash, -1, SQLITE_STATIC);
     if (rc == SQLITE_OK)
         rc = sqlite3_step(q);
     sqlite3_reset(q);
@@ -579,9 +586,10 @@ static int sq_audit_append(ib_store *st, const ib_audit_entry *in, ib_err *err)
     if ((rc = ib_sq_audit_last(last, &e.id, prev)) != SQLITE_DONE)
         return ib_sq_error(s, rc, err);
     e.id++;
-    ib_audit_hash(st->crypto.audit_key, prev, &e, hash);
-    if ((rc = ib_sq_audit_insert(ins, &e, hash)) != SQLITE_DONE)
+    ib_audit_hash(st->crypto.audit_key, prev, &e, NULL, hash);
+    if ((rc = ib_sq_audit_insert(ins, &e, hash, NULL)) != SQLITE_DONE)
         return ib_sq_error(s, rc, err);
+    ib_sq_changes_appended(s, e.id, prev, hash);
     return IB_OK;
 }
 
@@ -650,6 +658,9 @@ static const ib_store_ops sqlite_ops = {
     .prepare_reads = ib_sq_reads_prepare,
     .reads_forget = ib_sq_reads_forget,
     .reads_check_index = ib_sq_reads_check_runs,
+    .audit_heads = ib_sq_audit_heads,
+    .adopt_heads = ib_sq_adopt_heads,
+    .reads_erase_purposes = ib_sq_reads_erase_purposes,
     .manual_checkpoints = ib_sq_manual_checkpoints,
     .checkpoint = ib_sq_checkpoint,
     .user_insert = ib_sq_user_insert,
@@ -749,12 +760,14 @@ done:
     return rc;
 }
 
-static int migrate(ib_sqlite *s, ib_err *err)
+/* *fresh: the database had no schema yet (a new one). */
+static int migrate(ib_sqlite *s, bool *fresh, ib_err *err)
 {
     int latest = ib_migration_count(), v = 0;
     int rc = read_version(s, &v, err);
     if (rc)
         return rc;
+    *fresh = v == 0;
     if (v > latest)
         return ib_err_set(err, IB_EVERSION,
                           "de database heeft schemaversie %d, dit programma kent "
@@ -874,8 +887,13 @@ int ib_sqlite_open(ib_store **out, const char *path, const ib_store_options *opt
     sqlite3_update_hook(s->db, note_row_change, s);
     sqlite3_commit_hook(s->db, refuse_unversioned_commit, s);
     sqlite3_rollback_hook(s->db, forget_changes, s);
-    if ((rc = set_pragmas(s, err)) != IB_OK || (rc = migrate(s, err)) != IB_OK ||
+    bool fresh = false;
+    if ((rc = set_pragmas(s, err)) != IB_OK || (rc = migrate(s, &fresh, err)) != IB_OK ||
         (rc = load_key(s, path, opt, err)) != IB_OK)
+        goto fail;
+    /* Only a new database gets a head for its empty change log here: one
+     * whose head is missing later may have lost entries with it. */
+    if (fresh && (rc = ib_sq_changes_head_start(s, err)) != IB_OK)
         goto fail;
     *out = &s->base;
     return IB_OK;

@@ -59,12 +59,23 @@ typedef struct ib_sqlite {
     /* The read log (sqlite_reads.c): its own connection, opened when first
      * needed, with its two statements. */
     sqlite3 *reads;
-    sqlite3_stmt *reads_last, *reads_insert;
+    sqlite3_stmt *reads_last, *reads_insert, *reads_head_get, *reads_head_put;
     /* The last entry indexed in a run, as this connection last saw it. */
     int64_t reads_indexed_to;
     /* The log's id, when the database could not yet be told it (its write
      * lock was held too long): told at the next append. */
     char reads_id_untold[33];
+    /* The open transaction appended to the change log: where the log
+     * ended before its first entry and where it ends now, for the head
+     * written at commit (sqlite_heads.c). */
+    bool changes_appended;
+    int64_t changes_before, changes_last;
+    char changes_before_hash[IB_AUDIT_HEX], changes_last_hash[IB_AUDIT_HEX];
+    /* forget-reads in the open transaction: the head links no read log. */
+    bool reads_link_reset;
+    /* ib_store_audit_adopt_heads in the open transaction: a change log
+     * without a head gets one at commit. */
+    bool heads_adopt;
 } ib_sqlite;
 
 static inline ib_sqlite *ib_sq(ib_store *st) { return (ib_sqlite *)st; }
@@ -151,7 +162,8 @@ int ib_sq_audit_scan(ib_store *st, ib_audit_log log, int64_t person_id,
  * error. Inserting e with its hash, stepped and reset: SQLITE_DONE or an
  * error. */
 int ib_sq_audit_last(sqlite3_stmt *last, int64_t *id, char prev[2 * IB_AUDIT_HASH_BYTES + 1]);
-int ib_sq_audit_insert(sqlite3_stmt *insert, const ib_audit_entry *e, const char *hash);
+int ib_sq_audit_insert(sqlite3_stmt *insert, const ib_audit_entry *e, const char *hash,
+                       const char *purpose_hash);
 
 /* The read log (sqlite_reads.c). ib_sq_reads_open: the connection, made
  * when missing only if create (else IB_ENOTFOUND when the database never
@@ -166,8 +178,31 @@ int ib_sq_reads_append(ib_store *st, const ib_audit_entry *e, size_t n, ib_err *
 int ib_sq_reads_prepare(ib_store *st, ib_err *err);
 int ib_sq_reads_forget(ib_store *st, char *id, size_t size, ib_err *err);
 int ib_sq_reads_check_runs(ib_store *st, ib_err *err);
+int ib_sq_reads_erase_purposes(ib_store *st, int64_t person_id, ib_err *err);
 int ib_sq_reads_error(ib_sqlite *s, int rc, ib_err *err);
 void ib_sq_reads_close(ib_sqlite *s);
+/* The heads of both logs (sqlite_heads.c). ib_sq_changes_appended: entry
+ * id (with the hash of the one before it, and its own) was appended in the
+ * open transaction. ib_sq_changes_head_commit: before the COMMIT, moves
+ * the change log's head to where the transaction's entries end.
+ * ib_sq_changes_head_start: the head of a new database's empty change log,
+ * in a transaction of its own. */
+void ib_sq_changes_appended(ib_sqlite *s, int64_t id, const char *prev, const char *hash);
+int ib_sq_changes_head_commit(ib_sqlite *s, ib_err *err);
+int ib_sq_changes_head_start(ib_sqlite *s, ib_err *err);
+/* Inside the read log's transaction: the head of a new, empty read log
+ * with this id; moving the head from (before, before_hash) to (last,
+ * last_hash) after a group of entries. SQLite result codes (SQLITE_OK or
+ * SQLITE_DONE on success). */
+int ib_sq_reads_head_start(ib_sqlite *s, const char *id);
+int ib_sq_reads_head_advance(ib_sqlite *s, int64_t before, const char *before_hash,
+                             int64_t last, const char *last_hash);
+int ib_sq_audit_heads(ib_store *st, ib_audit_heads *out, ib_err *err);
+/* ib_store_audit_adopt_heads, inside its transaction: a read log without a
+ * head gets one at its end now (in a transaction of its own there), the
+ * change log at commit. */
+int ib_sq_adopt_heads(ib_store *st, ib_err *err);
+
 /* Row decoders shared with sqlite_users.c (columns as in read_specs). */
 int ib_sq_decode_org(sqlite3_stmt *q, ib_organisation *o, ib_err *err);
 int ib_sq_decode_loc(sqlite3_stmt *q, ib_location *l, ib_err *err);

@@ -609,12 +609,14 @@ int ib_sq_audit_scan(ib_store *st, ib_audit_log log, int64_t person_id,
     }
     sqlite3_stmt *q = NULL;
     const char *sql =
-        !person_id ? "SELECT id, at, actor, action, entity, entity_id, person_id,"
-                     " detail, hash FROM audit ORDER BY id"
-        : log == IB_AUDIT_READS
-            ? ib_sq_reads_by_person
-            : "SELECT id, at, actor, action, entity, entity_id, person_id,"
-              " detail, hash FROM audit WHERE person_id = ?1 ORDER BY id";
+        log == IB_AUDIT_READS
+            ? (person_id ? ib_sq_reads_by_person
+                         : "SELECT id, at, actor, action, entity, entity_id, person_id,"
+                           " detail, hash, purpose_hash FROM audit ORDER BY id")
+        : person_id ? "SELECT id, at, actor, action, entity, entity_id, person_id,"
+                      " detail, hash, NULL FROM audit WHERE person_id = ?1 ORDER BY id"
+                    : "SELECT id, at, actor, action, entity, entity_id, person_id,"
+                      " detail, hash, NULL FROM audit ORDER BY id";
     int rc = sqlite3_prepare_v2(db, sql, -1, &q, NULL);
     if (rc != SQLITE_OK)
         return db == s->db ? ib_sq_error(s, rc, err) : ib_sq_reads_error(s, rc, err);
@@ -633,6 +635,7 @@ int ib_sq_audit_scan(ib_store *st, ib_audit_log log, int64_t person_id,
         row.e.person_id = sqlite3_column_int64(q, 6);
         IB_SQ_COL_STR(q, 7, row.e.detail);
         IB_SQ_COL_STR(q, 8, row.hash);
+        IB_SQ_COL_STR(q, 9, row.purpose_hash);
         if ((stop = cb(ctx, &row, err)) != 0)
             break;
     }

@@ -36,7 +36,7 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS audit (id INTEGER PRIMARY KEY, at TEXT NOT NULL,"
     " actor TEXT NOT NULL, action TEXT NOT NULL, entity TEXT NOT NULL,"
     " entity_id INTEGER NOT NULL, person_id INTEGER NOT NULL,"
-    " detail TEXT NOT NULL, hash TEXT NOT NULL);"
+    " detail TEXT NOT NULL, hash TEXT NOT NULL, purpose_hash TEXT);"
     "CREATE TABLE IF NOT EXISTS reads_runs (run INTEGER PRIMARY KEY);"
     "CREATE TABLE IF NOT EXISTS person_runs (run INTEGER NOT NULL,"
     " person_id INTEGER NOT NULL, id INTEGER NOT NULL,"
@@ -49,12 +49,12 @@ static const char schema[] =
 
 const char ib_sq_reads_by_person[] =
     "SELECT a.id, a.at, a.actor, a.action, a.entity, a.entity_id, a.person_id,"
-    " a.detail, a.hash FROM reads_runs r"      /* CROSS JOIN: runs outermost */
+    " a.detail, a.hash, a.purpose_hash FROM reads_runs r"      /* CROSS JOIN: runs outermost */
     " CROSS JOIN person_runs p ON p.run = r.run AND p.person_id = ?1"
     " CROSS JOIN audit a ON a.id = p.id"
     " UNION ALL"
-    " SELECT id, at, actor, action, entity, entity_id, person_id, detail, hash"
-    " FROM audit WHERE id > (SELECT CAST(value AS INTEGER) FROM reads_meta"
+    " SELECT id, at, actor, action, entity, entity_id, person_id, detail, hash,"
+    " purpose_hash FROM audit WHERE id > (SELECT CAST(value AS INTEGER) FROM reads_meta"
     " WHERE name = 'indexed_to') AND person_id = ?1"
     " ORDER BY 1";
 
@@ -96,6 +96,20 @@ static int known_id(ib_sqlite *s, char *out, size_t size, ib_err *err)
     return rc == SQLITE_DONE ? IB_OK : ib_sq_error(s, rc, err);
 }
 
+/* Read logs from before purposes could be erased lack the column of their
+ * hashes; their entries keep NULL there (chained over the whole detail). */
+static int add_purpose_column(ib_sqlite *s, ib_err *err)
+{
+    char n[24];
+    int rc = query_text(s->reads, "SELECT count(*) FROM pragma_table_info('audit')"
+                                  " WHERE name = 'purpose_hash'", n, sizeof n);
+    if (rc != SQLITE_DONE)
+        return ib_sq_reads_error(s, rc, err);
+    return strcmp(n, "0") == 0
+        ? reads_exec(s, "ALTER TABLE audit ADD COLUMN purpose_hash TEXT", err)
+        : IB_OK;
+}
+
 /* The schema and the log's id, once (another process may race us: both
  * run this under the log's write lock, and the first id stays). */
 static int make_schema(ib_sqlite *s, char id[ID_HEX], ib_err *err)
@@ -108,8 +122,13 @@ static int make_schema(ib_sqlite *s, char id[ID_HEX], ib_err *err)
              fresh);
     int rc = reads_exec(s, "BEGIN IMMEDIATE", err);
     if (rc == IB_OK && (rc = reads_exec(s, schema, err)) == IB_OK &&
-        (rc = reads_exec(s, sql, err)) == IB_OK)
-        rc = reads_exec(s, "COMMIT", err);
+        (rc = add_purpose_column(s, err)) == IB_OK && (rc = reads_exec(s, sql, err)) == IB_OK) {
+        /* A log made just now gets the head of its empty chain; one that
+         * was there keeps its own (or, missing, stays without: verify). */
+        int src = sqlite3_changes(s->reads) == 1 ? ib_sq_reads_head_start(s, fresh)
+                                                 : SQLITE_OK;
+        rc = src == SQLITE_OK ? reads_exec(s, "COMMIT", err) : ib_sq_reads_error(s, src, err);
+    }
     if (rc != IB_OK) {
         sqlite3_exec(s->reads, "ROLLBACK", NULL, NULL, NULL);
         return rc;
@@ -159,9 +178,17 @@ static int prepare_statements(ib_sqlite *s, ib_err *err)
                                 &s->reads_last, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_prepare_v3(s->reads, "INSERT INTO audit (id, at, actor, action,"
-                                          " entity, entity_id, person_id, detail, hash)"
-                                          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                                          " entity, entity_id, person_id, detail, hash,"
+                                          " purpose_hash) VALUES (?1, ?2, ?3, ?4, ?5,"
+                                          " ?6, ?7, ?8, ?9, ?10)",
                                 -1, SQLITE_PREPARE_PERSISTENT, &s->reads_insert, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v3(s->reads, "SELECT value FROM reads_meta WHERE name = 'head'",
+                                -1, SQLITE_PREPARE_PERSISTENT, &s->reads_head_get, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v3(s->reads, "UPDATE reads_meta SET value = ?1"
+                                          " WHERE name = 'head'",
+                                -1, SQLITE_PREPARE_PERSISTENT, &s->reads_head_put, NULL);
     return rc == SQLITE_OK ? IB_OK : ib_sq_reads_error(s, rc, err);
 }
 
@@ -272,7 +299,42 @@ int ib_sq_reads_forget(ib_store *st, char *id, size_t size, ib_err *err)
         return rc;
     if (!id[0])
         return ib_err_set(err, IB_ENOTFOUND, "de database kent geen leeslog");
+    s->reads_link_reset = true;     /* the change log's head forgets it too */
     return ib_sq_exec(s, "DELETE FROM store_meta WHERE name = 'reads_log'", err);
+}
+
+/* The person's entries are found as ib_sq_reads_by_person finds them (a
+ * seek per run, then the entries after the last run), not by a scan of the
+ * whole log. Entries from before purposes had a hash of their own keep
+ * theirs: blanking it would break the chain. */
+int ib_sq_reads_erase_purposes(ib_store *st, int64_t person_id, ib_err *err)
+{
+    static const char sql[] =
+        "UPDATE audit SET detail = substr(detail, 1, instr(detail, '" IB_AUDIT_PURPOSE "') - 1)"
+        " WHERE instr(detail, '" IB_AUDIT_PURPOSE "') > 0 AND purpose_hash IS NOT NULL"
+        " AND (id IN (SELECT p.id FROM reads_runs r CROSS JOIN person_runs p"
+        "   ON p.run = r.run AND p.person_id = ?1)"
+        " OR (id > (SELECT CAST(value AS INTEGER) FROM reads_meta"
+        "   WHERE name = 'indexed_to') AND person_id = ?1))";
+    ib_sqlite *s = ib_sq(st);
+    bool present;
+    int rc = ib_sq_reads_existing(s, &present, err);
+    if (rc != IB_OK || !present)
+        return rc;
+    if ((rc = reads_exec(s, "BEGIN IMMEDIATE", err)) != IB_OK)
+        return rc;
+    sqlite3_stmt *q = NULL;
+    int src = sqlite3_prepare_v2(s->reads, sql, -1, &q, NULL);
+    if (src == SQLITE_OK && (src = sqlite3_bind_int64(q, 1, person_id)) == SQLITE_OK)
+        src = sqlite3_step(q);
+    sqlite3_finalize(q);
+    if (src == SQLITE_DONE)
+        src = sqlite3_exec(s->reads, "COMMIT", NULL, NULL, NULL);
+    if (src == SQLITE_OK)
+        return IB_OK;
+    rc = ib_sq_reads_error(s, src, err);
+    sqlite3_exec(s->reads, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
 }
 
 int ib_sq_reads_prepare(ib_store *st, ib_err *err)
@@ -329,16 +391,22 @@ int ib_sq_reads_append(ib_store *st, const ib_audit_entry *e, size_t n, ib_err *
     if (rc)
         return rc;
     ib_audit_entry row;
-    char prev[2 * IB_AUDIT_HASH_BYTES + 1], hash[2 * IB_AUDIT_HASH_BYTES + 1];
-    int64_t id;
+    char before_hash[IB_AUDIT_HEX], prev[IB_AUDIT_HEX], hash[IB_AUDIT_HEX],
+        purpose[IB_AUDIT_HEX];
+    int64_t id, before;
     int src = ib_sq_audit_last(s->reads_last, &id, prev);
+    before = id;
+    memcpy(before_hash, prev, sizeof before_hash);
     for (size_t i = 0; src == SQLITE_DONE && i < n; i++) {
         row = e[i];
         row.id = ++id;
-        ib_audit_hash(st->crypto.reads_key, prev, &row, hash);
-        src = ib_sq_audit_insert(s->reads_insert, &row, hash);
+        ib_audit_purpose_hash(st->crypto.purpose_key, row.detail, purpose);
+        ib_audit_hash(st->crypto.reads_key, prev, &row, purpose, hash);
+        src = ib_sq_audit_insert(s->reads_insert, &row, hash, purpose);
         memcpy(prev, hash, sizeof prev);
     }
+    if (src == SQLITE_DONE)         /* one head (one MAC) per group */
+        src = ib_sq_reads_head_advance(s, before, before_hash, id, prev);
     if (src == SQLITE_DONE)
         src = sqlite3_exec(s->reads, "COMMIT", NULL, NULL, NULL);
     if (src == SQLITE_OK || src == SQLITE_DONE) {
@@ -354,7 +422,9 @@ void ib_sq_reads_close(ib_sqlite *s)
 {
     sqlite3_finalize(s->reads_last);
     sqlite3_finalize(s->reads_insert);
+    sqlite3_finalize(s->reads_head_get);
+    sqlite3_finalize(s->reads_head_put);
     sqlite3_close(s->reads);
-    s->reads_last = s->reads_insert = NULL;
+    s->reads_last = s->reads_insert = s->reads_head_get = s->reads_head_put = NULL;
     s->reads = NULL;
 }

@@ -436,6 +436,10 @@ int ib_store_count(ib_store *st, ib_store_counts *out, ib_err *err);
  *    memory maps of the registry's readers stay valid between them.
  * The database records which read log belongs to it: a missing or foreign
  * read log is an error, never silently started anew. */
+/* What follows this in an entry's detail is the purpose the reader gave
+ * ("GET /api/v1/persons/7; doel: klantvraag"): free text, so erasing the
+ * person blanks it in the read log (the chain holds it by its hash). */
+#define IB_AUDIT_PURPOSE "; doel: "
 typedef struct ib_audit_entry {
     int64_t id;
     char at[32];              /* ISO 8601 UTC timestamp, filled by the store */
@@ -462,10 +466,44 @@ int ib_store_each_audit(ib_store *st, int64_t person_id, ib_audit_cb cb, void *c
 /* The change log only, in order. */
 int ib_store_each_audit_change(ib_store *st, int64_t person_id, ib_audit_cb cb, void *ctx,
                                ib_err *err);
-/* Recomputes both chains, and checks that the read log's index by person
- * holds every entry once; IB_ECONFLICT naming the log and its first broken
- * entry. *checked: the entries checked in both. */
+/* Recomputes both chains, checks each log against its head (how many
+ * entries it had: the last ones removed, or the whole log emptied, shows)
+ * and against the other log's link to it (an older copy put back shows),
+ * and that the read log's index by person holds every entry once;
+ * IB_ECONFLICT naming the log and what is wrong. *checked: the entries
+ * checked in both. */
 int ib_store_audit_verify(ib_store *st, int64_t *checked, ib_err *err);
+
+/* For a database from before the logs had heads: gives each log without a
+ * head one at its end as it is, and records that in the change log
+ * ("adopt-heads"); *adopted false (and nothing written) when both have
+ * one. Whatever was removed from a log before is not seen by the heads
+ * (only by an anchor saved earlier), so `inbeeld init` does this, never a
+ * normal write. */
+int ib_store_audit_adopt_heads(ib_store *st, bool *adopted, ib_err *err);
+
+/* How far both logs go: the anchor that `inbeeld audit anchor` prints for
+ * safekeeping elsewhere (as transparency logs publish their tree heads).
+ * A later verify against it shows any log that is shorter than the anchor
+ * or differs from it up to there, even when database and read log were
+ * both put back from an older copy. */
+typedef struct ib_audit_anchor {
+    char at[32];                        /* when it was taken */
+    int64_t changes;                    /* entries in the change log */
+    char changes_hash[65];              /* its last entry's hash ("" none) */
+    char reads_log[33];                 /* the read log's id ("" none) */
+    int64_t reads;
+    char reads_hash[65];
+} ib_audit_anchor;
+/* ib_store_audit_verify, and then: when expect is not NULL, both logs
+ * against it (IB_ECONFLICT naming the log); when now is not NULL, the
+ * anchor of the logs as verified. */
+int ib_store_audit_verify_anchor(ib_store *st, const ib_audit_anchor *expect,
+                                 ib_audit_anchor *now, int64_t *checked, ib_err *err);
+/* The anchor as text, a few lines; and back (IB_EINVAL naming the line
+ * that does not fit). */
+void ib_audit_anchor_format(const ib_audit_anchor *a, char *out, size_t size);
+int ib_audit_anchor_parse(const char *text, ib_audit_anchor *out, ib_err *err);
 /* For a read log that is lost beyond repair (no backup): in one
  * transaction, the database forgets it and appends a change-log entry
  * ("forget-reads", the old log's id and the reason), so that the next read

@@ -27,6 +27,8 @@ typedef struct ib_crypto {
     uint8_t audit_key[crypto_generichash_KEYBYTES];   /* the change log */
     uint8_t reads_key[crypto_generichash_KEYBYTES];   /* the read log */
     uint8_t cellkey_key[crypto_shorthash_KEYBYTES];   /* monitor record keys */
+    uint8_t head_key[crypto_generichash_KEYBYTES];    /* both logs' heads */
+    uint8_t purpose_key[crypto_generichash_KEYBYTES]; /* reads' purposes */
     uint8_t keycheck[IB_KEYCHECK_BYTES];
     uint8_t nonce_prefix[IB_BSN_NONCE_BYTES - 8];
     uint64_t nonce_counter;
@@ -73,11 +75,50 @@ int64_t ib_hash_life_event(const ib_crypto *c, const ib_life_event *ev);
 /* ------------------------------------------------------------ audit */
 
 /* hash = BLAKE2b-256 keyed with key (the log's: ib_crypto audit_key or
- * reads_key) over prev_hash || canonical fields of e, in hex. */
+ * reads_key) over prev_hash || canonical fields of e, in hex. With a
+ * purpose_hash (the read log's entries since purposes can be erased), the
+ * detail counts up to its purpose (IB_AUDIT_PURPOSE) and the purpose by
+ * that hash: blanking the purpose leaves the chain intact. NULL: the whole
+ * detail (the change log, and read entries from before). */
 void ib_audit_hash(const uint8_t key[crypto_generichash_KEYBYTES], const char *prev_hex,
-                   const ib_audit_entry *e, char out_hex[2 * IB_AUDIT_HASH_BYTES + 1]);
+                   const ib_audit_entry *e, const char *purpose_hash,
+                   char out_hex[2 * IB_AUDIT_HASH_BYTES + 1]);
+/* The keyed hash (ib_crypto purpose_key) of the purpose in detail ("" when
+ * it has none); the length of detail before its purpose. */
+void ib_audit_purpose_hash(const uint8_t key[crypto_generichash_KEYBYTES],
+                           const char *detail, char out_hex[2 * IB_AUDIT_HASH_BYTES + 1]);
+size_t ib_audit_detail_head(const char *detail);
 /* "2024-05-01T12:34:56.789Z" */
 void ib_audit_now(char out[32]);
+
+/* The head of one audit log (audit_head.c): how far the log goes, and how
+ * far the other log went when this one last committed (the cross-link),
+ * kept beside the log and MACed with the head key. A chain proves only the
+ * entries that are left; the head proves how many there were, so removing
+ * the last entries (or all of them) shows. An attacker who can write the
+ * database but not read the key file cannot make a head for a shorter log;
+ * an old head put back with an old log is caught by the other log's link
+ * (when it committed since) or by a saved anchor (ib_audit_anchor). */
+#define IB_AUDIT_LOG_ID 33              /* "changes" or a read log's id, NUL */
+#define IB_AUDIT_HEX (2 * IB_AUDIT_HASH_BYTES + 1)
+#define IB_AUDIT_HEAD_TEXT 384
+typedef struct ib_audit_head {
+    char log[IB_AUDIT_LOG_ID];          /* IB_AUDIT_CHANGES_ID or the read log's id */
+    int64_t count;                      /* entries, = the last entry's id */
+    char hash[IB_AUDIT_HEX];            /* the last entry's hash; "" when none */
+    char link_log[IB_AUDIT_LOG_ID];     /* the other log; "" when none seen */
+    int64_t link_count;
+    char link_hash[IB_AUDIT_HEX];
+} ib_audit_head;
+#define IB_AUDIT_CHANGES_ID "changes"
+
+/* The head as stored: its fields and their MAC, as one line of text. */
+void ib_audit_head_format(const ib_crypto *c, const ib_audit_head *h,
+                          char out[IB_AUDIT_HEAD_TEXT]);
+/* Reads a stored head and checks its MAC; IB_ECONFLICT naming `log` when
+ * it is malformed or its MAC does not fit (changed, or another key). */
+int ib_audit_head_parse(const ib_crypto *c, const char *text, const char *log,
+                        ib_audit_head *h, ib_err *err);
 
 /* ------------------------------------------------------------ migrations */
 
@@ -137,8 +178,17 @@ typedef enum { IB_AUDIT_CHANGES, IB_AUDIT_READS } ib_audit_log;
 typedef struct ib_audit_row {
     ib_audit_entry e;
     char hash[2 * IB_AUDIT_HASH_BYTES + 1];
+    char purpose_hash[2 * IB_AUDIT_HASH_BYTES + 1];   /* "": none (see ib_audit_hash) */
 } ib_audit_row;
 typedef int (*ib_audit_row_cb)(void *ctx, const ib_audit_row *row, ib_err *err);
+
+/* Both logs' heads as stored ("" where there is none) and the read log's
+ * id ("" when the database has no read log), for ib_store_audit_verify. */
+typedef struct ib_audit_heads {
+    char changes[IB_AUDIT_HEAD_TEXT];
+    char reads[IB_AUDIT_HEAD_TEXT];
+    char reads_log[IB_AUDIT_LOG_ID];
+} ib_audit_heads;
 
 typedef struct ib_store_ops {
     const char *name;
@@ -198,6 +248,14 @@ typedef struct ib_store_ops {
      * person's reads beside the chain (an index) agrees with it. May be
      * NULL. */
     int (*reads_check_index)(ib_store *st, ib_err *err);
+    /* Both logs' stored heads, for ib_store_audit_verify. */
+    int (*audit_heads)(ib_store *st, ib_audit_heads *out, ib_err *err);
+    /* ib_store_erase_person, inside its transaction: blanks the purposes
+     * of the person's entries in the read log. May be NULL. */
+    int (*reads_erase_purposes)(ib_store *st, int64_t person_id, ib_err *err);
+    /* ib_store_audit_adopt_heads, inside its transaction: heads for the
+     * logs without one, at their ends as they are. */
+    int (*adopt_heads)(ib_store *st, ib_err *err);
     /* ib_store_forget_reads, inside its transaction: the forgotten log's id
      * in id. May be NULL (no read log to forget). */
     int (*reads_forget)(ib_store *st, char *id, size_t size, ib_err *err);

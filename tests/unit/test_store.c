@@ -1196,6 +1196,54 @@ static void test_audit_chain(void **state)
     assert_non_null(strstr(err.msg, "regel 4"));
 }
 
+/* A read's purpose is free text: erasing the person blanks it in the read
+ * log (others' stay), and the chain, which holds it by a hash of its own,
+ * still verifies; changing a purpose, or blanking one of a person not
+ * erased, does not. */
+static void test_erase_blanks_read_purposes(void **state)
+{
+    fixture *fx = *state;
+    put_world(fx);
+    ib_err err;
+    ib_person p1, p2;
+    assert_int_equal(ib_store_get_person(fx->st, fx->sender, "P1", &p1, &err), IB_OK);
+    assert_int_equal(ib_store_get_person(fx->st, fx->sender, "P2", &p2, &err), IB_OK);
+    ib_audit_entry r[3] = {{.person_id = p1.meta.id}, {.person_id = p2.meta.id},
+                           {.person_id = p1.meta.id}};
+    for (int i = 0; i < 3; i++) {
+        r[i].entity_id = r[i].person_id;
+        ib_strlcpy(r[i].action, "read", sizeof r[i].action);
+        ib_strlcpy(r[i].entity, "person", sizeof r[i].entity);
+        snprintf(r[i].detail, sizeof r[i].detail, "GET /api/v1/persons/%lld%s",
+                 (long long)r[i].person_id, i == 2 ? "" : "; doel: vraag van mevrouw K.");
+    }
+    assert_int_equal(ib_store_audit_reads(fx->st, r, 3, &err), IB_OK);
+    assert_int_equal(ib_store_erase_person(fx->st, p1.meta.id, "t", "verzoek", NULL, &err),
+                     IB_OK);
+    char reads[200], sql[200];
+    snprintf(reads, sizeof reads, "%s.reads", fx->db);
+    assert_int_equal(raw_count(reads, "SELECT count(*) FROM audit WHERE detail LIKE"
+                                      " '%mevrouw K.%'"), 1);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM audit WHERE person_id = %lld AND"
+             " detail = 'GET /api/v1/persons/%lld'", (long long)p1.meta.id,
+             (long long)p1.meta.id);
+    assert_int_equal(raw_count(reads, sql), 2);
+    int64_t checked;
+    assert_int_equal(ib_store_audit_verify(fx->st, &checked, &err), IB_OK);
+
+    ib_store_close(fx->st);
+    raw_sql(reads, "UPDATE audit SET detail = replace(detail, 'mevrouw', 'meneer')");
+    fx->st = ts_open(fx->db, NULL, false);
+    assert_int_equal(ib_store_audit_verify(fx->st, &checked, &err), IB_ECONFLICT);
+    assert_non_null(strstr(err.msg, "het doel gewijzigd of weggehaald"));
+    ib_store_close(fx->st);
+    raw_sql(reads, "UPDATE audit SET detail = substr(detail, 1, instr(detail, ';') - 1)"
+                   " WHERE detail LIKE '%doel:%'");
+    fx->st = ts_open(fx->db, NULL, false);
+    assert_int_equal(ib_store_audit_verify(fx->st, &checked, &err), IB_ECONFLICT);
+    assert_non_null(strstr(err.msg, "niet gewist"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1207,6 +1255,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_unknown_refs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_invalid_codes_rejected, setup, teardown),
         cmocka_unit_test_setup_teardown(test_erase_person, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_erase_blanks_read_purposes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stay_overlap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rollback_leaves_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_many_refs, setup, teardown),

@@ -295,6 +295,8 @@ typedef int (*ib_handler)(hreq *req, hresp *resp);
 #define R_ADMIN (1u << IB_ROLE_ADMIN)
 #define R_ANY (R_CASEWORKER | R_INSPECTOR | R_AGENCY | R_ANALYST | R_ADMIN)
 #define R_PUBLIC 0u                 /* no login needed */
+/* Not a role: the route needs a login (session); an API token gets 403. */
+#define R_SESSION_ONLY (1u << 16)
 
 typedef struct ib_route {
     const char *method;

@@ -387,6 +387,14 @@ static int dispatch(hreq *req, hresp *resp)
                           "Log in or present a valid API token.");
     if (!(found->roles & (1u << req->user.role)))
         return ib_problem_forbidden(resp);
+    /* Authenticated, but with a credential that may not do this: 403, not
+     * 401, since sending the same token again cannot help. */
+    if ((found->roles & R_SESSION_ONLY) && req->auth != IB_AUTH_SESSION)
+        return ib_problem(resp, 403, "Alleen na aanmelden", "Login required",
+                          "API-tokens beheert u na aanmelden met uw wachtwoord, "
+                          "niet met een API-token.",
+                          "API tokens are managed after logging in with your "
+                          "password, never with an API token.");
     /* A browser write must carry the session's CSRF token (API tokens are
      * not sent by browsers on their own, so they need none). */
     if (req->auth == IB_AUTH_SESSION && is_unsafe(req->method)) {

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """test_api.py — end-to-end tests of the HTTP API against the real server:
-sessions, CSRF, API tokens and an agency's daily feed, pagination, sorting,
+sessions, CSRF, API tokens and an agency's daily feed (tokens managed only
+by a person logged in, never by a token), pagination, sorting,
 filtering and ETags, the audit trail (who looked at a person, with purpose;
 tampering detected), lockout and login rate limiting, security headers,
 and hostile input (SQL injection strings, path traversal, oversized,
@@ -115,6 +116,48 @@ def test_agency_daily_feed_with_token():
     check(status == 204, "revoke")
     status, _, _ = feed.request("GET", "/api/v1/persons")
     check(status == 401, "revoked token refused: %d" % status)
+
+
+def token_ids(session_client):
+    status, _, page = session_client.json("GET", "/api/v1/tokens")
+    check(status == 200, "token list with a session: %d" % status)
+    return {t["id"]: t["revoked"] for t in page["items"]}
+
+
+def test_token_cannot_manage_tokens():
+    """A leaked token cannot outlive its revocation: it can neither mint a
+    successor nor revoke (or list) its owner's other tokens; managing tokens
+    needs a person logged in, with the session's CSRF token."""
+    owner = client("agency")
+    status, _, leaked = owner.json("POST", "/api/v1/tokens", {"label": "gelekt"})
+    check(status == 201, "token created with a session and CSRF token: %d" % status)
+    status, _, other = owner.json("POST", "/api/v1/tokens", {"label": "ander systeem"})
+    check(status == 201, "second token: %d" % status)
+    before = token_ids(owner)
+    thief = apilib.Client(server.port, openapi)
+    thief.token = leaked["token"]
+    for method, path, body in (("POST", "/api/v1/tokens", {"label": "opvolger"}),
+                               ("GET", "/api/v1/tokens", None),
+                               ("DELETE", "/api/v1/tokens/%d" % other["id"], None)):
+        status, h, problem = thief.json(method, path, body)
+        check(status == 403 and h["content-type"] == "application/problem+json",
+              "%s %s with a token: %d" % (method, path, status))
+        check(problem["title_i18n"]["en"] == "Login required", "says why: %s" % problem)
+    check(token_ids(owner) == before, "no token minted or revoked by the token")
+    # Without the session's CSRF token a write is refused too.
+    csrf, owner.csrf = owner.csrf, None
+    status, _, _ = owner.json("POST", "/api/v1/tokens", {"label": "zonder csrf"})
+    owner.csrf = csrf
+    check(status == 403, "token created without CSRF token: %d" % status)
+    # The owner, logged in, revokes the leaked token: its access ends.
+    status, _, _ = owner.request("DELETE", "/api/v1/tokens/%d" % leaked["id"])
+    check(status == 204, "revoked with a session: %d" % status)
+    status, _, _ = thief.request("GET", "/api/v1/sessions/current")
+    check(status == 401, "revoked token refused: %d" % status)
+    survivor = apilib.Client(server.port, openapi)
+    survivor.token = other["token"]
+    status, _, _ = survivor.request("GET", "/api/v1/sessions/current")
+    check(status == 200, "the other token still works: %d" % status)
 
 
 def test_rejected_import_stores_nothing():
@@ -351,7 +394,8 @@ def test_graceful_stop():
 
 try:
     apilib.main([test_security_headers_and_health, test_session_cookie_and_csrf,
-                 test_agency_daily_feed_with_token, test_rejected_import_stores_nothing,
+                 test_agency_daily_feed_with_token, test_token_cannot_manage_tokens,
+                 test_rejected_import_stores_nothing,
                  test_pagination_sort_filter_etag, test_caseworker_scope_and_audit,
                  test_hostile_input, test_static_files_and_traversal,
                  test_truncated_and_slow_clients, test_disable_and_lockout,

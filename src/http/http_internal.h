@@ -281,6 +281,8 @@ typedef struct hresp {
                                  * "computed" or "previous" (the access
                                  * log's "answer") */
     const char *preference_applied; /* Preference-Applied header, NULL none */
+    bool close;                 /* Connection: close: no further request is
+                                 * read from this connection */
 } hresp;
 
 /* A handler fills resp and returns 0; the route's role check and CSRF

@@ -299,6 +299,8 @@ static enum MHD_Result send_answer(hreq *req, hresp *resp, conn_state *cs)
         MHD_add_response_header(r, "Vary", "Prefer");
     if (resp->preference_applied)
         MHD_add_response_header(r, "Preference-Applied", resp->preference_applied);
+    if (resp->close)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
     enum MHD_Result ok = MHD_queue_response(req->conn, status, r);
     MHD_destroy_response(r);
     log_access(req, status, len, status == 200 || status == 304 ? resp->answered : NULL, cs);
@@ -555,6 +557,32 @@ static bool path_is_sane(const char *url)
     return true;
 }
 
+/* Content-Length beside Transfer-Encoding: the two framings disagree on
+ * where the body ends, so whatever follows could be a smuggled request
+ * (RFC 9112 §6.1: such a message is answered 400 and the connection
+ * closed). libmicrohttpd 0.9.75 would read the body as chunked and answer
+ * the request after it. */
+static bool has_two_framings(struct MHD_Connection *c)
+{
+    return MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                       MHD_HTTP_HEADER_CONTENT_LENGTH) &&
+           MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                       MHD_HTTP_HEADER_TRANSFER_ENCODING);
+}
+
+static enum MHD_Result answer_two_framings(hreq *req, conn_state *cs)
+{
+    hresp resp = {0};
+    ib_problem_bad_request(&resp, "Content-Length en Transfer-Encoding samen: de "
+                                  "verbinding wordt gesloten.",
+                           "Content-Length together with Transfer-Encoding: the "
+                           "connection is closed.");
+    resp.close = true;
+    enum MHD_Result r = send_answer(req, &resp, cs);
+    free(resp.body);
+    return r;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
                                   const char *url, const char *method,
                                   const char *version, const char *upload_data,
@@ -571,6 +599,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
         clock_gettime(CLOCK_MONOTONIC, &cs->started);
         *con_cls = cs;
         atomic_fetch_add(&srv->in_flight, 1);
+        if (has_two_framings(c)) {
+            read_remote(c, req.remote);
+            return answer_two_framings(&req, cs);
+        }
         /* A declared body over the limit is refused before it is read. */
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
                                                      MHD_HTTP_HEADER_CONTENT_LENGTH);

@@ -5,7 +5,8 @@ by a person logged in, never by a token), pagination, sorting,
 filtering and ETags, the audit trail (who looked at a person, with purpose;
 tampering detected), lockout and login rate limiting, security headers,
 and hostile input (SQL injection strings, path traversal, oversized,
-truncated and malformed bodies, wrong content types, slow clients) after
+truncated and malformed bodies, Content-Length with Transfer-Encoding,
+wrong content types, slow clients) after
 which the server still serves and nothing was stored. Every API answer is
 checked against the OpenAPI document.
 Usage: test_api.py path/to/inbeeld"""
@@ -293,6 +294,43 @@ def raw_socket(data, wait=0.0, read=True):
     return out
 
 
+def read_until_closed(s, seconds):
+    """What the server sent, and whether it closed the connection within
+    `seconds` (False: the connection was still open)."""
+    s.settimeout(seconds)
+    out = b""
+    try:
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                return out, True
+            out += chunk
+    except socket.timeout:
+        return out, False
+    except ConnectionResetError:
+        return out, True
+
+
+def test_two_framings_answered_400_and_closed():
+    """Content-Length beside Transfer-Encoding (RFC 9112 §6.1): 400, and the
+    connection is closed, so the request smuggled after the chunked body is
+    never answered."""
+    smuggled = b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+    for line in (b"POST /api/v1/sessions HTTP/1.1", b"GET /healthz HTTP/1.1"):
+        for order in ((b"Content-Length: 5", b"Transfer-Encoding: chunked"),
+                      (b"Transfer-Encoding: chunked", b"Content-Length: 40")):
+            s = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+            s.sendall(line + b"\r\nHost: x\r\nContent-Type: application/json\r\n" +
+                      b"\r\n".join(order) + b"\r\n\r\n0\r\n\r\n" + smuggled)
+            out, closed = read_until_closed(s, 5)
+            s.close()
+            check(out.startswith(b"HTTP/1.1 400 "), "%s %s: %r" % (line, order, out[:40]))
+            check(out.count(b"HTTP/1.1 ") == 1, "smuggled request answered: %r" % out)
+            check(closed, "connection left open after %s %s" % (line, order))
+    status, _, _ = client().json("GET", "/healthz")
+    check(status == 200, "server serves on: %d" % status)
+
+
 def test_static_files_and_traversal():
     c = client()
     status, h, body = c.request("GET", "/")
@@ -397,7 +435,8 @@ try:
                  test_agency_daily_feed_with_token, test_token_cannot_manage_tokens,
                  test_rejected_import_stores_nothing,
                  test_pagination_sort_filter_etag, test_caseworker_scope_and_audit,
-                 test_hostile_input, test_static_files_and_traversal,
+                 test_hostile_input, test_two_framings_answered_400_and_closed,
+                 test_static_files_and_traversal,
                  test_truncated_and_slow_clients, test_disable_and_lockout,
                  test_login_rate_limit, test_access_log, test_audit_tamper_detected,
                  test_graceful_stop], inbeeld)

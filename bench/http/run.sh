@@ -52,7 +52,7 @@ loc_max=$(sqlite3 "$db" "SELECT max(id) FROM locations")
 head -n 51 "$data/persons.csv" > "$work/import-persons.csv"
 
 "$inbeeld" serve --db "$db" --listen "127.0.0.1:$port" --threads "$threads" \
-  --max-connections 512 --no-access-log 2>"$work/serve.log" &
+  --max-connections 512 --max-per-client 0 --no-access-log 2>"$work/serve.log" &
 server=$!
 trap 'kill -TERM $server 2>/dev/null; wait $server 2>/dev/null || true' EXIT
 for _ in $(seq 50); do curl -sf "$url/healthz" >/dev/null && break; sleep 0.2; done

@@ -21,7 +21,18 @@ static void serve_help(FILE *out)
         "  --threads N           werkthreads met elk een databaseverbinding, en zoveel\n"
         "                        threads voor de verbindingen (standaard 8)\n"
         "  --max-connections N   open verbindingen (standaard 256)\n"
-        "  --timeout SEC         time-out van een stille verbinding (standaard 30)\n"
+        "  --max-per-client N    open verbindingen per clientadres (standaard 64;\n"
+        "                        0: geen grens; achter een proxy: zie docs/admin.md)\n"
+        "  --timeout SEC         een stille verbinding wordt na SEC seconden gesloten,\n"
+        "                        en ook een die binnen SEC seconden na het openen of\n"
+        "                        na het vorige antwoord geen volledige aanvraag (kop\n"
+        "                        en inhoud) heeft gestuurd, hoe traag die ook\n"
+        "                        binnendruppelt (standaard 30)\n"
+        "  --health-listen ADRES:POORT\n"
+        "                        een tweede poort die alleen GET /healthz beantwoordt,\n"
+        "                        met eigen verbindingen (16) en databaseverbinding:\n"
+        "                        een reserve voor de bewaking, ook als de gewone\n"
+        "                        poort vol is (standaard: geen)\n"
         "  --max-body BYTES      grootste aanvraag, voor leveringen (standaard 32 MiB)\n"
         "  --session-hours N     geldigheid van een sessie (standaard 8)\n"
         "  --login-rate N        aanmeldpogingen per clientadres per minuut (10)\n"
@@ -64,6 +75,8 @@ static int serve_run(int argc, char **argv)
         {"static", required_argument, NULL, 's'},
         {"threads", required_argument, NULL, 't'},
         {"max-connections", required_argument, NULL, 'c'},
+        {"max-per-client", required_argument, NULL, 'P'},
+        {"health-listen", required_argument, NULL, 'H'},
         {"timeout", required_argument, NULL, 'T'},
         {"max-body", required_argument, NULL, 'b'},
         {"session-hours", required_argument, NULL, 'h'},
@@ -77,6 +90,7 @@ static int serve_run(int argc, char **argv)
     ib_http_config_defaults(&cfg);
     cfg.access_log = stderr;
     char addr[64] = "127.0.0.1";
+    char health_addr[64] = "";
     unsigned long long v;
     int c;
     optind = 1;
@@ -99,6 +113,17 @@ static int serve_run(int argc, char **argv)
             if (!parse_uint(optarg, 100000, &v) || v == 0)
                 return ib_cli_usage("serve", "--max-connections: 1 tot 100000");
             cfg.max_connections = (unsigned)v;
+            break;
+        case 'P':
+            if (!parse_uint(optarg, 100000, &v))
+                return ib_cli_usage("serve", "--max-per-client: 0 tot 100000");
+            cfg.max_per_client = (unsigned)v;
+            break;
+        case 'H':
+            if (!parse_listen(optarg, health_addr, sizeof health_addr, &cfg.health_port))
+                return ib_cli_usage("serve", "--health-listen verwacht ADRES:POORT, zoals "
+                                             "127.0.0.1:8081");
+            cfg.health_address = health_addr;
             break;
         case 'T':
             if (!parse_uint(optarg, 3600, &v) || v == 0)
@@ -148,6 +173,9 @@ static int serve_run(int argc, char **argv)
         return ib_cli_fail("serve", &err);
     fprintf(stderr, "inbeeld serve: luistert op http://%s:%u/ (stoppen: Ctrl-C)\n",
             addr, (unsigned)ib_http_port(srv));
+    if (cfg.health_address)
+        fprintf(stderr, "inbeeld serve: gezondheid op http://%s:%u/healthz\n",
+                health_addr, (unsigned)ib_http_health_port(srv));
     fflush(stderr);
     int sig = 0;
     sigwait(&stop, &sig);

@@ -20,7 +20,15 @@ typedef struct ib_http_config {
                                    database connection; as many threads
                                    read requests and send answers */
     unsigned max_connections;   /* open connections at most */
-    unsigned timeout_s;         /* idle connection timeout */
+    unsigned max_per_client;    /* open connections per client address at
+                                   most; 0: no limit */
+    unsigned timeout_s;         /* idle connection timeout, and the deadline
+                                   of a whole request (head and body) since
+                                   the connection opened or its previous
+                                   answer */
+    const char *health_address; /* the health listener (GET /healthz only),
+                                   IPv4; NULL: none */
+    uint16_t health_port;       /* its port; 0: any free port */
     size_t max_body;            /* largest request body (imports) in bytes */
     int64_t session_ttl;        /* session lifetime in seconds */
     bool secure_cookies;        /* behind TLS: cookies get Secure, HSTS sent */
@@ -29,8 +37,9 @@ typedef struct ib_http_config {
     bool no_monitor_snapshot;   /* do not read or write <db>.monitor */
 } ib_http_config;
 
-/* Fills the defaults: 127.0.0.1:8080, 8 threads, 256 connections, 30 s
- * timeout, 32 MiB bodies, 8-hour sessions, 10 logins a minute, no TLS. */
+/* Fills the defaults: 127.0.0.1:8080, 8 threads, 256 connections (64 per
+ * client address), 30 s timeout, 32 MiB bodies, 8-hour sessions, 10 logins
+ * a minute, no TLS, no health listener. */
 void ib_http_config_defaults(ib_http_config *cfg);
 
 typedef struct ib_http_server ib_http_server;
@@ -40,6 +49,8 @@ typedef struct ib_http_server ib_http_server;
 int ib_http_start(ib_http_server **out, const ib_http_config *cfg, ib_err *err);
 /* The port the server listens on (the chosen one when cfg->port was 0). */
 uint16_t ib_http_port(const ib_http_server *srv);
+/* The port of the health listener (0: none). */
+uint16_t ib_http_health_port(const ib_http_server *srv);
 /* Graceful stop: stops accepting (new clients are refused), lets requests
  * in progress finish and be answered for at most the idle timeout (an
  * accepted write is committed or rolled back, never cut), closes the

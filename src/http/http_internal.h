@@ -146,6 +146,47 @@ typedef struct ib_store_pool {
     pthread_cond_t released;
 } ib_store_pool;
 
+/* ------------------------------------------------------------ request deadline
+ * (conn_guard.c): a connection that has not delivered a complete request
+ * within the timeout since it opened or since its previous answer is shut
+ * down, however often it sends a byte. */
+
+typedef struct ib_conn_guard ib_conn_guard;
+typedef struct ib_conn_watch ib_conn_watch;
+/* A guard with deadline timeout_s (> 0); its watcher runs from
+ * ib_conn_guard_start on, sweeping four times a second. */
+int ib_conn_guard_new(ib_conn_guard **out, unsigned timeout_s, ib_err *err);
+int ib_conn_guard_start(ib_conn_guard *g, ib_err *err);
+/* Ends the watcher (when started) and frees g and the watches left. */
+void ib_conn_guard_stop(ib_conn_guard *g);
+/* Watches socket fd, waiting for its request from now; NULL when out of
+ * memory (the connection goes unguarded). */
+ib_conn_watch *ib_conn_guard_add(ib_conn_guard *g, int fd);
+/* Forgets w (NULL: nothing) before its socket is closed; frees it. */
+void ib_conn_guard_remove(ib_conn_guard *g, ib_conn_watch *w);
+/* The request is in: no deadline until it is answered. */
+void ib_conn_watch_request_in(ib_conn_watch *w);
+/* The answer is sent: the next request's deadline starts now. */
+void ib_conn_watch_answered(ib_conn_watch *w);
+/* Shuts down (shutdown(2), read and write) every watched socket past its
+ * deadline at now_ms (ib_conn_guard_now_ms's clock); returns how many. */
+unsigned ib_conn_guard_sweep(ib_conn_guard *g, int64_t now_ms);
+/* Connections shut down so far. */
+unsigned ib_conn_guard_dropped(ib_conn_guard *g);
+/* The monotonic clock in ms (never 0). */
+int64_t ib_conn_guard_now_ms(void);
+/* Whether a connection waiting since waiting_since_ms (0: a request is in)
+ * is past its deadline of timeout_s at now_ms. */
+bool ib_conn_deadline_passed(int64_t waiting_since_ms, int64_t now_ms,
+                             unsigned timeout_s);
+/* MHD_OPTION_NOTIFY_CONNECTION callback (cls: the guard): watches each
+ * connection from its start to its close. */
+void ib_conn_guard_notify(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code);
+/* The same as ib_conn_watch_request_in / _answered for c's watch. */
+void ib_conn_guard_request_in(struct MHD_Connection *c);
+void ib_conn_guard_answered(struct MHD_Connection *c);
+
 struct ib_http_server {
     ib_http_config cfg;
     char db_path[4096];
@@ -153,6 +194,12 @@ struct ib_http_server {
     char static_root[4096];     /* realpath of cfg.static_dir, "" none */
     struct MHD_Daemon *daemon;
     uint16_t port;
+    /* The health listener (cfg.health_port set): GET /healthz only, in its
+     * own thread with its own store connection (server.c). */
+    struct MHD_Daemon *health;
+    uint16_t health_port;
+    ib_store *health_store;
+    ib_conn_guard *guard;       /* request deadlines of both listeners */
     /* Store connections, one per worker, checked out per request: the
      * request workers' read the database through a map, the import
      * worker's without (server.c). */
@@ -283,6 +330,8 @@ typedef struct hresp {
                                  * "computed" or "previous" (the access
                                  * log's "answer") */
     const char *preference_applied; /* Preference-Applied header, NULL none */
+    bool close;                 /* Connection: close: no further request is
+                                 * read from this connection */
 } hresp;
 
 /* A handler fills resp and returns 0; the route's role check and CSRF
@@ -297,6 +346,8 @@ typedef int (*ib_handler)(hreq *req, hresp *resp);
 #define R_ADMIN (1u << IB_ROLE_ADMIN)
 #define R_ANY (R_CASEWORKER | R_INSPECTOR | R_AGENCY | R_ANALYST | R_ADMIN)
 #define R_PUBLIC 0u                 /* no login needed */
+/* Not a role: the route needs a login (session); an API token gets 403. */
+#define R_SESSION_ONLY (1u << 16)
 
 typedef struct ib_route {
     const char *method;

@@ -1,11 +1,15 @@
 /* routes.c — the route table: every endpoint, its method and the roles
  * that may call it. What is not here does not exist (404, or 405 for a
  * known path); a role not listed gets 403. Scope within a role (own sender,
- * own municipalities) is checked by the handler. tests/api/matrix.json
+ * own municipalities) is checked by the handler. A route with
+ * R_SESSION_ONLY needs a person logged in (session cookie and CSRF token):
+ * an API token gets 403 there, so that a leaked token can neither mint a
+ * successor nor revoke its owner's other tokens. tests/api/matrix.json
  * holds the expected outcome of every cell; docs/security.md shows it. */
 #include "http/http_internal.h"
 
 #define R_REGISTRY (R_CASEWORKER | R_AGENCY | R_ADMIN)
+#define R_TOKEN_OWNERS (R_AGENCY | R_ADMIN | R_SESSION_ONLY)
 
 const ib_route ib_routes[] = {
     {"GET", "/healthz", R_PUBLIC, ib_api_healthz},
@@ -13,9 +17,9 @@ const ib_route ib_routes[] = {
     {"POST", "/api/v1/sessions", R_PUBLIC, ib_api_login},
     {"GET", "/api/v1/sessions/current", R_ANY, ib_api_me},
     {"DELETE", "/api/v1/sessions/current", R_ANY, ib_api_logout},
-    {"GET", "/api/v1/tokens", R_AGENCY | R_ADMIN, ib_api_tokens_list},
-    {"POST", "/api/v1/tokens", R_AGENCY | R_ADMIN, ib_api_tokens_create},
-    {"DELETE", "/api/v1/tokens/{id}", R_AGENCY | R_ADMIN, ib_api_tokens_revoke},
+    {"GET", "/api/v1/tokens", R_TOKEN_OWNERS, ib_api_tokens_list},
+    {"POST", "/api/v1/tokens", R_TOKEN_OWNERS, ib_api_tokens_create},
+    {"DELETE", "/api/v1/tokens/{id}", R_TOKEN_OWNERS, ib_api_tokens_revoke},
     {"GET", "/api/v1/persons", R_REGISTRY, ib_api_persons_list},
     {"GET", "/api/v1/persons/{id}", R_REGISTRY, ib_api_persons_get},
     {"GET", "/api/v1/persons/{id}/audit", R_CASEWORKER | R_ADMIN, ib_api_person_audit},

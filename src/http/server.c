@@ -25,6 +25,7 @@ void ib_http_config_defaults(ib_http_config *cfg)
     cfg->port = 8080;
     cfg->threads = 8;
     cfg->max_connections = 256;
+    cfg->max_per_client = 64;
     cfg->timeout_s = 30;
     cfg->max_body = 32u * 1024 * 1024;
     cfg->session_ttl = 8 * 3600;
@@ -137,13 +138,14 @@ typedef struct conn_state {
     hresp resp;
 } conn_state;
 
-/* The end of a request (answered, or its connection gone). */
+/* The end of a request (answered, or its connection gone): the next
+ * request's deadline starts. */
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
     ib_http_server *srv = cls;
-    (void)c;
     (void)toe;
+    ib_conn_guard_answered(c);
     conn_state *cs = *con_cls;
     if (cs) {
         free(cs->body);
@@ -299,6 +301,8 @@ static enum MHD_Result send_answer(hreq *req, hresp *resp, conn_state *cs)
         MHD_add_response_header(r, "Vary", "Prefer");
     if (resp->preference_applied)
         MHD_add_response_header(r, "Preference-Applied", resp->preference_applied);
+    if (resp->close)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
     enum MHD_Result ok = MHD_queue_response(req->conn, status, r);
     MHD_destroy_response(r);
     log_access(req, status, len, status == 200 || status == 304 ? resp->answered : NULL, cs);
@@ -387,6 +391,14 @@ static int dispatch(hreq *req, hresp *resp)
                           "Log in or present a valid API token.");
     if (!(found->roles & (1u << req->user.role)))
         return ib_problem_forbidden(resp);
+    /* Authenticated, but with a credential that may not do this: 403, not
+     * 401, since sending the same token again cannot help. */
+    if ((found->roles & R_SESSION_ONLY) && req->auth != IB_AUTH_SESSION)
+        return ib_problem(resp, 403, "Alleen na aanmelden", "Login required",
+                          "API-tokens beheert u na aanmelden met uw wachtwoord, "
+                          "niet met een API-token.",
+                          "API tokens are managed after logging in with your "
+                          "password, never with an API token.");
     /* A browser write must carry the session's CSRF token (API tokens are
      * not sent by browsers on their own, so they need none). */
     if (req->auth == IB_AUTH_SESSION && is_unsafe(req->method)) {
@@ -547,6 +559,32 @@ static bool path_is_sane(const char *url)
     return true;
 }
 
+/* Content-Length beside Transfer-Encoding: the two framings disagree on
+ * where the body ends, so whatever follows could be a smuggled request
+ * (RFC 9112 §6.1: such a message is answered 400 and the connection
+ * closed). libmicrohttpd 0.9.75 would read the body as chunked and answer
+ * the request after it. */
+static bool has_two_framings(struct MHD_Connection *c)
+{
+    return MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                       MHD_HTTP_HEADER_CONTENT_LENGTH) &&
+           MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                       MHD_HTTP_HEADER_TRANSFER_ENCODING);
+}
+
+static enum MHD_Result answer_two_framings(hreq *req, conn_state *cs)
+{
+    hresp resp = {0};
+    ib_problem_bad_request(&resp, "Content-Length en Transfer-Encoding samen: de "
+                                  "verbinding wordt gesloten.",
+                           "Content-Length together with Transfer-Encoding: the "
+                           "connection is closed.");
+    resp.close = true;
+    enum MHD_Result r = send_answer(req, &resp, cs);
+    free(resp.body);
+    return r;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
                                   const char *url, const char *method,
                                   const char *version, const char *upload_data,
@@ -563,6 +601,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
         clock_gettime(CLOCK_MONOTONIC, &cs->started);
         *con_cls = cs;
         atomic_fetch_add(&srv->in_flight, 1);
+        if (has_two_framings(c)) {
+            ib_conn_guard_request_in(c);
+            read_remote(c, req.remote);
+            return answer_two_framings(&req, cs);
+        }
         /* A declared body over the limit is refused before it is read. */
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
                                                      MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -586,6 +629,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
         if (!cs->too_large)
             return MHD_YES;
     }
+    ib_conn_guard_request_in(c);      /* in, or refused: no deadline now */
     read_remote(c, req.remote);
     if (cs->too_large) {
         ib_problem(&resp, 413, "Verzoek te groot", "Request too large",
@@ -610,12 +654,100 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
     return r;
 }
 
+/* ------------------------------------------------------------ health listener */
+
+/* The health listener's requests: GET (or HEAD) /healthz only, answered in
+ * its own MHD thread with its own store connection, so that it answers
+ * while every connection or worker of the main listener is taken. A body
+ * is read and ignored. */
+static enum MHD_Result on_health_request(void *cls, struct MHD_Connection *c,
+                                         const char *url, const char *method,
+                                         const char *version, const char *upload_data,
+                                         size_t *upload_data_size, void **con_cls)
+{
+    (void)version;
+    (void)upload_data;
+    ib_http_server *srv = cls;
+    conn_state *cs = *con_cls;
+    hreq req = {.srv = srv, .conn = c, .method = method, .path = url,
+                .st = srv->health_store};
+    if (!cs) {
+        if (!(cs = calloc(1, sizeof *cs)))
+            return MHD_NO;
+        clock_gettime(CLOCK_MONOTONIC, &cs->started);
+        *con_cls = cs;
+        atomic_fetch_add(&srv->in_flight, 1);
+        if (!has_two_framings(c))
+            return MHD_YES;
+        ib_conn_guard_request_in(c);
+        read_remote(c, req.remote);
+        return answer_two_framings(&req, cs);
+    }
+    if (*upload_data_size) {
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    ib_conn_guard_request_in(c);
+    read_remote(c, req.remote);
+    hresp resp = {0};
+    if (strcmp(url, "/healthz") != 0) {
+        ib_problem_not_found(&resp);
+    } else if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
+        ib_strlcpy(resp.allow, "GET", sizeof resp.allow);
+        ib_problem(&resp, 405, "Methode niet toegestaan", "Method not allowed", NULL, NULL);
+    } else {
+        ib_api_healthz(&req, &resp);
+    }
+    enum MHD_Result r = send_answer(&req, &resp, cs);
+    free(resp.body);
+    return r;
+}
+
+/* Connections of the health listener at most: a monitoring system asks
+ * now and then, one request at a time. */
+#define HEALTH_CONNECTIONS 16
+
+static int start_health(ib_http_server *srv, ib_err *err)
+{
+    const ib_http_config *cfg = &srv->cfg;
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons(cfg->health_port)};
+    if (inet_pton(AF_INET, cfg->health_address, &addr.sin_addr) != 1)
+        return ib_err_set(err, IB_EINVAL, "'%s' is geen IPv4-adres", cfg->health_address);
+    ib_store_options opt = {.key_path = cfg->key_path, .create = false};
+    int rc = ib_store_open(&srv->health_store, cfg->db_path, &opt, err);
+    if (rc != IB_OK)
+        return rc;
+    srv->health = MHD_start_daemon(
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC | MHD_USE_ERROR_LOG,
+        cfg->health_port, NULL, NULL, on_health_request, srv,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)HEALTH_CONNECTIONS,
+        MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_s,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(16 * 1024),
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+        MHD_OPTION_NOTIFY_CONNECTION, ib_conn_guard_notify, srv->guard,
+        MHD_OPTION_END);
+    if (!srv->health)
+        return ib_err_set(err, IB_EIO, "kan niet luisteren op %s:%u (in gebruik?)",
+                          cfg->health_address, cfg->health_port);
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(srv->health,
+                                                         MHD_DAEMON_INFO_BIND_PORT);
+    srv->health_port = di ? di->port : cfg->health_port;
+    return IB_OK;
+}
+
 /* ------------------------------------------------------------ start, stop */
 
 static void free_server(ib_http_server *srv)
 {
     if (!srv)
         return;
+    if (srv->health)
+        MHD_stop_daemon(srv->health);
+    if (srv->daemon)                         /* a start that failed later */
+        MHD_stop_daemon(srv->daemon);
+    ib_conn_guard_stop(srv->guard);          /* after the daemons' last close */
+    ib_store_close(srv->health_store);
     ib_work_queue_free(srv->requests);       /* serves what is queued */
     ib_work_queue_free(srv->imports);
     ib_audit_queue_stop(srv->audit);         /* writes what is queued */
@@ -660,7 +792,7 @@ int ib_http_start(ib_http_server **out, const ib_http_config *cfg, ib_err *err)
     ib_err_clear(err);
     *out = NULL;
     if (!cfg->db_path || cfg->threads == 0 || cfg->threads > 256 ||
-        cfg->max_connections == 0 || cfg->session_ttl <= 0)
+        cfg->max_connections == 0 || cfg->timeout_s == 0 || cfg->session_ttl <= 0)
         return ib_err_set(err, IB_EINVAL, "ongeldige serverinstellingen");
     ib_http_server *srv = calloc(1, sizeof *srv);
     if (!srv)
@@ -678,7 +810,9 @@ int ib_http_start(ib_http_server **out, const ib_http_config *cfg, ib_err *err)
             goto fail;
         }
     }
-    if ((rc = open_stores(srv, err)) != IB_OK ||
+    if ((rc = ib_conn_guard_new(&srv->guard, cfg->timeout_s, err)) != IB_OK ||
+        (rc = ib_conn_guard_start(srv->guard, err)) != IB_OK ||
+        (rc = open_stores(srv, err)) != IB_OK ||
         (rc = ib_uploads_new(&srv->uploads, err)) != IB_OK ||
         (rc = ib_work_queue_start(&srv->requests, cfg->threads, serve_queued, NULL,
                                   err)) != IB_OK ||
@@ -704,9 +838,11 @@ int ib_http_start(ib_http_server **out, const ib_http_config *cfg, ib_err *err)
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
         MHD_OPTION_THREAD_POOL_SIZE, cfg->threads,
         MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_per_client,
         MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_s,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+        MHD_OPTION_NOTIFY_CONNECTION, ib_conn_guard_notify, srv->guard,
         MHD_OPTION_END);
     if (!srv->daemon) {
         rc = ib_err_set(err, IB_EIO, "kan niet luisteren op %s:%u (in gebruik?)",
@@ -716,6 +852,8 @@ int ib_http_start(ib_http_server **out, const ib_http_config *cfg, ib_err *err)
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(srv->daemon,
                                                          MHD_DAEMON_INFO_BIND_PORT);
     srv->port = di ? di->port : cfg->port;
+    if (cfg->health_address && (rc = start_health(srv, err)) != IB_OK)
+        goto fail;
     *out = srv;
     return IB_OK;
 fail:
@@ -726,6 +864,11 @@ fail:
 uint16_t ib_http_port(const ib_http_server *srv)
 {
     return srv->port;
+}
+
+uint16_t ib_http_health_port(const ib_http_server *srv)
+{
+    return srv->health ? srv->health_port : 0;
 }
 
 /* Lets the requests begun be answered, for at most the idle timeout. */
@@ -766,5 +909,6 @@ void ib_http_stop(ib_http_server *srv)
      * too, or the client of a committed import would lose its report. */
     wait_in_flight(srv);
     MHD_stop_daemon(srv->daemon);
+    srv->daemon = NULL;
     free_server(srv);
 }

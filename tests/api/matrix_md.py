@@ -2,7 +2,9 @@
 """matrix_md.py — prints the access matrix (tests/api/matrix.json) as the
 markdown table in docs/security.md, between the markers
 <!-- matrix:begin --> and <!-- matrix:end -->. With --check DOC it exits 1
-when DOC's table differs from the matrix (the test does this)."""
+when DOC's table differs from the matrix (the test does this). A cell
+called with an API token instead of a session says so after its path; a
+role that cannot hold a token shows "–" there."""
 import json
 import os
 import sys
@@ -14,13 +16,19 @@ SHORT = {"anonymous": "anon", "caseworker": "cw", "caseworker_other": "cw²",
          "agency_other": "agency²", "analyst": "analyst", "admin": "admin"}
 
 
+def status_text(status):
+    return "–" if status is None else str(status)
+
+
 def table(matrix):
     roles = matrix["roles"]
     out = ["| method | path | " + " | ".join(SHORT[r] for r in roles) + " |",
            "|---|---|" + "---|" * len(roles)]
     for c in matrix["cells"]:
-        out.append("| %s | `%s` | %s |" % (c["method"], c["path"],
-                                           " | ".join(str(c["expect"][r]) for r in roles)))
+        how = " with an API token" if c.get("auth") == "token" else ""
+        out.append("| %s | `%s`%s | %s |" % (c["method"], c["path"], how,
+                                             " | ".join(status_text(c["expect"][r])
+                                                        for r in roles)))
     return "\n".join(out) + "\n"
 
 

@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """test_api.py — end-to-end tests of the HTTP API against the real server:
-sessions, CSRF, API tokens and an agency's daily feed, pagination, sorting,
+sessions, CSRF, API tokens and an agency's daily feed (tokens managed only
+by a person logged in, never by a token), pagination, sorting,
 filtering and ETags, the audit trail (who looked at a person, with purpose;
 tampering detected), lockout and login rate limiting, security headers,
 and hostile input (SQL injection strings, path traversal, oversized,
-truncated and malformed bodies, wrong content types, slow clients) after
+truncated and malformed bodies, Content-Length with Transfer-Encoding,
+wrong content types, slow clients) after
 which the server still serves and nothing was stored. Every API answer is
 checked against the OpenAPI document.
 Usage: test_api.py path/to/inbeeld"""
@@ -115,6 +117,48 @@ def test_agency_daily_feed_with_token():
     check(status == 204, "revoke")
     status, _, _ = feed.request("GET", "/api/v1/persons")
     check(status == 401, "revoked token refused: %d" % status)
+
+
+def token_ids(session_client):
+    status, _, page = session_client.json("GET", "/api/v1/tokens")
+    check(status == 200, "token list with a session: %d" % status)
+    return {t["id"]: t["revoked"] for t in page["items"]}
+
+
+def test_token_cannot_manage_tokens():
+    """A leaked token cannot outlive its revocation: it can neither mint a
+    successor nor revoke (or list) its owner's other tokens; managing tokens
+    needs a person logged in, with the session's CSRF token."""
+    owner = client("agency")
+    status, _, leaked = owner.json("POST", "/api/v1/tokens", {"label": "gelekt"})
+    check(status == 201, "token created with a session and CSRF token: %d" % status)
+    status, _, other = owner.json("POST", "/api/v1/tokens", {"label": "ander systeem"})
+    check(status == 201, "second token: %d" % status)
+    before = token_ids(owner)
+    thief = apilib.Client(server.port, openapi)
+    thief.token = leaked["token"]
+    for method, path, body in (("POST", "/api/v1/tokens", {"label": "opvolger"}),
+                               ("GET", "/api/v1/tokens", None),
+                               ("DELETE", "/api/v1/tokens/%d" % other["id"], None)):
+        status, h, problem = thief.json(method, path, body)
+        check(status == 403 and h["content-type"] == "application/problem+json",
+              "%s %s with a token: %d" % (method, path, status))
+        check(problem["title_i18n"]["en"] == "Login required", "says why: %s" % problem)
+    check(token_ids(owner) == before, "no token minted or revoked by the token")
+    # Without the session's CSRF token a write is refused too.
+    csrf, owner.csrf = owner.csrf, None
+    status, _, _ = owner.json("POST", "/api/v1/tokens", {"label": "zonder csrf"})
+    owner.csrf = csrf
+    check(status == 403, "token created without CSRF token: %d" % status)
+    # The owner, logged in, revokes the leaked token: its access ends.
+    status, _, _ = owner.request("DELETE", "/api/v1/tokens/%d" % leaked["id"])
+    check(status == 204, "revoked with a session: %d" % status)
+    status, _, _ = thief.request("GET", "/api/v1/sessions/current")
+    check(status == 401, "revoked token refused: %d" % status)
+    survivor = apilib.Client(server.port, openapi)
+    survivor.token = other["token"]
+    status, _, _ = survivor.request("GET", "/api/v1/sessions/current")
+    check(status == 200, "the other token still works: %d" % status)
 
 
 def test_rejected_import_stores_nothing():
@@ -250,6 +294,43 @@ def raw_socket(data, wait=0.0, read=True):
     return out
 
 
+def read_until_closed(s, seconds):
+    """What the server sent, and whether it closed the connection within
+    `seconds` (False: the connection was still open)."""
+    s.settimeout(seconds)
+    out = b""
+    try:
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                return out, True
+            out += chunk
+    except socket.timeout:
+        return out, False
+    except ConnectionResetError:
+        return out, True
+
+
+def test_two_framings_answered_400_and_closed():
+    """Content-Length beside Transfer-Encoding (RFC 9112 §6.1): 400, and the
+    connection is closed, so the request smuggled after the chunked body is
+    never answered."""
+    smuggled = b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+    for line in (b"POST /api/v1/sessions HTTP/1.1", b"GET /healthz HTTP/1.1"):
+        for order in ((b"Content-Length: 5", b"Transfer-Encoding: chunked"),
+                      (b"Transfer-Encoding: chunked", b"Content-Length: 40")):
+            s = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+            s.sendall(line + b"\r\nHost: x\r\nContent-Type: application/json\r\n" +
+                      b"\r\n".join(order) + b"\r\n\r\n0\r\n\r\n" + smuggled)
+            out, closed = read_until_closed(s, 5)
+            s.close()
+            check(out.startswith(b"HTTP/1.1 400 "), "%s %s: %r" % (line, order, out[:40]))
+            check(out.count(b"HTTP/1.1 ") == 1, "smuggled request answered: %r" % out)
+            check(closed, "connection left open after %s %s" % (line, order))
+    status, _, _ = client().json("GET", "/healthz")
+    check(status == 200, "server serves on: %d" % status)
+
+
 def test_static_files_and_traversal():
     c = client()
     status, h, body = c.request("GET", "/")
@@ -351,9 +432,11 @@ def test_graceful_stop():
 
 try:
     apilib.main([test_security_headers_and_health, test_session_cookie_and_csrf,
-                 test_agency_daily_feed_with_token, test_rejected_import_stores_nothing,
+                 test_agency_daily_feed_with_token, test_token_cannot_manage_tokens,
+                 test_rejected_import_stores_nothing,
                  test_pagination_sort_filter_etag, test_caseworker_scope_and_audit,
-                 test_hostile_input, test_static_files_and_traversal,
+                 test_hostile_input, test_two_framings_answered_400_and_closed,
+                 test_static_files_and_traversal,
                  test_truncated_and_slow_clients, test_disable_and_lockout,
                  test_login_rate_limit, test_access_log, test_audit_tamper_detected,
                  test_graceful_stop], inbeeld)

@@ -182,6 +182,15 @@ const char *ib_code_list(const ib_code_name *table, char *buf, size_t size);
 /* Bounded copy that always terminates; returns false when truncated. */
 bool ib_strlcpy(char *dst, const char *src, size_t size);
 
+/* Files with personal data (private_file.c). ib_fopen_private opens path
+ * for writing like fopen(path, "w"), with mode 0600 also when the file was
+ * there with another mode; NULL with errno set on failure.
+ * ib_create_private creates path as an empty file with mode 0600 unless it
+ * exists (then it leaves it as it is): before SQLite opens a new database,
+ * whose -wal and -shm files then take the same mode. 0, or -1 with errno. */
+FILE *ib_fopen_private(const char *path);
+int ib_create_private(const char *path);
+
 /* Zeroed memory for a large hash table probed at random (table.c); NULL
  * when out of memory. Free with ib_table_free and the same size. */
 void *ib_table_alloc(size_t bytes);

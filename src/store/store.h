@@ -177,6 +177,10 @@ typedef struct ib_store_options {
 int ib_store_open(ib_store **out, const char *location,
                   const ib_store_options *opt, ib_err *err);
 void ib_store_close(ib_store *st);
+/* The path of the key file st loaded when others than its owner (its group
+ * or anyone) may read or write it, as they should not; NULL when it is the
+ * owner's only. For the CLI and the server to warn. */
+const char *ib_store_exposed_key(const ib_store *st);
 
 /* Schema version of the open database, and the newest this program knows. */
 int ib_store_schema_version(ib_store *st);

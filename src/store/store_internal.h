@@ -30,6 +30,8 @@ typedef struct ib_crypto {
     uint8_t nonce_prefix[IB_BSN_NONCE_BYTES - 8];
     uint64_t nonce_counter;
     bool loaded;
+    bool key_exposed;            /* group or others may access the key file */
+    char key_path[4096];
 } ib_crypto;
 
 /* Loads the key file, or creates it (32 random bytes, mode 0600) when

@@ -6,6 +6,7 @@
 BUILD      ?= build
 BUILD_ASAN ?= build-asan
 BUILD_FUZZ ?= build-fuzz
+BUILD_RELEASE ?= build-release
 DB         ?= var/inbeeld.db
 DEMO_DIR   ?= var/demo
 PERSONS    ?= 5000
@@ -22,14 +23,14 @@ INBEELD := $(BUILD)/src/inbeeld
 SHELL := /bin/bash
 .SHELLFLAGS := -eo pipefail -c
 
-.PHONY: all deps build build-asan build-fuzz run demo test test-unit \
+.PHONY: all deps build build-asan build-fuzz build-release run demo test test-unit \
         test-valgrind test-asan test-fuzz fuzz bench clean help
 
 all: build
 
 help:
 	@echo "make run     install deps, build, load demo data ($(PERSONS) persons, layout $(LAYOUT)) into $(DB), serve on $(LISTEN)"
-	@echo "make test    install deps, build, run unit, CLI, sanitizer and fuzz tests"
+	@echo "make test    install deps, build, run unit, CLI, sanitizer and fuzz tests; compile the Release and MinSizeRel builds"
 	@echo "make fuzz    run every fuzz target for longer (FUZZ_SECONDS=$(FUZZ_SECONDS) each, try 600)"
 	@echo "make bench   run the benchmarks in bench/ (see bench/RESULTS.md)"
 	@echo "make clean   remove build folders and var/"
@@ -50,14 +51,28 @@ build-fuzz: deps
 	@CC=clang cmake -S . -B $(BUILD_FUZZ) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIB_FUZZ=ON >/dev/null
 	@cmake --build $(BUILD_FUZZ) -j $(JOBS)
 
+# The optimised build types users may pick, compiled (program and tests)
+# but not run: gcc warns differently per optimisation level
+# (-Wmaybe-uninitialized), and -Werror must hold for every type.
+build-release: deps
+	@for type in Release MinSizeRel; do \
+	  echo "== build $$type (gcc, $(BUILD_RELEASE)/$$type) =="; \
+	  CC=gcc cmake -S . -B $(BUILD_RELEASE)/$$type -DCMAKE_BUILD_TYPE=$$type >/dev/null; \
+	  cmake --build $(BUILD_RELEASE)/$$type -j $(JOBS) >/dev/null; \
+	done
+	@mkdir -p $(BUILD_RELEASE)/test-counts
+	@echo "builds Release+MinSizeRel (gcc): 2 passed, 0 failed" > $(BUILD_RELEASE)/test-counts/builds.txt
+
 # ---- make run -------------------------------------------------------------
 run: build
 	@LAYOUT=$(LAYOUT) bash scripts/run.sh $(INBEELD) $(DB) $(DEMO_DIR) $(PERSONS) $(SEED) $(LISTEN) $(WEB_DIR)
 
 # ---- make test ------------------------------------------------------------
 test: build
-	@rm -rf $(BUILD)/test-counts $(BUILD_ASAN)/test-counts $(BUILD_FUZZ)/test-counts
-	@rc=0; $(MAKE) --no-print-directory -k test-unit test-valgrind test-asan test-fuzz || rc=1; \
+	@rm -rf $(BUILD)/test-counts $(BUILD_ASAN)/test-counts $(BUILD_FUZZ)/test-counts \
+	        $(BUILD_RELEASE)/test-counts
+	@rc=0; $(MAKE) --no-print-directory -k test-unit test-valgrind test-asan test-fuzz \
+	        build-release || rc=1; \
 	  echo "== summary =="; bash scripts/test-summary.sh || rc=1; exit $$rc
 
 test-unit: build
@@ -86,4 +101,4 @@ bench: build
 	@INBEELD=$(INBEELD) bash bench/http/run.sh
 
 clean:
-	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ) var
+	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ) $(BUILD_RELEASE) var

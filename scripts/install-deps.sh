@@ -18,6 +18,9 @@ packages=(
   libgsl-dev           # chi-square and normal tails for the monitor
   libmicrohttpd-dev    # HTTP server of `inbeeld serve` (API, web application)
   libxlsxwriter-dev    # XLSX downloads of the monitor figures and exports (API)
+  libpwquality-dev     # refuses weak passwords (user add/passwd): palindromes, user name, dictionary words
+  cracklib-runtime     # ... the dictionary libpwquality checks against (/var/cache/cracklib)
+  wdutch               # ... Dutch words in that dictionary (cracklib-runtime adds /usr/share/dict/dutch)
   wrk                  # HTTP load generator of bench/http (requests/s, latency percentiles)
   # --- tests ---
   libcmocka-dev        # unit tests via ctest

@@ -31,7 +31,19 @@ ib_store *ib_cli_open(const ib_cli_db *db, bool create)
         fprintf(stderr, "inbeeld: database %s: %s\n", db->path, err.msg);
         return NULL;
     }
+    ib_cli_warn_exposed_key(NULL, ib_store_exposed_key(st));
     return st;
+}
+
+void ib_cli_warn_exposed_key(const char *cmd, const char *key)
+{
+    if (!key)
+        return;
+    fprintf(stderr, "inbeeld%s%s: waarschuwing: sleutelbestand %s is leesbaar of "
+                    "schrijfbaar voor anderen dan de eigenaar; wie het leest, kan "
+                    "met een kopie van de database alle BSN's lezen. Maak het "
+                    "alleen voor de eigenaar: chmod 600 %s\n",
+            cmd ? " " : "", cmd ? cmd : "", key, key);
 }
 
 int ib_cli_fail(const char *cmd, const ib_err *err)

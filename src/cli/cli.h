@@ -39,8 +39,11 @@ void ib_cli_db_defaults(ib_cli_db *db);
  * written: not with --no-snapshot (no_flag), nor with $INBEELD_SNAPSHOT=off. */
 bool ib_cli_snapshot_enabled(bool no_flag);
 /* Opens the store for a command; prints the error and returns NULL on
- * failure. */
+ * failure. Warns on stderr when others may read the key file. */
 ib_store *ib_cli_open(const ib_cli_db *db, bool create);
+/* The warning about a key file others may read (key: its path; NULL: no
+ * warning). */
+void ib_cli_warn_exposed_key(const char *cmd, const char *key);
 /* Prints "inbeeld CMD: message" (with line/column when set) to stderr and
  * returns the exit code that fits the error. */
 int ib_cli_fail(const char *cmd, const ib_err *err);

@@ -102,7 +102,7 @@ static report_format format_of_path(const char *path)
 
 static int save_report(const ib_import_report *rep, const char *path)
 {
-    FILE *f = fopen(path, "w");
+    FILE *f = ib_fopen_private(path);     /* it quotes delivered values */
     if (!f) {
         fprintf(stderr, "inbeeld import: kan verslag %s niet schrijven\n", path);
         return IB_EXIT_FAILURE;

@@ -649,7 +649,7 @@ static int run_intervals(const ib_mdata *d, const mon_args *a, ib_store *st,
     if (rc != IB_OK)
         return rc;
     FILE *f = stdout;
-    if (a->out && strcmp(a->out, "-") != 0 && !(f = fopen(a->out, "w")))
+    if (a->out && strcmp(a->out, "-") != 0 && !(f = ib_fopen_private(a->out)))
         return ib_err_set(err, IB_EIO, "%s: %s", a->out, strerror(errno));
     rc = ib_monitor_write_intervals(f, d, &so, err);
     if (f != stdout && fclose(f) != 0 && !rc)

@@ -171,6 +171,7 @@ static int serve_run(int argc, char **argv)
     ib_err err;
     if (ib_http_start(&srv, &cfg, &err) != IB_OK)
         return ib_cli_fail("serve", &err);
+    ib_cli_warn_exposed_key("serve", ib_http_exposed_key(srv));
     fprintf(stderr, "inbeeld serve: luistert op http://%s:%u/ (stoppen: Ctrl-C)\n",
             addr, (unsigned)ib_http_port(srv));
     if (cfg.health_address)

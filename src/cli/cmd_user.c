@@ -30,23 +30,47 @@ static void user_help(FILE *out)
         "  --db PAD, --key PAD\n", IB_PASSWORD_MIN);
 }
 
-/* First line of path ("-": standard input) without its line end. */
+typedef enum { PW_READ, PW_NONE, PW_TOO_LONG, PW_NUL } pw_read;
+
+/* First line of f without its line end into out. A NUL byte in it is an
+ * error: as a C string the password would silently end there. */
+static pw_read read_line(FILE *f, char *out, size_t size)
+{
+    size_t n = 0;
+    int c;
+    while ((c = getc(f)) != EOF && c != '\n') {
+        if (c == '\0')
+            return PW_NUL;
+        if (n + 1 == size)
+            return PW_TOO_LONG;
+        out[n++] = (char)c;
+    }
+    if (n == 0 && c == EOF)
+        return PW_NONE;
+    while (n && out[n - 1] == '\r')
+        n--;
+    out[n] = '\0';
+    return PW_READ;
+}
+
+/* The password from path ("-" or NULL: standard input); prints why not. */
 static bool read_password(const char *path, char *out, size_t size)
 {
-    FILE *f = path && strcmp(path, "-") != 0 ? fopen(path, "r") : stdin;
-    if (!f)
-        return false;
-    bool ok = fgets(out, (int)size, f) != NULL;
-    if (f != stdin)
+    bool from_file = path && strcmp(path, "-") != 0;
+    const char *where = from_file ? path : "standaardinvoer";
+    FILE *f = from_file ? fopen(path, "r") : stdin;
+    pw_read r = f ? read_line(f, out, size) : PW_NONE;
+    if (f && f != stdin)
         fclose(f);
-    if (!ok)
-        return false;
-    size_t n = strlen(out);
-    if (n == size - 1 && out[n - 1] != '\n')
-        return false;                 /* longer than the buffer */
-    while (n && (out[n - 1] == '\n' || out[n - 1] == '\r'))
-        out[--n] = '\0';
-    return true;
+    if (r == PW_NONE)
+        fprintf(stderr, "inbeeld user: geen wachtwoord gelezen uit %s\n", where);
+    else if (r == PW_TOO_LONG)
+        fprintf(stderr, "inbeeld user: wachtwoord in %s te lang: hoogstens %d tekens\n",
+                where, IB_PASSWORD_MAX);
+    else if (r == PW_NUL)
+        fprintf(stderr, "inbeeld user: wachtwoord in %s bevat een NUL-byte; "
+                        "schrijf het als gewone tekst, zonder NUL\n", where);
+    return r == PW_READ;
 }
 
 static int print_user(void *ctx, const ib_user *u)
@@ -121,8 +145,7 @@ static int user_run(int argc, char **argv)
     char pw[IB_PASSWORD_MAX + 2];
     bool needs_pw = strcmp(sub, "add") == 0 || strcmp(sub, "passwd") == 0;
     if (needs_pw && !read_password(pwfile, pw, sizeof pw)) {
-        fprintf(stderr, "inbeeld user: geen wachtwoord gelezen uit %s\n",
-                pwfile ? pwfile : "standaardinvoer");
+        sodium_memzero(pw, sizeof pw);
         return IB_EXIT_USAGE;
     }
     ib_store *st = ib_cli_open(&db, false);

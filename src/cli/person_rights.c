@@ -201,7 +201,7 @@ int ib_cli_person_export(ib_store *st, const char *sender, const char *ref,
     ib_err_clear(&err);
     FILE *out = stdout;
     int rc = IB_OK;
-    if (out_path && strcmp(out_path, "-") != 0 && !(out = fopen(out_path, "w")))
+    if (out_path && strcmp(out_path, "-") != 0 && !(out = ib_fopen_private(out_path)))
         rc = ib_err_set(&err, IB_EIO, "%s: %s", out_path, strerror(errno));
     if (!rc)
         rc = write_export(st, &p, sender_ref, out, &err);

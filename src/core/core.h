@@ -109,8 +109,19 @@ char *ib_money_format(ib_cents c, char *buf, size_t size);
 bool ib_parse_long(const char *s, long lo, long hi, long *out);
 bool ib_parse_positive(const char *s, double hi, double *out);
 
-/* Writes s as one CSV field (RFC 4180): as it is, or in double quotes with
- * quotes doubled when it holds a comma, quote or line break. */
+/* CSV for spreadsheets. A cell that starts with = + - @ tab or carriage
+ * return is a formula to Excel and LibreOffice (=HYPERLINK(...) sends data
+ * away on a click), so such a cell gets a single quote in front, as OWASP
+ * advises ("CSV Injection"); plain numbers such as -3.5 stay numbers. A
+ * value that starts with quotes before such a character gets one more, so
+ * that the guard can be taken off again exactly. */
+bool ib_csv_needs_guard(const char *s);
+/* s without the guard ib_csv_put_field put in front of it (s itself when it
+ * has none); for readers of such a CSV that want the value back. */
+const char *ib_csv_unguard(const char *s);
+/* Writes s as one CSV field (RFC 4180), guarded (see above): as it is, or
+ * in double quotes with quotes doubled when it holds a comma, quote or line
+ * break. Not for the exchange format, which keeps values exactly. */
 void ib_csv_put_field(FILE *f, const char *s);
 
 /* ------------------------------------------------------------------ codes */
@@ -170,6 +181,15 @@ const char *ib_code_list(const ib_code_name *table, char *buf, size_t size);
 
 /* Bounded copy that always terminates; returns false when truncated. */
 bool ib_strlcpy(char *dst, const char *src, size_t size);
+
+/* Files with personal data (private_file.c). ib_fopen_private opens path
+ * for writing like fopen(path, "w"), with mode 0600 also when the file was
+ * there with another mode; NULL with errno set on failure.
+ * ib_create_private creates path as an empty file with mode 0600 unless it
+ * exists (then it leaves it as it is): before SQLite opens a new database,
+ * whose -wal and -shm files then take the same mode. 0, or -1 with errno. */
+FILE *ib_fopen_private(const char *path);
+int ib_create_private(const char *path);
 
 /* Zeroed memory for a large hash table probed at random (table.c); NULL
  * when out of memory. Free with ib_table_free and the same size. */

@@ -110,9 +110,12 @@ int ib_mo_cox_names(const ib_mdata *d, const ib_msurv_opts *so, const char *list
  * ib_csv_put_field writes them) as an XLSX workbook with one worksheet named
  * sheet (at most 31 characters, none of []:*?/\): the header in bold,
  * every other field that is a finite number as a number, the rest ("<10",
- * labels, dates) as text, empty fields left blank. *out receives *out_len
- * bytes, malloc'ed; caller frees. IB_EIO or IB_ENOMEM on failure. */
+ * labels, dates) as text, empty fields left blank. `guarded`: the CSV's
+ * fields carry ib_csv_put_field's formula guard, which is taken off (an
+ * XLSX text cell is never a formula); false for the exchange format's
+ * exact values. *out receives *out_len bytes, malloc'ed; caller frees.
+ * IB_EIO or IB_ENOMEM on failure. */
 int ib_mo_csv_to_xlsx(const char *csv, size_t len, const char *sheet,
-                      char **out, size_t *out_len, ib_err *err);
+                      bool guarded, char **out, size_t *out_len, ib_err *err);
 
 #endif

@@ -65,7 +65,8 @@ static bool as_number(const char *s, double *out)
     return true;
 }
 
-static int write_sheet(lxw_workbook *wb, const char *sheet, const char *csv, size_t len)
+static int write_sheet(lxw_workbook *wb, const char *sheet, const char *csv,
+                       size_t len, bool guarded)
 {
     lxw_worksheet *ws = workbook_add_worksheet(wb, sheet);
     lxw_format *bold = workbook_add_format(wb);
@@ -79,12 +80,13 @@ static int write_sheet(lxw_workbook *wb, const char *sheet, const char *csv, siz
     while (p < end && row < LXW_ROW_MAX) {
         bool eol;
         next_field(&p, end, field, sizeof field, &eol);
+        const char *cell = guarded ? ib_csv_unguard(field) : field;
         double v;
         lxw_error e = LXW_NO_ERROR;
-        if (row > 0 && as_number(field, &v))
+        if (row > 0 && as_number(cell, &v))
             e = worksheet_write_number(ws, row, col, v, NULL);
-        else if (field[0])
-            e = worksheet_write_string(ws, row, col, field, row == 0 ? bold : NULL);
+        else if (cell[0])
+            e = worksheet_write_string(ws, row, col, cell, row == 0 ? bold : NULL);
         if (e != LXW_NO_ERROR)
             return IB_EIO;
         col++;
@@ -116,8 +118,8 @@ static int slurp(FILE *f, char **out, size_t *out_len)
     return IB_OK;
 }
 
-int ib_mo_csv_to_xlsx(const char *csv, size_t len, const char *sheet, char **out,
-                      size_t *out_len, ib_err *err)
+int ib_mo_csv_to_xlsx(const char *csv, size_t len, const char *sheet, bool guarded,
+                      char **out, size_t *out_len, ib_err *err)
 {
     /* libxlsxwriter 1.1.4 writes only to a file: a private temporary one,
      * removed at once. */
@@ -129,7 +131,7 @@ int ib_mo_csv_to_xlsx(const char *csv, size_t len, const char *sheet, char **out
     int rc = IB_ENOMEM;
     lxw_workbook *wb = workbook_new(path);
     if (wb) {
-        rc = write_sheet(wb, sheet, csv, len);
+        rc = write_sheet(wb, sheet, csv, len, guarded);
         if (workbook_close(wb) != LXW_NO_ERROR && rc == IB_OK)
             rc = IB_EIO;
     }

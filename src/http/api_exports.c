@@ -210,7 +210,7 @@ static int answer_file(hresp *resp, const export_kind *k, bool xlsx, char *text,
         char *book = NULL;
         size_t blen = 0;
         ib_err err;
-        int rc = ib_mo_csv_to_xlsx(text, len, stem, &book, &blen, &err);
+        int rc = ib_mo_csv_to_xlsx(text, len, stem, false, &book, &blen, &err);
         free(text);
         if (rc)
             return ib_problem_from_err(resp, &err);

@@ -480,7 +480,7 @@ static int answer_document(hresp *resp, const figure *fig, const mon_query *q, c
         char *xlsx = NULL;
         size_t xlen = 0;
         ib_err err;
-        int rc = ib_mo_csv_to_xlsx(text, len, fig->name, &xlsx, &xlen, &err);
+        int rc = ib_mo_csv_to_xlsx(text, len, fig->name, true, &xlsx, &xlen, &err);
         free(text);
         if (rc)
             return ib_problem_from_err(resp, &err);

@@ -51,6 +51,9 @@ int ib_http_start(ib_http_server **out, const ib_http_config *cfg, ib_err *err);
 uint16_t ib_http_port(const ib_http_server *srv);
 /* The port of the health listener (0: none). */
 uint16_t ib_http_health_port(const ib_http_server *srv);
+/* The key file's path when others than its owner may access it (see
+ * ib_store_exposed_key), else NULL: the caller warns. */
+const char *ib_http_exposed_key(const ib_http_server *srv);
 /* Graceful stop: stops accepting (new clients are refused), lets requests
  * in progress finish and be answered for at most the idle timeout (an
  * accepted write is committed or rolled back, never cut), closes the

@@ -871,6 +871,11 @@ uint16_t ib_http_health_port(const ib_http_server *srv)
     return srv->health ? srv->health_port : 0;
 }
 
+const char *ib_http_exposed_key(const ib_http_server *srv)
+{
+    return ib_store_exposed_key(srv->audit_store);
+}
+
 /* Lets the requests begun be answered, for at most the idle timeout. */
 static void wait_in_flight(ib_http_server *srv)
 {

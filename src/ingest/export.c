@@ -75,7 +75,8 @@ static void folder_name(const char *ref, char *out, size_t size)
 
 static int make_dir(const char *path, ib_err *err)
 {
-    if (mkdir(path, 0777) == 0 || errno == EEXIST)
+    /* the folders hold personal data, BSNs in clear: the owner's only */
+    if (mkdir(path, 0700) == 0 || errno == EEXIST)
         return IB_OK;
     return ib_err_set(err, IB_EIO, "kan map %s niet maken: %s", path,
                       strerror(errno));
@@ -108,7 +109,7 @@ static int write_kind(ib_store *st, const char *folder, int64_t sender_id,
                      ib_kind_file_stem(t->kind));
     if (n < 0 || (size_t)n >= sizeof path)
         return ib_err_set(err, IB_EINVAL, "pad te lang: %s", folder);
-    writer w = {fopen(path, "w"), t, 0};
+    writer w = {ib_fopen_private(path), t, 0};
     if (!w.f)
         return ib_err_set(err, IB_EIO, "kan %s niet schrijven: %s", path,
                           strerror(errno));

@@ -65,7 +65,8 @@ void ib_import_report_totals(const ib_import_report *rep,
 /* Report writers. Text: one summary line per file and one indented line per
  * rejected row, then a total line (Dutch, for a clerk). JSON: one object
  * {"ok", "files": [...], "totals"}. CSV: header file,line,column,field,message
- * and one row per rejection. Return IB_OK or IB_EIO / IB_ENOMEM. */
+ * and one row per rejection, its cells guarded against spreadsheet formulas
+ * (ib_csv_put_field). Return IB_OK or IB_EIO / IB_ENOMEM. */
 int ib_import_report_write_text(const ib_import_report *rep, FILE *out);
 int ib_import_report_write_json(const ib_import_report *rep, FILE *out);
 int ib_import_report_write_csv(const ib_import_report *rep, FILE *out);

@@ -242,25 +242,37 @@ done:
 
 /* ------------------------------------------------------------ CSV */
 
+/* The report is a table for people, opened in a spreadsheet: its cells
+ * (messages quote the rejected values) are guarded against formulas. */
+static void write_report_row(FILE *out, const char *const row[5])
+{
+    for (int i = 0; i < 5; i++) {
+        if (i > 0)
+            fputc(',', out);
+        ib_csv_put_field(out, row[i]);
+    }
+    fputc('\n', out);
+}
+
 int ib_import_report_write_csv(const ib_import_report *rep, FILE *out)
 {
     static const char *const header[] = {"file", "line", "column", "field",
                                          "message"};
-    int rc = ib_csv_write_row(out, header, 5, ',');
-    for (size_t i = 0; rc == IB_OK && i < rep->nfiles; i++) {
+    write_report_row(out, header);
+    for (size_t i = 0; i < rep->nfiles; i++) {
         const ib_import_file_report *f = &rep->files[i];
         char line[24], col[16];
         if (f->status == IB_FILE_FAILED) {
             const char *row[] = {f->path, "", "", "", f->failure};
-            rc = ib_csv_write_row(out, row, 5, ',');
+            write_report_row(out, row);
         }
-        for (size_t k = 0; rc == IB_OK && k < f->nrejections; k++) {
+        for (size_t k = 0; k < f->nrejections; k++) {
             const ib_import_rejection *r = &f->rejections[k];
             snprintf(line, sizeof line, "%ld", r->line);
             snprintf(col, sizeof col, "%d", r->column);
             const char *row[] = {f->path, line, col, r->field, r->msg};
-            rc = ib_csv_write_row(out, row, 5, ',');
+            write_report_row(out, row);
         }
     }
-    return rc;
+    return ferror(out) ? IB_EIO : IB_OK;
 }

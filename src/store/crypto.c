@@ -18,7 +18,9 @@ enum { SUBKEY_BSN = 1, SUBKEY_LOOKUP = 2, SUBKEY_ROW = 3, SUBKEY_AUDIT = 4,
        SUBKEY_CHECK = 5, SUBKEY_READS = 6, SUBKEY_CELLKEY = 7,
        SUBKEY_HEAD = 8, SUBKEY_PURPOSE = 9 };
 
-static int read_key(const char *path, uint8_t key[IB_KEY_BYTES], ib_err *err)
+/* *exposed: whether others than the owner may access the file. */
+static int read_key(const char *path, uint8_t key[IB_KEY_BYTES], bool *exposed,
+                    ib_err *err)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
@@ -26,6 +28,8 @@ static int read_key(const char *path, uint8_t key[IB_KEY_BYTES], ib_err *err)
                                : ib_err_set(err, IB_ECRYPTO,
                                             "sleutelbestand %s niet te lezen: %s",
                                             path, strerror(errno));
+    struct stat st;
+    *exposed = fstat(fd, &st) == 0 && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0;
     uint8_t buf[IB_KEY_BYTES + 1];
     size_t got = 0;
     while (got < sizeof buf) {
@@ -113,7 +117,8 @@ int ib_crypto_load(ib_crypto *c, const char *path, bool may_create,
 {
     uint8_t key[IB_KEY_BYTES];
     *created = false;
-    int rc = read_key(path, key, err);
+    bool exposed = false;
+    int rc = read_key(path, key, &exposed, err);
     if (rc == IB_ENOTFOUND) {
         if (!may_create)
             return ib_err_set(err, IB_ECRYPTO, "sleutelbestand ontbreekt: %s; %s",
@@ -125,6 +130,8 @@ int ib_crypto_load(ib_crypto *c, const char *path, bool may_create,
         return rc;
     derive(c, key);
     sodium_memzero(key, sizeof key);
+    c->key_exposed = exposed;
+    ib_strlcpy(c->key_path, path, sizeof c->key_path);
     return IB_OK;
 }
 

@@ -3,6 +3,7 @@
  * chain. Upserts are in sqlite_put.c, readers in sqlite_read.c. */
 #include "sqlite_internal.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -869,6 +870,11 @@ int ib_sqlite_open(ib_store **out, const char *path, const ib_store_options *opt
     if (!opt->create && access(path, F_OK) != 0)
         return ib_err_set(err, IB_ENOTFOUND,
                           "bestaat niet; maak hem met 'inbeeld init --db %s'", path);
+    /* SQLite would create the file 0644; made 0600 first, its -wal and
+     * -shm files follow. */
+    if (opt->create && ib_create_private(path) != 0)
+        return ib_err_set(err, IB_EIO, "kan %s niet aanmaken: %s", path,
+                          strerror(errno));
     ib_sqlite *s = calloc(1, sizeof *s);
     if (!s)
         return ib_err_set(err, IB_ENOMEM, "onvoldoende geheugen");

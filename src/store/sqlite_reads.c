@@ -23,6 +23,7 @@
  * RUN_ENTRIES, found by id). */
 #include "sqlite_internal.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -210,6 +211,10 @@ int ib_sq_reads_open(ib_sqlite *s, bool create, ib_err *err)
                               "verloren: inbeeld audit forget-reads)", path);
         if (!create)
             return ib_err_set(err, IB_ENOTFOUND, "nog geen leeslog");
+        /* 0600 before SQLite makes it 0644; its -wal and -shm follow */
+        if (ib_create_private(path) != 0)
+            return ib_err_set(err, IB_EIO, "kan leeslog %s niet aanmaken: %s",
+                              path, strerror(errno));
     }
     int src = sqlite3_open_v2(path, &s->reads,
                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,

@@ -144,6 +144,11 @@ bool ib_store_in_read(const ib_store *st)
     return st->in_read;
 }
 
+const char *ib_store_exposed_key(const ib_store *st)
+{
+    return st->crypto.key_exposed ? st->crypto.key_path : NULL;
+}
+
 int ib_store_rollback(ib_store *st, ib_err *err)
 {
     ib_err_clear(err);

@@ -177,6 +177,10 @@ typedef struct ib_store_options {
 int ib_store_open(ib_store **out, const char *location,
                   const ib_store_options *opt, ib_err *err);
 void ib_store_close(ib_store *st);
+/* The path of the key file st loaded when others than its owner (its group
+ * or anyone) may read or write it, as they should not; NULL when it is the
+ * owner's only. For the CLI and the server to warn. */
+const char *ib_store_exposed_key(const ib_store *st);
 
 /* Schema version of the open database, and the newest this program knows. */
 int ib_store_schema_version(ib_store *st);
@@ -609,7 +613,9 @@ int ib_user_parse_municipalities(ib_user *u, const char *list, ib_err *err);
 bool ib_user_has_municipality(const ib_user *u, const char *code);
 
 /* Adds a user (name: 1-64 letters, digits, '.', '-', '_', '@'; password:
- * IB_PASSWORD_MIN..IB_PASSWORD_MAX bytes). Fills u->id. IB_ECONFLICT when
+ * IB_PASSWORD_MIN..IB_PASSWORD_MAX bytes, not weak: libpwquality refuses
+ * palindromes such as all spaces, the user name, dictionary words and
+ * simple sequences, and the message says why). Fills u->id. IB_ECONFLICT when
  * the name is taken; IB_EINVAL for a bad name, role, organisation or
  * password. Audited (actor from ib_store_set_actor). */
 int ib_user_add(ib_store *st, ib_user *u, const char *password, ib_err *err);
@@ -622,8 +628,8 @@ int ib_user_each(ib_store *st, ib_user_cb cb, void *ctx, ib_err *err);
 /* Disables or enables a user; disabling ends its sessions and revokes its
  * API tokens. Audited. */
 int ib_user_set_disabled(ib_store *st, const char *name, bool disabled, ib_err *err);
-/* Sets a new password, clears failures and lockout, ends every session.
- * Audited. */
+/* Sets a new password (checked as by ib_user_add), clears failures and
+ * lockout, ends every session. Audited. */
 int ib_user_set_password(ib_store *st, const char *name, const char *password,
                          ib_err *err);
 /* Checks a login at time `now` (Unix seconds). A wrong password counts a

@@ -33,7 +33,16 @@ typedef struct ib_crypto {
     uint8_t nonce_prefix[IB_BSN_NONCE_BYTES - 8];
     uint64_t nonce_counter;
     bool loaded;
+    bool key_exposed;            /* group or others may access the key file */
+    char key_path[4096];
 } ib_crypto;
+
+/* Whether pw may be a password of user (password.c): IB_PASSWORD_MIN to
+ * IB_PASSWORD_MAX bytes and not weak by libpwquality (palindromes such as
+ * all spaces or one repeated character, the user name, dictionary words,
+ * too simple). IB_EINVAL with a Dutch message saying why; IB_EIO when the
+ * dictionary cannot be loaded; IB_ENOMEM. */
+int ib_password_check(const char *pw, const char *user, ib_err *err);
 
 /* Loads the key file, or creates it (32 random bytes, mode 0600) when
  * missing and may_create. IB_ECRYPTO naming the path when missing, followed

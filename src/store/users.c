@@ -61,18 +61,6 @@ static bool name_is_valid(const char *name)
     return true;
 }
 
-static int check_password(const char *pw, ib_err *err)
-{
-    size_t n = pw ? strnlen(pw, IB_PASSWORD_MAX + 1) : 0;
-    if (n < IB_PASSWORD_MIN)
-        return ib_err_set(err, IB_EINVAL, "wachtwoord te kort: minstens %d tekens",
-                          IB_PASSWORD_MIN);
-    if (n > IB_PASSWORD_MAX)
-        return ib_err_set(err, IB_EINVAL, "wachtwoord te lang: hoogstens %d tekens",
-                          IB_PASSWORD_MAX);
-    return IB_OK;
-}
-
 static int hash_password(const char *pw, char out[PWHASH_MAX], ib_err *err)
 {
     if (crypto_pwhash_str_alg(out, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
@@ -177,7 +165,7 @@ int ib_user_add(ib_store *st, ib_user *u, const char *password, ib_err *err)
     if (olen == 0 || olen > IB_REF_MAX)
         return ib_err_set(err, IB_EINVAL, "organisatie ontbreekt (de afzendercode "
                           "van de organisatie, 1 tot %d tekens)", IB_REF_MAX);
-    int rc = check_password(password, err);
+    int rc = ib_password_check(password, u->name, err);
     if (rc)
         return rc;
     char hash[PWHASH_MAX];
@@ -264,7 +252,7 @@ int ib_user_set_password(ib_store *st, const char *name, const char *password,
     ib_err_clear(err);
     if (!name_is_valid(name))
         return ib_err_set(err, IB_ENOTFOUND, "gebruiker bestaat niet");
-    int rc = check_password(password, err);
+    int rc = ib_password_check(password, name, err);
     if (rc)
         return rc;
     char hash[PWHASH_MAX];

@@ -114,6 +114,54 @@ def test_reimport_and_xlsx():
     check("person_ref" in book.read("xl/sharedStrings.xml").decode(), "xlsx header")
 
 
+FORMULA = '=HYPERLINK("http://x","y")'
+
+
+def csv_line(*values):
+    """One CSV line as the exchange format writes it (RFC 4180 quoting)."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(values)
+    return out.getvalue()
+
+
+def test_formulas_exact_in_export_guarded_in_monitor():
+    """A name a spreadsheet would run comes back exactly in the exchange
+    format (a machine contract that imports again) and with a quote in
+    front in the monitor's CSV for people; the XLSX holds it as text."""
+    admin = client("admin")
+    files = {
+        "persons": "person_ref,family_name,given_names,birth_date,nationality\n"
+                   + csv_line("F1", FORMULA, "@SUM(1+1)", "1990-01-01", "PL"),
+        "locations": "location_ref,postcode,house_number,municipality,kind,capacity\n"
+                     + csv_line(FORMULA, "2671AB", "1", "GM1783", "shared_house", "4"),
+        "housings": "person_ref,location_ref,start_date\n"
+                    + csv_line("F1", FORMULA, "2024-01-01"),
+    }
+    for kind, body in files.items():
+        status, _, rep = admin.json("POST", "/api/v1/imports?kind=%s&sender=formules" % kind,
+                                    body, ctype="text/csv")
+        check(status == 200 and rep["ok"], "import %s: %d %s" % (kind, status, rep))
+    status, _, body = admin.request("GET", "/api/v1/exports/persons?sender=formules")
+    check(status == 200, "export: %d" % status)
+    row = body.decode().splitlines()[1]
+    check(row == csv_line("F1", "", FORMULA, "@SUM(1+1)", "1990-01-01", "", "PL", "", "labour").rstrip(),
+          "export keeps the values exactly: %s" % row)
+    status, _, x = admin.request("GET", "/api/v1/exports/persons?sender=formules&format=xlsx")
+    strings = zipfile.ZipFile(io.BytesIO(x)).read("xl/sharedStrings.xml").decode()
+    check('>=HYPERLINK("http://x","y")<' in strings, "export xlsx: %s" % strings)
+
+    path = "/api/v1/monitor/housing?view=locations&at=2025-01-01&format="
+    status, _, body = admin.request("GET", path + "csv")
+    check(status == 200, "monitor csv: %d" % status)
+    text = body.decode()
+    check(csv_line("'" + FORMULA).rstrip() + "," in text, "monitor csv not guarded: %s" % text)
+    check("\n" + csv_line(FORMULA).rstrip() not in text, "monitor csv holds the formula raw")
+    status, _, x = admin.request("GET", path + "xlsx")
+    strings = zipfile.ZipFile(io.BytesIO(x)).read("xl/sharedStrings.xml").decode()
+    check('>=HYPERLINK("http://x","y")<' in strings,
+          "monitor xlsx holds the value without the guard: %s" % strings)
+
+
 def test_audited_per_person():
     cw = client("caseworker")
     con = sqlite3.connect(db + ".reads")        # the read log
@@ -143,7 +191,8 @@ def test_refused():
 try:
     apilib.main([test_persons_as_the_list_shows_them, test_episodes_scoped,
                  test_locations_and_organisations, test_reimport_and_xlsx,
-                 test_audited_per_person, test_refused], inbeeld)
+                 test_audited_per_person, test_refused,
+                 test_formulas_exact_in_export_guarded_in_monitor], inbeeld)
 finally:
     server.stop()
     apilib.cleanup(folder)

@@ -260,6 +260,47 @@ static void test_csv_field(void **state)
     assert_csv_field("a;b", "a;b");             /* only , is our separator */
 }
 
+/* Formula injection (OWASP "CSV Injection"): a cell a spreadsheet would
+ * run gets a quote in front; numbers stay numbers. */
+static void test_csv_formula_guard(void **state)
+{
+    (void)state;
+    assert_csv_field("=HYPERLINK(\"http://x\",\"y\")",
+                     "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"");
+    assert_csv_field("@SUM(A1:A9)", "'@SUM(A1:A9)");
+    assert_csv_field("+31 6 1234", "'+31 6 1234");
+    assert_csv_field("-1+2", "'-1+2");
+    assert_csv_field("-", "'-");
+    assert_csv_field("\tcmd", "'\tcmd");
+    assert_csv_field("\rcmd", "\"'\rcmd\"");
+    assert_csv_field("=1,2", "\"'=1,2\"");
+    /* plain numbers, as the monitor writes them, are kept */
+    assert_csv_field("-3.5", "-3.5");
+    assert_csv_field("+2", "+2");
+    assert_csv_field("-1.5e-05", "-1.5e-05");
+    assert_csv_field("-.5", "-.5");
+    assert_csv_field("-1e", "'-1e");
+    assert_csv_field("-.", "'-.");
+    /* harmless starts stay as they are, also Dutch names with a quote */
+    assert_csv_field("'s-Hertogenbosch", "'s-Hertogenbosch");
+    assert_csv_field("a=b", "a=b");
+    assert_csv_field("<10", "<10");
+    /* a value that starts with the guard itself gets one more */
+    assert_csv_field("'=x", "''=x");
+    assert_csv_field("''-y", "'''-y");
+
+    /* ib_csv_unguard undoes exactly what the guard did, for every value */
+    const char *values[] = {"=x", "'=x", "''=x", "-3.5", "'-3.5", "-a",
+                            "'s-Hertogenbosch", "'", "''", "", "@", "\t",
+                            "plain", "+", "'+1"};
+    for (size_t i = 0; i < sizeof values / sizeof *values; i++) {
+        char guarded[32];
+        snprintf(guarded, sizeof guarded, "%s%s",
+                 ib_csv_needs_guard(values[i]) ? "'" : "", values[i]);
+        assert_string_equal(ib_csv_unguard(guarded), values[i]);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -273,6 +314,7 @@ int main(void)
         cmocka_unit_test(test_errors_and_strings),
         cmocka_unit_test(test_option_numbers),
         cmocka_unit_test(test_csv_field),
+        cmocka_unit_test(test_csv_formula_guard),
         cmocka_unit_test(test_table_alloc),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

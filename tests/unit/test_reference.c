@@ -22,7 +22,9 @@ static ib_date D(const char *s)
     return out;
 }
 
-/* Splits a CSV line without quotes into at most n fields; returns count. */
+/* Splits a CSV line without quotes into at most n fields; returns count.
+ * Every one of the n slots is set (those past the line's end to ""), so a
+ * caller reads no uninitialised pointer whatever the count was. */
 static size_t split(char *line, char **f, size_t n)
 {
     size_t k = 0;
@@ -35,6 +37,8 @@ static size_t split(char *line, char **f, size_t n)
         *c = '\0';
         p = c + 1;
     }
+    for (size_t i = k; i < n; i++)
+        f[i] = line + strlen(line);
     return k;
 }
 

@@ -214,7 +214,7 @@ static void test_sessions_and_tokens(void **state)
     ib_err err;
     bool locked;
     make_user(&u, "agent", IB_ROLE_AGENCY, "flexwerk", "");
-    assert_int_equal(ib_user_add(f->st, &u, "agent-password", &err), IB_OK);
+    assert_int_equal(ib_user_add(f->st, &u, "uitzend-sleutel-7", &err), IB_OK);
 
     char tok[IB_TOKEN_STRLEN], tok2[IB_TOKEN_STRLEN];
     ib_session s, found;
@@ -260,12 +260,12 @@ static void test_sessions_and_tokens(void **state)
     assert_int_equal(ib_user_set_disabled(f->st, "agent", true, &err), IB_OK);
     assert_int_equal(ib_session_find(f->st, tok, 301, &found, &err), IB_ENOTFOUND);
     assert_int_equal(ib_api_token_find(f->st, tok2, &tf, &err), IB_ENOTFOUND);
-    assert_int_equal(ib_user_authenticate(f->st, "agent", "agent-password", 302, &got,
+    assert_int_equal(ib_user_authenticate(f->st, "agent", "uitzend-sleutel-7", 302, &got,
                                           &locked, &err), IB_EDENIED);
     assert_int_equal(ib_api_token_create(f->st, u.id, "feed", 300, tok2, &t, &err),
                      IB_EDENIED);
     assert_int_equal(ib_user_set_disabled(f->st, "agent", false, &err), IB_OK);
-    assert_int_equal(ib_user_authenticate(f->st, "agent", "agent-password", 303, &got,
+    assert_int_equal(ib_user_authenticate(f->st, "agent", "uitzend-sleutel-7", 303, &got,
                                           &locked, &err), IB_OK);
     int64_t checked;
     assert_int_equal(ib_store_audit_verify(f->st, &checked, &err), IB_OK);
@@ -276,6 +276,56 @@ static int count_user(void *ctx, const ib_user *u)
     (void)u;
     (*(int *)ctx)++;
     return 0;
+}
+
+/* Weak passwords are refused with a Dutch reason, by ib_user_add (for a
+ * new user "pietersen") and ib_user_set_password (for "de.vries") alike;
+ * nothing is stored then. */
+static void assert_refused_on_add(fixture *f, const char *pw, const char *why)
+{
+    ib_user u;
+    ib_err err;
+    make_user(&u, "pietersen", IB_ROLE_ANALYST, "cbs", "");
+    assert_int_equal(ib_user_add(f->st, &u, pw, &err), IB_EINVAL);
+    if (!strstr(err.msg, why))
+        print_error("add '%s': %s\n", pw, err.msg);
+    assert_non_null(strstr(err.msg, why));
+}
+
+static void assert_refused_on_passwd(fixture *f, const char *pw, const char *why)
+{
+    ib_err err;
+    assert_int_equal(ib_user_set_password(f->st, "de.vries", pw, &err), IB_EINVAL);
+    if (!strstr(err.msg, why))
+        print_error("passwd '%s': %s\n", pw, err.msg);
+    assert_non_null(strstr(err.msg, why));
+}
+
+static void test_weak_passwords(void **state)
+{
+    fixture *f = *state;
+    ib_user u, got;
+    ib_err err;
+    make_user(&u, "de.vries", IB_ROLE_ADMIN, "gemeente", "");
+    assert_int_equal(ib_user_add(f->st, &u, "correct-horse-1", &err), IB_OK);
+    static const char *const weak[][2] = {
+        {"          ", "achterstevoren hetzelfde"},   /* all spaces */
+        {"aaaaaaaaaaaa", "achterstevoren hetzelfde"}, /* one character */
+        {"password12", "woordenboek"},
+        {"gemeente01", "woordenboek"},                 /* Dutch (wdutch) */
+        {"1234567890", "te eenvoudig"},
+        {"kort", "te kort"},
+    };
+    for (size_t i = 0; i < sizeof weak / sizeof *weak; i++) {
+        assert_refused_on_add(f, weak[i][0], weak[i][1]);
+        assert_refused_on_passwd(f, weak[i][0], weak[i][1]);
+    }
+    assert_refused_on_add(f, "pietersen12", "gebruikersnaam");
+    assert_refused_on_passwd(f, "xde.vries-99", "gebruikersnaam");
+    assert_int_equal(ib_user_get(f->st, "pietersen", &got, &err), IB_ENOTFOUND);
+    bool locked;
+    assert_int_equal(ib_user_authenticate(f->st, "de.vries", "correct-horse-1", 1000,
+                                          &got, &locked, &err), IB_OK);
 }
 
 static void test_list_users(void **state)
@@ -555,6 +605,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_unknown_user_constant_time, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sessions_and_tokens, setup, teardown),
         cmocka_unit_test_setup_teardown(test_list_users, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_weak_passwords, setup, teardown),
         cmocka_unit_test_setup_teardown(test_person_query, setup, teardown),
         cmocka_unit_test_setup_teardown(test_person_query_unregistered, setup, teardown),
         cmocka_unit_test_setup_teardown(test_inspections, setup, teardown),

@@ -1,8 +1,10 @@
 // table.js — data tables: a caption, column headers with scope, numbers
-// aligned right, and a CSV download of exactly the rows shown. Every chart
+// aligned right, and a CSV download of exactly the rows shown (its cells
+// guarded against spreadsheet formulas, csv.js). Every chart
 // in the application has one of these beside it with its numbers.
 import { h } from './dom.js';
 import { t } from './i18n.js';
+import { csvField } from './csv.js';
 
 // columns: [{key, label, numeric, format(row) -> text|Node, csv(row) -> text}]
 // captionHidden: the caption is for screen readers only (a visible heading
@@ -21,11 +23,6 @@ export function dataTable({ caption, columns, rows, empty, className, captionHid
         return i === 0 && c.rowHeader ? h('th', { ...attrs, scope: 'row' }, value) : h('td', attrs, value);
       })))));
   return h('div', { class: 'table-scroll', role: 'region', 'aria-label': caption, tabindex: '0' }, table);
-}
-
-function csvField(v) {
-  const s = v === null || v === undefined ? '' : String(v);
-  return /[",;\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 export function toCsv(columns, rows) {

@@ -560,7 +560,7 @@ static int run_intervals(const ib_mdata *d, const mon_args *a, ib_err *err)
     FILE *f = stdout;
     if (a->out && strcmp(a->out, "-") != 0 && !(f = fopen(a->out, "w")))
         return ib_err_set(err, IB_EIO, "%s: %s", a->out, strerror(errno));
-    int rc = ib_monitor_write_intervals(f, d, &so, err);
+    int rc = ib_monitor_write_intervals(f, d, &so, IB_TV_ALL, err);
     if (f != stdout && fclose(f) != 0 && !rc)
         rc = ib_err_set(err, IB_EIO, "%s: schrijven mislukt", a->out);
     return rc;

@@ -121,9 +121,33 @@ static bool same_ratio(const ib_mvalues *a, const ib_mvalues *b)
     return a->wage / ga == b->wage / gb && a->wml / ga == b->wml / gb;
 }
 
-bool ib_mvalues_differ(const ib_mvalues *a, const ib_mvalues *b)
+bool ib_mvalues_differ(const ib_mvalues *a, const ib_mvalues *b,
+                       ib_tv_set set)
 {
-    return a->flags != b->flags || !same_ratio(a, b);
+    if ((a->flags ^ b->flags) & set)
+        return true;
+    return (set & BIT(IB_TV_WAGE_RATIO)) && !same_ratio(a, b);
+}
+
+/* The values of the set alone: what an interval cut for the set knows. */
+static ib_mvalues values_in(const ib_mvalues *v, ib_tv_set set)
+{
+    ib_mvalues out = *v;
+    out.flags &= set;
+    out.temporary = false;
+    if (!(set & BIT(IB_TV_WAGE_RATIO)))
+        out.wage = 0;
+    return out;
+}
+
+ib_tv_set ib_monitor_tv_set(const char *const *names, size_t p)
+{
+    ib_tv_set set = 0;
+    for (size_t j = 0; j < p; j++)
+        for (int tv = 0; names[j] && tv < IB_TV_COUNT; tv++)
+            if (strcmp(names[j], tv_names[tv]) == 0)
+                set |= BIT(tv);
+    return set;
 }
 
 double ib_mvalues_get(const ib_mvalues *v, ib_tv tv)
@@ -211,8 +235,20 @@ void ib_msurv_free(ib_msurv *s)
 
 /* ------------------------------------------------------------ intervals */
 
+/* Which records can change a covariate of the set: employments (contract
+ * flags and wages), WML rows (through the wage), housings, partner events,
+ * child births. A record kind no member depends on yields no candidate. */
+#define FROM_WML (BIT(IB_TV_WAGE_RATIO) | BIT(IB_TV_INCOME_130) |              \
+                  BIT(IB_TV_INCOME_200))
+#define FROM_EMPLOYMENT (BIT(IB_TV_EMPLOYED) | BIT(IB_TV_PERMANENT) |          \
+                         BIT(IB_TV_AGENCY) | BIT(IB_TV_SELF_EMPLOYED) |        \
+                         FROM_WML)
+#define FROM_HOUSING BIT(IB_TV_HOME_OWNER)
+#define FROM_EVENTS (BIT(IB_TV_PARTNER) | BIT(IB_TV_CHILDREN))
+
 /* Days on which a covariate can change: the first day an episode covers, the
- * day after it ends, event dates, 18th birthdays, WML changes. */
+ * day after it ends, event dates, 18th birthdays, WML changes. An upper
+ * bound of every set's candidates. */
 static size_t candidate_bound(const ib_mdata *d, uint32_t p)
 {
     size_t nwml;
@@ -229,27 +265,30 @@ static void add_day(ib_date *c, size_t *n, ib_date day, ib_date lo, ib_date hi)
 }
 
 static size_t collect_candidates(const ib_mdata *d, uint32_t p, ib_date lo,
-                                 ib_date hi, ib_date *c)
+                                 ib_date hi, ib_tv_set set, ib_date *c)
 {
     size_t n = 0;
-    for (uint32_t i = d->emp_off[p]; i < d->emp_off[p + 1]; i++) {
+    for (uint32_t i = d->emp_off[p];
+         (set & FROM_EMPLOYMENT) && i < d->emp_off[p + 1]; i++) {
         add_day(c, &n, d->emps[i].start, lo, hi);
         if (d->emps[i].end != IB_DATE_NONE)
             add_day(c, &n, d->emps[i].end + 1, lo, hi);
     }
-    for (uint32_t i = d->housing_off[p]; i < d->housing_off[p + 1]; i++) {
+    for (uint32_t i = d->housing_off[p];
+         (set & FROM_HOUSING) && i < d->housing_off[p + 1]; i++) {
         add_day(c, &n, d->housings[i].start, lo, hi);
         if (d->housings[i].end != IB_DATE_NONE)
             add_day(c, &n, d->housings[i].end + 1, lo, hi);
     }
-    for (uint32_t i = d->event_off[p]; i < d->event_off[p + 1]; i++) {
+    for (uint32_t i = d->event_off[p];
+         (set & FROM_EVENTS) && i < d->event_off[p + 1]; i++) {
         add_day(c, &n, d->events[i].date, lo, hi);
         if (d->events[i].kind == IB_EVENT_CHILD_BIRTH)
             add_day(c, &n, ib_date_add_years(d->events[i].date, 18), lo, hi);
     }
     size_t nwml;
     const ib_ref_wml_row *w = ib_ref_wml_rows(&nwml);
-    for (size_t i = 0; i < nwml; i++)
+    for (size_t i = 0; (set & FROM_WML) && i < nwml; i++)
         add_day(c, &n, w[i].valid_from, lo, hi);
     return n;
 }
@@ -276,32 +315,34 @@ static int push_interval(ib_minterval **buf, size_t *n, size_t *cap,
     return IB_OK;
 }
 
-/* Walks the sorted candidate days and emits an interval at every change. */
+/* Walks the sorted candidate days and emits an interval at every change of
+ * a covariate of the set. */
 static int cut_stay(const ib_mdata *d, const ib_mstay *s, ib_date arrival,
-                    ib_date *c, size_t nc, ib_minterval **buf, size_t *n,
-                    size_t *cap)
+                    ib_tv_set set, ib_date *c, size_t nc, ib_minterval **buf,
+                    size_t *n, size_t *cap)
 {
     ib_mvalues cur, next;
     int32_t start = 0;
     ib_monitor_values_at(d, s->person, arrival, &cur);
+    cur = values_in(&cur, set);
     for (size_t i = 0; i < nc; i++) {
         if (i && c[i] == c[i - 1])
             continue;
         ib_monitor_values_at(d, s->person, c[i], &next);
-        if (!ib_mvalues_differ(&cur, &next))
+        if (!ib_mvalues_differ(&cur, &next, set))
             continue;
         int32_t k = c[i] - arrival;
         if (push_interval(buf, n, cap, start, k, 0, &cur))
             return IB_ENOMEM;
         start = k;
-        cur = next;
+        cur = values_in(&next, set);
     }
     return push_interval(buf, n, cap, start, s->time, s->event, &cur);
 }
 
 int ib_monitor_stay_intervals(const ib_mdata *d, const ib_mstay *s,
-                              ib_date at, ib_minterval **buf, size_t *n,
-                              size_t *cap, ib_err *err)
+                              ib_date at, ib_tv_set set, ib_minterval **buf,
+                              size_t *n, size_t *cap, ib_err *err)
 {
     (void)at;       /* days after R never matter: the stay ends by R */
     ib_date arrival = d->stays[s->stay].arrival;
@@ -312,17 +353,18 @@ int ib_monitor_stay_intervals(const ib_mdata *d, const ib_mstay *s,
         return ib_err_set(err, IB_ENOMEM, "geheugen vol");
     /* candidate k in 1 .. T-1: days arrival+1 .. arrival+T-1 */
     size_t nc = collect_candidates(d, s->person, arrival,
-                                   arrival + s->time - 1, c);
+                                   arrival + s->time - 1, set, c);
     qsort(c, nc, sizeof *c, cmp_date);
     *n = 0;
-    int rc = cut_stay(d, s, arrival, c, nc, buf, n, cap);
+    int rc = cut_stay(d, s, arrival, set, c, nc, buf, n, cap);
     if (c != small)
         free(c);
     return rc ? ib_err_set(err, IB_ENOMEM, "geheugen vol") : IB_OK;
 }
 
 int ib_monitor_each_interval(const ib_mdata *d, const ib_msurv_opts *o,
-                             ib_minterval_cb cb, void *ctx, ib_err *err)
+                             ib_tv_set set, ib_minterval_cb cb, void *ctx,
+                             ib_err *err)
 {
     ib_minterval *buf = NULL;
     size_t n = 0, cap = 0;
@@ -336,7 +378,8 @@ int ib_monitor_each_interval(const ib_mdata *d, const ib_msurv_opts *o,
             if (!ib_monitor_stay(d, p, s, o->at, &st) ||
                 (o->cohort && st.attr.cohort != o->cohort))
                 continue;
-            rc = ib_monitor_stay_intervals(d, &st, o->at, &buf, &n, &cap, err);
+            rc = ib_monitor_stay_intervals(d, &st, o->at, set, &buf, &n,
+                                           &cap, err);
             for (size_t i = 0; i < n && !rc; i++)
                 rc = cb(ctx, &st, &buf[i]);
         }
@@ -362,6 +405,7 @@ static void put_double(FILE *f, double x)
 typedef struct csv_ctx {
     FILE *f;
     const ib_mdata *d;
+    ib_tv_set set;           /* the time-varying columns */
 } csv_ctx;
 
 static int write_row(void *ctx, const ib_mstay *s, const ib_minterval *iv)
@@ -379,6 +423,8 @@ static int write_row(void *ctx, const ib_mstay *s, const ib_minterval *iv)
             ib_age_band_name((ib_age_band)a->age_band), a->cohort,
             ib_muni_format(a->first_brp, muni));
     for (int tv = 0; tv < IB_TV_COUNT; tv++) {
+        if (!(c->set & BIT(tv)))
+            continue;
         if (tv == IB_TV_WAGE_RATIO)
             put_double(c->f, ib_mvalues_wage_ratio(&iv->v));
         else
@@ -389,15 +435,17 @@ static int write_row(void *ctx, const ib_mstay *s, const ib_minterval *iv)
 }
 
 int ib_monitor_write_intervals(FILE *out, const ib_mdata *d,
-                               const ib_msurv_opts *o, ib_err *err)
+                               const ib_msurv_opts *o, ib_tv_set set,
+                               ib_err *err)
 {
     fputs("person_ref,stay,start,stop,event,nationality,eu,cee,south,sex,"
           "category,age_band,cohort,first_brp", out);
     for (int tv = 0; tv < IB_TV_COUNT; tv++)
-        fprintf(out, ",%s", tv_names[tv]);
+        if (set & BIT(tv))
+            fprintf(out, ",%s", tv_names[tv]);
     fputc('\n', out);
-    csv_ctx c = {out, d};
-    int rc = ib_monitor_each_interval(d, o, write_row, &c, err);
+    csv_ctx c = {out, d, set};
+    int rc = ib_monitor_each_interval(d, o, set, write_row, &c, err);
     if (rc == IB_EIO || (!rc && fflush(out)))
         return ib_err_set(err, IB_EIO, "schrijven van de intervallen mislukt");
     return rc;
@@ -629,8 +677,11 @@ int ib_monitor_design(const ib_mdata *d, const ib_msurv_opts *o,
             break;
     if (!rc && !out->start)
         rc = IB_ENOMEM;
+    /* cut only where a chosen covariate changes: merging adjacent intervals
+     * with equal covariates leaves every risk set, and the fit, the same */
     if (!rc)
-        rc = ib_monitor_each_interval(d, o, design_row, &c, err);
+        rc = ib_monitor_each_interval(d, o, ib_monitor_tv_set(names, p),
+                                      design_row, &c, err);
     free(cols);
     free(fixed);
     free(tv_col);

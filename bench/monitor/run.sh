@@ -2,7 +2,9 @@
 # bench/monitor — the monitor on the national-size data set: inbeeld demo
 # (PERSONS, default 1,000,000, seed 42) imported into a fresh database, then
 # timed with /usr/bin/time (wall, CPU and peak RSS):
-#   1. inbeeld monitor intervals   (the counting-process intervals as CSV)
+#   1. inbeeld monitor intervals   (the counting-process intervals as CSV,
+#                                   cut for the Cox covariates: the rows cox
+#                                   fits, so that R fits the same rows)
 #   2. inbeeld monitor survival    (KM + retention + log-rank, every group)
 #   3. inbeeld monitor cox         (8 covariates, Efron)
 # beside R survival (survfit, survdiff, coxph) on the same exported intervals
@@ -54,7 +56,8 @@ calc_s() { sed -n 's/^tijd: .*, [a-z]* \([0-9.]*\) s$/\1/p' "$1.err"; }
 
 cd "$work"
 echo "inbeeld monitor intervals ..."
-measure iv.out "$inbeeld" monitor intervals --at "$AT" --out intervals.csv --timing
+measure iv.out "$inbeeld" monitor intervals --at "$AT" --covariates "$covs" \
+  --out intervals.csv --timing
 intervals=$(($(wc -l <intervals.csv) - 1))
 
 echo "inbeeld monitor survival, every group ..."
@@ -94,7 +97,7 @@ echo "Machine: $cpu, $(nproc) cores, $mem RAM, $os"
 echo
 echo "| step | inbeeld wall (s) | inbeeld CPU (s) | of which computing (s) | inbeeld peak RSS (MB) | R survival (s) | R peak RSS (MB) |"
 echo "|---|---:|---:|---:|---:|---:|---:|"
-echo "| intervals export (CSV) | $(fmt "$(wall iv.out)") | $(cpu iv.out) | $(fmt "$(calc_s iv.out)") | $(rss_mb iv.out) | read.csv $(fmt "$(rv read)") | |"
+echo "| intervals export (CSV, cut for the Cox covariates) | $(fmt "$(wall iv.out)") | $(cpu iv.out) | $(fmt "$(calc_s iv.out)") | $(rss_mb iv.out) | read.csv $(fmt "$(rv read)") | |"
 echo "| KM + retention + log-rank, $n_groups groupings | $(fmt "$km_wall") | $(fmt "$km_cpu") | $(fmt "$km_calc") | $km_rss | survfit $(fmt "$(rv km_all_groups)") + survdiff $(fmt "$(rv logrank_all_groups)") | |"
 echo "| Cox, 8 covariates, Efron | $(fmt "$(wall cox.json)") | $(cpu cox.json) | $(fmt "$(calc_s cox.json)") | $(rss_mb cox.json) | coxph $(fmt "$(rv cox)") (concordance alone $(fmt "$(rv cox_concordance_only)")) | $(awk '{ printf "%.0f", $2 / 1024 }' r.time) |"
 echo
@@ -102,10 +105,12 @@ echo "Where inbeeld's time goes (ib_monitor_bench, one process, one load):"
 echo
 echo "| phase | wall (s) | CPU (s) |"
 echo "|---|---:|---:|"
-for k in load stays stays_sort_by_time km_retention_all_groupings logrank_all_groupings intervals_cut design cox_fit cox_fit_with_concordance expected_stays cox_command_fit; do
+for k in load stays stays_sort_by_time km_retention_all_groupings logrank_all_groupings intervals_cut_all_factors intervals_cut design cox_fit cox_fit_with_concordance expected_stays cox_command_fit; do
   echo "| $k | $(ph "$k") | $(ph_cpu "$k") |"
 done
 echo "| peak RSS (MB) | $(ph peak_rss_mb) |"
+echo
+echo "Intervals: $(ph n_intervals) cut for the Cox covariates (cox reports $(sed -n 's/.*"n_intervals": \([0-9]*\).*/\1/p' cox.json)), $(ph n_intervals_all_factors) cut at every factor's change."
 echo
 echo "Loading the registry (from the snapshot beside the database when it is current, else from SQLite): $(fmt "$(load_s cox.json)") s per command (in the wall times above)."
 echo "Cox: largest relative difference of the 8 coefficients, inbeeld vs R: $(rv cox_max_rel_diff)."

@@ -25,6 +25,7 @@ void ib_cox_opts_init(ib_cox_opts *o)
         .eps = 1e-9,
         .toler_chol = pow(DBL_EPSILON, 0.75),   /* .Machine$double.eps^.75 */
         .concordance = true,
+        .patterns_max = 4096,
     };
 }
 
@@ -133,6 +134,8 @@ static inline double dot(const double *beta, const double *x, size_t p)
 
 double ib_cox_pass(cox_work *w, const double *beta, double *u, double *imat)
 {
+    if (w->n_pat)
+        return ib_cox_pass_patterns(w, beta, u, imat);
     const size_t m = w->m, p = w->p, pp = w->pp;
     const double *xs = w->xs, *xt = w->xt;
     double *a = w->a, *c = w->c, *a2 = w->a2, *c2 = w->c2, *im = w->im;
@@ -196,44 +199,52 @@ double ib_cox_pass(cox_work *w, const double *beta, double *u, double *imat)
                     ci[j] += rx * x[j];
             }
         }
-        /* contributions of the deaths at dtime */
-        double hz = 0;
-        if (w->ties == IB_COX_BRESLOW || deaths == 1) {
-            denom += denom2;
-            loglik -= deaths * log(denom);
-            hz = deaths / denom;
-            for (size_t i = 0; i < p; i++) {
-                a[i] += a2[i];
-                double mean = a[i] / denom;
-                u[i] -= deaths * mean;
-                for (size_t j = 0; j <= i; j++) {
-                    c[tri(i, j)] += c2[tri(i, j)];
-                    im[tri(i, j)] += deaths * ((c[tri(i, j)] - mean * a[j]) / denom);
-                }
-            }
-        } else {
-            /* Efron: the d deaths leave the risk set in d equal steps */
-            for (double step = 0; step < deaths; step++) {
-                denom += denom2 / deaths;
-                loglik -= log(denom);
-                hz += 1 / denom;   /* survfit.coxph ctype 2: sum_k 1/(R - k/d D) */
-                for (size_t i = 0; i < p; i++) {
-                    a[i] += a2[i] / deaths;
-                    double mean = a[i] / denom;
-                    u[i] -= mean;
-                    for (size_t j = 0; j <= i; j++) {
-                        c[tri(i, j)] += c2[tri(i, j)] / deaths;
-                        im[tri(i, j)] += (c[tri(i, j)] - mean * a[j]) / denom;
-                    }
-                }
-            }
-        }
-        w->haz[it++] = hz;
+        w->haz[it++] = ib_cox_deaths(w, deaths, &denom, denom2, u, &loglik);
     }
     for (size_t i = 0; i < p; i++)
         for (size_t j = 0; j <= i; j++)
             imat[i * p + j] = imat[j * p + i] = im[tri(i, j)];
     return loglik;
+}
+
+double ib_cox_deaths(cox_work *w, double deaths, double *denom, double denom2,
+                     double *u, double *loglik)
+{
+    const size_t p = w->p;
+    double *a = w->a, *c = w->c, *im = w->im;
+    const double *a2 = w->a2, *c2 = w->c2;
+    double hz = 0;
+    if (w->ties == IB_COX_BRESLOW || deaths == 1) {
+        *denom += denom2;
+        *loglik -= deaths * log(*denom);
+        hz = deaths / *denom;
+        for (size_t i = 0; i < p; i++) {
+            a[i] += a2[i];
+            double mean = a[i] / *denom;
+            u[i] -= deaths * mean;
+            for (size_t j = 0; j <= i; j++) {
+                c[tri(i, j)] += c2[tri(i, j)];
+                im[tri(i, j)] += deaths * ((c[tri(i, j)] - mean * a[j]) / *denom);
+            }
+        }
+        return hz;
+    }
+    /* Efron: the d deaths leave the risk set in d equal steps */
+    for (double step = 0; step < deaths; step++) {
+        *denom += denom2 / deaths;
+        *loglik -= log(*denom);
+        hz += 1 / *denom;   /* survfit.coxph ctype 2: sum_k 1/(R - k/d D) */
+        for (size_t i = 0; i < p; i++) {
+            a[i] += a2[i] / deaths;
+            double mean = a[i] / *denom;
+            u[i] -= mean;
+            for (size_t j = 0; j <= i; j++) {
+                c[tri(i, j)] += c2[tri(i, j)] / deaths;
+                im[tri(i, j)] += (c[tri(i, j)] - mean * a[j]) / *denom;
+            }
+        }
+    }
+    return hz;
 }
 
 /* --------------------------------------------------------------- set-up */
@@ -244,6 +255,7 @@ static void work_free(cox_work *w)
     if (!w->xt_is_x)
         ib_table_free(w->xt, w->x_bytes);
     ib_table_free(w->stop_s, w->row_bytes);   /* with start_s, start_pos, ev_s */
+    ib_cox_patterns_free(w);
     free(w->haz);
     free(w->dtime);
     free(w->scale);
@@ -451,6 +463,8 @@ int ib_cox_fit(const ib_cox_data *d, const ib_cox_opts *o, ib_cox_model *out,
     rc = ib_cox_prepare(d, o, &w, out->means, err);
     if (rc)
         goto fail;
+    ib_cox_find_patterns(&w, o->patterns_max);
+    out->n_patterns = w.n_pat;
     const size_t p = d->p;
     /* scratch: a, a2, u, oldbeta, tmp, beta (p each); c, c2, im (pp); imat */
     w.a = calloc(6 * p + 3 * w.pp, sizeof *w.a);

@@ -29,6 +29,15 @@ typedef struct cox_work {
     double *center;              /* column means (inside the scale block) */
     /* scratch (one block starting at a) */
     double *a, *a2, *u, *oldbeta, *tmp, *c, *c2, *im;
+    /* covariate patterns (cox_patterns.c): the distinct rows of xs. When
+     * there are few, the sweep counts the rows of each at risk instead of
+     * adding and removing every row's terms */
+    size_t n_pat;                /* 0: the sweep goes by row */
+    uint32_t *pat_s;             /* pattern of each row, stop order; */
+    uint32_t *pat_t;             /* start order (the same block) */
+    double *pat_x;               /* n_pat × p, the patterns' covariates */
+    double *pat_eta, *pat_r;     /* n_pat each: beta'x, exp (the same block) */
+    double *cnt, *dcnt;          /* n_pat each: rows at risk, deaths now */
 } cox_work;
 
 /* The sorted copies above from d (cox_order.c): centre, scale, the rows in
@@ -38,6 +47,22 @@ int ib_cox_prepare(const ib_cox_data *d, const ib_cox_opts *o, cox_work *w,
                    double *means, ib_err *err);
 /* One likelihood sweep at beta; fills u, imat (p × p) and w->haz. */
 double ib_cox_pass(cox_work *w, const double *beta, double *u, double *imat);
+/* The deaths at one death time: denom, w->a and w->c hold the sums over
+ * the rows at risk without them, denom2, w->a2 and w->c2 over them alone.
+ * Adds their terms to *loglik, u and w->im (Efron: in `deaths` equal steps;
+ * Breslow: at once), leaves the sums of all rows at risk in denom, w->a and
+ * w->c, and returns the hazard increment. */
+double ib_cox_deaths(cox_work *w, double deaths, double *denom, double denom2,
+                     double *u, double *loglik);
+/* Finds the covariate patterns of the rows in use (after ib_cox_prepare):
+ * kept when there are at most max and counting them at every death time
+ * costs less than sweeping the rows; otherwise (or out of memory) n_pat
+ * stays 0 and the sweep goes by row. The result is the same either way. */
+void ib_cox_find_patterns(cox_work *w, size_t max);
+/* ib_cox_pass by pattern (n_pat > 0). */
+double ib_cox_pass_patterns(cox_work *w, const double *beta, double *u,
+                            double *imat);
+void ib_cox_patterns_free(cox_work *w);
 /* LDL' with R's cholesky2 tolerance rule; returns the rank. */
 int ib_cox_ldl(double *a, size_t p, double toler);
 void ib_cox_ldl_solve(const double *a, size_t p, double *y);

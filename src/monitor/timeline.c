@@ -299,6 +299,23 @@ static int cmp_date(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* A stay has a few dozen candidates at most as a rule: an insertion sort
+ * beats qsort's merge sort (and its calls of cmp_date) there. */
+static void sort_dates(ib_date *c, size_t n)
+{
+    if (n > 48) {
+        qsort(c, n, sizeof *c, cmp_date);
+        return;
+    }
+    for (size_t i = 1; i < n; i++) {
+        ib_date v = c[i];
+        size_t j = i;
+        for (; j > 0 && c[j - 1] > v; j--)
+            c[j] = c[j - 1];
+        c[j] = v;
+    }
+}
+
 static int push_interval(ib_minterval **buf, size_t *n, size_t *cap,
                          int32_t start, int32_t stop, uint8_t event,
                          const ib_mvalues *v)
@@ -354,7 +371,7 @@ int ib_monitor_stay_intervals(const ib_mdata *d, const ib_mstay *s,
     /* candidate k in 1 .. T-1: days arrival+1 .. arrival+T-1 */
     size_t nc = collect_candidates(d, s->person, arrival,
                                    arrival + s->time - 1, set, c);
-    qsort(c, nc, sizeof *c, cmp_date);
+    sort_dates(c, nc);
     *n = 0;
     int rc = cut_stay(d, s, arrival, set, c, nc, buf, n, cap);
     if (c != small)

@@ -159,7 +159,7 @@ int main(int argc, char **argv)
     if (ib_cox_fit(&cd, &co, &m, &err))
         return fail("cox", &err);
     report("cox_fit", t);
-    printf("cox_iterations %d\n", m.iter);
+    printf("cox_iterations %d\ncox_patterns %zu\n", m.iter, m.n_patterns);
     ib_cox_model_free(&m);
     co.concordance = true;
     t = stamp_now();

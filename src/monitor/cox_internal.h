@@ -29,13 +29,13 @@ typedef struct cox_work {
     double *center;              /* column means (inside the scale block) */
     /* scratch (one block starting at a) */
     double *a, *a2, *u, *oldbeta, *tmp, *c, *c2, *im;
-    /* covariate patterns (cox_patterns.c): the distinct rows of xs. When
+    /* covariate patterns (cox_patterns.c): the distinct rows of X. When
      * there are few, the sweep counts the rows of each at risk instead of
-     * adding and removing every row's terms */
+     * adding and removing every row's terms, and xs, xt are not made */
     size_t n_pat;                /* 0: the sweep goes by row */
     uint32_t *pat_s;             /* pattern of each row, stop order; */
     uint32_t *pat_t;             /* start order (the same block) */
-    double *pat_x;               /* n_pat × p, the patterns' covariates */
+    double *pat_x;               /* n_pat × p, centred and scaled as xs */
     double *pat_eta, *pat_r;     /* n_pat each: beta'x, exp (the same block) */
     double *cnt, *dcnt;          /* n_pat each: rows at risk, deaths now */
 } cox_work;
@@ -54,11 +54,19 @@ double ib_cox_pass(cox_work *w, const double *beta, double *u, double *imat);
  * w->c, and returns the hazard increment. */
 double ib_cox_deaths(cox_work *w, double deaths, double *denom, double denom2,
                      double *u, double *loglik);
-/* Finds the covariate patterns of the rows in use (after ib_cox_prepare):
- * kept when there are at most max and counting them at every death time
- * costs less than sweeping the rows; otherwise (or out of memory) n_pat
- * stays 0 and the sweep goes by row. The result is the same either way. */
-void ib_cox_find_patterns(cox_work *w, size_t max);
+/* Numbers the distinct covariate rows of d->X (ib_cox_prepare, once the
+ * rows in use, w->m, and the death times, w->nd, are known): kept when
+ * there are at most max and counting them at every death time costs less
+ * than sweeping the rows. Then w->n_pat, pat_x (raw values, centred and
+ * scaled by ib_cox_prepare) and the per-pattern arrays are set, and the
+ * pattern of every row of d is returned (ib_table_alloc, d->n entries; the
+ * caller frees it). Otherwise (or out of memory) NULL, n_pat 0: the sweep
+ * goes by row. The fit is the same either way, up to rounding. */
+uint32_t *ib_cox_number_patterns(const ib_cox_data *d, cox_work *w,
+                                 size_t max);
+/* The linear predictor of every row in stop order for the concordance
+ * (w->eta, in w->xs, which the pattern sweep does not use otherwise). */
+int ib_cox_pattern_eta(cox_work *w, const double *beta);
 /* ib_cox_pass by pattern (n_pat > 0). */
 double ib_cox_pass_patterns(cox_work *w, const double *beta, double *u,
                             double *imat);

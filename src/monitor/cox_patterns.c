@@ -27,22 +27,23 @@ static uint64_t row_hash(const double *x, size_t p)
 
 void ib_cox_patterns_free(cox_work *w)
 {
-    ib_table_free(w->pat_s, 2 * w->m * sizeof *w->pat_s);
     free(w->pat_x);
     free(w->pat_eta);
+    ib_table_free(w->pat_s, 2 * w->m * sizeof *w->pat_s);
     w->n_pat = 0;
     w->pat_s = w->pat_t = NULL;
     w->pat_x = w->pat_eta = w->pat_r = w->cnt = w->dcnt = NULL;
 }
 
-/* The pattern of every row in stop order (bitwise equal rows of xs: equal
- * covariates give equal centred, scaled values); false when there are more
- * than max. slot is a power-of-two open-addressing table. */
-static bool number_rows(cox_work *w, size_t max, uint32_t *slot, size_t cap)
+/* The pattern of every row of d->X (bitwise equal rows) into pat_in, their
+ * values into w->pat_x; false when there are more than max. slot is a
+ * power-of-two open-addressing table. */
+static bool number_rows(const ib_cox_data *d, cox_work *w, size_t max,
+                        uint32_t *slot, size_t cap, uint32_t *pat_in)
 {
-    const size_t p = w->p, row = p * sizeof *w->xs;
-    for (size_t pos = 0; pos < w->m; pos++) {
-        const double *x = w->xs + pos * p;
+    const size_t p = w->p, row = p * sizeof *d->X;
+    for (size_t i = 0; i < d->n; i++) {
+        const double *x = d->X + i * p;
         size_t h = (size_t)row_hash(x, p) & (cap - 1);
         while (slot[h] != UINT32_MAX &&
                memcmp(w->pat_x + (size_t)slot[h] * p, x, row) != 0)
@@ -53,26 +54,27 @@ static bool number_rows(cox_work *w, size_t max, uint32_t *slot, size_t cap)
             memcpy(w->pat_x + w->n_pat * p, x, row);
             slot[h] = (uint32_t)w->n_pat++;
         }
-        w->pat_s[pos] = slot[h];
+        pat_in[i] = slot[h];
     }
     return true;
 }
 
-void ib_cox_find_patterns(cox_work *w, size_t max)
+uint32_t *ib_cox_number_patterns(const ib_cox_data *d, cox_work *w,
+                                 size_t max)
 {
     w->n_pat = 0;
-    if (max == 0 || w->m == 0 || max > UINT32_MAX / 4)
-        return;
+    if (max == 0 || max > UINT32_MAX / 4)
+        return NULL;
     size_t cap = 64;
     while (cap < 2 * max)
         cap *= 2;
     uint32_t *slot = malloc(cap * sizeof *slot);
+    uint32_t *pat_in = ib_table_alloc(d->n * sizeof *pat_in);
     w->pat_x = malloc(max * w->p * sizeof *w->pat_x);
-    w->pat_s = ib_table_alloc(2 * w->m * sizeof *w->pat_s);
-    bool ok = slot && w->pat_x && w->pat_s;
+    bool ok = slot && pat_in && w->pat_x;
     if (ok) {
         memset(slot, 0xff, cap * sizeof *slot);
-        ok = number_rows(w, max, slot, cap);
+        ok = number_rows(d, w, max, slot, cap, pat_in);
     }
     free(slot);
     /* counting costs (patterns × death times) against (rows entering and
@@ -80,18 +82,37 @@ void ib_cox_find_patterns(cox_work *w, size_t max)
     ok = ok && (double)w->n_pat * (double)w->nd <= 2.0 * (double)w->m;
     if (ok) {
         w->pat_eta = malloc(4 * w->n_pat * sizeof *w->pat_eta);
-        ok = w->pat_eta != NULL;
+        w->pat_s = ib_table_alloc(2 * w->m * sizeof *w->pat_s);
+        ok = w->pat_eta && w->pat_s;
     }
     if (!ok) {
+        ib_table_free(pat_in, d->n * sizeof *pat_in);
         ib_cox_patterns_free(w);
-        return;
+        return NULL;
     }
     w->pat_r = w->pat_eta + w->n_pat;
     w->cnt = w->pat_r + w->n_pat;
     w->dcnt = w->cnt + w->n_pat;
     w->pat_t = w->pat_s + w->m;
-    for (size_t t = 0; t < w->m; t++)
-        w->pat_t[t] = w->pat_s[w->start_pos[t]];
+    return pat_in;
+}
+
+int ib_cox_pattern_eta(cox_work *w, const double *beta)
+{
+    const size_t p = w->p;
+    w->x_bytes = w->m * sizeof *w->xs;
+    if (!(w->xs = ib_table_alloc(w->x_bytes)))
+        return IB_ENOMEM;
+    for (size_t q = 0; q < w->n_pat; q++) {
+        double e = 0;
+        for (size_t j = 0; j < p; j++)
+            e += beta[j] * w->pat_x[q * p + j];
+        w->pat_eta[q] = e;
+    }
+    for (size_t k = 0; k < w->m; k++)
+        w->xs[k] = w->pat_eta[w->pat_s[k]];
+    w->eta = w->xs;
+    return IB_OK;
 }
 
 /* sums += k × r × (1, x, x x') for one pattern's k rows. */

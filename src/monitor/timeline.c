@@ -47,6 +47,19 @@ static void employment_values(const ib_mdata *d, uint32_t p, ib_date day,
         v->flags |= BIT(IB_TV_INCOME_200);
 }
 
+/* day < birth + 18 years. Those 18 years are 6,573 to 6,575 days for every
+ * birth from 1800 to 2199 (3 to 5 leap days; 29 February to 1 March): the
+ * calendar decides only near them. */
+static bool is_under_18(ib_date birth, ib_date day)
+{
+    int32_t days = day - birth;
+    if (days < 6570)
+        return true;
+    if (days > 6580)
+        return false;
+    return day < ib_date_add_years(birth, 18);
+}
+
 /* partner: the latest partner event on or before day is a start (a start
  * and an end on the same day: the start counts as latest); children: a
  * birth b with b <= day < b + 18 years. */
@@ -60,7 +73,7 @@ static void event_values(const ib_mdata *d, uint32_t p, ib_date day,
         if (ev->date > day)
             break;                          /* sorted by date */
         if (ev->kind == IB_EVENT_CHILD_BIRTH) {
-            if (day < ib_date_add_years(ev->date, 18))
+            if (is_under_18(ev->date, day))
                 v->flags |= BIT(IB_TV_CHILDREN);
             continue;
         }
@@ -87,14 +100,35 @@ static void housing_values(const ib_mdata *d, uint32_t p, ib_date day,
     }
 }
 
-void ib_monitor_values_at(const ib_mdata *d, uint32_t p, ib_date day,
-                          ib_mvalues *v)
+/* The values on day with the WML of that day given. */
+static void values_on(const ib_mdata *d, uint32_t p, ib_date day,
+                      ib_cents wml, ib_mvalues *v)
 {
     memset(v, 0, sizeof *v);
-    v->wml = ib_ref_wml(day);
+    v->wml = wml;
     employment_values(d, p, day, v);
     event_values(d, p, day, v);
     housing_values(d, p, day, v);
+}
+
+void ib_monitor_values_at(const ib_mdata *d, uint32_t p, ib_date day,
+                          ib_mvalues *v)
+{
+    values_on(d, p, day, ib_ref_wml(day), v);
+}
+
+/* The WML row of ascending days without a search per day (as ib_ref_wml:
+ * the first row also before it). */
+typedef struct wml_cursor {
+    const ib_ref_wml_row *rows;
+    size_t n, i;
+} wml_cursor;
+
+static ib_cents wml_on(wml_cursor *w, ib_date day)
+{
+    while (w->i + 1 < w->n && w->rows[w->i + 1].valid_from <= day)
+        w->i++;
+    return w->rows[w->i].monthly;
 }
 
 double ib_mvalues_wage_ratio(const ib_mvalues *v)
@@ -299,11 +333,12 @@ static int cmp_date(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* A stay has a few dozen candidates at most as a rule: an insertion sort
- * beats qsort's merge sort (and its calls of cmp_date) there. */
+/* A stay has a few dozen candidates as a rule, in runs already sorted
+ * (each kind's records by date): an insertion sort beats qsort's merge
+ * sort (and its calls of cmp_date) there. */
 static void sort_dates(ib_date *c, size_t n)
 {
-    if (n > 48) {
+    if (n > 256) {
         qsort(c, n, sizeof *c, cmp_date);
         return;
     }
@@ -340,12 +375,14 @@ static int cut_stay(const ib_mdata *d, const ib_mstay *s, ib_date arrival,
 {
     ib_mvalues cur, next;
     int32_t start = 0;
-    ib_monitor_values_at(d, s->person, arrival, &cur);
+    wml_cursor wml = {0};
+    wml.rows = ib_ref_wml_rows(&wml.n);
+    values_on(d, s->person, arrival, wml_on(&wml, arrival), &cur);
     cur = values_in(&cur, set);
     for (size_t i = 0; i < nc; i++) {
         if (i && c[i] == c[i - 1])
             continue;
-        ib_monitor_values_at(d, s->person, c[i], &next);
+        values_on(d, s->person, c[i], wml_on(&wml, c[i]), &next);
         if (!ib_mvalues_differ(&cur, &next, set))
             continue;
         int32_t k = c[i] - arrival;

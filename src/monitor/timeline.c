@@ -394,12 +394,24 @@ static int cut_stay(const ib_mdata *d, const ib_mstay *s, ib_date arrival,
     return push_interval(buf, n, cap, start, s->time, s->event, &cur);
 }
 
+/* The person's locations lie anywhere in a table of hundreds of
+ * thousands: ask for them now, so that the memory fetches overlap the
+ * collecting and sorting of the candidates instead of stalling the first
+ * evaluation of home_owner. */
+static void prefetch_locations(const ib_mdata *d, uint32_t p, ib_tv_set set)
+{
+    for (uint32_t i = d->housing_off[p];
+         (set & FROM_HOUSING) && i < d->housing_off[p + 1]; i++)
+        __builtin_prefetch(&d->locations[d->housings[i].location]);
+}
+
 int ib_monitor_stay_intervals(const ib_mdata *d, const ib_mstay *s,
                               ib_date at, ib_tv_set set, ib_minterval **buf,
                               size_t *n, size_t *cap, ib_err *err)
 {
     (void)at;       /* days after R never matter: the stay ends by R */
     ib_date arrival = d->stays[s->stay].arrival;
+    prefetch_locations(d, s->person, set);
     ib_date small[256], *c = small;
     size_t bound = candidate_bound(d, s->person);
     if (bound > sizeof small / sizeof small[0] &&

@@ -21,6 +21,17 @@ const char *ib_tv_name(ib_tv tv)
 
 #define BIT(tv) (1u << (tv))
 
+/* income_130 and income_200 from the wage and the WML. */
+static void income_flags(ib_mvalues *v)
+{
+    v->flags &= ~(BIT(IB_TV_INCOME_130) | BIT(IB_TV_INCOME_200));
+    /* exact comparisons in cents: 100 x wage >= 130 x WML */
+    if (100 * v->wage >= 130 * v->wml)
+        v->flags |= BIT(IB_TV_INCOME_130);
+    if (100 * v->wage >= 200 * v->wml)
+        v->flags |= BIT(IB_TV_INCOME_200);
+}
+
 static void employment_values(const ib_mdata *d, uint32_t p, ib_date day,
                               ib_mvalues *v)
 {
@@ -40,11 +51,7 @@ static void employment_values(const ib_mdata *d, uint32_t p, ib_date day,
         if (e->wage > 0)                 /* unknown (-1) counts 0 */
             v->wage += e->wage;
     }
-    /* exact comparisons in cents: 100 x wage >= 130 x WML */
-    if (100 * v->wage >= 130 * v->wml)
-        v->flags |= BIT(IB_TV_INCOME_130);
-    if (100 * v->wage >= 200 * v->wml)
-        v->flags |= BIT(IB_TV_INCOME_200);
+    income_flags(v);
 }
 
 /* day < birth + 18 years. Those 18 years are 6,573 to 6,575 days for every
@@ -298,8 +305,11 @@ static void add_day(ib_date *c, size_t *n, ib_date day, ib_date lo, ib_date hi)
         c[(*n)++] = day;
 }
 
+/* The days records start or end (c[0..n), returned, unsorted), then the
+ * WML changes (c[n..n + *n_wml), ascending as the table). */
 static size_t collect_candidates(const ib_mdata *d, uint32_t p, ib_date lo,
-                                 ib_date hi, ib_tv_set set, ib_date *c)
+                                 ib_date hi, ib_tv_set set, ib_date *c,
+                                 size_t *n_wml)
 {
     size_t n = 0;
     for (uint32_t i = d->emp_off[p];
@@ -320,10 +330,11 @@ static size_t collect_candidates(const ib_mdata *d, uint32_t p, ib_date lo,
         if (d->events[i].kind == IB_EVENT_CHILD_BIRTH)
             add_day(c, &n, ib_date_add_years(d->events[i].date, 18), lo, hi);
     }
-    size_t nwml;
+    size_t nwml, nw = 0;
     const ib_ref_wml_row *w = ib_ref_wml_rows(&nwml);
     for (size_t i = 0; (set & FROM_WML) && i < nwml; i++)
-        add_day(c, &n, w[i].valid_from, lo, hi);
+        add_day(c + n, &nw, w[i].valid_from, lo, hi);
+    *n_wml = nw;
     return n;
 }
 
@@ -367,25 +378,52 @@ static int push_interval(ib_minterval **buf, size_t *n, size_t *cap,
     return IB_OK;
 }
 
-/* Walks the sorted candidate days and emits an interval at every change of
- * a covariate of the set. */
+/* The next candidate day of the two ascending lists (record days c, WML
+ * days w), past its copies in both; *is_wml_only when no record starts or
+ * ends on it. */
+static ib_date next_day(const ib_date *c, size_t nc, size_t *i,
+                        const ib_date *w, size_t nw, size_t *j,
+                        bool *is_wml_only)
+{
+    ib_date day = *i < nc ? c[*i] : w[*j];
+    if (*j < nw && w[*j] < day)
+        day = w[*j];
+    *is_wml_only = !(*i < nc && c[*i] == day);
+    while (*i < nc && c[*i] == day)
+        (*i)++;
+    while (*j < nw && w[*j] == day)
+        (*j)++;
+    return day;
+}
+
+/* Walks the candidate days and emits an interval at every change of a
+ * covariate of the set. On a day when only the WML changes, only the
+ * income flags can (the wage is the day before's): no records are read. */
 static int cut_stay(const ib_mdata *d, const ib_mstay *s, ib_date arrival,
-                    ib_tv_set set, ib_date *c, size_t nc, ib_minterval **buf,
+                    ib_tv_set set, const ib_date *c, size_t nc,
+                    const ib_date *w, size_t nw, ib_minterval **buf,
                     size_t *n, size_t *cap)
 {
-    ib_mvalues cur, next;
+    ib_mvalues all, cur, next;      /* all: every value of the last day read */
     int32_t start = 0;
     wml_cursor wml = {0};
     wml.rows = ib_ref_wml_rows(&wml.n);
-    values_on(d, s->person, arrival, wml_on(&wml, arrival), &cur);
-    cur = values_in(&cur, set);
-    for (size_t i = 0; i < nc; i++) {
-        if (i && c[i] == c[i - 1])
-            continue;
-        values_on(d, s->person, c[i], wml_on(&wml, c[i]), &next);
+    values_on(d, s->person, arrival, wml_on(&wml, arrival), &all);
+    cur = values_in(&all, set);
+    for (size_t i = 0, j = 0; i < nc || j < nw;) {
+        bool is_wml_only;
+        ib_date day = next_day(c, nc, &i, w, nw, &j, &is_wml_only);
+        if (is_wml_only) {
+            next = all;
+            next.wml = wml_on(&wml, day);
+            income_flags(&next);
+        } else {
+            values_on(d, s->person, day, wml_on(&wml, day), &next);
+        }
+        all = next;
         if (!ib_mvalues_differ(&cur, &next, set))
             continue;
-        int32_t k = c[i] - arrival;
+        int32_t k = day - arrival;
         if (push_interval(buf, n, cap, start, k, 0, &cur))
             return IB_ENOMEM;
         start = k;
@@ -418,11 +456,12 @@ int ib_monitor_stay_intervals(const ib_mdata *d, const ib_mstay *s,
         !(c = malloc(bound * sizeof *c)))
         return ib_err_set(err, IB_ENOMEM, "geheugen vol");
     /* candidate k in 1 .. T-1: days arrival+1 .. arrival+T-1 */
+    size_t nw;
     size_t nc = collect_candidates(d, s->person, arrival,
-                                   arrival + s->time - 1, set, c);
+                                   arrival + s->time - 1, set, c, &nw);
     sort_dates(c, nc);
     *n = 0;
-    int rc = cut_stay(d, s, arrival, set, c, nc, buf, n, cap);
+    int rc = cut_stay(d, s, arrival, set, c, nc, c + nc, nw, buf, n, cap);
     if (c != small)
         free(c);
     return rc ? ib_err_set(err, IB_ENOMEM, "geheugen vol") : IB_OK;

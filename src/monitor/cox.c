@@ -276,7 +276,8 @@ static void work_free(cox_work *w)
     ib_table_free(w->xs, w->x_bytes);
     if (!w->xt_is_x)
         ib_table_free(w->xt, w->x_bytes);
-    ib_table_free(w->stop_s, w->row_bytes);   /* with start_s, start_pos, ev_s */
+    if (!w->rows_in_x)     /* with start_s, start_pos, ev_s (and by pattern) */
+        ib_table_free(w->stop_s, w->row_bytes);
     ib_cox_patterns_free(w);
     free(w->haz);
     free(w->dtime);

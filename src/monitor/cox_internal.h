@@ -18,10 +18,13 @@ typedef struct cox_work {
     unsigned char *ev_s;         /* events, stop order */
     double *start_s;             /* start times, start order */
     uint32_t *start_pos;         /* start order -> stop-order position */
-    size_t row_bytes;            /* the block of these four (ib_table_alloc) */
+    size_t row_bytes;            /* the block of these four (ib_table_alloc;
+                                    by pattern also eta, pat_s and pat_t) */
+    bool rows_in_x;              /* that block lies in the caller's scratch X */
     double *eta;                 /* final linear predictor, stop order (for the
                                     concordance; filled by ib_cox_finish in
-                                    the memory of xs, which it replaces) */
+                                    the memory of xs, which it replaces, or
+                                    by pattern in the row block) */
     size_t nd;                   /* distinct death times */
     double *dtime;               /* ascending */
     double *haz;                 /* hazard increments, descending death time */
@@ -33,8 +36,8 @@ typedef struct cox_work {
      * there are few, the sweep counts the rows of each at risk instead of
      * adding and removing every row's terms, and xs, xt are not made */
     size_t n_pat;                /* 0: the sweep goes by row */
-    uint32_t *pat_s;             /* pattern of each row, stop order; */
-    uint32_t *pat_t;             /* start order (the same block) */
+    uint32_t *pat_s;             /* pattern of each row, stop order, */
+    uint32_t *pat_t;             /* and start order (in the row block) */
     double *pat_x;               /* n_pat × p, centred and scaled as xs */
     double *pat_eta, *pat_r;     /* n_pat each: beta'x, exp (the same block) */
     double *cnt, *dcnt;          /* n_pat each: rows at risk, deaths now */
@@ -65,8 +68,8 @@ double ib_cox_deaths(cox_work *w, double deaths, double *denom, double denom2,
 uint32_t *ib_cox_number_patterns(const ib_cox_data *d, cox_work *w,
                                  size_t max);
 /* The linear predictor of every row in stop order for the concordance
- * (w->eta, in w->xs, which the pattern sweep does not use otherwise). */
-int ib_cox_pattern_eta(cox_work *w, const double *beta);
+ * (w->eta, which the sweep by pattern keeps in its row block). */
+void ib_cox_pattern_eta(cox_work *w, const double *beta);
 /* ib_cox_pass by pattern (n_pat > 0). */
 double ib_cox_pass_patterns(cox_work *w, const double *beta, double *u,
                             double *imat);

@@ -241,24 +241,50 @@ static void scale_and_scatter_by_start(const time_keys *k,
     }
 }
 
+/* The sweep by pattern needs no copy of the covariates, only its row block
+ * (stop_s, start_s, eta, start_pos, pat_s, pat_t, ev_s): in the caller's X
+ * when that is scratch and large enough, for its pages are already there,
+ * where new ones cost a fault and zeroing each. X is then released after
+ * the fit. */
+static int alloc_pattern_rows(const ib_cox_data *d, const ib_cox_opts *o,
+                              cox_work *w)
+{
+    const size_t m = w->m ? w->m : 1;
+    w->row_bytes = m * (3 * sizeof(double) + 3 * sizeof(uint32_t) + 1);
+    w->rows_in_x = o->x_is_scratch &&
+                   w->row_bytes <= d->n * w->p * sizeof *d->X;
+    w->xt_is_x = w->rows_in_x;
+    w->stop_s = w->rows_in_x ? (double *)(uintptr_t)d->X
+                             : ib_table_alloc(w->row_bytes);
+    if (!w->stop_s)
+        return IB_ENOMEM;
+    w->start_s = w->stop_s + m;
+    w->eta = w->start_s + m;
+    w->start_pos = (uint32_t *)(w->eta + m);
+    w->pat_s = w->start_pos + m;
+    w->pat_t = w->pat_s + m;
+    w->ev_s = (unsigned char *)(w->pat_t + m);
+    return IB_OK;
+}
+
 /* xt goes in the caller's X when that is scratch: its pages are already
- * there, where new ones cost a fault and zeroing each (m <= n rows). The
- * sweep by pattern needs neither copy. */
+ * there, where new ones cost a fault and zeroing each (m <= n rows). */
 static int alloc_work(const ib_cox_data *d, const ib_cox_opts *o, cox_work *w)
 {
     const size_t m = w->m ? w->m : 1, p = w->p;
-    if (!w->n_pat) {
-        w->x_bytes = m * p * sizeof *w->xs;
-        w->xs = ib_table_alloc(w->x_bytes);
-        w->xt_is_x = o->x_is_scratch;
-        w->xt = w->xt_is_x ? (double *)(uintptr_t)d->X
-                           : ib_table_alloc(w->x_bytes);
-    }
+    w->haz = malloc((w->nd ? w->nd : 1) * sizeof *w->haz);
+    if (!w->haz)
+        return IB_ENOMEM;
+    if (w->n_pat)
+        return alloc_pattern_rows(d, o, w);
+    w->x_bytes = m * p * sizeof *w->xs;
+    w->xs = ib_table_alloc(w->x_bytes);
+    w->xt_is_x = o->x_is_scratch;
+    w->xt = w->xt_is_x ? (double *)(uintptr_t)d->X : ib_table_alloc(w->x_bytes);
     /* stop_s, start_s, start_pos, ev_s: one block, widest first */
     w->row_bytes = m * (2 * sizeof(double) + sizeof(uint32_t) + 1);
     w->stop_s = ib_table_alloc(w->row_bytes);
-    w->haz = malloc((w->nd ? w->nd : 1) * sizeof *w->haz);
-    if ((!w->n_pat && (!w->xs || !w->xt)) || !w->stop_s || !w->haz)
+    if (!w->xs || !w->xt || !w->stop_s)
         return IB_ENOMEM;
     w->start_s = w->stop_s + m;
     w->start_pos = (uint32_t *)(w->start_s + m);

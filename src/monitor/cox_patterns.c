@@ -29,7 +29,6 @@ void ib_cox_patterns_free(cox_work *w)
 {
     free(w->pat_x);
     free(w->pat_eta);
-    ib_table_free(w->pat_s, 2 * w->m * sizeof *w->pat_s);
     w->n_pat = 0;
     w->pat_s = w->pat_t = NULL;
     w->pat_x = w->pat_eta = w->pat_r = w->cnt = w->dcnt = NULL;
@@ -82,8 +81,7 @@ uint32_t *ib_cox_number_patterns(const ib_cox_data *d, cox_work *w,
     ok = ok && (double)w->n_pat * (double)w->nd <= 2.0 * (double)w->m;
     if (ok) {
         w->pat_eta = malloc(4 * w->n_pat * sizeof *w->pat_eta);
-        w->pat_s = ib_table_alloc(2 * w->m * sizeof *w->pat_s);
-        ok = w->pat_eta && w->pat_s;
+        ok = w->pat_eta != NULL;
     }
     if (!ok) {
         ib_table_free(pat_in, d->n * sizeof *pat_in);
@@ -93,16 +91,12 @@ uint32_t *ib_cox_number_patterns(const ib_cox_data *d, cox_work *w,
     w->pat_r = w->pat_eta + w->n_pat;
     w->cnt = w->pat_r + w->n_pat;
     w->dcnt = w->cnt + w->n_pat;
-    w->pat_t = w->pat_s + w->m;
     return pat_in;
 }
 
-int ib_cox_pattern_eta(cox_work *w, const double *beta)
+void ib_cox_pattern_eta(cox_work *w, const double *beta)
 {
     const size_t p = w->p;
-    w->x_bytes = w->m * sizeof *w->xs;
-    if (!(w->xs = ib_table_alloc(w->x_bytes)))
-        return IB_ENOMEM;
     for (size_t q = 0; q < w->n_pat; q++) {
         double e = 0;
         for (size_t j = 0; j < p; j++)
@@ -110,9 +104,7 @@ int ib_cox_pattern_eta(cox_work *w, const double *beta)
         w->pat_eta[q] = e;
     }
     for (size_t k = 0; k < w->m; k++)
-        w->xs[k] = w->pat_eta[w->pat_s[k]];
-    w->eta = w->xs;
-    return IB_OK;
+        w->eta[k] = w->pat_eta[w->pat_s[k]];
 }
 
 /* sums += k × r × (1, x, x x') for one pattern's k rows. */

@@ -380,6 +380,58 @@ static void test_pattern_sweep(void **state)
     }
 }
 
+typedef struct poison { double *x; size_t n; int calls; } poison;
+
+/* Release of X: count it and spoil X, so that a read after it shows. */
+static void poison_release(void *ctx)
+{
+    poison *q = ctx;
+    q->calls++;
+    memset(q->x, 0xff, q->n * sizeof *q->x);
+}
+
+/* By pattern with X as scratch, the engine's rows go in X's memory: the
+ * same fit as without, and X released once, after the fit. */
+static void test_pattern_rows_in_scratch_x(void **state)
+{
+    (void)state;
+    static pattern_data pd;
+    static double x5[3000 * 5];
+    fill_pattern_data(&pd);
+    for (size_t i = 0; i < 3000; i++) {
+        memcpy(x5 + 5 * i, pd.X + 3 * i, 3 * sizeof *x5);
+        x5[5 * i + 3] = (pd.id[i] / 6) % 2;
+        x5[5 * i + 4] = (pd.id[i] / 12) % 2;
+    }
+    ib_cox_data d = {.n = 3000, .p = 5, .start = pd.start, .stop = pd.stop,
+                     .event = pd.event, .X = x5, .id = pd.id};
+    ib_cox_model a, b;
+    ib_err err;
+    assert_int_equal(ib_cox_fit(&d, NULL, &a, &err), IB_OK);
+    assert_int_equal(a.n_patterns, 48);
+    static double scratch[3000 * 5];
+    memcpy(scratch, x5, sizeof scratch);
+    poison q = {scratch, 3000 * 5, 0};
+    ib_cox_opts o;
+    ib_cox_opts_init(&o);
+    o.release_x = poison_release;
+    o.release_ctx = &q;
+    o.x_is_scratch = true;
+    d.X = scratch;
+    assert_int_equal(ib_cox_fit(&d, &o, &b, &err), IB_OK);
+    assert_int_equal(q.calls, 1);
+    assert_int_equal(b.n_patterns, 48);
+    for (size_t j = 0; j < 5; j++) {
+        assert_same(b.coef[j], a.coef[j]);
+        assert_same(b.se[j], a.se[j]);
+    }
+    assert_same(b.loglik, a.loglik);
+    assert_same(b.concordance, a.concordance);
+    assert_same(b.concordance_se, a.concordance_se);
+    ib_cox_model_free(&a);
+    ib_cox_model_free(&b);
+}
+
 /* More patterns than allowed, or too many for counting to pay: by row. */
 static void test_pattern_limits(void **state)
 {
@@ -416,6 +468,7 @@ int main(void)
         cmocka_unit_test(test_x_as_scratch),
         cmocka_unit_test(test_pattern_sweep),
         cmocka_unit_test(test_pattern_limits),
+        cmocka_unit_test(test_pattern_rows_in_scratch_x),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

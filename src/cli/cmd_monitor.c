@@ -74,7 +74,9 @@ static void monitor_help(FILE *out)
 "           --by GROEP       voegt een dummy per groep toe (referentie: de\n"
 "                     grootste groep)\n"
 "           --ties efron|breslow  behandeling van gelijke vertrekdagen\n"
-"           --horizon JAREN  horizon van de verwachte verblijfsduur\n"
+"           --horizon JAREN  horizon van de verwachte verblijfsduur\n");
+    /* two strings: one would pass the 4095 characters C17 promises */
+    fprintf(out,
 "typology:  --basis point|all-months  alleen op de peildatum (standaard), of\n"
 "                     op de eerste dag van elke maand van het verblijf\n"
 "           --long-after DAGEN  grens passant/blijver (standaard 730)\n"
@@ -84,7 +86,11 @@ static void monitor_help(FILE *out)
 "                     per gemeente (standaard), per locatie, per huisvester,\n"
 "                     of de woon-werkmatrix\n"
 "           --m2-per-person M2  norm voor overbewoning (standaard 12)\n"
-"intervals: --out BESTAND    CSV naar BESTAND (standaard het scherm)\n\n"
+"intervals: --out BESTAND    CSV naar BESTAND (standaard het scherm)\n"
+"           --covariates A,B,...  alleen deze factoren als kolom, en een\n"
+"                     nieuw interval alleen waar een ervan verandert: de\n"
+"                     intervallen die cox met dezelfde covariaten gebruikt\n"
+"                     (standaard alle factoren, gesneden bij elke wijziging)\n\n"
 "Afsluitcode: 0 goed, 1 verkeerde opdracht, 2 geen cijfer mogelijk (bijv.\n"
 "geen verblijven in de selectie), 4 database- of bestandsfout.\n");
 }
@@ -116,7 +122,7 @@ static const opt_rule rules[] = {
     {O_STAYS, "stays", SURV_FIGS},
     {O_CURVE, "curve", FIG(F_SURVIVAL)},
     {O_HORIZON, "horizon", FIG(F_SURVIVAL) | FIG(F_COX)},
-    {O_COVARIATES, "covariates", FIG(F_COX)},
+    {O_COVARIATES, "covariates", FIG(F_COX) | FIG(F_INTERVALS)},
     {O_TIES, "ties", FIG(F_COX)},
     {O_BASIS, "basis", FIG(F_TYPOLOGY)},
     {O_LONG_AFTER, "long-after", FIG(F_TYPOLOGY)},
@@ -634,13 +640,36 @@ static int add_interval_person(void *ctx, const ib_mstay *s, const ib_minterval 
     return 0;
 }
 
+/* The factors whose changes cut and whose columns are written: those of
+ * --covariates (as cox cuts for them), else all. */
+static int interval_set(const ib_mdata *d, const mon_args *a,
+                        const ib_msurv_opts *so, ib_tv_set *set, ib_err *err)
+{
+    *set = IB_TV_ALL;
+    if (!a->covariates)
+        return IB_OK;
+    char *names[IB_MO_COVARIATES_MAX] = {0}, ref[IB_MLABEL_MAX];
+    size_t p = 0;
+    int rc = ib_mo_cox_names(d, so, a->covariates, IB_GROUP_ALL, names, &p,
+                             ref, err);
+    if (!rc)
+        *set = ib_monitor_tv_set((const char *const *)names, p);
+    for (size_t i = 0; i < p; i++)
+        free(names[i]);
+    return rc;
+}
+
 static int run_intervals(const ib_mdata *d, const mon_args *a, ib_store *st,
                          ib_err *err)
 {
     ib_msurv_opts so = {.at = a->at, .first_only = a->first_only,
                         .cohort = a->cohort};
+    ib_tv_set set;
+    int rc = interval_set(d, a, &so, &set, err);
+    if (rc)
+        return rc;
     interval_persons ip = {NULL, 0, 0};
-    int rc = ib_monitor_each_interval(d, &so, add_interval_person, &ip, err);
+    rc = ib_monitor_each_interval(d, &so, set, add_interval_person, &ip, err);
     if (rc == IB_ENOMEM)
         ib_err_set(err, rc, "onvoldoende geheugen");
     if (rc == IB_OK)
@@ -651,7 +680,7 @@ static int run_intervals(const ib_mdata *d, const mon_args *a, ib_store *st,
     FILE *f = stdout;
     if (a->out && strcmp(a->out, "-") != 0 && !(f = ib_fopen_private(a->out)))
         return ib_err_set(err, IB_EIO, "%s: %s", a->out, strerror(errno));
-    rc = ib_monitor_write_intervals(f, d, &so, err);
+    rc = ib_monitor_write_intervals(f, d, &so, set, err);
     if (f != stdout && fclose(f) != 0 && !rc)
         rc = ib_err_set(err, IB_EIO, "%s: schrijven mislukt", a->out);
     return rc;
@@ -675,7 +704,7 @@ static int run_figure(ib_mdata *d, const mon_args *a, ib_store *st, ib_err *err)
  * does not know is a usage error (exit 1), not a data problem. */
 static int check_covariates(const mon_args *a)
 {
-    if (a->fig != F_COX || !a->covariates)
+    if ((a->fig != F_COX && a->fig != F_INTERVALS) || !a->covariates)
         return IB_EXIT_OK;
     char *list = strdup(a->covariates), *save = NULL;
     if (!list)

@@ -241,11 +241,42 @@ static void scale_and_scatter_by_start(const time_keys *k,
     }
 }
 
+/* The sweep by pattern needs no copy of the covariates, only its row block
+ * (stop_s, start_s, eta, start_pos, pat_s, pat_t, ev_s): in the caller's X
+ * when that is scratch and large enough, for its pages are already there,
+ * where new ones cost a fault and zeroing each. X is then released after
+ * the fit. */
+static int alloc_pattern_rows(const ib_cox_data *d, const ib_cox_opts *o,
+                              cox_work *w)
+{
+    const size_t m = w->m ? w->m : 1;
+    w->row_bytes = m * (3 * sizeof(double) + 3 * sizeof(uint32_t) + 1);
+    w->rows_in_x = o->x_is_scratch &&
+                   w->row_bytes <= d->n * w->p * sizeof *d->X;
+    w->xt_is_x = w->rows_in_x;
+    w->stop_s = w->rows_in_x ? (double *)(uintptr_t)d->X
+                             : ib_table_alloc(w->row_bytes);
+    if (!w->stop_s)
+        return IB_ENOMEM;
+    w->start_s = w->stop_s + m;
+    w->eta = w->start_s + m;
+    w->start_pos = (uint32_t *)(w->eta + m);
+    w->pat_s = w->start_pos + m;
+    w->pat_t = w->pat_s + m;
+    w->ev_s = (unsigned char *)(w->pat_t + m);
+    return IB_OK;
+}
+
 /* xt goes in the caller's X when that is scratch: its pages are already
  * there, where new ones cost a fault and zeroing each (m <= n rows). */
 static int alloc_work(const ib_cox_data *d, const ib_cox_opts *o, cox_work *w)
 {
     const size_t m = w->m ? w->m : 1, p = w->p;
+    w->haz = malloc((w->nd ? w->nd : 1) * sizeof *w->haz);
+    if (!w->haz)
+        return IB_ENOMEM;
+    if (w->n_pat)
+        return alloc_pattern_rows(d, o, w);
     w->x_bytes = m * p * sizeof *w->xs;
     w->xs = ib_table_alloc(w->x_bytes);
     w->xt_is_x = o->x_is_scratch;
@@ -253,8 +284,7 @@ static int alloc_work(const ib_cox_data *d, const ib_cox_opts *o, cox_work *w)
     /* stop_s, start_s, start_pos, ev_s: one block, widest first */
     w->row_bytes = m * (2 * sizeof(double) + sizeof(uint32_t) + 1);
     w->stop_s = ib_table_alloc(w->row_bytes);
-    w->haz = malloc((w->nd ? w->nd : 1) * sizeof *w->haz);
-    if (!w->xs || !w->xt || !w->stop_s || !w->haz)
+    if (!w->xs || !w->xt || !w->stop_s)
         return IB_ENOMEM;
     w->start_s = w->stop_s + m;
     w->start_pos = (uint32_t *)(w->start_s + m);
@@ -262,12 +292,81 @@ static int alloc_work(const ib_cox_data *d, const ib_cox_opts *o, cox_work *w)
     return IB_OK;
 }
 
+/* The sweep by pattern: the pattern of each row in use scattered to its
+ * place in decreasing stop order instead of its covariates; use[q] counts
+ * the rows in use of pattern q. */
+static void scatter_patterns_by_stop(const ib_cox_data *d, const time_keys *k,
+                                     const uint32_t *cum, uint32_t *next,
+                                     const uint32_t *pat_in, cox_work *w,
+                                     uint32_t *start_key, double *use)
+{
+    memset(use, 0, w->n_pat * sizeof *use);
+    for (size_t i = 0; i < d->n; i++) {
+        uint32_t ks = k->stop[i], kt = k->start[i];
+        if (cum[ks] == cum[kt])
+            continue;
+        size_t pos = next[ks]++;
+        w->pat_s[pos] = pat_in[i];
+        use[pat_in[i]]++;
+        w->stop_s[pos] = key_time(k, ks);
+        w->ev_s[pos] = (unsigned char)d->event[i];
+        start_key[pos] = kt;
+    }
+}
+
+/* scatter_by_stop's sums over the rows in use, from the patterns and their
+ * counts: acc[j] = sum |x − centre|, constant[j] whether all are equal. */
+static void pattern_spread(const cox_work *w, const double *use, double *acc,
+                           bool *constant)
+{
+    const size_t p = w->p;
+    const double *first = NULL;
+    for (size_t j = 0; j < p; j++) {
+        acc[j] = 0;
+        constant[j] = true;
+    }
+    for (size_t q = 0; q < w->n_pat; q++) {
+        if (use[q] == 0)
+            continue;
+        const double *x = w->pat_x + q * p;
+        for (size_t j = 0; j < p; j++) {
+            double v = x[j] - w->center[j];
+            acc[j] += use[q] * fabs(v);
+            constant[j] &= !first || v == first[j] - w->center[j];
+        }
+        if (!first)
+            first = x;
+    }
+}
+
+/* The patterns centred and scaled as scale_and_scatter_by_start does the
+ * rows, and the start order of the rows' patterns. */
+static void scale_patterns_and_order_by_start(const time_keys *k,
+                                              const uint32_t *start_key,
+                                              uint32_t *next,
+                                              const bool *constant,
+                                              cox_work *w)
+{
+    const size_t p = w->p;
+    for (size_t q = 0; q < w->n_pat; q++) {
+        double *x = w->pat_x + q * p;
+        for (size_t j = 0; j < p; j++)
+            x[j] = constant[j] ? 0 : (x[j] - w->center[j]) * w->scale[j];
+    }
+    for (size_t pos = 0; pos < w->m; pos++) {
+        size_t t = next[start_key[pos]]++;
+        w->pat_t[t] = w->pat_s[pos];
+        w->start_s[t] = key_time(k, start_key[pos]);
+        w->start_pos[t] = (uint32_t)pos;
+    }
+}
+
 int ib_cox_prepare(const ib_cox_data *d, const ib_cox_opts *o, cox_work *w,
                    double *means, ib_err *err)
 {
     const size_t p = w->p;
     time_keys k;
-    uint32_t *cum = NULL, *next = NULL, *start_key = NULL;
+    uint32_t *cum = NULL, *next = NULL, *start_key = NULL, *pat_in = NULL;
     bool *constant = NULL;
     double *acc = NULL;
     w->scale = malloc(2 * p * sizeof *w->scale);
@@ -300,13 +399,21 @@ int ib_cox_prepare(const ib_cox_data *d, const ib_cox_opts *o, cox_work *w,
             m++;
         }
     w->m = m;
+    pat_in = ib_cox_number_patterns(d, w, o->patterns_max);
     start_key = ib_table_alloc((m ? m : 1) * sizeof *start_key);
     if (!start_key || alloc_work(d, o, w)) {
         rc = IB_ENOMEM;
         goto fail;
     }
     positions_descending(next, k.nk);
-    scatter_by_stop(d, &k, cum, next, w, start_key, acc, constant);
+    if (w->n_pat) {
+        /* the per-pattern counts of the rows in use go in w->cnt */
+        scatter_patterns_by_stop(d, &k, cum, next, pat_in, w, start_key,
+                                 w->cnt);
+        pattern_spread(w, w->cnt, acc, constant);
+    } else {
+        scatter_by_stop(d, &k, cum, next, w, start_key, acc, constant);
+    }
     if (o->release_x && !w->xt_is_x)   /* d->X is not read after this */
         o->release_x(o->release_ctx);
     for (size_t j = 0; j < p; j++)
@@ -315,8 +422,12 @@ int ib_cox_prepare(const ib_cox_data *d, const ib_cox_opts *o, cox_work *w,
     for (size_t pos = 0; pos < m; pos++)
         next[start_key[pos]]++;
     positions_descending(next, k.nk);
-    scale_and_scatter_by_start(&k, start_key, next, constant, w);
+    if (w->n_pat)
+        scale_patterns_and_order_by_start(&k, start_key, next, constant, w);
+    else
+        scale_and_scatter_by_start(&k, start_key, next, constant, w);
 fail:
+    ib_table_free(pat_in, d->n * sizeof *pat_in);
     time_keys_free(&k);
     free(cum);
     free(next);

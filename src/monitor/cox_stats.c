@@ -78,7 +78,9 @@ int ib_cox_finish(const ib_cox_data *d, const ib_cox_opts *o, cox_work *w,
     if (!scratch)
         return ib_err_set(err, IB_ENOMEM, "Cox: geen geheugen");
     ib_cox_ldl_inverse(imat, p, f->var, scratch);
-    if (o->concordance) {
+    if (o->concordance && w->n_pat) {
+        ib_cox_pattern_eta(w, beta);
+    } else if (o->concordance) {
         /* the linear predictor β'(x − centre) of every row used, written
          * over xs: eta[k] lies in a row already read (k <= k p) */
         w->eta = w->xs;

@@ -264,6 +264,11 @@ typedef enum { IB_TV_EMPLOYED, IB_TV_PERMANENT, IB_TV_AGENCY,
 /* "employed", "permanent", ..., "home_owner"; NULL out of range. */
 const char *ib_tv_name(ib_tv tv);
 
+/* A set of time-varying covariates: bit (1u << tv) for each member. The
+ * intervals of a stay are cut only where a member of the set changes. */
+typedef uint32_t ib_tv_set;
+#define IB_TV_ALL ((ib_tv_set)((1u << IB_TV_COUNT) - 1))
+
 /* The values of one person on one day. Besides the spec's flags also
  * `temporary` (a covering temporary employment), which the typology needs. */
 typedef struct ib_mvalues {
@@ -280,8 +285,10 @@ void ib_monitor_values_at(const ib_mdata *d, uint32_t p, ib_date day,
                           ib_mvalues *v);
 /* wage / WML as a double. */
 double ib_mvalues_wage_ratio(const ib_mvalues *v);
-/* Whether two days' values differ (flags, or the exact wage ratio). */
-bool ib_mvalues_differ(const ib_mvalues *a, const ib_mvalues *b);
+/* Whether two days' values differ in a covariate of set: a flag, or the
+ * exact wage ratio when wage_ratio is in the set. */
+bool ib_mvalues_differ(const ib_mvalues *a, const ib_mvalues *b,
+                       ib_tv_set set);
 /* Value of covariate tv as a double (flags 0/1, wage_ratio numeric). */
 double ib_mvalues_get(const ib_mvalues *v, ib_tv tv);
 
@@ -345,36 +352,47 @@ typedef struct ib_minterval {
 
 /* Cuts one stay into intervals (spec "Time-varying binding factors"): values
  * on day arrival+k apply to (k, k+1], and a new interval starts at every k
- * in 1..T-1 where the values differ from the day before. Only candidate days
- * are evaluated (episode starts, ends + 1, partner events, child births and
- * 18th birthdays, WML valid_from dates). wage_ratio counts as a value: a WML
- * change cuts the interval of a person with a wage (not of one without),
- * because the ratio itself changes even when no flag does.
+ * in 1..T-1 where a covariate of `set` differs from the day before (IB_TV_ALL:
+ * any). Only candidate days of the set are evaluated (episode starts, ends +
+ * 1, partner events, child births and 18th birthdays, WML valid_from dates).
+ * wage_ratio counts as a value: a WML change cuts the interval of a person
+ * with a wage (not of one without) when wage_ratio is in the set, because
+ * the ratio itself changes even when no flag does. Each interval's values
+ * hold only the set's covariates (the others read 0): they are not followed.
+ * Cutting at fewer days merges adjacent intervals whose covariates of the
+ * set are equal, which leaves every Cox risk set, and so the fit, the same.
  * *buf (capacity *cap) is grown as needed and reused; *n receives the count.
  * Caller frees *buf. */
 int ib_monitor_stay_intervals(const ib_mdata *d, const ib_mstay *s,
-                              ib_date at, ib_minterval **buf, size_t *n,
-                              size_t *cap, ib_err *err);
+                              ib_date at, ib_tv_set set, ib_minterval **buf,
+                              size_t *n, size_t *cap, ib_err *err);
 
-/* Calls cb for every interval of every stay of ib_monitor_stays (the same
- * selection: first_only, cohort), in person and stay order. A non-zero
- * return of cb stops and is returned. */
+/* Calls cb for every interval (cut for `set`) of every stay of
+ * ib_monitor_stays (the same selection: first_only, cohort), in person and
+ * stay order. A non-zero return of cb stops and is returned. */
 typedef int (*ib_minterval_cb)(void *ctx, const ib_mstay *s,
                                const ib_minterval *iv);
 int ib_monitor_each_interval(const ib_mdata *d, const ib_msurv_opts *o,
-                             ib_minterval_cb cb, void *ctx, ib_err *err);
+                             ib_tv_set set, ib_minterval_cb cb, void *ctx,
+                             ib_err *err);
 
-/* Writes the intervals as CSV: person_ref, stay (number within the person),
- * start, stop, event, the fixed covariates nationality, eu, cee, south, sex,
- * category, age_band, cohort, first_brp, then one column per time-varying
- * covariate (0/1; wage_ratio as the shortest decimal that reads back as the
- * same double, so that R fits exactly what inbeeld fits). IB_EIO on a write
- * error. */
+/* Writes the intervals cut for `set` as CSV: person_ref, stay (number within
+ * the person), start, stop, event, the fixed covariates nationality, eu,
+ * cee, south, sex, category, age_band, cohort, first_brp, then one column
+ * per time-varying covariate of the set, in ib_tv order (0/1; wage_ratio as
+ * the shortest decimal that reads back as the same double, so that R fits
+ * exactly what inbeeld fits). IB_TV_ALL gives every factor and a cut at
+ * every change. IB_EIO on a write error. */
 int ib_monitor_write_intervals(FILE *out, const ib_mdata *d,
-                               const ib_msurv_opts *o, ib_err *err);
+                               const ib_msurv_opts *o, ib_tv_set set,
+                               ib_err *err);
+/* The time-varying covariates among the design names[0..p) (ib_monitor_design
+ * names; fixed dummies and unknown names add nothing). */
+ib_tv_set ib_monitor_tv_set(const char *const *names, size_t p);
 
-/* Dense design for the Cox engine: n intervals, p covariates, X row-major
- * (X[i * p + j]). Names: the time-varying names (ib_tv_name), and fixed
+/* Dense design for the Cox engine: n intervals, cut only where one of the
+ * chosen time-varying covariates changes (ib_monitor_tv_set of the names),
+ * p covariates, X row-major (X[i * p + j]). Names: the time-varying names (ib_tv_name), and fixed
  * dummies eu, cee, south, sex_M|V|X, category_<code> (labour, knowledge,
  * ...), age_<band> (age_18_24, ..., age_55_66, age_other), nationality_<CC>,
  * cohort_<YYYY>, first_brp_<GMxxxx>. */

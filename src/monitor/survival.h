@@ -126,6 +126,12 @@ typedef struct ib_cox_opts {
      * copy instead of allocating one, and calls release_x after the fit
      * rather than as soon as it holds the first copy. */
     bool x_is_scratch;
+    /* Rows that share one covariate vector share every term of the
+     * likelihood: with at most this many distinct vectors (and when it is
+     * cheaper) the engine sweeps the risk sets by counting the rows of each
+     * (ib_cox_opts_init: 4096; 0: always row by row). The fit is the same
+     * up to rounding. */
+    size_t patterns_max;
 } ib_cox_opts;
 void ib_cox_opts_init(ib_cox_opts *o);
 
@@ -150,6 +156,9 @@ typedef struct ib_cox_model {
     double concordance, concordance_se;
     double n_concordant, n_discordant, n_tied_x, n_tied_y;
     size_t n_intervals, n_events, n_stays;   /* n_stays 0 when no id given */
+    size_t n_patterns;           /* distinct covariate vectors the sweep
+                                    counted rows by; 0: it went row by row
+                                    (ib_cox_opts.patterns_max) */
     /* Baseline cumulative hazard at the distinct event times for covariates
      * at `means`, as R's survfit(fit) default for the same ties method
      * (Breslow; Efron → Fleming–Harrington-type increments, ctype 2). */

@@ -21,6 +21,17 @@ const char *ib_tv_name(ib_tv tv)
 
 #define BIT(tv) (1u << (tv))
 
+/* income_130 and income_200 from the wage and the WML. */
+static void income_flags(ib_mvalues *v)
+{
+    v->flags &= ~(BIT(IB_TV_INCOME_130) | BIT(IB_TV_INCOME_200));
+    /* exact comparisons in cents: 100 x wage >= 130 x WML */
+    if (100 * v->wage >= 130 * v->wml)
+        v->flags |= BIT(IB_TV_INCOME_130);
+    if (100 * v->wage >= 200 * v->wml)
+        v->flags |= BIT(IB_TV_INCOME_200);
+}
+
 static void employment_values(const ib_mdata *d, uint32_t p, ib_date day,
                               ib_mvalues *v)
 {
@@ -40,11 +51,20 @@ static void employment_values(const ib_mdata *d, uint32_t p, ib_date day,
         if (e->wage > 0)                 /* unknown (-1) counts 0 */
             v->wage += e->wage;
     }
-    /* exact comparisons in cents: 100 x wage >= 130 x WML */
-    if (100 * v->wage >= 130 * v->wml)
-        v->flags |= BIT(IB_TV_INCOME_130);
-    if (100 * v->wage >= 200 * v->wml)
-        v->flags |= BIT(IB_TV_INCOME_200);
+    income_flags(v);
+}
+
+/* day < birth + 18 years. Those 18 years are 6,573 to 6,575 days for every
+ * birth from 1800 to 2199 (3 to 5 leap days; 29 February to 1 March): the
+ * calendar decides only near them. */
+static bool is_under_18(ib_date birth, ib_date day)
+{
+    int32_t days = day - birth;
+    if (days < 6570)
+        return true;
+    if (days > 6580)
+        return false;
+    return day < ib_date_add_years(birth, 18);
 }
 
 /* partner: the latest partner event on or before day is a start (a start
@@ -60,7 +80,7 @@ static void event_values(const ib_mdata *d, uint32_t p, ib_date day,
         if (ev->date > day)
             break;                          /* sorted by date */
         if (ev->kind == IB_EVENT_CHILD_BIRTH) {
-            if (day < ib_date_add_years(ev->date, 18))
+            if (is_under_18(ev->date, day))
                 v->flags |= BIT(IB_TV_CHILDREN);
             continue;
         }
@@ -87,14 +107,35 @@ static void housing_values(const ib_mdata *d, uint32_t p, ib_date day,
     }
 }
 
-void ib_monitor_values_at(const ib_mdata *d, uint32_t p, ib_date day,
-                          ib_mvalues *v)
+/* The values on day with the WML of that day given. */
+static void values_on(const ib_mdata *d, uint32_t p, ib_date day,
+                      ib_cents wml, ib_mvalues *v)
 {
     memset(v, 0, sizeof *v);
-    v->wml = ib_ref_wml(day);
+    v->wml = wml;
     employment_values(d, p, day, v);
     event_values(d, p, day, v);
     housing_values(d, p, day, v);
+}
+
+void ib_monitor_values_at(const ib_mdata *d, uint32_t p, ib_date day,
+                          ib_mvalues *v)
+{
+    values_on(d, p, day, ib_ref_wml(day), v);
+}
+
+/* The WML row of ascending days without a search per day (as ib_ref_wml:
+ * the first row also before it). */
+typedef struct wml_cursor {
+    const ib_ref_wml_row *rows;
+    size_t n, i;
+} wml_cursor;
+
+static ib_cents wml_on(wml_cursor *w, ib_date day)
+{
+    while (w->i + 1 < w->n && w->rows[w->i + 1].valid_from <= day)
+        w->i++;
+    return w->rows[w->i].monthly;
 }
 
 double ib_mvalues_wage_ratio(const ib_mvalues *v)
@@ -121,9 +162,33 @@ static bool same_ratio(const ib_mvalues *a, const ib_mvalues *b)
     return a->wage / ga == b->wage / gb && a->wml / ga == b->wml / gb;
 }
 
-bool ib_mvalues_differ(const ib_mvalues *a, const ib_mvalues *b)
+bool ib_mvalues_differ(const ib_mvalues *a, const ib_mvalues *b,
+                       ib_tv_set set)
 {
-    return a->flags != b->flags || !same_ratio(a, b);
+    if ((a->flags ^ b->flags) & set)
+        return true;
+    return (set & BIT(IB_TV_WAGE_RATIO)) && !same_ratio(a, b);
+}
+
+/* The values of the set alone: what an interval cut for the set knows. */
+static ib_mvalues values_in(const ib_mvalues *v, ib_tv_set set)
+{
+    ib_mvalues out = *v;
+    out.flags &= set;
+    out.temporary = false;
+    if (!(set & BIT(IB_TV_WAGE_RATIO)))
+        out.wage = 0;
+    return out;
+}
+
+ib_tv_set ib_monitor_tv_set(const char *const *names, size_t p)
+{
+    ib_tv_set set = 0;
+    for (size_t j = 0; j < p; j++)
+        for (int tv = 0; names[j] && tv < IB_TV_COUNT; tv++)
+            if (strcmp(names[j], tv_names[tv]) == 0)
+                set |= BIT(tv);
+    return set;
 }
 
 double ib_mvalues_get(const ib_mvalues *v, ib_tv tv)
@@ -211,8 +276,20 @@ void ib_msurv_free(ib_msurv *s)
 
 /* ------------------------------------------------------------ intervals */
 
+/* Which records can change a covariate of the set: employments (contract
+ * flags and wages), WML rows (through the wage), housings, partner events,
+ * child births. A record kind no member depends on yields no candidate. */
+#define FROM_WML (BIT(IB_TV_WAGE_RATIO) | BIT(IB_TV_INCOME_130) |              \
+                  BIT(IB_TV_INCOME_200))
+#define FROM_EMPLOYMENT (BIT(IB_TV_EMPLOYED) | BIT(IB_TV_PERMANENT) |          \
+                         BIT(IB_TV_AGENCY) | BIT(IB_TV_SELF_EMPLOYED) |        \
+                         FROM_WML)
+#define FROM_HOUSING BIT(IB_TV_HOME_OWNER)
+#define FROM_EVENTS (BIT(IB_TV_PARTNER) | BIT(IB_TV_CHILDREN))
+
 /* Days on which a covariate can change: the first day an episode covers, the
- * day after it ends, event dates, 18th birthdays, WML changes. */
+ * day after it ends, event dates, 18th birthdays, WML changes. An upper
+ * bound of every set's candidates. */
 static size_t candidate_bound(const ib_mdata *d, uint32_t p)
 {
     size_t nwml;
@@ -228,29 +305,36 @@ static void add_day(ib_date *c, size_t *n, ib_date day, ib_date lo, ib_date hi)
         c[(*n)++] = day;
 }
 
+/* The days records start or end (c[0..n), returned, unsorted), then the
+ * WML changes (c[n..n + *n_wml), ascending as the table). */
 static size_t collect_candidates(const ib_mdata *d, uint32_t p, ib_date lo,
-                                 ib_date hi, ib_date *c)
+                                 ib_date hi, ib_tv_set set, ib_date *c,
+                                 size_t *n_wml)
 {
     size_t n = 0;
-    for (uint32_t i = d->emp_off[p]; i < d->emp_off[p + 1]; i++) {
+    for (uint32_t i = d->emp_off[p];
+         (set & FROM_EMPLOYMENT) && i < d->emp_off[p + 1]; i++) {
         add_day(c, &n, d->emps[i].start, lo, hi);
         if (d->emps[i].end != IB_DATE_NONE)
             add_day(c, &n, d->emps[i].end + 1, lo, hi);
     }
-    for (uint32_t i = d->housing_off[p]; i < d->housing_off[p + 1]; i++) {
+    for (uint32_t i = d->housing_off[p];
+         (set & FROM_HOUSING) && i < d->housing_off[p + 1]; i++) {
         add_day(c, &n, d->housings[i].start, lo, hi);
         if (d->housings[i].end != IB_DATE_NONE)
             add_day(c, &n, d->housings[i].end + 1, lo, hi);
     }
-    for (uint32_t i = d->event_off[p]; i < d->event_off[p + 1]; i++) {
+    for (uint32_t i = d->event_off[p];
+         (set & FROM_EVENTS) && i < d->event_off[p + 1]; i++) {
         add_day(c, &n, d->events[i].date, lo, hi);
         if (d->events[i].kind == IB_EVENT_CHILD_BIRTH)
             add_day(c, &n, ib_date_add_years(d->events[i].date, 18), lo, hi);
     }
-    size_t nwml;
+    size_t nwml, nw = 0;
     const ib_ref_wml_row *w = ib_ref_wml_rows(&nwml);
-    for (size_t i = 0; i < nwml; i++)
-        add_day(c, &n, w[i].valid_from, lo, hi);
+    for (size_t i = 0; (set & FROM_WML) && i < nwml; i++)
+        add_day(c + n, &nw, w[i].valid_from, lo, hi);
+    *n_wml = nw;
     return n;
 }
 
@@ -258,6 +342,24 @@ static int cmp_date(const void *a, const void *b)
 {
     ib_date x = *(const ib_date *)a, y = *(const ib_date *)b;
     return (x > y) - (x < y);
+}
+
+/* A stay has a few dozen candidates as a rule, in runs already sorted
+ * (each kind's records by date): an insertion sort beats qsort's merge
+ * sort (and its calls of cmp_date) there. */
+static void sort_dates(ib_date *c, size_t n)
+{
+    if (n > 256) {
+        qsort(c, n, sizeof *c, cmp_date);
+        return;
+    }
+    for (size_t i = 1; i < n; i++) {
+        ib_date v = c[i];
+        size_t j = i;
+        for (; j > 0 && c[j - 1] > v; j--)
+            c[j] = c[j - 1];
+        c[j] = v;
+    }
 }
 
 static int push_interval(ib_minterval **buf, size_t *n, size_t *cap,
@@ -276,53 +378,98 @@ static int push_interval(ib_minterval **buf, size_t *n, size_t *cap,
     return IB_OK;
 }
 
-/* Walks the sorted candidate days and emits an interval at every change. */
-static int cut_stay(const ib_mdata *d, const ib_mstay *s, ib_date arrival,
-                    ib_date *c, size_t nc, ib_minterval **buf, size_t *n,
-                    size_t *cap)
+/* The next candidate day of the two ascending lists (record days c, WML
+ * days w), past its copies in both; *is_wml_only when no record starts or
+ * ends on it. */
+static ib_date next_day(const ib_date *c, size_t nc, size_t *i,
+                        const ib_date *w, size_t nw, size_t *j,
+                        bool *is_wml_only)
 {
-    ib_mvalues cur, next;
+    ib_date day = *i < nc ? c[*i] : w[*j];
+    if (*j < nw && w[*j] < day)
+        day = w[*j];
+    *is_wml_only = !(*i < nc && c[*i] == day);
+    while (*i < nc && c[*i] == day)
+        (*i)++;
+    while (*j < nw && w[*j] == day)
+        (*j)++;
+    return day;
+}
+
+/* Walks the candidate days and emits an interval at every change of a
+ * covariate of the set. On a day when only the WML changes, only the
+ * income flags can (the wage is the day before's): no records are read. */
+static int cut_stay(const ib_mdata *d, const ib_mstay *s, ib_date arrival,
+                    ib_tv_set set, const ib_date *c, size_t nc,
+                    const ib_date *w, size_t nw, ib_minterval **buf,
+                    size_t *n, size_t *cap)
+{
+    ib_mvalues all, cur, next;      /* all: every value of the last day read */
     int32_t start = 0;
-    ib_monitor_values_at(d, s->person, arrival, &cur);
-    for (size_t i = 0; i < nc; i++) {
-        if (i && c[i] == c[i - 1])
+    wml_cursor wml = {0};
+    wml.rows = ib_ref_wml_rows(&wml.n);
+    values_on(d, s->person, arrival, wml_on(&wml, arrival), &all);
+    cur = values_in(&all, set);
+    for (size_t i = 0, j = 0; i < nc || j < nw;) {
+        bool is_wml_only;
+        ib_date day = next_day(c, nc, &i, w, nw, &j, &is_wml_only);
+        if (is_wml_only) {
+            next = all;
+            next.wml = wml_on(&wml, day);
+            income_flags(&next);
+        } else {
+            values_on(d, s->person, day, wml_on(&wml, day), &next);
+        }
+        all = next;
+        if (!ib_mvalues_differ(&cur, &next, set))
             continue;
-        ib_monitor_values_at(d, s->person, c[i], &next);
-        if (!ib_mvalues_differ(&cur, &next))
-            continue;
-        int32_t k = c[i] - arrival;
+        int32_t k = day - arrival;
         if (push_interval(buf, n, cap, start, k, 0, &cur))
             return IB_ENOMEM;
         start = k;
-        cur = next;
+        cur = values_in(&next, set);
     }
     return push_interval(buf, n, cap, start, s->time, s->event, &cur);
 }
 
+/* The person's locations lie anywhere in a table of hundreds of
+ * thousands: ask for them now, so that the memory fetches overlap the
+ * collecting and sorting of the candidates instead of stalling the first
+ * evaluation of home_owner. */
+static void prefetch_locations(const ib_mdata *d, uint32_t p, ib_tv_set set)
+{
+    for (uint32_t i = d->housing_off[p];
+         (set & FROM_HOUSING) && i < d->housing_off[p + 1]; i++)
+        __builtin_prefetch(&d->locations[d->housings[i].location]);
+}
+
 int ib_monitor_stay_intervals(const ib_mdata *d, const ib_mstay *s,
-                              ib_date at, ib_minterval **buf, size_t *n,
-                              size_t *cap, ib_err *err)
+                              ib_date at, ib_tv_set set, ib_minterval **buf,
+                              size_t *n, size_t *cap, ib_err *err)
 {
     (void)at;       /* days after R never matter: the stay ends by R */
     ib_date arrival = d->stays[s->stay].arrival;
+    prefetch_locations(d, s->person, set);
     ib_date small[256], *c = small;
     size_t bound = candidate_bound(d, s->person);
     if (bound > sizeof small / sizeof small[0] &&
         !(c = malloc(bound * sizeof *c)))
         return ib_err_set(err, IB_ENOMEM, "geheugen vol");
     /* candidate k in 1 .. T-1: days arrival+1 .. arrival+T-1 */
+    size_t nw;
     size_t nc = collect_candidates(d, s->person, arrival,
-                                   arrival + s->time - 1, c);
-    qsort(c, nc, sizeof *c, cmp_date);
+                                   arrival + s->time - 1, set, c, &nw);
+    sort_dates(c, nc);
     *n = 0;
-    int rc = cut_stay(d, s, arrival, c, nc, buf, n, cap);
+    int rc = cut_stay(d, s, arrival, set, c, nc, c + nc, nw, buf, n, cap);
     if (c != small)
         free(c);
     return rc ? ib_err_set(err, IB_ENOMEM, "geheugen vol") : IB_OK;
 }
 
 int ib_monitor_each_interval(const ib_mdata *d, const ib_msurv_opts *o,
-                             ib_minterval_cb cb, void *ctx, ib_err *err)
+                             ib_tv_set set, ib_minterval_cb cb, void *ctx,
+                             ib_err *err)
 {
     ib_minterval *buf = NULL;
     size_t n = 0, cap = 0;
@@ -336,7 +483,8 @@ int ib_monitor_each_interval(const ib_mdata *d, const ib_msurv_opts *o,
             if (!ib_monitor_stay(d, p, s, o->at, &st) ||
                 (o->cohort && st.attr.cohort != o->cohort))
                 continue;
-            rc = ib_monitor_stay_intervals(d, &st, o->at, &buf, &n, &cap, err);
+            rc = ib_monitor_stay_intervals(d, &st, o->at, set, &buf, &n,
+                                           &cap, err);
             for (size_t i = 0; i < n && !rc; i++)
                 rc = cb(ctx, &st, &buf[i]);
         }
@@ -362,6 +510,7 @@ static void put_double(FILE *f, double x)
 typedef struct csv_ctx {
     FILE *f;
     const ib_mdata *d;
+    ib_tv_set set;           /* the time-varying columns */
 } csv_ctx;
 
 static int write_row(void *ctx, const ib_mstay *s, const ib_minterval *iv)
@@ -379,6 +528,8 @@ static int write_row(void *ctx, const ib_mstay *s, const ib_minterval *iv)
             ib_age_band_name((ib_age_band)a->age_band), a->cohort,
             ib_muni_format(a->first_brp, muni));
     for (int tv = 0; tv < IB_TV_COUNT; tv++) {
+        if (!(c->set & BIT(tv)))
+            continue;
         if (tv == IB_TV_WAGE_RATIO)
             put_double(c->f, ib_mvalues_wage_ratio(&iv->v));
         else
@@ -389,15 +540,17 @@ static int write_row(void *ctx, const ib_mstay *s, const ib_minterval *iv)
 }
 
 int ib_monitor_write_intervals(FILE *out, const ib_mdata *d,
-                               const ib_msurv_opts *o, ib_err *err)
+                               const ib_msurv_opts *o, ib_tv_set set,
+                               ib_err *err)
 {
     fputs("person_ref,stay,start,stop,event,nationality,eu,cee,south,sex,"
           "category,age_band,cohort,first_brp", out);
     for (int tv = 0; tv < IB_TV_COUNT; tv++)
-        fprintf(out, ",%s", tv_names[tv]);
+        if (set & BIT(tv))
+            fprintf(out, ",%s", tv_names[tv]);
     fputc('\n', out);
-    csv_ctx c = {out, d};
-    int rc = ib_monitor_each_interval(d, o, write_row, &c, err);
+    csv_ctx c = {out, d, set};
+    int rc = ib_monitor_each_interval(d, o, set, write_row, &c, err);
     if (rc == IB_EIO || (!rc && fflush(out)))
         return ib_err_set(err, IB_EIO, "schrijven van de intervallen mislukt");
     return rc;
@@ -629,8 +782,11 @@ int ib_monitor_design(const ib_mdata *d, const ib_msurv_opts *o,
             break;
     if (!rc && !out->start)
         rc = IB_ENOMEM;
+    /* cut only where a chosen covariate changes: merging adjacent intervals
+     * with equal covariates leaves every risk set, and the fit, the same */
     if (!rc)
-        rc = ib_monitor_each_interval(d, o, design_row, &c, err);
+        rc = ib_monitor_each_interval(d, o, ib_monitor_tv_set(names, p),
+                                      design_row, &c, err);
     free(cols);
     free(fixed);
     free(tv_col);

@@ -119,6 +119,21 @@ awk -F, 'NR > 1 && $13 != 2017 { bad = 1 } END { exit bad }' iv2017.csv || fail 
 expect_exit 4 M intervals --out /nonexistent/dir/iv.csv
 ok "intervals: header, cohort filter, unwritable file exit 4"
 
+# --covariates: the intervals cox fits with them, cut only where one changes
+covs=employed,partner,eu
+expect_exit 0 M intervals --covariates "$covs" --out ivc.csv
+head -1 ivc.csv | grep -qx "person_ref,stay,start,stop,event,nationality,eu,cee,south,sex,category,age_band,cohort,first_brp,employed,partner" ||
+  fail "intervals --covariates header"
+[ "$(wc -l <ivc.csv)" -lt "$(wc -l <iv.csv)" ] || fail "intervals --covariates: no fewer cuts"
+expect_exit 0 M cox --covariates "$covs" --format json
+grep -q "\"n_intervals\": $(($(wc -l <ivc.csv) - 1))," "$TMP/out" ||
+  fail "intervals --covariates: not the intervals cox fits"
+# every stay's intervals adjoin, and neighbours differ in a chosen factor
+awk -F, 'NR > 2 && $1 == p && $2 == s && ($3 != stop || ($15 == e && $16 == q)) { bad = 1 }
+         { p = $1; s = $2; stop = $4; e = $15; q = $16 } END { exit bad }' ivc.csv ||
+  fail "intervals --covariates: a cut where nothing chosen changes"
+ok "intervals --covariates: the chosen factors' columns and cuts, as cox"
+
 # ---------------------------------------------------------------- bad command lines
 bad() {  # bad "message part" ARGS...
   local want=$1; shift
@@ -135,6 +150,7 @@ bad "--k: '0'" survival --k 0
 bad "--k en --no-suppress" survival --k 5 --no-suppress
 bad "--ties: kies efron of breslow" cox --ties exact
 bad "onbekende covariaat 'bogus'" cox --covariates employed,bogus
+bad "onbekende covariaat 'bogus'" intervals --covariates employed,bogus
 bad "--curve hoort niet bij monitor cox" cox --curve
 bad "--out hoort niet bij monitor survival" survival --out x.csv
 bad "--basis: kies point of all-months" typology --basis daily

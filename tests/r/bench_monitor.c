@@ -127,11 +127,20 @@ int main(int argc, char **argv)
            km_lr.cpu - km.cpu);
     ib_msurv_free(&sv);
 
+    /* the cut at every change of any factor (the full export), then at the
+     * changes of the model's covariates (what the design cuts) */
     t = stamp_now();
-    size_t n_iv = 0;
-    if (ib_monitor_each_interval(&d, &o, count_interval, &n_iv, &err))
+    size_t n_all = 0, n_iv = 0;
+    if (ib_monitor_each_interval(&d, &o, IB_TV_ALL, count_interval, &n_all,
+                                 &err))
+        return fail("intervals", &err);
+    report("intervals_cut_all_factors", t);
+    t = stamp_now();
+    ib_tv_set set = ib_monitor_tv_set((const char *const *)covs, (size_t)p);
+    if (ib_monitor_each_interval(&d, &o, set, count_interval, &n_iv, &err))
         return fail("intervals", &err);
     report("intervals_cut", t);
+    printf("n_intervals_all_factors %zu\n", n_all);
 
     t = stamp_now();
     ib_mdesign x;
@@ -150,7 +159,7 @@ int main(int argc, char **argv)
     if (ib_cox_fit(&cd, &co, &m, &err))
         return fail("cox", &err);
     report("cox_fit", t);
-    printf("cox_iterations %d\n", m.iter);
+    printf("cox_iterations %d\ncox_patterns %zu\n", m.iter, m.n_patterns);
     ib_cox_model_free(&m);
     co.concordance = true;
     t = stamp_now();

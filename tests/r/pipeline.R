@@ -1,7 +1,9 @@
 # pipeline.R — sets `inbeeld monitor survival|cox --format json` beside R
 # survival's survfit/survdiff/coxph on the intervals that `inbeeld monitor
 # intervals` exported from the same database, and fails on any difference
-# beyond relative 1e-6 (absolute 1e-9 near zero).
+# beyond relative 1e-6 (absolute 1e-9 near zero). The export is cut at every
+# factor's change; a Cox model is fitted by R both on it and, as inbeeld does,
+# on its intervals merged where the model's covariates do not change.
 # Usage: Rscript pipeline.R INTERVALS.csv RESULT.json...
 # Each JSON is a survival or a cox result (its "figure" says which); a
 # survival result with a cohort is compared on that cohort's stays.
@@ -173,21 +175,57 @@ design_column <- function(name) {
   as.numeric(as.character(iv[[col]]) == level)
 }
 
+# The rows of d (intervals in stay order, covariates X) with every run of
+# adjacent intervals of one stay whose covariates are all equal merged into
+# one: what inbeeld fits, which cuts a stay only where a chosen covariate
+# changes. The merged row is (first start, last stop], with the last event.
+merge_equal <- function(d, X) {
+  n <- nrow(d)
+  cont <- c(FALSE, d$stay_id[-1] == d$stay_id[-n] & d$start[-1] == d$stop[-n])
+  for (v in names(X)) cont <- cont & c(FALSE, X[[v]][-1] == X[[v]][-n])
+  first <- !cont
+  last <- c(first[-1], TRUE)
+  m <- X[first, , drop = FALSE]
+  m$start <- d$start[first]
+  m$stop <- d$stop[last]
+  m$event <- d$event[last]
+  m
+}
+
 compare_cox <- function(js, name) {
   covs <- vapply(js$coefficients, function(c) c$name, "")
   d <- iv
   if (!is.na(js$cohort)) d <- d[d$cohort == js$cohort, ]
   X <- as.data.frame(lapply(setNames(covs, covs), function(v) design_column(v)[
     if (is.na(js$cohort)) TRUE else iv$cohort == js$cohort]))
-  X$start <- d$start
-  X$stop <- d$stop
-  X$event <- d$event
   form <- as.formula(paste("Surv(start, stop, event) ~", paste(sprintf("`%s`", covs), collapse = " + ")))
+  what <- sprintf("%s (cox %s)", name, js$ties)
+  # the exported intervals, cut at every factor's change: the same model
+  full <- X
+  full$start <- d$start
+  full$stop <- d$stop
+  full$event <- d$event
+  ff <- coxph(form, data = full, ties = js$ties)
+  X <- merge_equal(d, X)
   fit <- coxph(form, data = X, ties = js$ties)
+  # merging changes no coefficient, SE, likelihood, test or concordance
+  # (only the concordance's SE, a sum over rows, and the number of rows)
+  fs <- summary(ff)$coefficients
+  u <- paste(what, "on all intervals")
+  check(paste(u, "coef"), fs[, "coef"], vapply(js$coefficients, function(c) c$coef, 0))
+  check(paste(u, "se"), ifelse(is.na(fs[, "coef"]), NA, fs[, "se(coef)"]),
+        vapply(js$coefficients, function(c) c$se, 0))
+  check(paste(u, "loglik"), ff$loglik, c(js$loglik_null, js$loglik))
+  check(paste(u, "Wald"), ff$wald.test, js$tests$wald)
+  check(paste(u, "score"), ff$score, js$tests$score)
+  check(paste(u, "concordance"), ff$concordance["concordance"], js$concordance$concordance)
+  check(paste(u, "concordant, discordant, tied.x, tied.y"), ff$concordance[1:4],
+        c(js$concordance$concordant, js$concordance$discordant,
+          js$concordance$tied_x, js$concordance$tied_y))
+  check(paste(u, "iterations"), ff$iter, js$iterations)
   s <- summary(fit)
   cf <- s$coefficients
   ci <- s$conf.int
-  what <- sprintf("%s (cox %s)", name, js$ties)
   for (i in seq_along(covs)) {
     c <- js$coefficients[[i]]
     w <- paste(what, covs[i])

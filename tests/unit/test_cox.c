@@ -300,6 +300,161 @@ static void test_x_as_scratch(void **state)
     ib_cox_model_free(&b);
 }
 
+/* 1000 stays of three intervals each, (0, a], (a, b], (b, T] with days
+ * from a small range (many ties), x1 and x2 fixed (2 and 3 levels), x3
+ * changing between the intervals: 12 covariate patterns among 3000 rows. */
+typedef struct pattern_data {
+    double start[3000], stop[3000], X[3000 * 3];
+    int event[3000];
+    uint32_t id[3000];
+} pattern_data;
+
+static void fill_pattern_data(pattern_data *pd)
+{
+    uint32_t seed = 12345;
+    size_t n = 0;
+    for (uint32_t s = 0; s < 1000; s++) {
+        seed = seed * 1103515245u + 12345u;
+        double a = 1 + (seed >> 16) % 20, b = a + 1 + (seed >> 8) % 15;
+        double T = b + 1 + (seed >> 20) % 40;
+        double x1 = s % 2, x2 = (s / 2) % 3;
+        double bounds[4] = {0, a, b, T};
+        for (int k = 0; k < 3; k++, n++) {
+            pd->start[n] = bounds[k];
+            pd->stop[n] = bounds[k + 1];
+            pd->event[n] = k == 2 && (seed >> 4) % 3 != 0;
+            pd->X[3 * n] = x1;
+            pd->X[3 * n + 1] = x2;
+            pd->X[3 * n + 2] = (double)((s + (uint32_t)k) % 2);
+            pd->id[n] = s;
+        }
+    }
+}
+
+/* Two ways of summing the same terms: equal but for rounding. */
+#define assert_same(a, b)                                                   \
+    do {                                                                    \
+        double a_ = (a), b_ = (b);                                          \
+        if (!(fabs(a_ - b_) <= 1e-10 * fabs(b_)))                           \
+            fail_msg("%s = %.17g, by row %.17g", #a, a_, b_);               \
+    } while (0)
+
+/* Few distinct covariate vectors: the sweep counts rows per pattern, and
+ * gives the fit of the sweep row by row (Efron and Breslow). */
+static void test_pattern_sweep(void **state)
+{
+    (void)state;
+    static pattern_data pd;
+    fill_pattern_data(&pd);
+    ib_cox_data d = {.n = 3000, .p = 3, .start = pd.start, .stop = pd.stop,
+                     .event = pd.event, .X = pd.X, .id = pd.id};
+    for (int ties = IB_COX_EFRON; ties <= IB_COX_BRESLOW; ties++) {
+        ib_cox_opts o;
+        ib_cox_opts_init(&o);
+        o.ties = (ib_cox_ties)ties;
+        ib_cox_model byrow, bypat;
+        ib_err err;
+        assert_int_equal(ib_cox_fit(&d, &o, &bypat, &err), IB_OK);
+        o.patterns_max = 0;
+        assert_int_equal(ib_cox_fit(&d, &o, &byrow, &err), IB_OK);
+        assert_int_equal(bypat.n_patterns, 12);
+        assert_int_equal(byrow.n_patterns, 0);
+        for (size_t j = 0; j < 3; j++) {
+            assert_true(fabs(bypat.coef[j]) > 1e-3);
+            assert_same(bypat.coef[j], byrow.coef[j]);
+            assert_same(bypat.se[j], byrow.se[j]);
+        }
+        assert_same(bypat.loglik_null, byrow.loglik_null);
+        assert_same(bypat.loglik, byrow.loglik);
+        assert_same(bypat.score_test, byrow.score_test);
+        assert_same(bypat.wald_test, byrow.wald_test);
+        assert_int_equal(bypat.iter, byrow.iter);
+        assert_same(bypat.concordance, byrow.concordance);
+        assert_same(bypat.concordance_se, byrow.concordance_se);
+        const double x[] = {1, 2, 0};
+        for (double t = 5; t <= 70; t += 5)
+            assert_same(ib_cox_survival(&bypat, x, t),
+                         ib_cox_survival(&byrow, x, t));
+        ib_cox_model_free(&byrow);
+        ib_cox_model_free(&bypat);
+    }
+}
+
+typedef struct poison { double *x; size_t n; int calls; } poison;
+
+/* Release of X: count it and spoil X, so that a read after it shows. */
+static void poison_release(void *ctx)
+{
+    poison *q = ctx;
+    q->calls++;
+    memset(q->x, 0xff, q->n * sizeof *q->x);
+}
+
+/* By pattern with X as scratch, the engine's rows go in X's memory: the
+ * same fit as without, and X released once, after the fit. */
+static void test_pattern_rows_in_scratch_x(void **state)
+{
+    (void)state;
+    static pattern_data pd;
+    static double x5[3000 * 5];
+    fill_pattern_data(&pd);
+    for (size_t i = 0; i < 3000; i++) {
+        memcpy(x5 + 5 * i, pd.X + 3 * i, 3 * sizeof *x5);
+        x5[5 * i + 3] = (pd.id[i] / 6) % 2;
+        x5[5 * i + 4] = (pd.id[i] / 12) % 2;
+    }
+    ib_cox_data d = {.n = 3000, .p = 5, .start = pd.start, .stop = pd.stop,
+                     .event = pd.event, .X = x5, .id = pd.id};
+    ib_cox_model a, b;
+    ib_err err;
+    assert_int_equal(ib_cox_fit(&d, NULL, &a, &err), IB_OK);
+    assert_int_equal(a.n_patterns, 48);
+    static double scratch[3000 * 5];
+    memcpy(scratch, x5, sizeof scratch);
+    poison q = {scratch, 3000 * 5, 0};
+    ib_cox_opts o;
+    ib_cox_opts_init(&o);
+    o.release_x = poison_release;
+    o.release_ctx = &q;
+    o.x_is_scratch = true;
+    d.X = scratch;
+    assert_int_equal(ib_cox_fit(&d, &o, &b, &err), IB_OK);
+    assert_int_equal(q.calls, 1);
+    assert_int_equal(b.n_patterns, 48);
+    for (size_t j = 0; j < 5; j++) {
+        assert_same(b.coef[j], a.coef[j]);
+        assert_same(b.se[j], a.se[j]);
+    }
+    assert_same(b.loglik, a.loglik);
+    assert_same(b.concordance, a.concordance);
+    assert_same(b.concordance_se, a.concordance_se);
+    ib_cox_model_free(&a);
+    ib_cox_model_free(&b);
+}
+
+/* More patterns than allowed, or too many for counting to pay: by row. */
+static void test_pattern_limits(void **state)
+{
+    (void)state;
+    static pattern_data pd;
+    fill_pattern_data(&pd);
+    ib_cox_data d = {.n = 3000, .p = 3, .start = pd.start, .stop = pd.stop,
+                     .event = pd.event, .X = pd.X, .id = pd.id};
+    ib_cox_opts o;
+    ib_cox_opts_init(&o);
+    o.patterns_max = 11;
+    ib_cox_model m;
+    ib_err err;
+    assert_int_equal(ib_cox_fit(&d, &o, &m, &err), IB_OK);
+    assert_int_equal(m.n_patterns, 0);
+    ib_cox_model_free(&m);
+    /* the ties data: 20 rows, 20 patterns, 7 death times */
+    ib_cox_data t = ties_data();
+    assert_int_equal(ib_cox_fit(&t, NULL, &m, &err), IB_OK);
+    assert_int_equal(m.n_patterns, 0);
+    ib_cox_model_free(&m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -311,6 +466,9 @@ int main(void)
         cmocka_unit_test(test_time_keys),
         cmocka_unit_test(test_eta_ranks),
         cmocka_unit_test(test_x_as_scratch),
+        cmocka_unit_test(test_pattern_sweep),
+        cmocka_unit_test(test_pattern_limits),
+        cmocka_unit_test(test_pattern_rows_in_scratch_x),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

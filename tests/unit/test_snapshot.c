@@ -227,7 +227,7 @@ static void run_every_figure(const ib_mdata *d)
         ib_mtable_free(&t);
     FILE *sink = fopen("/dev/null", "w");
     assert_non_null(sink);
-    ib_monitor_write_intervals(sink, d, &so, &err);
+    ib_monitor_write_intervals(sink, d, &so, IB_TV_ALL, &err);
     fclose(sink);
     int16_t munis[] = {518, 983};
     ib_mdata sub;

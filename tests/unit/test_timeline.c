@@ -5,6 +5,7 @@
  * loading the same from a SQLite store. Every boundary checked by hand. */
 #include "monitor_fixture.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -28,7 +29,8 @@ static ib_minterval *cut(const ib_mdata *d, uint32_t p, uint32_t k, ib_date at,
     ib_minterval *buf = NULL;
     size_t cap = 0;
     ib_err err;
-    assert_int_equal(ib_monitor_stay_intervals(d, &s, at, &buf, n, &cap, &err),
+    assert_int_equal(ib_monitor_stay_intervals(d, &s, at, IB_TV_ALL, &buf, n,
+                                               &cap, &err),
                      IB_OK);
     return buf;
 }
@@ -331,7 +333,8 @@ static void test_csv_writer(void **state)
     assert_non_null(f);
     ib_msurv_opts o = {.at = D("2022-03-01")};
     ib_err err;
-    assert_int_equal(ib_monitor_write_intervals(f, &d, &o, &err), IB_OK);
+    assert_int_equal(ib_monitor_write_intervals(f, &d, &o, IB_TV_ALL, &err),
+                     IB_OK);
     rewind(f);
     char line[512];
     assert_non_null(fgets(line, sizeof line, f));
@@ -380,6 +383,165 @@ static void test_design(void **state)
     assert_int_equal(ib_monitor_design(&d, &o, bad, 2, &x, &err), IB_EINVAL);
     assert_non_null(strstr(err.msg, "nationality_QQ"));
     assert_null(x.X);
+    ib_mdata_free(&d);
+}
+
+/* ------------------------------------------------------------ merged cuts */
+
+/* Persons whose wage changes while no other factor does, with tied
+ * departure days and partners: stay i lasts 60 × (1 + i % 9) days (ties),
+ * 2 of 3 end by R; a job from arrival with a raise on day 45 and, for every
+ * fourth person, a gap without work before it; half lose the job in their
+ * last 30 or 45 days; a partner for every third. */
+static ib_mdata wage_change_data(void)
+{
+    ib_mdata d;
+    ib_mdata_init(&d);
+    int32_t org = fx_org(&d, "agency", IB_ORG_AGENCY);
+    char ref[16], a[IB_DATE_STRLEN], b[IB_DATE_STRLEN], c[IB_DATE_STRLEN];
+    for (int i = 0; i < 60; i++) {
+        snprintf(ref, sizeof ref, "p%02d", i);
+        uint32_t p = fx_person(&d, ref, "1990-01-01", i % 2 ? "PL" : "IN",
+                               IB_SEX_M, IB_CAT_LABOUR);
+        ib_date arr = D("2021-01-01") + 11 * i;
+        ib_date dep = arr + 60 * (1 + i % 9);
+        fx_stay(&d, p, ib_date_format(arr, a),
+                i % 3 ? ib_date_format(dep, b) : NULL);
+        ib_contract ct = i % 5 ? IB_CONTRACT_AGENCY : IB_CONTRACT_PERMANENT;
+        fx_emp(&d, p, ib_date_format(arr, a), ib_date_format(arr + 44, b), ct,
+               180000 + 1000 * i, org, org);
+        ib_date next = arr + 45 + (i % 4 == 0 ? 30 * (1 + i % 3) : 0);
+        fx_emp(&d, p, ib_date_format(next, c),
+               i % 4 >= 2 ? ib_date_format(dep - 15 * (i % 4), b) : NULL, ct,
+               210000 + 500 * i, org, org);
+        if (i % 3 == 1)
+            fx_event(&d, p, IB_EVENT_PARTNER_START,
+                     ib_date_format(arr + 20 * (i % 7), a));
+    }
+    fx_finish(&d);
+    return d;
+}
+
+/* The design as it was before the cut followed the chosen covariates: every
+ * interval of every factor's change, the chosen columns filled in. */
+typedef struct full_design {
+    size_t n, cap, p;
+    double *start, *stop, *X;
+    int *event;
+    const char *const *names;
+} full_design;
+
+static int full_row(void *ctx, const ib_mstay *s, const ib_minterval *iv)
+{
+    full_design *f = ctx;
+    assert_true(f->n < f->cap);
+    f->start[f->n] = iv->start;
+    f->stop[f->n] = iv->stop;
+    f->event[f->n] = iv->event;
+    for (size_t j = 0; j < f->p; j++) {
+        double *x = &f->X[f->n * f->p + j];
+        if (strcmp(f->names[j], "eu") == 0)
+            *x = (s->attr.flags & IB_MP_EU) ? 1 : 0;
+        else
+            for (int tv = 0; tv < IB_TV_COUNT; tv++)
+                if (strcmp(f->names[j], ib_tv_name((ib_tv)tv)) == 0)
+                    *x = ib_mvalues_get(&iv->v, (ib_tv)tv);
+    }
+    f->n++;
+    return 0;
+}
+
+static void assert_same_fit(const ib_cox_model *a, const ib_cox_model *b)
+{
+    for (size_t j = 0; j < a->p; j++) {
+        assert_true(fabs(a->coef[j] - b->coef[j]) <= 1e-9 * fabs(a->coef[j]));
+        assert_true(fabs(a->se[j] - b->se[j]) <= 1e-9 * a->se[j]);
+    }
+    assert_true(fabs(a->loglik - b->loglik) <= 1e-12 * fabs(a->loglik));
+    assert_true(fabs(a->loglik_null - b->loglik_null) <=
+                1e-12 * fabs(a->loglik_null));
+    assert_true(fabs(a->score_test - b->score_test) <= 1e-9 * a->score_test);
+    assert_true(fabs(a->wald_test - b->wald_test) <= 1e-9 * a->wald_test);
+    assert_int_equal(a->iter, b->iter);
+    /* the concordance too; not its standard error, whose infinitesimal
+     * jackknife sums over rows (as R's), so it follows the cut */
+    assert_true(a->concordance == b->concordance);
+    assert_true(a->n_concordant == b->n_concordant &&
+                a->n_discordant == b->n_discordant &&
+                a->n_tied_x == b->n_tied_x && a->n_tied_y == b->n_tied_y);
+    assert_int_equal(a->n_events, b->n_events);
+    /* the model's survival curve (baseline hazard at other means) */
+    const double x[] = {1, 1, 0, 1};
+    for (double t = 30; t <= 540; t += 30)
+        assert_true(fabs(ib_cox_survival(a, x, t) - ib_cox_survival(b, x, t))
+                    <= 1e-12);
+}
+
+/* The design cuts a stay only where a chosen covariate changes: a raise
+ * alone (wage_ratio, income_130 not chosen) merges two intervals into one,
+ * and the fit on the merged intervals is the fit on the unmerged ones
+ * (every risk set, with its ties, is the same), with Efron and Breslow. */
+static void test_design_merges_unchosen_changes(void **state)
+{
+    (void)state;
+    ib_mdata d = wage_change_data();
+    ib_msurv_opts o = {.at = D("2023-01-01")};
+    const char *names[] = {"employed", "agency", "partner", "eu"};
+    ib_err err;
+
+    /* one person: one interval for the chosen, two for all factors */
+    ib_mstay s = stay_of(&d, 1, 0, o.at);
+    ib_minterval *buf = NULL;
+    size_t n_all, n_chosen, cap = 0;
+    ib_tv_set set = ib_monitor_tv_set(names, 4);
+    assert_int_equal(set, (1u << IB_TV_EMPLOYED) | (1u << IB_TV_AGENCY) |
+                          (1u << IB_TV_PARTNER));
+    assert_int_equal(ib_monitor_stay_intervals(&d, &s, o.at, IB_TV_ALL, &buf,
+                                               &n_all, &cap, &err), IB_OK);
+    assert_int_equal(n_all, 3);           /* raise, partner on day 20 */
+    assert_int_equal(ib_monitor_stay_intervals(&d, &s, o.at, set, &buf,
+                                               &n_chosen, &cap, &err), IB_OK);
+    assert_int_equal(n_chosen, 2);        /* partner only */
+    assert_int_equal(buf[0].stop, 20);
+    assert_int_equal(buf[1].v.wage, 0);   /* not followed: reads 0 */
+    free(buf);
+
+    ib_mdesign x;
+    assert_int_equal(ib_monitor_design(&d, &o, names, 4, &x, &err), IB_OK);
+    size_t bound = 8 * 60;
+    full_design f = {0, bound, 4, malloc(bound * sizeof(double)),
+                     malloc(bound * sizeof(double)),
+                     malloc(bound * 4 * sizeof(double)),
+                     malloc(bound * sizeof(int)), names};
+    assert_non_null(f.start && f.stop && f.X && f.event);
+    assert_int_equal(ib_monitor_each_interval(&d, &o, IB_TV_ALL, full_row, &f,
+                                              &err), IB_OK);
+    assert_true(x.n < f.n);
+    assert_int_equal(x.n_stays, 60);
+
+    for (int ties = IB_COX_EFRON; ties <= IB_COX_BRESLOW; ties++) {
+        ib_cox_opts co;
+        ib_cox_opts_init(&co);
+        co.ties = (ib_cox_ties)ties;
+        ib_cox_data merged = {x.n, 4, x.start, x.stop, x.event, x.X, names,
+                              x.stay};
+        ib_cox_data full = {f.n, 4, f.start, f.stop, f.event, f.X, names,
+                            NULL};
+        ib_cox_model a, b;
+        assert_int_equal(ib_cox_fit(&full, &co, &a, &err), IB_OK);
+        assert_int_equal(ib_cox_fit(&merged, &co, &b, &err), IB_OK);
+        assert_true(a.has_converged && b.has_converged);
+        assert_int_equal(a.n_intervals, f.n);
+        assert_int_equal(b.n_intervals, x.n);
+        assert_same_fit(&a, &b);
+        ib_cox_model_free(&a);
+        ib_cox_model_free(&b);
+    }
+    free(f.start);
+    free(f.stop);
+    free(f.X);
+    free(f.event);
+    ib_mdesign_free(&x);
     ib_mdata_free(&d);
 }
 
@@ -496,6 +658,7 @@ int main(void)
         cmocka_unit_test(test_wage_ratio_and_wml_change),
         cmocka_unit_test(test_csv_writer),
         cmocka_unit_test(test_design),
+        cmocka_unit_test(test_design_merges_unchosen_changes),
         cmocka_unit_test(test_load_from_store),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

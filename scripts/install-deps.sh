@@ -21,6 +21,7 @@ packages=(
   libpwquality-dev     # refuses weak passwords (user add/passwd): palindromes, user name, dictionary words
   cracklib-runtime     # ... the dictionary libpwquality checks against (/var/cache/cracklib)
   wdutch               # ... Dutch words in that dictionary (cracklib-runtime adds /usr/share/dict/dutch)
+  libutf8proc-dev      # Unicode normalisation (NFKD, case fold) of names for record linkage
   wrk                  # HTTP load generator of bench/http (requests/s, latency percentiles)
   # --- tests ---
   libcmocka-dev        # unit tests via ctest

@@ -163,6 +163,27 @@ const char *ib_cefr_name(ib_cefr level);
 /* KvK (Chamber of Commerce) number: exactly 8 digits. */
 bool ib_kvk_is_valid(const char *s, size_t len);
 
+/* -------------------------------------------------------- record linkage
+ * How persons' names and birth dates are compared when the records of
+ * several senders are linked into one person (docs/linkage.md). */
+
+/* The normal form of a name: Unicode NFKD, combining marks removed, case
+ * folded, and '-', '\'', '.' and runs of white space made one space,
+ * trimmed ("Wójcik-Nowak " -> "wojcik nowak"). IB_EINVAL for text that is
+ * not UTF-8, IB_ELIMIT when out (size bytes) is too small (out then holds
+ * what fitted). */
+#define IB_NAME_NORM_MAX 512
+int ib_name_normalise(const char *in, char *out, size_t size);
+/* Jaro-Winkler similarity (prefix scale 0.1, prefix up to 4) of two
+ * normalised names, by code point: 1 equal, 0 nothing in common or empty. */
+double ib_jaro_winkler(const char *a, const char *b);
+/* Equal, day and month swapped, or one digit of YYYYMMDD different. */
+bool ib_birth_dates_look_alike(ib_date a, ib_date b);
+/* The dates that look alike d (d first), valid dates only; returns how many
+ * were written (at most max; IB_BIRTH_VARIANTS_MAX holds them all). */
+#define IB_BIRTH_VARIANTS_MAX 74
+int ib_birth_date_variants(ib_date d, ib_date *out, int max);
+
 /* Generic enum <-> text mapping used by the record code tables. */
 typedef struct ib_code_name { int code; const char *name; } ib_code_name;
 /* Looks up text (exact, case-sensitive) in a table ending with {0, NULL}. */

@@ -221,7 +221,7 @@ int64_t ib_bsn_lookup_hash(const ib_crypto *c, const char *bsn)
  * endian number or a 16-bit length followed by the bytes. Unambiguous, and
  * independent of struct layout and padding. */
 typedef struct canon {
-    uint8_t buf[1024];
+    uint8_t buf[2048];
     size_t n;
 } canon;
 
@@ -361,4 +361,23 @@ int64_t ib_hash_life_event(const ib_crypto *c, const ib_life_event *ev)
     canon_i64(&k, ev->event);
     canon_i64(&k, ev->date);
     return canon_hash(c, &k);
+}
+
+/* ------------------------------------------------------------ identity */
+
+int64_t ib_identity_hash(const ib_crypto *c, const ib_person *p)
+{
+    char family[IB_NAME_NORM_MAX], given[IB_NAME_NORM_MAX];
+    if (ib_name_normalise(p->family_name, family, sizeof family) != IB_OK ||
+        ib_name_normalise(p->given_names, given, sizeof given) != IB_OK ||
+        !family[0] || !given[0] || p->birth_date == IB_DATE_NONE)
+        return 0;
+    canon k = {.n = 0};
+    canon_str(&k, "identity", 8);
+    canon_str(&k, family, sizeof family);
+    canon_str(&k, given, sizeof given);
+    canon_i64(&k, p->birth_date);
+    CANON_STR(&k, p->nationality);
+    int64_t v = canon_hash(c, &k);
+    return v ? v : 1;                   /* 0 means "no identity" */
 }

@@ -43,15 +43,18 @@ static const char *const stmt_sql[SQ_STMT_COUNT] = {
                        " WHERE sender_id = ?1 AND ref = ?2",
     [SQ_PERSON_ALL] = "SELECT id, content_hash, ref FROM persons WHERE sender_id = ?1",
     [SQ_PERSON_COUNT] = "SELECT count(*) FROM persons WHERE sender_id = ?1",
+    /* ?13 is the row's id, used by the UPDATE only. */
     [SQ_PERSON_INSERT] = "INSERT INTO persons (sender_id, ref, bsn_enc, bsn_hash,"
                          " family_name, given_names, birth_date, sex, nationality,"
-                         " language, category, content_hash)"
-                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                         " language, category, content_hash, identity_hash,"
+                         " updated_at, people_id, own_people_id, link_rule)"
+                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+                         " ?14, ?15, ?16, ?17, ?18)",
     [SQ_PERSON_UPDATE] = "UPDATE persons SET bsn_enc = ?3, bsn_hash = ?4,"
                          " family_name = ?5, given_names = ?6, birth_date = ?7,"
                          " sex = ?8, nationality = ?9, language = ?10, category = ?11,"
-                         " content_hash = ?12 WHERE id = ?13 AND sender_id = ?1"
-                         " AND ref = ?2",
+                         " content_hash = ?12, identity_hash = ?14, updated_at = ?15"
+                         " WHERE id = ?13 AND sender_id = ?1 AND ref = ?2",
 
     [SQ_STAY_OF_PERSON] = "SELECT id, arrival, departure, content_hash FROM stays"
                           " WHERE sender_id = ?1 AND person_id = ?2",
@@ -226,6 +229,7 @@ int ib_sq_exec(ib_sqlite *s, const char *sql, ib_err *err)
 
 void ib_sq_refs_clear(ib_sqlite *s)
 {
+    s->nobsn_valid = false;
     for (int k = 0; k < SQ_REF_KINDS; k++)
         ib_refmap_reset(&s->refs[k], 0);
 }
@@ -306,7 +310,7 @@ static bool is_registry_table(const char *table)
 {
     static const char *const tables[] = {
         "senders", "organisations", "locations", "persons", "stays",
-        "registrations", "employments", "housings", "life_events"};
+        "registrations", "employments", "housings", "life_events", "people"};
     for (size_t i = 0; i < sizeof tables / sizeof *tables; i++)
         if (strcmp(table, tables[i]) == 0)
             return true;
@@ -681,6 +685,13 @@ static const ib_store_ops sqlite_ops = {
     .inspection_each = ib_sq_inspection_each,
     .query_persons = ib_sq_query_persons,
     .erase_person = ib_sq_erase_person,
+    .resolve_person = ib_sq_resolve_person,
+    .each_record = ib_sq_each_record,
+    .person_of_record = ib_sq_person_of_record,
+    .link_persons = ib_sq_link_persons,
+    .unlink_record = ib_sq_unlink_record,
+    .each_review = ib_sq_each_review,
+    .decide_review = ib_sq_decide_review,
     .data_version = sq_data_version,
     .file_path = sq_file_path,
 };
@@ -753,6 +764,9 @@ static int migrate_one(ib_sqlite *s, int version, ib_err *err)
     snprintf(ins, sizeof ins, "INSERT INTO schema_migrations VALUES (%d, '%s')",
              version, at);
     rc = ib_sq_exec(s, ins, err);
+    /* A migration that changes registry rows renews the data version in its
+     * own SQL (migration 4 does). */
+    s->version_written = true;
 done:
     free(sql);
     if (rc == IB_OK)
@@ -900,6 +914,8 @@ int ib_sqlite_open(ib_store **out, const char *path, const ib_store_options *opt
     /* Only a new database gets a head for its empty change log here: one
      * whose head is missing later may have lost entries with it. */
     if (fresh && (rc = ib_sq_changes_head_start(s, err)) != IB_OK)
+        goto fail;
+    if ((rc = ib_sq_link_backfill(s, err)) != IB_OK)
         goto fail;
     *out = &s->base;
     return IB_OK;

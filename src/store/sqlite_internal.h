@@ -28,8 +28,11 @@ typedef enum {
 /* The kinds that others refer to by ref, each with a ref cache. */
 typedef enum { SQ_REF_ORG, SQ_REF_LOC, SQ_REF_PERSON, SQ_REF_KINDS } sq_ref_kind;
 
+/* Birth dates 1870-01-01 .. 2049-05-xx (days since 1970 from -36524). */
+#define SQ_NOBSN_FIRST (-36524)
+#define SQ_NOBSN_DAYS (1 << 16)
 #define SQ_FILTER_MASKS 8               /* sender | person | location */
-#define SQ_CACHED_MAX 32                /* look-up statements kept by SQL text */
+#define SQ_CACHED_MAX 64                /* look-up statements kept by SQL text */
 
 typedef struct ib_sqlite {
     ib_store base;                      /* first: an ib_sqlite is an ib_store */
@@ -76,6 +79,14 @@ typedef struct ib_sqlite {
     /* ib_store_audit_adopt_heads in the open transaction: a change log
      * without a head gets one at commit. */
     bool heads_adopt;
+    /* The last person put was linked by BSN to this sender's record with
+     * this ref (one sender, two keys for one person); "" otherwise. */
+    char same_sender_ref[IB_REF_MAX + 1];
+    /* The birth dates of the records without a BSN, as bits from day
+     * SQ_NOBSN_FIRST on (sqlite_link.c): a record with a BSN looks for
+     * look-alikes only on the dates set. Rebuilt after ib_sq_refs_clear. */
+    bool nobsn_valid;
+    uint64_t nobsn_dates[SQ_NOBSN_DAYS / 64];
 } ib_sqlite;
 
 static inline ib_sqlite *ib_sq(ib_store *st) { return (ib_sqlite *)st; }
@@ -136,6 +147,38 @@ int ib_sq_put_registration(ib_store *st, ib_registration *r, const ib_put_info *
 int ib_sq_put_employment(ib_store *st, ib_employment *e, const ib_put_info *pi, ib_put_result *res, ib_err *err);
 int ib_sq_put_housing(ib_store *st, ib_housing *h, const ib_put_info *pi, ib_put_result *res, ib_err *err);
 int ib_sq_put_life_event(ib_store *st, ib_life_event *ev, const ib_put_info *pi, ib_put_result *res, ib_err *err);
+
+/* Linkage (sqlite_link.c), inside the caller's transaction. */
+int64_t ib_sq_now_us(void);
+/* A new, empty person; its id in *id. */
+int ib_sq_new_person(ib_sqlite *s, int64_t *id, ib_err *err);
+/* The person of another record (not self) with this BSN look-up hash, or 0;
+ * same_sender_ref receives the ref of such a record of `sender`. */
+int ib_sq_person_by_bsn(ib_sqlite *s, int64_t bsn_hash, int64_t sender, int64_t self,
+                        int64_t *people, char *same_sender_ref, size_t ref_size,
+                        ib_err *err);
+/* Rules 3 and 4 after a new record is inserted. */
+int ib_sq_link_new_record(ib_sqlite *s, int64_t record, ib_err *err);
+/* After a stored record's BSN or identity changed. */
+int ib_sq_link_changed_record(ib_sqlite *s, int64_t record, bool bsn_changed,
+                              bool identity_changed, char *same_sender_ref,
+                              size_t ref_size, ib_err *err);
+
+/* Links the records of a database made before linkage, once (rules 1 and
+ * 3 over everything stored; store_meta 'linkage' marks it done). */
+int ib_sq_link_backfill(ib_sqlite *s, ib_err *err);
+int ib_sq_resolve_person(ib_store *st, int64_t id, int64_t *current, ib_err *err);
+int ib_sq_person_of_record(ib_store *st, int64_t record_id, int64_t *person_id, ib_err *err);
+int ib_sq_each_record(ib_store *st, int64_t person_id, int64_t sender_id, ib_person_record_cb cb,
+                      void *ctx, ib_err *err);
+int ib_sq_link_persons(ib_store *st, int64_t a, int64_t b, const char *reason,
+                       int64_t *into, ib_err *err);
+int ib_sq_unlink_record(ib_store *st, int64_t record_id, const char *reason,
+                        int64_t *person_id, ib_err *err);
+int ib_sq_each_review(ib_store *st, int state, int64_t id, ib_review_cb cb, void *ctx,
+                      ib_err *err);
+int ib_sq_decide_review(ib_store *st, const ib_link_review *r, bool same, const char *reason,
+                        ib_err *err);
 
 /* Readers (sqlite_read.c). */
 int ib_sq_each_sender(ib_store *st, ib_sender_cb cb, void *ctx, ib_err *err);

@@ -150,6 +150,10 @@ typedef struct put_keys {
     int64_t sender, person, a, b;       /* a, b: the kind's other references */
     int64_t hash, id;
     ib_bsn_sealed *bsn;                 /* persons: sealed just before writing */
+    /* persons: the identity hash (rule 3), when written (Unix µs), and the
+     * person a new record belongs to (docs/linkage.md) */
+    int64_t identity, updated, people, own_people;
+    const char *link_rule;              /* NULL: a person of its own */
 } put_keys;
 
 typedef int (*bind_fn)(sqlite3_stmt *q, const void *rec, const put_keys *k);
@@ -203,6 +207,13 @@ static int bind_person(sqlite3_stmt *q, const void *rec, const put_keys *k)
     rc |= ib_sq_bind_text(q, 11, ib_code_text(ib_category_codes, (int)p->category), 32);
     rc |= ib_sq_bind_i64(q, 12, k->hash);
     rc |= ib_sq_bind_i64(q, 13, k->id);
+    rc |= ib_sq_bind_opt(q, 14, k->identity, 0);
+    rc |= ib_sq_bind_i64(q, 15, k->updated);
+    rc |= ib_sq_bind_id(q, 16, k->people);
+    rc |= ib_sq_bind_id(q, 17, k->own_people);
+    if (sqlite3_bind_parameter_count(q) >= 18)
+        rc |= k->link_rule ? sqlite3_bind_text(q, 18, k->link_rule, -1, SQLITE_STATIC)
+                           : sqlite3_bind_null(q, 18);
     return rc;
 }
 
@@ -304,10 +315,29 @@ typedef struct keyed_spec {
     int (*before_write)(ib_sqlite *s, const void *rec, put_keys *k, ib_err *err);
 } keyed_spec;
 
+/* Before a person record is written: its sealed BSN and identity hash, and
+ * for a new record the person it belongs to (rule 1: the person of a
+ * record with the same BSN; else a person of its own). */
 static int seal_person(ib_sqlite *s, const void *rec, put_keys *k, ib_err *err)
 {
     const ib_person *p = rec;
-    return ib_bsn_seal(&s->base.crypto, p->bsn, k->sender, p->ref, k->bsn, err);
+    int rc = ib_bsn_seal(&s->base.crypto, p->bsn, k->sender, p->ref, k->bsn, err);
+    if (rc)
+        return rc;
+    k->identity = ib_identity_hash(&s->base.crypto, p);
+    k->updated = ib_sq_now_us();
+    if (k->id != 0)
+        return IB_OK;
+    k->link_rule = NULL;
+    k->own_people = 0;
+    rc = ib_sq_person_by_bsn(s, k->bsn->present ? k->bsn->hash : 0, k->sender, 0,
+                             &k->people, s->same_sender_ref, sizeof s->same_sender_ref,
+                             err);
+    if (rc == IB_OK && k->people)
+        k->link_rule = "bsn";
+    else if (rc == IB_OK && (rc = ib_sq_new_person(s, &k->people, err)) == IB_OK)
+        k->own_people = k->people;
+    return rc;
 }
 
 static int write_keyed(ib_sqlite *s, const keyed_spec *sp, const char *ref,
@@ -383,16 +413,53 @@ int ib_sq_put_location(ib_store *st, ib_location *l, const ib_put_info *pi,
     return rc;
 }
 
+/* The link-relevant columns of a stored record before it is replaced. */
+static int old_link_keys(ib_sqlite *s, int64_t id, int64_t *bsn_hash, int64_t *identity,
+                         ib_err *err)
+{
+    sqlite3_stmt *q;
+    int rc = ib_sq_cached(s, "SELECT bsn_hash, identity_hash FROM persons WHERE id = ?1",
+                          &q, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(q, 1, id);
+    rc = sqlite3_step(q);
+    *bsn_hash = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+    *identity = rc == SQLITE_ROW ? sqlite3_column_int64(q, 1) : 0;
+    ib_sq_release(s, q);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? IB_OK : ib_sq_error(s, rc, err);
+}
+
 int ib_sq_put_person(ib_store *st, ib_person *p, const ib_put_info *pi,
                      ib_put_result *res, ib_err *err)
 {
     static const keyed_spec sp = {SQ_REF_PERSON, SQ_PERSON_INSERT, SQ_PERSON_UPDATE,
                                   bind_person, "person", seal_person};
+    ib_sqlite *s = ib_sq(st);
     ib_bsn_sealed bsn;
     put_keys k = {.sender = p->meta.sender_id, .hash = pi->content_hash, .bsn = &bsn};
-    int rc = upsert_keyed(ib_sq(st), &sp, p->ref, p, &k, res, err);
+    int64_t old_bsn = 0, old_identity = 0, known = 0, known_hash = 0;
+    s->same_sender_ref[0] = '\0';
+    int rc = ref_lookup(s, SQ_REF_PERSON, k.sender, p->ref, &known, &known_hash, err);
+    if (rc == IB_OK && known_hash != k.hash)
+        rc = old_link_keys(s, known, &old_bsn, &old_identity, err);
+    else if (rc == IB_ENOTFOUND)
+        rc = IB_OK;
     if (rc == IB_OK)
+        rc = upsert_keyed(s, &sp, p->ref, p, &k, res, err);
+    if (rc == IB_OK && *res == IB_PUT_INSERTED)
+        rc = ib_sq_link_new_record(s, k.id, err);
+    else if (rc == IB_OK && *res == IB_PUT_UPDATED) {
+        int64_t new_bsn = bsn.present ? bsn.hash : 0;
+        if (new_bsn != old_bsn || k.identity != old_identity)
+            rc = ib_sq_link_changed_record(s, k.id, new_bsn != old_bsn,
+                                           k.identity != old_identity, s->same_sender_ref,
+                                           sizeof s->same_sender_ref, err);
+    }
+    if (rc == IB_OK) {
         p->meta.id = k.id;
+        ib_strlcpy(p->linked_ref, s->same_sender_ref, sizeof p->linked_ref);
+    }
     return rc;
 }
 

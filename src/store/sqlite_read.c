@@ -21,8 +21,9 @@ typedef struct read_spec {
 /* The person condition names the sender too, so that the unique index led by
  * (sender_id, person_id) serves it. */
 #define EP_SENDER "x.sender_id = :s"
-#define EP_PERSON "x.sender_id = (SELECT sender_id FROM persons WHERE id = :p)" \
-                  " AND x.person_id = :p"
+/* :p is a person (docs/linkage.md): the episodes of all its records. */
+#define EP_PERSON "(x.sender_id, x.person_id) IN" \
+                  " (SELECT sender_id, id FROM persons WHERE people_id = :p)"
 
 static const read_spec read_specs[IB_KIND_COUNT] = {
     [IB_KIND_ORGANISATION] = {
@@ -36,8 +37,9 @@ static const read_spec read_specs[IB_KIND_COUNT] = {
         EP_SENDER, NULL, "x.id = :l", "x.sender_id, x.id", NULL},
     [IB_KIND_PERSON] = {
         "x.id, x.sender_id, x.ref, x.bsn_enc, x.family_name, x.given_names,"
-        " x.birth_date, x.sex, x.nationality, x.language, x.category FROM persons x",
-        EP_SENDER, "x.id = :p", NULL, "x.sender_id, x.id", NULL},
+        " x.birth_date, x.sex, x.nationality, x.language, x.category, x.people_id"
+        " FROM persons x",
+        EP_SENDER, "x.people_id = :p", NULL, "x.sender_id, x.id", NULL},
     [IB_KIND_STAY] = {
         "x.id, x.sender_id, x.person_id, p.ref, x.arrival, x.departure"
         " FROM stays x JOIN persons p ON p.id = x.person_id",
@@ -252,6 +254,7 @@ int ib_sq_decode_person(ib_sqlite *s, sqlite3_stmt *q, ib_person *p, ib_err *err
     IB_SQ_COL_STR(q, 8, p->nationality);
     IB_SQ_COL_STR(q, 9, p->language);
     COL_CODE(q, 10, ib_category_codes, p->category, err);
+    p->person_id = sqlite3_column_count(q) > 11 ? sqlite3_column_int64(q, 11) : p->meta.id;
     return IB_OK;
 }
 

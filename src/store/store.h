@@ -68,6 +68,13 @@ typedef struct ib_person {
     char nationality[3];
     char language[3];                  /* "" unknown */
     ib_category category;
+    /* The person this record belongs to (docs/linkage.md): the id persons
+     * are known by in the API, the CLI and the audit. Filled by reads. */
+    int64_t person_id;
+    /* Filled by ib_store_put_person: the ref of another record of the same
+     * sender that the same BSN linked this one to ("" none), for the
+     * import report's warning. */
+    char linked_ref[IB_REF_MAX + 1];
 } ib_person;
 
 typedef struct ib_stay {
@@ -572,6 +579,78 @@ typedef struct ib_erase_report {
  * reason. */
 int ib_store_erase_person(ib_store *st, int64_t person_id, const char *actor,
                           const char *reason, ib_erase_report *rep, ib_err *err);
+
+/* ------------------------------------------------------------ one person across the chain
+ * Records of different senders that describe one migrant are linked into
+ * one person (docs/linkage.md): by the same BSN at once (rule 1), never
+ * across different BSNs (rule 2), by the same normalised names, birth date
+ * and nationality when a record has no BSN and the match is unambiguous
+ * (rule 3). Look-alikes become review pairs for a person to decide (rule
+ * 4); people link and unlink by hand with a reason (rule 5). A person's
+ * id is never used again once erased; an id absorbed by a link leads to
+ * the person it joined (ib_store_resolve_person). Every write below runs
+ * in the caller's transaction or its own, and is audited (the actor from
+ * ib_store_set_actor). */
+
+typedef enum { IB_LINK_OWN, IB_LINK_BSN, IB_LINK_IDENTITY, IB_LINK_MANUAL } ib_link_rule;
+extern const ib_code_name ib_link_rule_codes[];   /* "", "bsn", "identity", "manual" */
+
+typedef struct ib_person_record {
+    ib_person p;                      /* meta.id: the record's id; BSN decrypted */
+    char sender_ref[IB_REF_MAX + 1];
+    ib_link_rule rule;                /* how it joined its person */
+    int64_t updated_at;               /* Unix microseconds of its last change */
+} ib_person_record;
+typedef int (*ib_person_record_cb)(void *ctx, const ib_person_record *r);
+
+/* The person that id is now: id itself, or the person it was linked into.
+ * IB_ENOTFOUND for an id that never was or was erased. */
+int ib_store_resolve_person(ib_store *st, int64_t id, int64_t *current, ib_err *err);
+/* The records of a person, oldest first; sender_id 0: of every sender,
+ * else only that sender's (an agency's view). IB_ENOTFOUND when the person
+ * has none (within that sender). */
+int ib_store_each_record(ib_store *st, int64_t person_id, int64_t sender_id,
+                         ib_person_record_cb cb, void *ctx, ib_err *err);
+/* The person record id belongs to, in *person_id. */
+int ib_store_person_of_record(ib_store *st, int64_t record_id, int64_t *person_id,
+                              ib_err *err);
+/* Links persons a and b into one (the lower id stays, in *into).
+ * IB_ECONFLICT when their records hold two different BSNs (rule 2) or a is
+ * b; IB_EINVAL without a reason; IB_ENOTFOUND for an unknown person. */
+int ib_store_link_persons(ib_store *st, int64_t a, int64_t b, const char *reason,
+                          int64_t *into, ib_err *err);
+/* Takes record record_id out of its person: it becomes the person it was
+ * made with again (or a new one), in *person_id. IB_ECONFLICT when another
+ * record of the person has the same BSN (rule 1 holds), IB_EINVAL when it
+ * is its person's only record or without a reason. */
+int ib_store_unlink_record(ib_store *st, int64_t record_id, const char *reason,
+                           int64_t *person_id, ib_err *err);
+
+typedef enum { IB_REVIEW_OPEN, IB_REVIEW_LINKED, IB_REVIEW_DIFFERENT } ib_review_state;
+extern const ib_code_name ib_review_state_codes[];  /* "open", "linked", "different" */
+
+/* A pair of records that may be one person (rule 4), or that rule 3 could
+ * not decide; record_a < record_b. */
+typedef struct ib_link_review {
+    int64_t id, record_a, record_b;
+    int64_t person_a, person_b;       /* their persons now */
+    char reason[16];                  /* "look-alike", "ambiguous", "same-sender" */
+    int score;                        /* name likeness in thousandths */
+    ib_review_state state;
+    char created_at[32];
+    char decided_by[64], decided_at[32], decision_reason[256];
+} ib_link_review;
+typedef int (*ib_review_cb)(void *ctx, const ib_link_review *r);
+
+/* The review pairs in a state (-1: all), oldest first. */
+int ib_store_each_review(ib_store *st, int state, ib_review_cb cb, void *ctx,
+                         ib_err *err);
+int ib_store_get_review(ib_store *st, int64_t id, ib_link_review *out, ib_err *err);
+/* Decides an open pair: same (the two persons are linked, as
+ * ib_store_link_persons) or different (never proposed again). IB_ECONFLICT
+ * when the pair is decided already or linking is refused (rule 2). */
+int ib_store_decide_review(ib_store *st, int64_t id, bool same, const char *reason,
+                           ib_err *err);
 
 /* ------------------------------------------------------------ people who use inbeeld
  * Users, their sessions and API tokens, and housing inspections (the

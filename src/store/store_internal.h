@@ -80,6 +80,11 @@ int64_t ib_hash_registration(const ib_crypto *c, const ib_registration *r);
 int64_t ib_hash_employment(const ib_crypto *c, const ib_employment *e);
 int64_t ib_hash_housing(const ib_crypto *c, const ib_housing *h);
 int64_t ib_hash_life_event(const ib_crypto *c, const ib_life_event *ev);
+/* Keyed 64-bit hash of a person's identity for rule 3 of the linkage
+ * (docs/linkage.md): normalised family name, normalised given names, birth
+ * date and nationality. 0 when the record has no family or given name (it
+ * cannot be linked without a BSN). */
+int64_t ib_identity_hash(const ib_crypto *c, const ib_person *p);
 
 /* ------------------------------------------------------------ audit */
 
@@ -312,6 +317,21 @@ typedef struct ib_store_ops {
      * caller's transaction); removed[kind] receives the rows deleted. */
     int (*erase_person)(ib_store *st, int64_t person_id, int64_t removed[IB_KIND_COUNT],
                         ib_err *err);
+    /* One person across the chain (ib_store_resolve_person ...); the
+     * writers run inside the generic layer's transaction. */
+    int (*resolve_person)(ib_store *st, int64_t id, int64_t *current, ib_err *err);
+    int (*each_record)(ib_store *st, int64_t person_id, int64_t sender_id,
+                       ib_person_record_cb cb, void *ctx, ib_err *err);
+    int (*person_of_record)(ib_store *st, int64_t record_id, int64_t *person_id,
+                            ib_err *err);
+    int (*link_persons)(ib_store *st, int64_t a, int64_t b, const char *reason,
+                        int64_t *into, ib_err *err);
+    int (*unlink_record)(ib_store *st, int64_t record_id, const char *reason,
+                         int64_t *person_id, ib_err *err);
+    int (*each_review)(ib_store *st, int state, int64_t id, ib_review_cb cb, void *ctx,
+                       ib_err *err);
+    int (*decide_review)(ib_store *st, const ib_link_review *r, bool same,
+                         const char *reason, ib_err *err);
     /* ib_store_data_version. */
     int (*data_version)(ib_store *st, char out[IB_DATA_VERSION_LEN], ib_err *err);
     /* The database file's path, or NULL when there is none. */

@@ -3,6 +3,9 @@
  * scan (ib_store_scan: table order, ids only). Sized for a national
  * deployment: 1 M persons, 5 M employments fit in ~250 MB; rows imported in
  * person order need no re-sorting on load. */
+/* qsort_r (glibc): the persons are sorted by a comparison that needs the
+ * loader's record sources, and loads may run in several threads at once. */
+#define _GNU_SOURCE
 #include "monitor/monitor.h"
 
 #include <stdlib.h>
@@ -515,9 +518,32 @@ static int order_by_sender(idmap *m, void *arr, size_t elem)
     return IB_OK;
 }
 
+/* A stay as read, before the stays of one person's records are joined. */
+typedef struct pending_stay {
+    uint32_t person;
+    int64_t record;
+    ib_date arrival, departure;
+} pending_stay;
+
+/* Which record a person's fixed attributes come from (docs/linkage.md):
+ * one with a BSN before one without, then the one updated last. */
+typedef struct person_source {
+    bool has_bsn;
+    int64_t updated_at, record;
+} person_source;
+
 typedef struct loader {
     ib_mdata *d;
-    idmap senders, orgs, locations, persons;
+    idmap senders, orgs, locations;
+    /* Records are linked into persons: record id -> person id, and person
+     * id -> index of the person in d->persons. */
+    idmap records, persons;
+    int64_t *record_person;     /* person id of records.v[i].idx */
+    size_t n_records, cap_records;
+    person_source *source;      /* by person index */
+    size_t cap_source;
+    pending_stay *stays;
+    size_t n_stays, cap_stays;
     ib_err *err;
 } loader;
 
@@ -582,6 +608,25 @@ static int on_location(void *ctx, const ib_scan_location *l)
     return 0;
 }
 
+static bool source_before(const person_source *a, const person_source *b)
+{
+    if (a->has_bsn != b->has_bsn)
+        return a->has_bsn;
+    if (a->updated_at != b->updated_at)
+        return a->updated_at > b->updated_at;
+    return a->record > b->record;
+}
+
+static int add_record(loader *L, int64_t record, int64_t person_id, uint32_t sender)
+{
+    if (grow((void **)&L->record_person, &L->cap_records, L->n_records + 1,
+             sizeof *L->record_person) ||
+        idmap_add(&L->records, record, (uint32_t)L->n_records, sender))
+        return IB_ENOMEM;
+    L->record_person[L->n_records++] = person_id;
+    return IB_OK;
+}
+
 static int on_person(void *ctx, const ib_scan_person *p)
 {
     loader *L = ctx;
@@ -592,11 +637,98 @@ static int on_person(void *ctx, const ib_scan_person *p)
         .category = (uint8_t)p->category,
     };
     memcpy(x.nationality, p->nationality, 2);
+    int64_t person_id = p->person_id ? p->person_id : p->id;
+    if (add_record(L, p->id, person_id, x.sender))
+        return loader_fail(L, IB_ENOMEM, "persoon", p->id);
+    /* Every record adds a candidate; on_kind_done keeps one per person. */
     int i = ib_mdata_add_person(L->d, p->ref, &x);
-    if (i < 0 || idmap_add(&L->persons, p->id, (uint32_t)i, x.sender))
-        return loader_fail(L, i == IB_ELIMIT ? IB_ELIMIT : IB_ENOMEM,
-                           "persoon", p->id);
+    if (i < 0 || grow((void **)&L->source, &L->cap_source, (size_t)i + 1, sizeof *L->source))
+        return loader_fail(L, i == IB_ELIMIT ? IB_ELIMIT : IB_ENOMEM, "persoon", p->id);
+    L->source[i] = (person_source){p->has_bsn, p->updated_at, p->id};
+    if (idmap_add(&L->persons, person_id, (uint32_t)i, x.sender))
+        return loader_fail(L, IB_ENOMEM, "persoon", p->id);
     return 0;
+}
+
+static int cmp_person_then_source(const void *a, const void *b, void *ctx)
+{
+    const idpair *x = a, *y = b;
+    const person_source *src = ctx;
+    if (x->id != y->id)
+        return (x->id > y->id) - (x->id < y->id);
+    bool xf = source_before(&src[x->idx], &src[y->idx]);
+    bool yf = source_before(&src[y->idx], &src[x->idx]);
+    return xf ? -1 : yf ? 1 : 0;
+}
+
+/* One person for each person id: the candidate of the record the fixed
+ * attributes come from; the other candidates are dropped. */
+static int keep_one_per_person(loader *L)
+{
+    idmap *m = &L->persons;
+    ib_mdata *d = L->d;
+    qsort_r(m->v, m->n, sizeof *m->v, cmp_person_then_source, L->source);
+    size_t kept = 0;
+    for (size_t j = 0; j < m->n; j++) {
+        if (kept && m->v[kept - 1].id == m->v[j].id)
+            continue;
+        m->v[kept++] = m->v[j];
+    }
+    if (kept == m->n) {
+        m->unsorted = false;
+        return IB_OK;
+    }
+    /* Compact the person array to the kept candidates, in their order. */
+    ib_mperson *out = malloc((kept ? kept : 1) * sizeof *out);
+    if (!out)
+        return IB_ENOMEM;
+    for (size_t j = 0; j < kept; j++) {
+        out[j] = d->persons[m->v[j].idx];
+        m->v[j].idx = (uint32_t)j;
+    }
+    memcpy(d->persons, out, kept * sizeof *out);
+    free(out);
+    d->n_persons = kept;
+    m->n = kept;
+    m->unsorted = false;
+    return IB_OK;
+}
+
+static int cmp_pending_stay(const void *a, const void *b)
+{
+    const pending_stay *x = a, *y = b;
+    if (x->person != y->person)
+        return (x->person > y->person) - (x->person < y->person);
+    return (x->arrival > y->arrival) - (x->arrival < y->arrival);
+}
+
+/* The stays of a person's records, joined: stays of different records that
+ * overlap or touch (one ends the day before the other begins, or on the
+ * same day) are one stay from the earliest arrival to the latest departure
+ * (open when one is open); the stays of one record stay as they are
+ * (docs/linkage.md). */
+static int join_stays(loader *L)
+{
+    qsort(L->stays, L->n_stays, sizeof *L->stays, cmp_pending_stay);
+    size_t i = 0;
+    while (i < L->n_stays) {
+        pending_stay cur = L->stays[i++];
+        while (i < L->n_stays && L->stays[i].person == cur.person &&
+               L->stays[i].record != cur.record &&
+               (cur.departure == IB_DATE_NONE ||
+                L->stays[i].arrival <= cur.departure + 1)) {
+            const pending_stay *n = &L->stays[i++];
+            if (cur.departure != IB_DATE_NONE &&
+                (n->departure == IB_DATE_NONE || n->departure > cur.departure))
+                cur.departure = n->departure;
+        }
+        if (ib_mdata_add_stay(L->d, cur.person, cur.arrival, cur.departure) < 0)
+            return IB_ENOMEM;
+    }
+    free(L->stays);
+    L->stays = NULL;
+    L->n_stays = L->cap_stays = 0;
+    return IB_OK;
 }
 
 /* Organisations, locations and persons in (sender, id) order before the
@@ -610,14 +742,24 @@ static int on_kind_done(void *ctx, ib_kind kind)
         rc = order_by_sender(&L->orgs, d->orgs, sizeof *d->orgs);
     else if (kind == IB_KIND_LOCATION)
         rc = order_by_sender(&L->locations, d->locations, sizeof *d->locations);
-    else if (kind == IB_KIND_PERSON)
-        rc = order_by_sender(&L->persons, d->persons, sizeof *d->persons);
-    return rc ? loader_fail(L, IB_ENOMEM, "", 0) : 0;
+    else if (kind == IB_KIND_PERSON) {
+        rc = keep_one_per_person(L);
+        if (!rc) rc = order_by_sender(&L->persons, d->persons, sizeof *d->persons);
+    } else if (kind == IB_KIND_STAY)
+        rc = join_stays(L);
+    return rc ? loader_fail(L, rc == IB_ENOMEM ? IB_ENOMEM : rc, "verblijf", 0) : 0;
+}
+
+/* The person index of the record an episode belongs to, or -1. */
+static int64_t person_of_record(loader *L, int64_t record)
+{
+    int64_t r = idmap_find(&L->records, record);
+    return r < 0 ? -1 : idmap_find(&L->persons, L->record_person[r]);
 }
 
 /* The person index of an episode, or a failure code. */
 #define PERSON_OF(L, pid, what, rec_id)                                        \
-    int64_t person_ = idmap_find(&(L)->persons, (pid));                        \
+    int64_t person_ = person_of_record((L), (pid));                            \
     if (person_ < 0)                                                           \
         return loader_fail((L), IB_ESTORE, (what), (rec_id))
 
@@ -630,8 +772,11 @@ static int on_stay(void *ctx, const ib_scan_stay *s)
 {
     loader *L = ctx;
     PERSON_OF(L, s->person_id, "verblijf", s->id);
-    return added(L, ib_mdata_add_stay(L->d, (uint32_t)person_, s->arrival,
-                                      s->departure), "verblijf", s->id);
+    if (grow((void **)&L->stays, &L->cap_stays, L->n_stays + 1, sizeof *L->stays))
+        return loader_fail(L, IB_ENOMEM, "verblijf", s->id);
+    L->stays[L->n_stays++] = (pending_stay){(uint32_t)person_, s->person_id,
+                                            s->arrival, s->departure};
+    return 0;
 }
 
 static int on_reg(void *ctx, const ib_scan_registration *r)
@@ -713,6 +858,10 @@ int ib_mdata_load(ib_store *st, const ib_filter *f, ib_mdata *d, ib_err *err)
     idmap_free(&L.orgs);
     idmap_free(&L.locations);
     idmap_free(&L.persons);
+    idmap_free(&L.records);
+    free(L.record_person);
+    free(L.source);
+    free(L.stays);
     if (rc) {
         if (err && err->code == IB_OK)
             ib_err_set(err, rc, "laden mislukt");

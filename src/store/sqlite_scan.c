@@ -101,6 +101,9 @@ static int person_row(sqlite3_stmt *q, scan_ctx *c, ib_err *err)
         .birth_date = ib_sq_col_date(q, 3),
         .sex = (ib_sex)sex,
         .category = (ib_category)category,
+        .person_id = sqlite3_column_int64(q, 7),
+        .has_bsn = sqlite3_column_type(q, 8) != SQLITE_NULL,
+        .updated_at = sqlite3_column_int64(q, 9),
     };
     IB_SQ_COL_STR(q, 5, p.nationality);
     return c->h->person(c->h->ctx, &p);
@@ -192,7 +195,7 @@ static const scan_kind scan_kinds[IB_KIND_COUNT] = {
      " floor_area, provider_id FROM locations",
      location_row, {ib_location_kind_codes, NULL}},
     {IB_KIND_PERSON, "id, sender_id, ref, birth_date, sex, nationality,"
-     " category FROM persons",
+     " category, people_id, bsn_hash, updated_at FROM persons",
      person_row, {ib_sex_codes, ib_category_codes}},
     {IB_KIND_STAY, "id, person_id, arrival, departure FROM stays",
      stay_row, {NULL, NULL}},

@@ -319,6 +319,9 @@ typedef struct ib_scan_location {
     int64_t provider_id;               /* 0 when none */
 } ib_scan_location;
 
+/* A person record (one sender's); person_id is the person it belongs to
+ * (docs/linkage.md), has_bsn and updated_at tell which record's fixed
+ * attributes the person takes (with a BSN, updated last). */
 typedef struct ib_scan_person {
     int64_t id, sender_id;
     const char *ref;
@@ -326,6 +329,9 @@ typedef struct ib_scan_person {
     ib_sex sex;
     char nationality[3];
     ib_category category;
+    int64_t person_id;
+    bool has_bsn;
+    int64_t updated_at;
 } ib_scan_person;
 
 typedef struct ib_scan_stay {

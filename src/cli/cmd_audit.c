@@ -111,7 +111,7 @@ static int audit_show(ib_store *st, const char *person, const char *sender, ib_e
     if (rc != IB_OK)
         return rc;
     sodium_memzero(p.bsn, sizeof p.bsn);
-    ib_audit_entry a = {.entity_id = p.meta.id, .person_id = p.meta.id};
+    ib_audit_entry a = {.entity_id = p.meta.id, .person_id = p.person_id};
     ib_strlcpy(a.actor, "cli", sizeof a.actor);
     ib_strlcpy(a.action, "read-audit", sizeof a.action);
     ib_strlcpy(a.entity, "person", sizeof a.entity);
@@ -121,7 +121,7 @@ static int audit_show(ib_store *st, const char *person, const char *sender, ib_e
     long n = 0;
     printf("%-24s %-28s %-12s %-12s %s\n", "tijdstip", "wie", "actie", "soort",
            "omschrijving");
-    rc = ib_store_each_audit(st, p.meta.id, print_entry, &n, err);
+    rc = ib_store_each_audit(st, p.person_id, print_entry, &n, err);
     if (rc == IB_OK)
         printf("%ld regels\n", n);
     return rc;

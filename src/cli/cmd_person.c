@@ -150,7 +150,7 @@ static int show_person(ib_store *st, const char *sender, const char *ref,
     char sender_ref[IB_REF_MAX + 1];
     ib_cli_sender_ref(st, p.meta.sender_id, sender_ref);
 
-    ib_audit_entry a = {.entity_id = p.meta.id, .person_id = p.meta.id};
+    ib_audit_entry a = {.entity_id = p.meta.id, .person_id = p.person_id};
     ib_strlcpy(a.actor, "cli", sizeof a.actor);
     ib_strlcpy(a.action, show_bsn ? "read-bsn" : "read", sizeof a.action);
     ib_strlcpy(a.entity, "person", sizeof a.entity);
@@ -159,7 +159,7 @@ static int show_person(ib_store *st, const char *sender, const char *ref,
         return ib_cli_fail("person", &err);
 
     person_ctx pc = {.st = st};
-    ib_filter f = {.person_id = p.meta.id};
+    ib_filter f = {.person_id = p.person_id};
     int rc = ib_store_each_stay(st, &f, on_stay, &pc, &err);
     if (!rc) rc = ib_store_each_registration(st, &f, on_registration, &pc, &err);
     if (!rc) rc = ib_store_each_employment(st, &f, on_employment, &pc, &err);

@@ -148,7 +148,7 @@ static int find_person(ib_store *st, const char *sender, const char *ref, ib_per
 static int write_export(ib_store *st, const ib_person *p, const char *sender, FILE *out,
                         ib_err *err)
 {
-    ib_audit_entry a = {.entity_id = p->meta.id, .person_id = p->meta.id};
+    ib_audit_entry a = {.entity_id = p->meta.id, .person_id = p->person_id};
     ib_strlcpy(a.actor, "cli", sizeof a.actor);
     ib_strlcpy(a.action, "export", sizeof a.action);
     ib_strlcpy(a.entity, "person", sizeof a.entity);
@@ -166,7 +166,7 @@ static int write_export(ib_store *st, const ib_person *p, const char *sender, FI
     ib_json_object(&j, NULL);
     ib_json_str(&j, "exported_at", now);
     person_json(&j, p, sender);
-    ib_filter f = {.person_id = p->meta.id};
+    ib_filter f = {.person_id = p->person_id};
     ib_json_array(&j, "stays", false);
     rc = ib_store_each_stay(st, &f, stay_json, &j, err);
     ib_json_end(&j);
@@ -183,7 +183,7 @@ static int write_export(ib_store *st, const ib_person *p, const char *sender, FI
     if (!rc) rc = ib_store_each_life_event(st, &f, event_json, &j, err);
     ib_json_end(&j);
     ib_json_array(&j, "audit", false);
-    if (!rc) rc = ib_store_each_audit(st, p->meta.id, audit_json, &j, err);
+    if (!rc) rc = ib_store_each_audit(st, p->person_id, audit_json, &j, err);
     ib_json_end(&j);
     ib_json_finish(&j);
     return rc;
@@ -225,7 +225,7 @@ int ib_cli_person_erase(ib_store *st, const char *sender, const char *ref,
     ib_err err;
     ib_err_clear(&err);
     ib_erase_report rep;
-    if (ib_store_erase_person(st, p.meta.id, "cli", reason, &rep, &err) != IB_OK)
+    if (ib_store_erase_person(st, p.person_id, "cli", reason, &rep, &err) != IB_OK)
         return ib_cli_fail("person erase", &err);
     printf("persoon %s (afzender %s) gewist: %lld verblijven, %lld inschrijvingen, "
            "%lld dienstverbanden, %lld huisvestingen, %lld levensgebeurtenissen; "

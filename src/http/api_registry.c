@@ -41,7 +41,7 @@ static json_t *person_json(const ib_person *p)
     if (p->bsn[0])
         snprintf(masked, sizeof masked, "*****%s", p->bsn + 5);
     return json_pack("{s:I, s:I, s:s, s:o, s:o, s:o, s:o, s:o, s:s, s:o, s:s}",
-                     "id", (json_int_t)p->meta.id, "sender_id",
+                     "id", (json_int_t)p->person_id, "sender_id",
                      (json_int_t)p->meta.sender_id, "person_ref", p->ref, "bsn_masked",
                      opt_str(masked), "family_name", opt_str(p->family_name),
                      "given_names", opt_str(p->given_names), "birth_date",
@@ -226,7 +226,7 @@ static int person_item(void *ctx, const ib_person *p)
     list_ctx *lc = ctx;
     json_array_append_new(lc->items,
                           with_sender(person_json(p), lc->senders, p->meta.sender_id));
-    return audit_person_read(lc, p->meta.id, "person", p->meta.id);
+    return audit_person_read(lc, p->meta.id, "person", p->person_id);
 }
 
 static const char *const person_params[] = {
@@ -405,8 +405,8 @@ int ib_api_persons_get(hreq *req, hresp *resp)
                           tc.registrations, "employments", tc.employments, "housings",
                           tc.housings, "life_events", tc.events);
     sodium_memzero(p.bsn, sizeof p.bsn);
-    ib_filter f = {.person_id = p.meta.id};
-    int rc = tc.senders ? ib_audit_request(req, "read", "person", p.meta.id, p.meta.id,
+    ib_filter f = {.person_id = p.person_id};
+    int rc = tc.senders ? ib_audit_request(req, "read", "person", p.meta.id, p.person_id,
                                            &err)
                         : err.code;
     if (!rc) rc = ib_store_each_stay(req->st, &f, tl_stay, &tc, &err);
@@ -455,7 +455,7 @@ static int episodes(hreq *req, hresp *resp, ib_kind kind)
         if (!load_person(req, resp, person, &p))
             return 0;
         sodium_memzero(p.bsn, sizeof p.bsn);
-        f.person_id = p.meta.id;
+        f.person_id = p.person_id;
     } else if (req->user.role == IB_ROLE_CASEWORKER) {
         return ib_problem_bad_request(resp, "Geef de persoon: ?person=ID.",
                                       "Name the person: ?person=ID.");

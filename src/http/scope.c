@@ -28,7 +28,7 @@ bool ib_person_scope(const hreq *req, ib_person_query *q)
 int ib_person_visible(hreq *req, const ib_person *p, bool *ok, ib_err *err)
 {
     *ok = false;
-    ib_person_query q = {.person_id = p->meta.id};
+    ib_person_query q = {.person_id = p->person_id};
     if (!ib_person_scope(req, &q))
         return IB_OK;
     if (req->user.role == IB_ROLE_ADMIN) {

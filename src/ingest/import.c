@@ -198,7 +198,7 @@ static void reject_overlap(ib_run *run, const ib_row_in *in, const ib_err *se)
     }
     if (ib_store_get_person(run->st, run->sender_id, s->person_ref, &p,
                             NULL) == IB_OK) {
-        ib_filter flt = {run->sender_id, p.meta.id, 0};
+        ib_filter flt = {run->sender_id, p.person_id, 0};
         ib_store_each_stay(run->st, &flt, find_overlap_cb, &f, NULL);
     }
     char a[IB_DATE_STRLEN], d[IB_DATE_STRLEN];

@@ -193,14 +193,6 @@ static int copy_location(void *ctx, const ib_location *l)
     return 1;
 }
 
-static int copy_person(void *ctx, const ib_person *p)
-{
-    copy_ctx *c = ctx;
-    memcpy(c->out, p, sizeof *p);
-    c->found = true;
-    return 1;
-}
-
 int ib_store_get_location_by_id(ib_store *st, int64_t id, ib_location *out,
                                 ib_err *err)
 {
@@ -217,18 +209,41 @@ int ib_store_get_location_by_id(ib_store *st, int64_t id, ib_location *out,
                                 (long long)id);
 }
 
+/* The record a person's fixed attributes come from (docs/linkage.md): one
+ * with a BSN before one without, then the one updated last. */
+typedef struct best_record {
+    ib_person *out;
+    ib_person_record best;
+    bool found;
+} best_record;
+
+static int keep_best_record(void *ctx, const ib_person_record *r)
+{
+    best_record *b = ctx;
+    bool has = r->p.bsn[0] != '\0', best_has = b->best.p.bsn[0] != '\0';
+    if (!b->found || (has && !best_has) ||
+        (has == best_has && (r->updated_at > b->best.updated_at ||
+                             (r->updated_at == b->best.updated_at &&
+                              r->p.meta.id > b->best.p.meta.id)))) {
+        b->best = *r;
+        b->found = true;
+        *b->out = r->p;
+    }
+    return 0;
+}
+
 int ib_store_get_person_by_id(ib_store *st, int64_t id, ib_person *out,
                               ib_err *err)
 {
     ib_err_clear(err);
     if (id <= 0)
         return ib_err_set(err, IB_ENOTFOUND, "persoon %lld bestaat niet", (long long)id);
-    ib_filter f = {.person_id = id};
-    copy_ctx c = {out, sizeof *out, false};
-    int rc = st->ops->each_person(st, &f, copy_person, &c, err);
-    if (rc < 0)
+    int64_t current;
+    int rc = ib_store_resolve_person(st, id, &current, err);
+    if (rc)
         return rc;
-    return c.found ? IB_OK
-                   : ib_err_set(err, IB_ENOTFOUND, "persoon %lld bestaat niet",
-                                (long long)id);
+    best_record b = {.out = out};
+    rc = ib_store_each_record(st, current, 0, keep_best_record, &b, err);
+    sodium_memzero(b.best.p.bsn, sizeof b.best.p.bsn);
+    return rc;
 }

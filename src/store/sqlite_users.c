@@ -452,17 +452,18 @@ int ib_sq_inspection_each(ib_store *st, int64_t location_id, ib_inspection_cb cb
  * R - arrival + 1 > 120 days, and no brp registration covering R (start <=
  * R <= end), as src/monitor/registration.c counts them. */
 #define PQ_WHERE                                                              \
-    " WHERE (?1 = 0 OR x.sender_id = ?1) AND (?2 = 0 OR x.id = ?2)"           \
-    " AND (?3 IS NULL OR x.sender_id = ?10 OR x.id IN ("                      \
+    " WHERE (?1 = 0 OR x.sender_id = ?1) AND (?2 = 0 OR x.people_id = ?2)"    \
+    " AND (?3 IS NULL OR x.sender_id = ?10 OR x.people_id IN ("               \
+    "SELECT pp.people_id FROM persons pp WHERE pp.id IN ("                    \
     "SELECT r.person_id FROM registrations r WHERE r.municipality IN"         \
     " (SELECT value FROM json_each(?3))"                                      \
     " UNION SELECT h.person_id FROM housings h JOIN locations l"              \
     " ON l.id = h.location_id WHERE l.municipality IN"                        \
-    " (SELECT value FROM json_each(?3))))"                                    \
+    " (SELECT value FROM json_each(?3)))))"                                   \
     " AND (?4 IS NULL OR x.ref = ?4) AND (?5 IS NULL OR x.nationality = ?5)"  \
     " AND (?6 IS NULL OR x.family_name LIKE ?6 ESCAPE '\\')"                  \
     " AND (?9 IS NULL OR x.birth_date = ?9)"                                  \
-    " AND (?11 IS NULL OR x.id IN ("                                          \
+    " AND (?11 IS NULL OR x.id IN ("  /* one record's stays: single sender */ \
     "SELECT s.person_id FROM stays s WHERE s.arrival <= ?11"                  \
     " AND (s.departure IS NULL OR ?11 < s.departure) AND ?11 - s.arrival >= 120" \
     " EXCEPT SELECT r.person_id FROM registrations r WHERE r.kind = 'brp'"    \
@@ -470,7 +471,7 @@ int ib_sq_inspection_each(ib_store *st, int64_t location_id, ib_inspection_cb cb
 #define PQ_SELECT                                                             \
     "SELECT x.id, x.sender_id, x.ref, x.bsn_enc, x.family_name,"              \
     " x.given_names, x.birth_date, x.sex, x.nationality, x.language,"         \
-    " x.category FROM persons x" PQ_WHERE " ORDER BY "
+    " x.category, x.people_id FROM persons x" PQ_WHERE " ORDER BY "
 #define PQ_PAGE " LIMIT ?7 OFFSET ?8"
 
 /* [sort][descending] */

@@ -41,7 +41,7 @@ static void print_summary(const char *dir, const ib_export_summary *sum)
 
 static int add_person(void *ctx, const ib_person *p)
 {
-    return ib_cli_reads_add(ctx, p->meta.id, p->meta.id);
+    return ib_cli_reads_add(ctx, p->meta.id, p->person_id);
 }
 
 /* The export holds every person's data in clear: record who took it before

@@ -531,7 +531,7 @@ static int audit_listed(ib_store *st, const ib_mdata *d, const uint32_t *persons
         rc = ib_store_get_person(st, d->sender_ids[mp->sender], ib_mdata_str(d, mp->ref),
                                  &p, err);
         sodium_memzero(p.bsn, sizeof p.bsn);
-        if (rc == IB_OK && ib_cli_reads_add(&reads, p.meta.id, p.meta.id) != IB_OK)
+        if (rc == IB_OK && ib_cli_reads_add(&reads, p.meta.id, p.person_id) != IB_OK)
             rc = ib_err_set(err, IB_ENOMEM, "onvoldoende geheugen");
     }
     if (rc == IB_OK)

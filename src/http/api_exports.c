@@ -84,7 +84,7 @@ typedef struct export_ctx {
 
 static int collect_person(void *ctx, const ib_person *p)
 {
-    return id_set_add(ctx, p->meta.id);
+    return id_set_add(ctx, p->person_id);
 }
 
 /* The persons a caseworker may see: those of the person list's scope. */

@@ -164,6 +164,33 @@ static json_t *page_json(json_t *items, int64_t page, int64_t size, int64_t tota
 
 /* ------------------------------------------------------------ scope */
 
+static int copy_first_person(void *ctx, const ib_person *p)
+{
+    *(ib_person *)ctx = *p;
+    return 1;
+}
+
+/* An agency sees a person through its own record only (docs/linkage.md:
+ * that another sender knows the person is not shown to it): *p becomes
+ * the agency's record of the person, IB_ENOTFOUND when it has none. */
+static int own_record(hreq *req, ib_person *p, ib_err *err)
+{
+    ib_person_query q = {.sender_id = req->sender_scope, .person_id = p->person_id,
+                         .limit = 1};
+    ib_person own;
+    int64_t total = 0;
+    memset(&own, 0, sizeof own);
+    int rc = ib_store_query_persons(req->st, &q, copy_first_person, &own, &total, err);
+    sodium_memzero(p->bsn, sizeof p->bsn);
+    if (rc < 0)
+        return rc;
+    if (total == 0)
+        return IB_ENOTFOUND;
+    *p = own;
+    sodium_memzero(own.bsn, sizeof own.bsn);
+    return IB_OK;
+}
+
 /* Loads person {id} if visible; otherwise answers 404 and returns false. */
 static bool load_person(hreq *req, hresp *resp, const char *idtext, ib_person *p)
 {
@@ -175,8 +202,15 @@ static bool load_person(hreq *req, hresp *resp, const char *idtext, ib_person *p
         return false;
     }
     int rc = ib_store_get_person_by_id(req->st, id, p, &err);
+    if (rc == IB_OK && req->user.role == IB_ROLE_AGENCY)
+        rc = own_record(req, p, &err);
     if (rc == IB_OK)
         rc = ib_person_visible(req, p, &ok, &err);
+    if (rc == IB_ENOTFOUND) {
+        sodium_memzero(p->bsn, sizeof p->bsn);
+        ib_problem_not_found(resp);
+        return false;
+    }
     if (rc) {
         ib_problem_from_err(resp, &err);
         return false;
@@ -380,6 +414,61 @@ TIMELINE_ITEM(tl_emp, ib_employment, employment_json, employments)
 TIMELINE_ITEM(tl_hou, ib_housing, housing_json, housings)
 TIMELINE_ITEM(tl_evt, ib_life_event, life_event_json, events)
 
+/* ------------------------------------------------------------ a person's records */
+
+typedef struct records_ctx {
+    json_t *items, *senders;
+    const ib_person *shown;         /* the record the person's attributes come from */
+    bool differ[5];                 /* birth_date, sex, nationality, category, names */
+} records_ctx;
+
+static int record_item(void *ctx, const ib_person_record *r)
+{
+    records_ctx *c = ctx;
+    const ib_person *p = &r->p, *b = c->shown;
+    c->differ[0] |= p->birth_date != b->birth_date;
+    c->differ[1] |= p->sex != b->sex && p->sex != IB_SEX_UNKNOWN && b->sex != IB_SEX_UNKNOWN;
+    c->differ[2] |= strcmp(p->nationality, b->nationality) != 0;
+    c->differ[3] |= p->category != b->category;
+    char f1[IB_NAME_NORM_MAX], f2[IB_NAME_NORM_MAX], g1[IB_NAME_NORM_MAX], g2[IB_NAME_NORM_MAX];
+    if (ib_name_normalise(p->family_name, f1, sizeof f1) == IB_OK &&
+        ib_name_normalise(b->family_name, f2, sizeof f2) == IB_OK &&
+        ib_name_normalise(p->given_names, g1, sizeof g1) == IB_OK &&
+        ib_name_normalise(b->given_names, g2, sizeof g2) == IB_OK)
+        c->differ[4] |= strcmp(f1, f2) != 0 || strcmp(g1, g2) != 0;
+    json_t *o = with_sender(person_json(p), c->senders, p->meta.sender_id);
+    json_object_set_new(o, "record_id", json_integer((json_int_t)p->meta.id));
+    json_object_set_new(o, "linked_by",
+                        opt_str(ib_code_text(ib_link_rule_codes, (int)r->rule)));
+    json_object_del(o, "id");
+    json_array_append_new(c->items, o);
+    return 0;
+}
+
+/* The records the senders delivered for this person, and the fixed
+ * attributes on which they disagree (docs/linkage.md): for every role that
+ * may see a person whole (not an agency). */
+static int add_records(hreq *req, json_t *o, const ib_person *p, json_t *senders,
+                       ib_err *err)
+{
+    records_ctx c = {.items = json_array(), .senders = senders, .shown = p};
+    int rc = ib_store_each_record(req->st, p->person_id, 0, record_item, &c, err);
+    if (rc) {
+        json_decref(c.items);
+        return rc;
+    }
+    static const char *const names[] = {"birth_date", "sex", "nationality", "category",
+                                        "names"};
+    json_t *conflicts = json_array();
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (c.differ[i])
+            json_array_append_new(conflicts, json_string(names[i]));
+    json_t *person = json_object_get(o, "person");
+    json_object_set_new(person, "records", c.items);
+    json_object_set_new(person, "conflicts", conflicts);
+    return IB_OK;
+}
+
 static const char *const only_purpose[] = {"purpose", NULL};
 
 int ib_api_persons_get(hreq *req, hresp *resp)
@@ -404,11 +493,14 @@ int ib_api_persons_get(hreq *req, hresp *resp)
                           "timeline", "stays", tc.stays, "registrations",
                           tc.registrations, "employments", tc.employments, "housings",
                           tc.housings, "life_events", tc.events);
-    sodium_memzero(p.bsn, sizeof p.bsn);
     ib_filter f = {.person_id = p.person_id};
-    int rc = tc.senders ? ib_audit_request(req, "read", "person", p.meta.id, p.person_id,
-                                           &err)
-                        : err.code;
+    int rc = tc.senders ? IB_OK : err.code;
+    if (req->user.role == IB_ROLE_AGENCY)
+        f.sender_id = req->sender_scope;      /* its own episodes only */
+    else if (!rc)
+        rc = add_records(req, o, &p, tc.senders, &err);
+    sodium_memzero(p.bsn, sizeof p.bsn);
+    if (!rc) rc = ib_audit_request(req, "read", "person", p.meta.id, p.person_id, &err);
     if (!rc) rc = ib_store_each_stay(req->st, &f, tl_stay, &tc, &err);
     if (!rc) rc = ib_store_each_registration(req->st, &f, tl_reg, &tc, &err);
     if (!rc) rc = ib_store_each_employment(req->st, &f, tl_emp, &tc, &err);

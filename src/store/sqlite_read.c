@@ -41,17 +41,17 @@ static const read_spec read_specs[IB_KIND_COUNT] = {
         " FROM persons x",
         EP_SENDER, "x.people_id = :p", NULL, "x.sender_id, x.id", NULL},
     [IB_KIND_STAY] = {
-        "x.id, x.sender_id, x.person_id, p.ref, x.arrival, x.departure"
+        "x.id, x.sender_id, p.people_id, p.ref, x.arrival, x.departure"
         " FROM stays x JOIN persons p ON p.id = x.person_id",
         EP_SENDER, EP_PERSON, NULL, "x.sender_id, x.person_id, x.arrival", NULL},
     [IB_KIND_REGISTRATION] = {
-        "x.id, x.sender_id, x.person_id, p.ref, x.kind, x.municipality,"
+        "x.id, x.sender_id, p.people_id, p.ref, x.kind, x.municipality,"
         " x.start_date, x.end_date"
         " FROM registrations x JOIN persons p ON p.id = x.person_id",
         EP_SENDER, EP_PERSON, NULL,
         "x.sender_id, x.person_id, x.start_date, x.kind", NULL},
     [IB_KIND_EMPLOYMENT] = {
-        "x.id, x.sender_id, x.person_id, x.employer_id, x.agency_id, p.ref, e.ref,"
+        "x.id, x.sender_id, p.people_id, x.employer_id, x.agency_id, p.ref, e.ref,"
         " a.ref, x.contract, x.start_date, x.end_date, x.hours_per_week,"
         " x.monthly_wage, x.sector FROM employments x"
         " JOIN persons p ON p.id = x.person_id"
@@ -60,7 +60,7 @@ static const read_spec read_specs[IB_KIND_COUNT] = {
         EP_SENDER, EP_PERSON, NULL,
         "x.sender_id, x.person_id, x.start_date, x.employer_id", NULL},
     [IB_KIND_HOUSING] = {
-        "x.id, x.sender_id, x.person_id, x.location_id, x.provided_by_id, p.ref,"
+        "x.id, x.sender_id, p.people_id, x.location_id, x.provided_by_id, p.ref,"
         " l.ref, o.ref, x.start_date, x.end_date FROM housings x"
         " JOIN persons p ON p.id = x.person_id"
         " JOIN locations l ON l.id = x.location_id"
@@ -69,7 +69,7 @@ static const read_spec read_specs[IB_KIND_COUNT] = {
         "x.sender_id, x.person_id, x.start_date, x.location_id",
         "x.sender_id, x.location_id, x.start_date, x.person_id"},
     [IB_KIND_LIFE_EVENT] = {
-        "x.id, x.sender_id, x.person_id, p.ref, x.event, x.event_date"
+        "x.id, x.sender_id, p.people_id, p.ref, x.event, x.event_date"
         " FROM life_events x JOIN persons p ON p.id = x.person_id",
         EP_SENDER, EP_PERSON, NULL,
         "x.sender_id, x.person_id, x.event_date, x.event", NULL},

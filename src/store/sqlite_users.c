@@ -450,7 +450,8 @@ int ib_sq_inspection_each(ib_store *st, int64_t location_id, ib_inspection_cb cb
  * the municipality scope too (0: none), ?11 the day R of the unregistered
  * filter (NULL: none): a stay present on R (arrival <= R < departure) for
  * R - arrival + 1 > 120 days, and no brp registration covering R (start <=
- * R <= end), as src/monitor/registration.c counts them. */
+ * R <= end), as src/monitor/registration.c counts them; a person (?2, the
+ * scope, the stays and registrations) is all its records together. */
 #define PQ_WHERE                                                              \
     " WHERE (?1 = 0 OR x.sender_id = ?1) AND (?2 = 0 OR x.people_id = ?2)"    \
     " AND (?3 IS NULL OR x.sender_id = ?10 OR x.people_id IN ("               \
@@ -463,26 +464,34 @@ int ib_sq_inspection_each(ib_store *st, int64_t location_id, ib_inspection_cb cb
     " AND (?4 IS NULL OR x.ref = ?4) AND (?5 IS NULL OR x.nationality = ?5)"  \
     " AND (?6 IS NULL OR x.family_name LIKE ?6 ESCAPE '\\')"                  \
     " AND (?9 IS NULL OR x.birth_date = ?9)"                                  \
-    " AND (?11 IS NULL OR x.id IN ("  /* one record's stays: single sender */ \
-    "SELECT s.person_id FROM stays s WHERE s.arrival <= ?11"                  \
+    " AND (?11 IS NULL OR x.people_id IN ("                                   \
+    "SELECT ps.people_id FROM stays s JOIN persons ps ON ps.id = s.person_id" \
+    " WHERE s.arrival <= ?11"                                                 \
     " AND (s.departure IS NULL OR ?11 < s.departure) AND ?11 - s.arrival >= 120" \
-    " EXCEPT SELECT r.person_id FROM registrations r WHERE r.kind = 'brp'"    \
+    " EXCEPT SELECT pr.people_id FROM registrations r"                        \
+    " JOIN persons pr ON pr.id = r.person_id WHERE r.kind = 'brp'"            \
     " AND r.start_date <= ?11 AND (r.end_date IS NULL OR ?11 <= r.end_date)))"
+/* One row per person (docs/linkage.md): of the records that match, the one
+ * the person's fixed attributes come from (with a BSN, updated last). An
+ * agency's query matches its own records only, so it sees its own. */
 #define PQ_SELECT                                                             \
     "SELECT x.id, x.sender_id, x.ref, x.bsn_enc, x.family_name,"              \
     " x.given_names, x.birth_date, x.sex, x.nationality, x.language,"         \
-    " x.category, x.people_id FROM persons x" PQ_WHERE " ORDER BY "
+    " x.category, x.people_id FROM (SELECT x.*, row_number() OVER"            \
+    " (PARTITION BY x.people_id ORDER BY x.bsn_hash IS NOT NULL DESC,"        \
+    " x.updated_at DESC, x.id DESC) AS pick FROM persons x" PQ_WHERE ") x"    \
+    " WHERE x.pick = 1 ORDER BY "
 #define PQ_PAGE " LIMIT ?7 OFFSET ?8"
 
 /* [sort][descending] */
 static const char *const pq_sql[IB_PSORT_COUNT][2] = {
-    [IB_PSORT_ID] = {PQ_SELECT "x.id" PQ_PAGE, PQ_SELECT "x.id DESC" PQ_PAGE},
-    [IB_PSORT_REF] = {PQ_SELECT "x.ref, x.id" PQ_PAGE,
-                      PQ_SELECT "x.ref DESC, x.id DESC" PQ_PAGE},
-    [IB_PSORT_FAMILY_NAME] = {PQ_SELECT "x.family_name, x.id" PQ_PAGE,
-                              PQ_SELECT "x.family_name DESC, x.id DESC" PQ_PAGE},
-    [IB_PSORT_BIRTH_DATE] = {PQ_SELECT "x.birth_date, x.id" PQ_PAGE,
-                             PQ_SELECT "x.birth_date DESC, x.id DESC" PQ_PAGE},
+    [IB_PSORT_ID] = {PQ_SELECT "x.people_id" PQ_PAGE, PQ_SELECT "x.people_id DESC" PQ_PAGE},
+    [IB_PSORT_REF] = {PQ_SELECT "x.ref, x.people_id" PQ_PAGE,
+                      PQ_SELECT "x.ref DESC, x.people_id DESC" PQ_PAGE},
+    [IB_PSORT_FAMILY_NAME] = {PQ_SELECT "x.family_name, x.people_id" PQ_PAGE,
+                              PQ_SELECT "x.family_name DESC, x.people_id DESC" PQ_PAGE},
+    [IB_PSORT_BIRTH_DATE] = {PQ_SELECT "x.birth_date, x.people_id" PQ_PAGE,
+                             PQ_SELECT "x.birth_date DESC, x.people_id DESC" PQ_PAGE},
 };
 
 static void bind_query(sqlite3_stmt *q, const ib_person_query *pq,
@@ -531,7 +540,7 @@ int ib_sq_query_persons(ib_store *st, const ib_person_query *pq, const char *mun
     if (pq->family_name && !(like = like_prefix(pq->family_name)))
         return ib_err_set(err, IB_ENOMEM, "onvoldoende geheugen");
     sqlite3_stmt *q = NULL;
-    int rc = prepare(s, "SELECT count(*) FROM persons x" PQ_WHERE, &q, err);
+    int rc = prepare(s, "SELECT count(DISTINCT x.people_id) FROM persons x" PQ_WHERE, &q, err);
     if (rc)
         goto done;
     bind_query(q, pq, munis_json, like);

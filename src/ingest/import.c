@@ -12,30 +12,44 @@
 
 /* ------------------------------------------------------------ rejections */
 
-void ib_run_reject(ib_run *run, const ib_err *e)
+/* Appends e to a list of the report (rejections or warnings); counts it
+ * as omitted beyond IB_IMPORT_REJECTIONS_MAX or when out of memory. */
+static void report_add(ib_import_rejection **list, size_t *n, int64_t *omitted,
+                       const ib_err *e)
 {
-    ib_import_file_report *f = run->file;
-    f->rejected++;
-    if (f->nrejections >= IB_IMPORT_REJECTIONS_MAX) {
-        f->rejections_omitted++;
+    if (*n >= IB_IMPORT_REJECTIONS_MAX) {
+        (*omitted)++;
         return;
     }
-    if ((f->nrejections & (f->nrejections - 1)) == 0) {   /* 0, 1, 2, 4, .. */
-        size_t cap = f->nrejections ? f->nrejections * 2 : 8;
-        ib_import_rejection *p = realloc(f->rejections, cap * sizeof *p);
+    if ((*n & (*n - 1)) == 0) {                 /* 0, 1, 2, 4, .. */
+        size_t cap = *n ? *n * 2 : 8;
+        ib_import_rejection *p = realloc(*list, cap * sizeof *p);
         if (!p) {
-            f->rejections_omitted++;
+            (*omitted)++;
             return;
         }
-        f->rejections = p;
+        *list = p;
     }
-    ib_import_rejection *r = &f->rejections[f->nrejections++];
+    ib_import_rejection *r = &(*list)[(*n)++];
     r->line = e->line;
     r->column = e->column;
     ib_strlcpy(r->field, e->field, sizeof r->field);
     ib_strlcpy(r->msg, e->msg, sizeof r->msg);
     ib_sanitise_utf8(r->field);
     ib_sanitise_utf8(r->msg);
+}
+
+void ib_run_reject(ib_run *run, const ib_err *e)
+{
+    ib_import_file_report *f = run->file;
+    f->rejected++;
+    report_add(&f->rejections, &f->nrejections, &f->rejections_omitted, e);
+}
+
+void ib_run_warn(ib_run *run, const ib_err *e)
+{
+    ib_import_file_report *f = run->file;
+    report_add(&f->warnings, &f->nwarnings, &f->warnings_omitted, e);
 }
 
 void ib_run_reject_cb(void *ctx, const ib_err *e)
@@ -218,6 +232,19 @@ static void reject_overlap(ib_run *run, const ib_row_in *in, const ib_err *se)
     ib_run_reject(run, &e);
 }
 
+/* One sender, two refs for one person: stored and linked (the same BSN is
+ * one person, docs/linkage.md), with a warning naming both refs. */
+static void warn_two_refs(ib_run *run, const ib_row_in *in, const ib_person *p)
+{
+    ib_err e;
+    int c = ib_record_column(run->type, "bsn", 3);
+    ib_err_set_at(&e, IB_OK, in->line, c >= 0 && in->position ? in->position[c] : 0,
+                  "bsn", "persoon '%s' heeft hetzelfde BSN als persoon '%s' van deze "
+                  "afzender: gekoppeld als één persoon (twee sleutels voor één persoon?)",
+                  p->ref, p->linked_ref);
+    ib_run_warn(run, &e);
+}
+
 /* A store refusal of one row becomes its rejection; anything else is
  * returned and aborts the file. */
 static int store_row(ib_run *run, const ib_row_in *in, ib_err *err)
@@ -229,6 +256,8 @@ static int store_row(ib_run *run, const ib_row_in *in, ib_err *err)
     int rc = run->type->put(run->st, &run->rec, &res, &se);
     switch (rc) {
     case IB_OK:
+        if (run->type->kind == IB_KIND_PERSON && run->rec.person.linked_ref[0])
+            warn_two_refs(run, in, &run->rec.person);
         if (res == IB_PUT_INSERTED)
             run->file->inserted++;
         else if (res == IB_PUT_UPDATED)

@@ -48,6 +48,12 @@ typedef struct ib_import_file_report {
     size_t nrejections;
     int64_t rejections_omitted;
     char failure[256];           /* IB_FILE_FAILED: what went wrong */
+    /* Rows stored with something the sender should know (the first
+     * IB_IMPORT_REJECTIONS_MAX; the rest counted): one sender's two refs
+     * that the same BSN makes one person (docs/linkage.md). */
+    ib_import_rejection *warnings;
+    size_t nwarnings;
+    int64_t warnings_omitted;
 } ib_import_file_report;
 
 typedef struct ib_import_report {

@@ -197,6 +197,8 @@ typedef struct ib_run {
 /* Appends a rejection to the file report (counts it; keeps the first
  * IB_IMPORT_REJECTIONS_MAX). */
 void ib_run_reject(ib_run *run, const ib_err *e);
+/* A stored row's warning, for the report. */
+void ib_run_warn(ib_run *run, const ib_err *e);
 void ib_run_reject_cb(void *ctx, const ib_err *e);
 /* Parses, checks the key and stores one row. Returns IB_OK (row stored or
  * rejected and recorded) or a negative code that aborts the file. */

@@ -19,6 +19,7 @@ void ib_import_report_free(ib_import_report *rep)
     for (size_t i = 0; i < rep->nfiles; i++) {
         free(rep->files[i].path);
         free(rep->files[i].rejections);
+        free(rep->files[i].warnings);
     }
     free(rep->files);
     memset(rep, 0, sizeof *rep);
@@ -144,6 +145,17 @@ int ib_import_report_write_text(const ib_import_report *rep, FILE *out)
         text_file_line(out, f, rep->dry_run);
         for (size_t k = 0; k < f->nrejections; k++)
             text_rejection(out, f, &f->rejections[k]);
+        for (size_t k = 0; k < f->nwarnings; k++) {
+            ib_import_rejection w = f->warnings[k];
+            char msg[sizeof w.msg];
+            snprintf(msg, sizeof msg, "waarschuwing: %s", w.msg);
+            ib_strlcpy(w.msg, msg, sizeof w.msg);
+            text_rejection(out, f, &w);
+        }
+        if (f->warnings_omitted)
+            fprintf(out, "  ... en nog %lld %s (niet getoond)\n",
+                    (long long)f->warnings_omitted,
+                    plural(f->warnings_omitted, "waarschuwing", "waarschuwingen"));
         if (f->rejections_omitted)
             fprintf(out, "  ... en nog %lld afgewezen %s (niet getoond)\n",
                     (long long)f->rejections_omitted,
@@ -200,6 +212,15 @@ static json_t *json_file(const ib_import_file_report *f)
         if (json_array_append_new(list, json_rejection(&f->rejections[k])))
             goto fail;
     if (json_object_set_new(o, "rejections", list))
+        goto fail_o;
+    json_t *warnings = json_array();
+    for (size_t k = 0; warnings && k < f->nwarnings; k++)
+        if (json_array_append_new(warnings, json_rejection(&f->warnings[k]))) {
+            json_decref(warnings);
+            warnings = NULL;
+        }
+    if (!warnings || json_object_set_new(o, "warnings", warnings) ||
+        json_object_set_new(o, "warnings_omitted", json_integer(f->warnings_omitted)))
         goto fail_o;
     return o;
 fail:

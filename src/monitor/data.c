@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include "monitor/monitor.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -127,6 +128,7 @@ int ib_mdata_add_org(ib_mdata *d, const char *ref, const char *name,
         return IB_ENOMEM;
     ib_morg *o = &d->orgs[d->n_orgs];
     o->kind = (uint8_t)kind;
+    o->merged = 0;
     if ((o->ref = add_string(d, ref)) == STR_FAILED ||
         (o->name = add_string(d, name)) == STR_FAILED)
         return IB_ENOMEM;
@@ -532,9 +534,23 @@ typedef struct person_source {
     int64_t updated_at, record;
 } person_source;
 
+/* The key that makes records of several senders one organisation (KvK) or
+ * one address (postcode and house number), by store id. */
+typedef struct keyed {
+    char key[8 + IB_HOUSENR_MAX + 2];
+    int64_t id;
+} keyed;
+
+typedef struct keyed_list {
+    keyed *v;
+    size_t n, cap;
+    uint32_t *canon;            /* by index: the index that stands for it */
+} keyed_list;
+
 typedef struct loader {
     ib_mdata *d;
     idmap senders, orgs, locations;
+    keyed_list org_keys, loc_keys;
     /* Records are linked into persons: record id -> person id, and person
      * id -> index of the person in d->persons. */
     idmap records, persons;
@@ -561,6 +577,87 @@ static int32_t opt_index(idmap *m, int64_t id)
     return i < 0 ? IB_MIDX_NONE : (int32_t)i;
 }
 
+/* The index of the organisation or location that stands for id: the first
+ * of the senders' records with the same key. */
+static int32_t canon_index(idmap *m, const keyed_list *k, int64_t id)
+{
+    int32_t i = opt_index(m, id);
+    return i == IB_MIDX_NONE || !k->canon ? i : (int32_t)k->canon[i];
+}
+
+static int add_key(keyed_list *k, const char *key, int64_t id)
+{
+    if (!key[0])
+        return IB_OK;
+    if (grow((void **)&k->v, &k->cap, k->n + 1, sizeof *k->v))
+        return IB_ENOMEM;
+    keyed *x = &k->v[k->n++];
+    ib_strlcpy(x->key, key, sizeof x->key);
+    x->id = id;
+    return IB_OK;
+}
+
+static int cmp_keyed(const void *a, const void *b)
+{
+    const keyed *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+    return c ? c : (x->id > y->id) - (x->id < y->id);
+}
+
+/* Once a kind is read and ordered: each record with the key of an earlier
+ * one (lowest store id) is merged into it. merged[i] (stride bytes apart,
+ * the records' flag) is set for those. */
+static int build_canon(idmap *m, keyed_list *k, size_t n, uint8_t *merged, size_t stride)
+{
+    free(k->canon);
+    if (!(k->canon = malloc((n ? n : 1) * sizeof *k->canon)))
+        return IB_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        k->canon[i] = (uint32_t)i;
+        merged[i * stride] = 0;
+    }
+    qsort(k->v, k->n, sizeof *k->v, cmp_keyed);
+    for (size_t j = 1; j < k->n; j++) {
+        size_t first = j - 1;
+        while (first > 0 && strcmp(k->v[first - 1].key, k->v[j].key) == 0)
+            first--;
+        if (strcmp(k->v[first].key, k->v[j].key) != 0)
+            continue;
+        int64_t to = idmap_find(m, k->v[first].id), from = idmap_find(m, k->v[j].id);
+        if (to < 0 || from < 0)
+            continue;
+        k->canon[from] = (uint32_t)to;
+        merged[(size_t)from * stride] = 1;
+    }
+    return IB_OK;
+}
+
+/* "12-a", "12 A", "12-A": the house number with its addition after '-'
+ * or a space upper case (docs/linkage.md). */
+static void address_key(const char *postcode, const char *number, char *out, size_t size)
+{
+    size_t n = 0;
+    for (const char *p = postcode; *p && n + 1 < size; p++)
+        if (*p != ' ')
+            out[n++] = (char)toupper((unsigned char)*p);
+    if (n + 1 < size)
+        out[n++] = '|';
+    bool sep = false;
+    for (const char *p = number; *p && n + 1 < size; p++) {
+        if (*p == '-' || *p == ' ') {
+            sep = true;
+            continue;
+        }
+        if (sep && n + 2 < size && out[n - 1] != '|')
+            out[n++] = '-';
+        sep = false;
+        out[n++] = (char)toupper((unsigned char)*p);
+    }
+    out[n] = '\0';
+    if (!postcode[0] || !number[0])
+        out[0] = '\0';
+}
+
 /* The sender index of a record (0 when unknown, which the store's foreign
  * keys rule out). */
 static uint32_t sender_index(loader *L, int64_t sender_id)
@@ -584,7 +681,8 @@ static int on_org(void *ctx, const ib_scan_org *o)
     loader *L = ctx;
     int i = ib_mdata_add_org(L->d, o->ref, o->name, o->kind);
     if (i < 0 || idmap_add(&L->orgs, o->id, (uint32_t)i,
-                           sender_index(L, o->sender_id)))
+                           sender_index(L, o->sender_id)) ||
+        add_key(&L->org_keys, o->kvk, o->id))
         return loader_fail(L, i == IB_ELIMIT ? IB_ELIMIT : IB_ENOMEM,
                            "organisatie", o->id);
     return 0;
@@ -596,13 +694,16 @@ static int on_location(void *ctx, const ib_scan_location *l)
     ib_mlocation x = {
         .floor_area = l->floor_area_m2,
         .capacity = l->capacity,
-        .provider = opt_index(&L->orgs, l->provider_id),
+        .provider = canon_index(&L->orgs, &L->org_keys, l->provider_id),
         .municipality = ib_muni_from_code(l->municipality),
         .kind = (uint8_t)l->kind,
     };
+    char key[sizeof ((keyed *)0)->key];
+    address_key(l->postcode, l->house_number, key, sizeof key);
     int i = ib_mdata_add_location(L->d, l->ref, &x);
     if (i < 0 || idmap_add(&L->locations, l->id, (uint32_t)i,
-                           sender_index(L, l->sender_id)))
+                           sender_index(L, l->sender_id)) ||
+        add_key(&L->loc_keys, key, l->id))
         return loader_fail(L, i == IB_ELIMIT ? IB_ELIMIT : IB_ENOMEM,
                            "locatie", l->id);
     return 0;
@@ -738,10 +839,17 @@ static int on_kind_done(void *ctx, ib_kind kind)
     loader *L = ctx;
     ib_mdata *d = L->d;
     int rc = IB_OK;
-    if (kind == IB_KIND_ORGANISATION)
+    if (kind == IB_KIND_ORGANISATION) {
         rc = order_by_sender(&L->orgs, d->orgs, sizeof *d->orgs);
-    else if (kind == IB_KIND_LOCATION)
+        if (!rc && d->n_orgs)
+            rc = build_canon(&L->orgs, &L->org_keys, d->n_orgs, &d->orgs[0].merged,
+                             sizeof *d->orgs);
+    } else if (kind == IB_KIND_LOCATION) {
         rc = order_by_sender(&L->locations, d->locations, sizeof *d->locations);
+        if (!rc && d->n_locations)
+            rc = build_canon(&L->locations, &L->loc_keys, d->n_locations,
+                             &d->locations[0].merged, sizeof *d->locations);
+    }
     else if (kind == IB_KIND_PERSON) {
         rc = keep_one_per_person(L);
         if (!rc) rc = order_by_sender(&L->persons, d->persons, sizeof *d->persons);
@@ -801,8 +909,8 @@ static int on_emp(void *ctx, const ib_scan_employment *e)
     ib_memp x = {
         .start = e->start, .end = e->end,
         .wage = e->monthly_wage == IB_CENTS_NONE ? -1 : (int32_t)e->monthly_wage,
-        .employer = opt_index(&L->orgs, e->employer_id),
-        .agency = opt_index(&L->orgs, e->agency_id),
+        .employer = canon_index(&L->orgs, &L->org_keys, e->employer_id),
+        .agency = canon_index(&L->orgs, &L->org_keys, e->agency_id),
         .contract = (uint8_t)e->contract,
     };
     return added(L, ib_mdata_add_emp(L->d, (uint32_t)person_, &x),
@@ -813,11 +921,11 @@ static int on_housing(void *ctx, const ib_scan_housing *h)
 {
     loader *L = ctx;
     PERSON_OF(L, h->person_id, "huisvesting", h->id);
-    int32_t loc = opt_index(&L->locations, h->location_id);
+    int32_t loc = canon_index(&L->locations, &L->loc_keys, h->location_id);
     if (loc == IB_MIDX_NONE)
         return loader_fail(L, IB_ESTORE, "huisvesting", h->id);
     ib_mhousing x = {h->start, h->end, loc,
-                     opt_index(&L->orgs, h->provided_by_id)};
+                     canon_index(&L->orgs, &L->org_keys, h->provided_by_id)};
     return added(L, ib_mdata_add_housing(L->d, (uint32_t)person_, &x),
                  "huisvesting", h->id);
 }
@@ -859,6 +967,10 @@ int ib_mdata_load(ib_store *st, const ib_filter *f, ib_mdata *d, ib_err *err)
     idmap_free(&L.locations);
     idmap_free(&L.persons);
     idmap_free(&L.records);
+    free(L.org_keys.v);
+    free(L.org_keys.canon);
+    free(L.loc_keys.v);
+    free(L.loc_keys.canon);
     free(L.record_person);
     free(L.source);
     free(L.stays);

@@ -124,6 +124,8 @@ int ib_monitor_housing_locations(const ib_mdata *d, const ib_mhousing_opts *o,
                             false);
     for (size_t l = 0; !rc && l < d->n_locations; l++) {
         const ib_mlocation *loc = &d->locations[l];
+        if (loc->merged)        /* another sender's record of this address counts */
+            continue;
         char muni[7];
         const char *k[3] = {ib_mdata_str(d, loc->ref),
                             ib_muni_format(loc->municipality, muni),

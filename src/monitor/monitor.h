@@ -115,11 +115,16 @@ typedef struct ib_mlocation {
     int32_t provider;        /* organisation index or IB_MIDX_NONE */
     int16_t municipality;
     uint8_t kind;            /* ib_location_kind */
+    /* 1: another sender's location at the same address (docs/linkage.md)
+     * stands for this one; no episode refers to it and the figures leave
+     * it out. */
+    uint8_t merged;
 } ib_mlocation;
 
 typedef struct ib_morg {
     uint32_t ref, name;
     uint8_t kind;            /* ib_org_kind */
+    uint8_t merged;          /* 1: another sender's with the same KvK stands for it */
 } ib_morg;
 
 /* Everything the monitor reads, grouped by person: the episodes of person i

@@ -17,7 +17,9 @@
 /* ------------------------------------------------------------ layout */
 
 #define SNAP_MAGIC "IBMSNAP\n"
-#define SNAP_FORMAT 1u
+/* 2: persons are linked records (docs/linkage.md); locations and
+ * organisations carry their merged flag. */
+#define SNAP_FORMAT 2u
 #define SNAP_ENDIAN 0x01020304u   /* reads otherwise on another byte order */
 
 /* The arrays of an ib_mdata, in file order. */
@@ -96,6 +98,7 @@ static void pack_location(void *dst, const void *src)
     o->provider = s->provider;
     o->municipality = s->municipality;
     o->kind = s->kind;
+    o->merged = s->merged;
 }
 
 static void pack_org(void *dst, const void *src)
@@ -105,6 +108,7 @@ static void pack_org(void *dst, const void *src)
     o->ref = s->ref;
     o->name = s->name;
     o->kind = s->kind;
+    o->merged = s->merged;
 }
 
 typedef struct section {

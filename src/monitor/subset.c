@@ -42,6 +42,7 @@ static int copy_tables(const ib_mdata *s, ib_mdata *o)
                                   (ib_org_kind)g->kind);
         if (rc < 0)
             return rc;
+        o->orgs[rc].merged = g->merged;
     }
     for (size_t i = 0; i < s->n_locations; i++) {
         const ib_mlocation *l = &s->locations[i];

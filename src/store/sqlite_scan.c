@@ -63,7 +63,8 @@ static int org_row(sqlite3_stmt *q, scan_ctx *c, ib_err *err)
     if (rc)
         return rc;
     ib_scan_org o = {sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1),
-                     col_str(q, 2), col_str(q, 3), (ib_org_kind)kind};
+                     col_str(q, 2), col_str(q, 3), (ib_org_kind)kind, ""};
+    IB_SQ_COL_STR(q, 5, o.kvk);
     return c->h->organisation(c->h->ctx, &o);
 }
 
@@ -83,6 +84,8 @@ static int location_row(sqlite3_stmt *q, scan_ctx *c, ib_err *err)
         .provider_id = ib_sq_col_opt(q, 7, 0),
     };
     IB_SQ_COL_STR(q, 3, l.municipality);
+    IB_SQ_COL_STR(q, 8, l.postcode);
+    IB_SQ_COL_STR(q, 9, l.house_number);
     return c->h->location(c->h->ctx, &l);
 }
 
@@ -189,10 +192,10 @@ typedef struct scan_kind {
 } scan_kind;
 
 static const scan_kind scan_kinds[IB_KIND_COUNT] = {
-    {IB_KIND_ORGANISATION, "id, sender_id, ref, name, kind FROM organisations",
+    {IB_KIND_ORGANISATION, "id, sender_id, ref, name, kind, kvk FROM organisations",
      org_row, {ib_org_kind_codes, NULL}},
     {IB_KIND_LOCATION, "id, sender_id, ref, municipality, kind, capacity,"
-     " floor_area, provider_id FROM locations",
+     " floor_area, provider_id, postcode, house_number FROM locations",
      location_row, {ib_location_kind_codes, NULL}},
     {IB_KIND_PERSON, "id, sender_id, ref, birth_date, sex, nationality,"
      " category, people_id, bsn_hash, updated_at FROM persons",

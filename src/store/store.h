@@ -303,10 +303,14 @@ int ib_store_find_person_by_bsn(ib_store *st, const char *bsn, ib_person_cb cb, 
  * registrations, employments, housings, life events). Strings are valid
  * during the callback only. */
 
+/* kvk: organisations with the same KvK number are one organisation, and
+ * locations with the same postcode and house number one address
+ * (docs/linkage.md). */
 typedef struct ib_scan_org {
     int64_t id, sender_id;
     const char *ref, *name;
     ib_org_kind kind;
+    char kvk[9];                       /* "" unknown */
 } ib_scan_org;
 
 typedef struct ib_scan_location {
@@ -317,6 +321,8 @@ typedef struct ib_scan_location {
     int32_t capacity;                  /* beds, -1 unknown */
     int64_t floor_area_m2;             /* hundredths, IB_CENTS_NONE unknown */
     int64_t provider_id;               /* 0 when none */
+    char postcode[7];                  /* normalised "1234AB" */
+    char house_number[IB_HOUSENR_MAX + 1];
 } ib_scan_location;
 
 /* A person record (one sender's); person_id is the person it belongs to

@@ -439,6 +439,85 @@ static void test_monitor_over_persons(void **state)
     ib_mdata_free(&md);
 }
 
+static void put_org(fixture *fx, int64_t sender, const char *ref, const char *kvk)
+{
+    ib_organisation o;
+    memset(&o, 0, sizeof o);
+    o.meta.sender_id = sender;
+    ib_strlcpy(o.ref, ref, sizeof o.ref);
+    ib_strlcpy(o.name, ref, sizeof o.name);
+    ib_strlcpy(o.kvk, kvk, sizeof o.kvk);
+    o.kind = IB_ORG_AGENCY;
+    ib_err err;
+    ib_put_result res;
+    assert_int_equal(ib_store_begin(fx->st, &err), IB_OK);
+    assert_int_equal(ib_store_put_organisation(fx->st, &o, &res, &err), IB_OK);
+    assert_int_equal(ib_store_commit(fx->st, &err), IB_OK);
+}
+
+static void put_location_and_bed(fixture *fx, int64_t sender, const char *loc_ref,
+                                 const char *postcode, const char *number,
+                                 const char *provider, const char *person_ref)
+{
+    ib_location l;
+    memset(&l, 0, sizeof l);
+    l.meta.sender_id = sender;
+    ib_strlcpy(l.ref, loc_ref, sizeof l.ref);
+    ib_strlcpy(l.postcode, postcode, sizeof l.postcode);
+    ib_strlcpy(l.house_number, number, sizeof l.house_number);
+    ib_strlcpy(l.municipality, "GM0518", sizeof l.municipality);
+    l.kind = IB_LOC_SHARED_HOUSE;
+    l.capacity = 4;
+    l.floor_area_m2 = IB_CENTS_NONE;
+    ib_strlcpy(l.provider_ref, provider, sizeof l.provider_ref);
+    l.certified_until = IB_DATE_NONE;
+    ib_housing h;
+    memset(&h, 0, sizeof h);
+    h.meta.sender_id = sender;
+    ib_strlcpy(h.person_ref, person_ref, sizeof h.person_ref);
+    ib_strlcpy(h.location_ref, loc_ref, sizeof h.location_ref);
+    ib_strlcpy(h.provided_by_ref, provider, sizeof h.provided_by_ref);
+    h.start = d("2021-01-01");
+    h.end = IB_DATE_NONE;
+    ib_err err;
+    ib_put_result res;
+    assert_int_equal(ib_store_begin(fx->st, &err), IB_OK);
+    assert_int_equal(ib_store_put_location(fx->st, &l, &res, &err), IB_OK);
+    int rc = ib_store_put_housing(fx->st, &h, &res, &err);
+    if (rc)
+        print_error("housing: %s\n", err.msg);
+    assert_int_equal(rc, IB_OK);
+    assert_int_equal(ib_store_commit(fx->st, &err), IB_OK);
+}
+
+/* Organisations with one KvK number are one organisation, locations at one
+ * address (postcode and house number, the addition's spelling aside) one
+ * location: occupancy and tied housing count across senders. */
+static void test_organisations_and_addresses(void **state)
+{
+    fixture *fx = *state;
+    ib_person a = rec(fx->ua, "U1", "111222333", "A", "B", "1990-05-07");
+    ib_person b = rec(fx->hp, "H1", "123456782", "C", "D", "1991-05-07");
+    put(fx, &a);
+    put(fx, &b);
+    put_org(fx, fx->ua, "SELF", "12345678");
+    put_org(fx, fx->hp, "FLEX-BV", "12345678");
+    put_location_and_bed(fx, fx->ua, "L1", "1234AB", "12-a", "SELF", "U1");
+    put_location_and_bed(fx, fx->hp, "HUIS-9", "1234AB", "12 A", "FLEX-BV", "H1");
+    ib_mdata md;
+    ib_err err;
+    assert_int_equal(ib_mdata_load(fx->st, NULL, &md, &err), IB_OK);
+    assert_int_equal(md.n_locations, 2);
+    assert_int_equal(md.locations[0].merged + md.locations[1].merged, 1);
+    assert_int_equal(md.orgs[0].merged + md.orgs[1].merged, 1);
+    /* both beds at the one location, both provided by the one organisation */
+    assert_int_equal(md.housings[0].location, md.housings[1].location);
+    assert_false(md.locations[md.housings[0].location].merged);
+    assert_int_equal(md.housings[0].provided_by, md.housings[1].provided_by);
+    assert_false(md.orgs[md.housings[0].provided_by].merged);
+    ib_mdata_free(&md);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -458,6 +537,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bsn_change_splits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ids_never_reused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_monitor_over_persons, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_organisations_and_addresses, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

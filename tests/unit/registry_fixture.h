@@ -77,7 +77,9 @@ static void rf_location(registry *r, int64_t s, const char *ref,
                      .certified_until = IB_DATE_NONE};
     ib_strlcpy(l.ref, ref, sizeof l.ref);
     ib_strlcpy(l.postcode, "5911AA", sizeof l.postcode);
-    ib_strlcpy(l.house_number, "1", sizeof l.house_number);
+    /* An address of its own: locations at one address are one location
+     * across senders (docs/linkage.md). */
+    snprintf(l.house_number, sizeof l.house_number, "%d%s", (int)s, ref);
     ib_strlcpy(l.municipality, muni, sizeof l.municipality);
     ib_strlcpy(l.provider_ref, provider ? provider : "", sizeof l.provider_ref);
     ib_put_result res;

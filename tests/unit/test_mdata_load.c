@@ -75,7 +75,7 @@ static int ref_person(void *ctx, const ib_person *p)
                     .category = (uint8_t)p->category};
     memcpy(x.nationality, p->nationality, 2);
     assert_true(ib_mdata_add_person(L->d, p->ref, &x) >= 0);
-    L->persons.v[L->persons.n++] = p->meta.id;
+    L->persons.v[L->persons.n++] = p->person_id;   /* episodes name the person */
     return 0;
 }
 

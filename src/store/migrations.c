@@ -143,6 +143,8 @@ static const char *const migrations[] = {
     "ALTER TABLE persons ADD COLUMN identity_hash BIGINT;\n"
     "ALTER TABLE persons ADD COLUMN link_rule TEXT;\n"
     "ALTER TABLE persons ADD COLUMN updated_at BIGINT NOT NULL DEFAULT 0;\n"
+    "CREATE INDEX people_by_merged_into ON people (merged_into)\n"
+    "  WHERE merged_into IS NOT NULL;\n"
     "INSERT INTO people (id) SELECT id FROM persons ORDER BY id;\n"
     "UPDATE persons SET people_id = id, own_people_id = id;\n"
     "@PEOPLE_SEQ_FLOOR@;\n"

@@ -217,8 +217,9 @@ static int merge_persons(ib_sqlite *s, int64_t into, int64_t from, const char *r
     if (rc != SQLITE_DONE)
         return ib_sq_error(s, rc, err);
     /* Persons merged into `from` earlier now lead to `into` too. */
-    rc = exec3(s, "UPDATE people SET merged_into = ?1 WHERE id = ?2 OR merged_into = ?2",
-               into, from, 0, err);
+    rc = exec3(s, "UPDATE people SET merged_into = ?1 WHERE id = ?2", into, from, 0, err);
+    if (!rc) rc = exec3(s, "UPDATE people SET merged_into = ?1 WHERE merged_into = ?2",
+                        into, from, 0, err);
     s->registry_changed = true;
     return rc;
 }

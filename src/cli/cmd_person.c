@@ -1,11 +1,14 @@
 /* cmd_person.c — `inbeeld person show REF`: one person's data and a readable
  * timeline of stays, registrations, jobs, housing and life events; `person
  * export` and `person erase` (person_rights.c) for the person's GDPR
- * rights. Every look-up is written to the audit trail (who looked at whom). */
+ * rights; `person links|link|unlink|review` (cmd_links.c) for the records
+ * of several senders that are one person. Every look-up is written to the
+ * audit trail (who looked at whom). */
 #include <getopt.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/person_links.h"
 #include "cli/person_rights.h"
 #include "cli/timeline.h"
 
@@ -38,7 +41,32 @@ static void person_help(FILE *out)
         "  --out BESTAND      export: naar BESTAND (standaard het scherm)\n"
         "  --reason TEKST     erase: de reden (verplicht), komt in het auditlog\n"
         "  --db PAD, --key PAD\n\n"
-        "Afsluitcode: 0 goed, 1 verkeerde opdracht, 3 persoon niet gevonden,\n"
+        "Eén persoon over de keten (docs/linkage.md): de records van meer\n"
+        "afzenders die bij één persoon horen.\n\n"
+        "Gebruik: inbeeld person links ID\n"
+        "         inbeeld person link ID1 ID2 --reason TEKST\n"
+        "         inbeeld person unlink RECORD --reason TEKST\n"
+        "         inbeeld person unlink REF --sender AFZENDER --reason TEKST\n"
+        "         inbeeld person review [--state open|linked|different|all]\n"
+        "         inbeeld person review ID --same|--different --reason TEKST\n\n"
+        "links   de records van persoon ID: afzender, ref, hoe gekoppeld en de\n"
+        "        vaste gegevens; waar de records het oneens zijn staat '<- wijkt\n"
+        "        af'. Een inzage: vastgelegd in het auditlog.\n"
+        "link    koppelt persoon ID1 en ID2 met de hand (regel 5); geweigerd als\n"
+        "        ze verschillende BSN's hebben (regel 2).\n"
+        "unlink  haalt record RECORD (of REF van AFZENDER) uit zijn persoon: het\n"
+        "        wordt weer de persoon die het was. Geweigerd als een ander record\n"
+        "        van de persoon hetzelfde BSN heeft (regel 1).\n"
+        "review  de paren die misschien één persoon zijn (regel 4), de twee records\n"
+        "        naast elkaar (standaard de open paren; een inzage, vastgelegd);\n"
+        "        met ID en --same of --different beslist u: zelfde persoon\n"
+        "        (gekoppeld) of niet (nooit meer voorgesteld).\n"
+        "Elke koppeling, ontkoppeling en elk besluit komt met de reden in het\n"
+        "auditlog ('inbeeld audit show --person REF').\n\n"
+        "  --state TOESTAND   review: open (standaard), linked, different of all\n"
+        "  --same, --different  review ID: zelfde persoon of niet\n\n"
+        "Afsluitcode: 0 goed, 1 verkeerde opdracht, 2 geweigerd door de regels\n"
+        "(link, unlink, review), 3 persoon, record of paar niet gevonden,\n"
         "4 database- of bestandsfout.\n");
 }
 
@@ -181,11 +209,14 @@ static int person_run(int argc, char **argv)
     static const struct option opts[] = {
         IB_CLI_DB_OPTIONS, {"sender", required_argument, NULL, 's'},
         {"show-bsn", no_argument, NULL, 'b'}, {"out", required_argument, NULL, 'o'},
-        {"reason", required_argument, NULL, 'r'}, {0, 0, 0, 0}};
+        {"reason", required_argument, NULL, 'r'}, {"state", required_argument, NULL, 't'},
+        {"same", no_argument, NULL, 'S'}, {"different", no_argument, NULL, 'D'},
+        {0, 0, 0, 0}};
     ib_cli_db db;
     ib_cli_db_defaults(&db);
     const char *sender = NULL, *out = NULL, *reason = NULL;
     bool show_bsn = false;
+    ib_cli_link_opts lo = {0};
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -196,9 +227,26 @@ static int person_run(int argc, char **argv)
         case 'b': show_bsn = true; break;
         case 'o': out = optarg; break;
         case 'r': reason = optarg; break;
+        case 't': lo.state = optarg; break;
+        case 'S':
+        case 'D':
+            if (lo.decision)
+                return ib_cli_usage("person", "--same of --different, niet beide");
+            lo.decision = c == 'S' ? 1 : -1;
+            break;
         default: return ib_cli_usage("person", "onbekende optie");
         }
     }
+    if (optind < argc && ib_cli_is_link_command(argv[optind])) {
+        if (show_bsn || out)
+            return ib_cli_usage("person", "--show-bsn hoort bij show, --out bij export");
+        lo.sender = sender;
+        lo.reason = reason;
+        return ib_cli_person_linkage(&db, argv[optind], argc - optind - 1,
+                                     argv + optind + 1, &lo);
+    }
+    if (lo.state || lo.decision)
+        return ib_cli_usage("person", "--state, --same en --different horen bij review");
     const char *sub = argc - optind == 2 ? argv[optind] : "";
     bool show = strcmp(sub, "show") == 0, export = strcmp(sub, "export") == 0,
          erase = strcmp(sub, "erase") == 0;
@@ -222,5 +270,6 @@ static int person_run(int argc, char **argv)
 
 const ib_cli_command ib_cmd_person = {
     "person", "een persoon tonen, exporteren (inzage) of wissen: person "
-    "show|export|erase REF", person_run,
+    "show|export|erase REF; records koppelen: person links|link|unlink|review",
+    person_run,
     person_help};

@@ -474,5 +474,10 @@ int ib_api_imports_history(hreq *req, hresp *resp);
 int ib_api_person_audit(hreq *req, hresp *resp);
 int ib_api_occupancy(hreq *req, hresp *resp);
 int ib_api_location_residents(hreq *req, hresp *resp);
+int ib_api_duplicates_list(hreq *req, hresp *resp);
+int ib_api_duplicates_get(hreq *req, hresp *resp);
+int ib_api_duplicates_decide(hreq *req, hresp *resp);
+int ib_api_person_link(hreq *req, hresp *resp);
+int ib_api_person_unlink(hreq *req, hresp *resp);
 
 #endif

@@ -18,6 +18,35 @@ static bool has_text(const char *s)
     return s && s[strspn(s, " \t\r\n")];
 }
 
+const char *const ib_person_diff_names[IB_DIFF_COUNT] = {
+    "birth_date", "sex", "nationality", "category", "names"};
+
+static bool same_name(const char *a, const char *b)
+{
+    char na[IB_NAME_NORM_MAX], nb[IB_NAME_NORM_MAX];
+    if (ib_name_normalise(a, na, sizeof na) != IB_OK ||
+        ib_name_normalise(b, nb, sizeof nb) != IB_OK)
+        return strcmp(a, b) == 0;
+    return strcmp(na, nb) == 0;
+}
+
+unsigned ib_person_differences(const ib_person *a, const ib_person *b)
+{
+    unsigned d = 0;
+    if (a->birth_date != b->birth_date)
+        d |= IB_DIFF_BIRTH_DATE;
+    if (a->sex != b->sex && a->sex != IB_SEX_UNKNOWN && b->sex != IB_SEX_UNKNOWN)
+        d |= IB_DIFF_SEX;
+    if (strcmp(a->nationality, b->nationality) != 0)
+        d |= IB_DIFF_NATIONALITY;
+    if (a->category != b->category)
+        d |= IB_DIFF_CATEGORY;
+    if (!same_name(a->family_name, b->family_name) ||
+        !same_name(a->given_names, b->given_names))
+        d |= IB_DIFF_NAMES;
+    return d;
+}
+
 int ib_store_resolve_person(ib_store *st, int64_t id, int64_t *current, ib_err *err)
 {
     ib_err_clear(err);

@@ -638,6 +638,16 @@ int ib_store_link_persons(ib_store *st, int64_t a, int64_t b, const char *reason
 int ib_store_unlink_record(ib_store *st, int64_t record_id, const char *reason,
                            int64_t *person_id, ib_err *err);
 
+/* The fixed attributes on which two records of (maybe) one person
+ * disagree, as bits: names compare normalised (ib_name_normalise), an
+ * unknown sex disagrees with nothing. ib_person_diff_names[i] names bit i
+ * ("birth_date", "sex", "nationality", "category", "names"). */
+enum { IB_DIFF_BIRTH_DATE = 1, IB_DIFF_SEX = 2, IB_DIFF_NATIONALITY = 4,
+       IB_DIFF_CATEGORY = 8, IB_DIFF_NAMES = 16 };
+#define IB_DIFF_COUNT 5
+extern const char *const ib_person_diff_names[IB_DIFF_COUNT];
+unsigned ib_person_differences(const ib_person *a, const ib_person *b);
+
 typedef enum { IB_REVIEW_OPEN, IB_REVIEW_LINKED, IB_REVIEW_DIFFERENT } ib_review_state;
 extern const ib_code_name ib_review_state_codes[];  /* "open", "linked", "different" */
 

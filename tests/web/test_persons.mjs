@@ -102,7 +102,10 @@ async function test_person_page_timeline_and_audit() {
   check(await page.locator('.tl-chart rect.tl-bar').count() === tl.stays.length + tl.registrations.length + tl.employments.length + tl.housings.length,
     'one bar per period');
   check(await page.locator('.tl-chart path.tl-event').count() === tl.life_events.length, 'one mark per life event');
-  const tables = page.locator('.page table.utrecht-table');
+  // The senders' records of the person (duplicates.js), one row each.
+  check(await page.locator('.page table.app-records tbody tr').count() === api.body.person.records.length,
+    'one row per sender\'s record');
+  const tables = page.locator('.page table.utrecht-table:not(.app-records)');
   // stays, registrations, work, housing, life events, audit
   check(await tables.count() === 6, `six tables: ${await tables.count()}`);
   const jobs = tables.nth(2).locator('tbody tr');

@@ -11,14 +11,14 @@ const { check } = w;
 const env = await w.setUp(process.argv[2]);
 
 const MENUS = {
-  admin: ['Monitor', 'Personen', 'Huisvesting', 'Aanleveringen'],
+  admin: ['Monitor', 'Personen', 'Huisvesting', 'Aanleveringen', 'Mogelijke dubbelen'],
   analyst: ['Monitor'],
-  caseworker: ['Personen', 'Huisvesting', 'Aanleveringen'],
+  caseworker: ['Personen', 'Huisvesting', 'Aanleveringen', 'Mogelijke dubbelen'],
   inspector: ['Huisvesting'],
   agency: ['Personen', 'Aanleveringen'],
 };
 const FORBIDDEN = { analyst: '#/persons', caseworker: '#/monitor', inspector: '#/imports', agency: '#/locations' };
-const HREF = { Monitor: '#/monitor', Personen: '#/persons', Huisvesting: '#/locations', Aanleveringen: '#/imports' };
+const HREF = { Monitor: '#/monitor', Personen: '#/persons', Huisvesting: '#/locations', Aanleveringen: '#/imports', 'Mogelijke dubbelen': '#/duplicates' };
 
 async function menuOf(page) {
   return page.locator('#menu a').allTextContents();
@@ -72,7 +72,7 @@ async function test_language_switch_is_remembered() {
   await page.getByRole('button', { name: 'English' }).click();
   await page.getByRole('heading', { name: 'Find persons' }).waitFor();
   check(await page.evaluate(() => document.documentElement.lang) === 'en', 'html lang en');
-  check(JSON.stringify(await menuOf(page)) === JSON.stringify(['Persons', 'Housing', 'Deliveries']), 'English menu');
+  check(JSON.stringify(await menuOf(page)) === JSON.stringify(['Persons', 'Housing', 'Deliveries', 'Possible duplicates']), 'English menu');
   await w.axe(page, 'persons (en)');
   await page.reload();
   await page.getByRole('heading', { name: 'Find persons' }).waitFor();

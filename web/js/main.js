@@ -12,6 +12,7 @@ const PAGES = [
   { path: 'persons', label: 'menu.persons', roles: ['caseworker', 'agency', 'admin'], module: './pages/persons.js' },
   { path: 'locations', label: 'menu.locations', roles: ['inspector', 'caseworker', 'admin'], module: './pages/locations.js' },
   { path: 'imports', label: 'menu.imports', roles: ['caseworker', 'agency', 'admin'], module: './pages/imports.js' },
+  { path: 'duplicates', label: 'menu.duplicates', roles: ['caseworker', 'admin'], module: './pages/duplicates.js' },
 ];
 const DETAIL = {
   persons: './pages/person.js',

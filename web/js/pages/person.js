@@ -5,6 +5,8 @@
 // (sent as a one-record delivery in the exchange format, so the same
 // validation applies; messages appear next to the field). Records another
 // sender delivered are shown with that sender and cannot be edited here.
+// The senders' records of the person, with where they disagree, and an
+// unlink action per record (duplicates.js).
 import { h, svg, uid } from '../dom.js';
 import { t, date, code, num, language } from '../i18n.js';
 import { get, query } from '../api.js';
@@ -13,6 +15,7 @@ import { form } from '../form.js';
 import { loadWml, wmlOn } from '../wml.js';
 import { WRITERS, personFields, codeChecks, deliver, clean } from '../records.js';
 import { personName } from './persons.js';
+import { personRecords } from './duplicates.js';
 
 export async function render(view, params, ctx) {
   if (params.id === 'new') {
@@ -46,6 +49,10 @@ export async function render(view, params, ctx) {
     h('p', { class: 'app-back' }, h('a', { class: 'utrecht-link', href: '#/persons' }, t('person.back'))),
     h('h1', { class: 'utrecht-heading-1' }, personName(p)),
     details(p),
+    // The senders' records of this person (not shown to an agency, which
+    // sees its own record only) and, for admins and caseworkers, unlinking.
+    ...(p.records ? [h('h2', { class: 'utrecht-heading-2' }, t('person.records')),
+      personRecords(p, ctx, () => ctx.navigate(location.hash))] : []),
     h('h2', { class: 'utrecht-heading-2' }, t('person.timeline')),
     timelineChart(tl),
     h('h2', { class: 'utrecht-heading-2' }, t('person.stays')),

@@ -216,6 +216,25 @@ static int merge_persons(ib_sqlite *s, int64_t into, int64_t from, const char *r
     ib_sq_release(s, q);
     if (rc != SQLITE_DONE)
         return ib_sq_error(s, rc, err);
+    /* Open pairs whose records are now one person are settled by it. */
+    sqlite3_stmt *q2;
+    if ((rc = ib_sq_cached(s, "UPDATE link_reviews SET state = 'linked', decided_by = ?2,"
+                              " decided_at = ?3, decision_reason = ?4 WHERE state = 'open'"
+                              " AND record_a IN (SELECT id FROM persons WHERE people_id = ?1)"
+                              " AND record_b IN (SELECT id FROM persons WHERE people_id = ?1)",
+                           &q2, err)) != IB_OK)
+        return rc;
+    char at[32], why[64];
+    ib_audit_now(at);
+    snprintf(why, sizeof why, "één persoon geworden (%lld)", (long long)into);
+    sqlite3_bind_int64(q2, 1, into);
+    sqlite3_bind_text(q2, 2, s->base.actor, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(q2, 3, at, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(q2, 4, why, -1, SQLITE_TRANSIENT);
+    rc = sqlite3_step(q2);
+    ib_sq_release(s, q2);
+    if (rc != SQLITE_DONE)
+        return ib_sq_error(s, rc, err);
     /* Persons merged into `from` earlier now lead to `into` too. */
     rc = exec3(s, "UPDATE people SET merged_into = ?1 WHERE id = ?2", into, from, 0, err);
     if (!rc) rc = exec3(s, "UPDATE people SET merged_into = ?1 WHERE merged_into = ?2",
@@ -794,12 +813,10 @@ int ib_sq_decide_review(ib_store *st, const ib_link_review *r, bool same, const 
                         ib_err *err)
 {
     ib_sqlite *s = ib_sq(st);
-    int rc = IB_OK;
-    if (same && r->person_a != r->person_b)
-        rc = ib_sq_link_persons(st, r->person_a, r->person_b, reason, NULL, err);
-    if (rc)
-        return rc;
+    int rc;
     sqlite3_stmt *q;
+    /* The decision first: linking settles the other open pairs of the two
+     * persons, and this one is decided by a person. */
     if ((rc = ib_sq_cached(s, "UPDATE link_reviews SET state = ?2, decided_by = ?3,"
                               " decided_at = ?4, decision_reason = ?5"
                               " WHERE id = ?1 AND state = 'open'", &q, err)) != IB_OK)
@@ -817,6 +834,9 @@ int ib_sq_decide_review(ib_store *st, const ib_link_review *r, bool same, const 
         return ib_sq_error(s, step, err);
     if (sqlite3_changes(s->db) == 0)
         return ib_err_set(err, IB_ECONFLICT, "paar %lld is al beoordeeld", (long long)r->id);
+    if (same && r->person_a != r->person_b &&
+        (rc = ib_sq_link_persons(st, r->person_a, r->person_b, reason, NULL, err)) != IB_OK)
+        return rc;
     char detail[256];
     snprintf(detail, sizeof detail, "regel 4: paar %lld (record %lld en %lld): %s: %s",
              (long long)r->id, (long long)r->record_a, (long long)r->record_b,

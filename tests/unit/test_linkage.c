@@ -318,6 +318,24 @@ static void test_review_link_and_unlink(void **state)
     assert_true(raw_count(fx->db, "SELECT count(*) FROM audit WHERE action = 'unlink'") >= 1);
 }
 
+/* A pair whose two records become one person another way (a manual link)
+ * is settled with it, not left open. */
+static void test_link_settles_open_pairs(void **state)
+{
+    fixture *fx = *state;
+    ib_err err;
+    ib_person a = rec(fx->gm, "G1", "111222333", "Kowalski", "Jan", "1990-05-07");
+    ib_person b = rec(fx->ua, "U1", NULL, "KOWALSKY", "JAN", "1990-05-07");
+    int64_t pa = put(fx, &a), pb = put(fx, &b);
+    assert_int_equal(open_reviews(fx), 1);
+    int64_t into;
+    assert_int_equal(ib_store_link_persons(fx->st, pa, pb, "paspoort gezien", &into, &err),
+                     IB_OK);
+    assert_int_equal(open_reviews(fx), 0);
+    assert_int_equal(raw_count(fx->db, "SELECT count(*) FROM link_reviews WHERE state = 'linked'"),
+                     1);
+}
+
 static void test_manual_link_rules(void **state)
 {
     fixture *fx = *state;
@@ -533,6 +551,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_look_alikes_to_review, setup, teardown),
         cmocka_unit_test_setup_teardown(test_decisions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_review_link_and_unlink, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_link_settles_open_pairs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_manual_link_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bsn_change_splits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ids_never_reused, setup, teardown),

@@ -54,6 +54,27 @@ static void person_json(ib_json *j, const ib_person *p, const char *sender)
     ib_json_end(j);
 }
 
+/* Every sender's record of the person (docs/linkage.md): what each of
+ * them holds, for the right of access. */
+static int record_json(void *ctx, const ib_person_record *r)
+{
+    ib_json *j = ctx;
+    ib_json_object(j, NULL);
+    ib_json_str(j, "sender", r->sender_ref);
+    ib_json_str(j, "person_ref", r->p.ref);
+    text_field(j, "bsn", r->p.bsn);
+    text_field(j, "family_name", r->p.family_name);
+    text_field(j, "given_names", r->p.given_names);
+    date_field(j, "birth_date", r->p.birth_date);
+    text_field(j, "sex", ib_code_text(ib_sex_codes, (int)r->p.sex));
+    ib_json_str(j, "nationality", r->p.nationality);
+    text_field(j, "language", r->p.language);
+    ib_json_str(j, "category", ib_code_text(ib_category_codes, (int)r->p.category));
+    text_field(j, "linked_by", ib_code_text(ib_link_rule_codes, (int)r->rule));
+    ib_json_end(j);
+    return 0;
+}
+
 static int stay_json(void *ctx, const ib_stay *s)
 {
     ib_json *j = ctx;
@@ -167,8 +188,11 @@ static int write_export(ib_store *st, const ib_person *p, const char *sender, FI
     ib_json_str(&j, "exported_at", now);
     person_json(&j, p, sender);
     ib_filter f = {.person_id = p->person_id};
+    ib_json_array(&j, "records", false);
+    rc = ib_store_each_record(st, p->person_id, 0, record_json, &j, err);
+    ib_json_end(&j);
     ib_json_array(&j, "stays", false);
-    rc = ib_store_each_stay(st, &f, stay_json, &j, err);
+    if (!rc) rc = ib_store_each_stay(st, &f, stay_json, &j, err);
     ib_json_end(&j);
     ib_json_array(&j, "registrations", false);
     if (!rc) rc = ib_store_each_registration(st, &f, registration_json, &j, err);

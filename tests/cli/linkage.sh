@@ -69,13 +69,13 @@ ok "re-importing the same files changes no link"
 
 # Each sender gets back exactly what it sent: its own refs, its own
 # spelling, none of the other sender's episodes.
-"$IB" export --db "$db" --sender bureau out >/dev/null
-refs=$(tail -n +2 out/bureau/persons.csv | cut -d, -f1 | sort | tr '\n' ' ')
+"$IB" export --db "$db" --sender bureau exported >/dev/null
+refs=$(tail -n +2 exported/bureau/persons.csv | cut -d, -f1 | sort | tr '\n' ' ')
 [ "$refs" = "U7 U8 U9 " ] || fail "bureau's persons are its own: $refs"
-grep -q "WISNIEWSKA" out/bureau/persons.csv || fail "bureau's spelling kept"
-grep -q "Wiśniewska" out/bureau/persons.csv && fail "the municipality's spelling leaks into bureau's export"
-[ "$(tail -n +2 out/bureau/stays.csv | wc -l)" -eq 0 ] || fail "bureau gets no stays it did not send"
-[ "$(tail -n +2 out/bureau/employments.csv | wc -l)" -eq 2 ] || fail "bureau's two jobs"
+grep -q "WISNIEWSKA" exported/bureau/persons.csv || fail "bureau's spelling kept"
+grep -q "Wiśniewska" exported/bureau/persons.csv && fail "the municipality's spelling leaks into bureau's export"
+[ "$(tail -n +2 exported/bureau/stays.csv | wc -l)" -eq 0 ] || fail "bureau gets no stays it did not send"
+[ "$(tail -n +2 exported/bureau/employments.csv | wc -l)" -eq 2 ] || fail "bureau's two jobs"
 ok "the export gives a sender back exactly what it sent"
 
 # The monitor counts persons: on 2021-01-01 two persons are here (not the
@@ -83,4 +83,30 @@ ok "the export gives a sender back exactly what it sent"
 "$IB" monitor registration --db "$db" --at 2021-01-01 --no-suppress --format csv > reg.csv
 grep -qx "total,0,0,2,2" reg.csv || { cat reg.csv; fail "two persons here, not five records"; }
 ok "the monitor counts persons, not records"
+# The right of access lists what every sender holds; erasure removes the
+# records of every sender, and the id is never handed out again.
+"$IB" person export G-100 --sender gemeente --db "$db" --out inzage.json
+python3 - inzage.json <<'PY' || fail "the export lists both senders' records"
+import json, sys
+d = json.load(open(sys.argv[1]))
+refs = sorted((r["sender"], r["person_ref"]) for r in d["records"])
+assert refs == [("bureau", "U7"), ("bureau", "U9"), ("gemeente", "G-100")], refs
+assert len(d["employments"]) == 1 and len(d["stays"]) == 1, (d["employments"], d["stays"])
+PY
+ok "the right of access lists every sender's record"
+gone=$(sqlite3 "$db" "SELECT people_id FROM persons WHERE ref = 'G-100'")
+expect_exit 0 "$IB" person erase G-100 --sender gemeente --reason "verzoek betrokkene" --db "$db"
+[ "$(sqlite3 "$db" "SELECT count(*) FROM persons WHERE ref IN ('G-100', 'U7', 'U9')")" = 0 ] \
+  || fail "erasure removes the records of every sender"
+cat > again.csv <<'CSV'
+person_ref,bsn,family_name,given_names,birth_date,sex,nationality,language
+G-300,,Nieuw,Iemand,1999-09-09,M,PL,pl
+CSV
+mkdir again && mv again.csv again/persons.csv
+"$IB" import --db "$db" --sender gemeente again >/dev/null
+new=$(sqlite3 "$db" "SELECT people_id FROM persons WHERE ref = 'G-300'")
+[ "$new" -gt "$gone" ] || fail "a new person gets a new id ($new after erased $gone)"
+"$IB" audit show --person G-300 --sender gemeente --db "$db" > audit.txt
+grep -q "verzoek betrokkene" audit.txt && fail "the new person's audit lists the erased person's erasure"
+ok "erasure removes every sender's record; a new person never gets the erased id or its history"
 echo "$checks checks passed"

@@ -149,7 +149,7 @@ static const char *const migrations[] = {
     "UPDATE persons SET people_id = id, own_people_id = id;\n"
     "@PEOPLE_SEQ_FLOOR@;\n"
     "CREATE INDEX persons_by_people ON persons (people_id);\n"
-    "CREATE INDEX persons_by_identity ON persons (identity_hash)\n"
+    "CREATE INDEX persons_by_identity ON persons (identity_hash, people_id)\n"
     "  WHERE identity_hash IS NOT NULL;\n"
     "CREATE INDEX persons_by_birth_date ON persons (birth_date);\n"
     "CREATE INDEX persons_without_bsn_by_birth_date ON persons (birth_date)\n"

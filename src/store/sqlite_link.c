@@ -355,7 +355,9 @@ static int nobsn_load(ib_sqlite *s, ib_err *err)
  * themselves). */
 static int find_look_alikes(ib_sqlite *s, const link_rec *x, ib_err *err)
 {
-    if (x->birth == IB_DATE_NONE || (!x->family[0] && !x->given[0]))
+    /* Both names are compared (or both swapped): without one, nothing can
+     * look alike, and nameless records are no candidates either. */
+    if (x->birth == IB_DATE_NONE || !x->family[0] || !x->given[0])
         return IB_OK;
     ib_date dates[IB_BIRTH_VARIANTS_MAX];
     int n = ib_birth_date_variants(x->birth, dates, IB_BIRTH_VARIANTS_MAX);
@@ -367,7 +369,9 @@ static int find_look_alikes(ib_sqlite *s, const link_rec *x, ib_err *err)
         nobsn_set(s, x->birth);
     const char *sql = x->bsn_hash
         ? "SELECT " REC_COLS " FROM persons WHERE birth_date = ?1 AND bsn_hash IS NULL"
-        : "SELECT " REC_COLS " FROM persons WHERE birth_date = ?1";
+          " AND family_name <> '' AND given_names <> ''"
+        : "SELECT " REC_COLS " FROM persons WHERE birth_date = ?1"
+          " AND family_name <> '' AND given_names <> ''";
     for (int i = 0; i < n && rc == IB_OK; i++)
         if (!x->bsn_hash || nobsn_maybe(s, dates[i]))
             rc = each_rec(s, sql, dates[i], consider_alike, &ctx, err);
@@ -420,7 +424,11 @@ static int link_by_identity(ib_sqlite *s, link_rec *x, bool *linked, ib_err *err
     if (x->bsn_hash || !x->identity)
         return IB_OK;
     identity_ctx c = {.x = x};
-    int rc = each_rec(s, "SELECT " REC_COLS " FROM persons WHERE identity_hash = ?1",
+    /* The first record of each person with this identity, two persons at
+     * most: enough to tell one from several (the index on identity and
+     * person stops the look-up there). */
+    int rc = each_rec(s, "SELECT " REC_COLS " FROM persons WHERE id IN (SELECT min(id)"
+                         " FROM persons WHERE identity_hash = ?1 GROUP BY people_id LIMIT 3)",
                       x->identity, collect_identity, &c, err);
     if (rc || c.nfound == 0)
         return rc;

@@ -260,7 +260,7 @@ static int person_item(void *ctx, const ib_person *p)
     list_ctx *lc = ctx;
     json_array_append_new(lc->items,
                           with_sender(person_json(p), lc->senders, p->meta.sender_id));
-    return audit_person_read(lc, p->meta.id, "person", p->person_id);
+    return audit_person_read(lc, p->person_id, "person", p->meta.id);
 }
 
 static const char *const person_params[] = {

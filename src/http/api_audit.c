@@ -54,6 +54,9 @@ int ib_api_person_audit(hreq *req, hresp *resp)
         return ib_problem_from_err(resp, &err);
     if (!ok)
         return ib_problem_not_found(resp);
+    /* An id absorbed by a link answers for the person it joined, as the
+     * person page does (ib_store_get_person_by_id follows it). */
+    id = p.person_id;
     audit_ctx ac = {.items = json_array()};
     rc = ib_audit_request(req, "read", "audit", id, id, &err);
     if (rc == IB_OK)            /* the list shows this very look */

@@ -100,10 +100,12 @@ static int load_visible(hreq *req, id_set *s, ib_err *err)
     return rc;
 }
 
+/* The person a row belongs to (docs/linkage.md): for a person row its
+ * person_id, not its record id, as for the episodes. */
 static int64_t person_of(ib_kind kind, const void *rec)
 {
     switch (kind) {
-    case IB_KIND_PERSON: return ((const ib_person *)rec)->meta.id;
+    case IB_KIND_PERSON: return ((const ib_person *)rec)->person_id;
     case IB_KIND_STAY: return ((const ib_stay *)rec)->person_id;
     case IB_KIND_REGISTRATION: return ((const ib_registration *)rec)->person_id;
     case IB_KIND_EMPLOYMENT: return ((const ib_employment *)rec)->person_id;

@@ -260,7 +260,7 @@ static int person_item(void *ctx, const ib_person *p)
     list_ctx *lc = ctx;
     json_array_append_new(lc->items,
                           with_sender(person_json(p), lc->senders, p->meta.sender_id));
-    return audit_person_read(lc, p->meta.id, "person", p->person_id);
+    return audit_person_read(lc, p->person_id, "person", p->meta.id);
 }
 
 static const char *const person_params[] = {
@@ -292,26 +292,55 @@ static bool take_unregistered(hreq *req, hresp *resp, ib_person_query *q)
 }
 
 /* ?bsn=: the persons with exactly this BSN (compared through the store's
- * keyed hash) that the user may see; usually one, so one page. */
+ * keyed hash) that the user may see, one row per person as in the list
+ * (docs/linkage.md): the records the BSN finds are gathered into their
+ * persons first, then each person is shown as the list shows it (an
+ * agency: through its own record, never another sender's). Usually one
+ * person, so one page. */
 typedef struct bsn_ctx {
-    list_ctx *lc;
-    int64_t skip, take, total;
-    ib_err err;
-    int rc;
+    int64_t *ids;               /* the persons found, without repeats */
+    size_t n, cap;
 } bsn_ctx;
 
-static int bsn_person(void *ctx, const ib_person *p)
+static int bsn_record(void *ctx, const ib_person *p)
 {
     bsn_ctx *bc = ctx;
+    for (size_t i = 0; i < bc->n; i++)
+        if (bc->ids[i] == p->person_id)
+            return 0;
+    if (bc->n == bc->cap) {
+        size_t cap = bc->cap ? 2 * bc->cap : 4;
+        int64_t *v = realloc(bc->ids, cap * sizeof *v);
+        if (!v)
+            return IB_ENOMEM;
+        bc->ids = v;
+        bc->cap = cap;
+    }
+    bc->ids[bc->n++] = p->person_id;
+    return 0;
+}
+
+/* Person bc->ids[i] as the list shows it to this user, into lc->items when
+ * it falls on the page; *shown counts the visible ones. */
+static int bsn_person(list_ctx *lc, int64_t id, int64_t skip, int64_t take,
+                      int64_t *shown, ib_err *err)
+{
+    ib_person p;
     bool ok = false;
-    if ((bc->rc = ib_person_visible(bc->lc->req, p, &ok, &bc->err)) != 0)
-        return bc->rc;
-    if (!ok)
-        return 0;
-    int64_t i = bc->total++;
-    if (i < bc->skip || i >= bc->skip + bc->take)
-        return 0;
-    return person_item(bc->lc, p);
+    int rc = ib_store_get_person_by_id(lc->req->st, id, &p, err);
+    if (rc == IB_OK && lc->req->user.role == IB_ROLE_AGENCY)
+        rc = own_record(lc->req, &p, err);
+    if (rc == IB_OK)
+        rc = ib_person_visible(lc->req, &p, &ok, err);
+    if (rc == IB_OK && ok) {
+        int64_t i = (*shown)++;
+        if (i >= skip && i < skip + take && person_item(lc, &p) != 0)
+            rc = lc->rc;
+        if (rc)
+            *err = lc->err;
+    }
+    sodium_memzero(p.bsn, sizeof p.bsn);
+    return rc == IB_ENOTFOUND ? IB_OK : rc;
 }
 
 static int persons_by_bsn(hreq *req, hresp *resp, const char *bsn, int64_t page,
@@ -322,17 +351,24 @@ static int persons_by_bsn(hreq *req, hresp *resp, const char *bsn, int64_t page,
                                       "bsn: 9 digits passing the 11-check.");
     ib_err err;
     list_ctx lc = {.req = req, .items = json_array()};
-    bsn_ctx bc = {.lc = &lc, .skip = (page - 1) * size, .take = size};
+    bsn_ctx bc = {0};
+    int64_t shown = 0;
     int rc = begin_list(req, &lc, &err);
-    if (rc == IB_OK)
-        rc = ib_store_find_person_by_bsn(req->st, bsn, bsn_person, &bc, &err);
+    if (rc == IB_OK) {
+        rc = ib_store_find_person_by_bsn(req->st, bsn, bsn_record, &bc, &err);
+        if (rc == IB_ENOMEM)
+            ib_err_set(&err, IB_ENOMEM, "onvoldoende geheugen");
+    }
+    for (size_t i = 0; rc == IB_OK && i < bc.n; i++)
+        rc = bsn_person(&lc, bc.ids[i], (page - 1) * size, size, &shown, &err);
+    free(bc.ids);
     rc = ib_request_end_read(req, rc, &err);
     json_decref(lc.senders);
     if (rc) {
         json_decref(lc.items);
-        return ib_problem_from_err(resp, lc.rc ? &lc.err : bc.rc ? &bc.err : &err);
+        return ib_problem_from_err(resp, &err);
     }
-    return ib_json_answer(resp, 200, page_json(lc.items, page, size, bc.total), true);
+    return ib_json_answer(resp, 200, page_json(lc.items, page, size, shown), true);
 }
 
 int ib_api_persons_list(hreq *req, hresp *resp)

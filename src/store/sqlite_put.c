@@ -340,6 +340,21 @@ static int seal_person(ib_sqlite *s, const void *rec, put_keys *k, ib_err *err)
     return rc;
 }
 
+/* A change-log entry about a change to record `record`'s data (its own row
+ * or an episode of it) names the record's person (docs/linkage.md), as
+ * every read entry does: the person's audit is read by person id, and a
+ * record id is no person id (ids of different sequences, and record ids
+ * are used again after an erasure). */
+static int audit_record_update(ib_sqlite *s, const char *entity, int64_t entity_id,
+                               int64_t record, const char *detail, ib_err *err)
+{
+    int64_t person = 0;
+    int rc = record ? ib_sq_person_of_record(&s->base, record, &person, err) : IB_OK;
+    if (rc == IB_OK)
+        rc = ib_store_audit_update(&s->base, entity, entity_id, person, detail, err);
+    return rc;
+}
+
 static int write_keyed(ib_sqlite *s, const keyed_spec *sp, const char *ref,
                        const void *rec, put_keys *k, ib_put_result *res,
                        ib_err *err)
@@ -358,8 +373,8 @@ static int write_keyed(ib_sqlite *s, const keyed_spec *sp, const char *ref,
         return rc;
     char detail[160];
     snprintf(detail, sizeof detail, "%s '%s' gewijzigd", ref_specs[sp->kind].noun, ref);
-    rc = ib_store_audit_update(&s->base, sp->entity, k->id,
-                               sp->kind == SQ_REF_PERSON ? k->id : 0, detail, err);
+    rc = audit_record_update(s, sp->entity, k->id, sp->kind == SQ_REF_PERSON ? k->id : 0,
+                             detail, err);
     if (rc == IB_OK)
         *res = IB_PUT_UPDATED;
     return rc;
@@ -542,7 +557,7 @@ static int replace_episode(ib_sqlite *s, const episode_spec *sp, const void *rec
     char text[256];
     sp->describe(rec, text, sizeof text - 10);
     ib_strlcpy(text + strlen(text), " gewijzigd", 11);
-    rc = ib_store_audit_update(&s->base, sp->entity, k->id, k->person, text, err);
+    rc = audit_record_update(s, sp->entity, k->id, k->person, text, err);
     if (rc == IB_OK)
         *res = IB_PUT_UPDATED;
     return rc;
@@ -647,7 +662,7 @@ int ib_sq_put_stay(ib_store *st, ib_stay *sy, const ib_put_info *pi,
         snprintf(detail, sizeof detail, "verblijf van persoon '%s' vanaf %s gewijzigd",
                  sy->person_ref, ib_date_format(sy->arrival, when));
         rc = run(s, SQ_STAY_UPDATE, bind_stay, sy, &k, err);
-        if (!rc) rc = ib_store_audit_update(st, "stay", k.id, k.person, detail, err);
+        if (!rc) rc = audit_record_update(s, "stay", k.id, k.person, detail, err);
         *res = IB_PUT_UPDATED;
     }
     if (rc == IB_OK) {

@@ -44,7 +44,9 @@ def client(name):
     return c
 
 
-PERSONS = [r[0] for r in query("SELECT id FROM persons ORDER BY id")]
+# Person ids (docs/linkage.md): both senders' records of one ref are one
+# person, whose id is not a record's id.
+PERSONS = [r[0] for r in query("SELECT DISTINCT people_id FROM persons ORDER BY 1")]
 
 
 def entries_with_purpose(prefix):

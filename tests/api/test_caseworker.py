@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """test_caseworker.py — a caseworker writes as its own organisation: it
 registers a person with a stay and a registration (JSON batches to
-/api/v1/imports), corrects the registration and finds both deliveries in
+/api/v1/imports) — with the BSN of an agency's person, so one person with
+it, the caseworker's record beside the agency's — corrects the registration and finds both deliveries in
 its organisation's history and the correction in the person's audit; it
 sees the persons its organisation sent beyond its municipalities; it cannot
 change an agency's record: its keys resolve within its own sender, so the
@@ -52,22 +53,30 @@ def test_register_correct_and_audit():
     status, _, rep = deliver(cw, "registrations", [reg])
     check(status == 200 and rep["totals"]["inserted"] == 1, "registration: %d %s" % (status, rep))
 
-    # The person is the caseworker's organisation's, and visible on its page.
+    # CW-1 has the BSN of the agencies' P001: one person with them (rule 1
+    # of docs/linkage.md). The caseworker's record is on the person's page
+    # beside theirs, its episodes among those of every sender.
     p = person_by_ref(cw, "CW-1", ORG)
     check(p is not None, "the new person is found as the organisation's")
+    p001 = client("agency").json("GET", "/api/v1/persons?ref=P001")[2]["items"][0]
+    check(p["id"] == p001["id"], "one person with the agency's P001: %s %s" % (p, p001))
     status, _, page = cw.json("GET", "/api/v1/persons/%d" % p["id"])
     tl = page["timeline"]
-    check(status == 200 and page["person"]["sender"] == ORG, "person page: %d" % status)
-    check([s["arrival_date"] for s in tl["stays"]] == ["2024-03-01"], "stay stored: %s" % tl["stays"])
-    check(len(tl["registrations"]) == 1 and tl["registrations"][0]["end_date"] is None
-          and tl["registrations"][0]["sender"] == ORG, "registration stored")
+    check(status == 200, "person page: %d" % status)
+    records = {(r["sender"], r["person_ref"]): r for r in page["person"]["records"]}
+    check(sorted(records) == [("bureau-a", "P001"), ("bureau-b", "P001"), (ORG, "CW-1")]
+          and records[(ORG, "CW-1")]["linked_by"] == "bsn", "the records: %s" % records)
+    own = [s["arrival_date"] for s in tl["stays"] if s["sender"] == ORG]
+    check(own == ["2024-03-01"] and len(tl["stays"]) == 5, "stay stored: %s" % tl["stays"])
+    regs = [r for r in tl["registrations"] if r["sender"] == ORG]
+    check(len(regs) == 1 and regs[0]["end_date"] is None, "registration stored: %s" % regs)
 
     # The correction: the same key (person, kind, start) with an end date.
     status, _, rep = deliver(cw, "registrations", [dict(reg, end_date="2024-09-30")])
     check(status == 200 and rep["totals"]["updated"] == 1 and rep["totals"]["inserted"] == 0,
           "correction: %d %s" % (status, rep))
     _, _, page = cw.json("GET", "/api/v1/persons/%d" % p["id"])
-    regs = page["timeline"]["registrations"]
+    regs = [r for r in page["timeline"]["registrations"] if r["sender"] == ORG]
     check(len(regs) == 1 and regs[0]["end_date"] == "2024-09-30", "corrected in place: %s" % regs)
 
     # Both audited: the correction in the person's audit, and every delivery
@@ -119,9 +128,14 @@ def registrations_of(c, person_id):
 def test_cannot_change_an_agency_record():
     cw = client("caseworker")
     admin = client("admin")
-    agency_p = person_by_ref(cw, "P003", "bureau-a")
-    check(agency_p is not None, "the agency's P003 is in the caseworker's municipality")
-    before = registrations_of(admin, agency_p["id"])
+    # P003 of bureau-a and bureau-b is one person (the same BSN), listed once.
+    status, _, found = cw.json("GET", "/api/v1/persons?ref=P003")
+    check(status == 200 and found["total"] == 1, "P003 in the caseworker's scope: %s" % found)
+    agency_p = found["items"][0]
+    status, _, page = cw.json("GET", "/api/v1/persons/%d" % agency_p["id"])
+    check(("bureau-a", "P003") in [(r["sender"], r["person_ref"]) for r in page["person"]["records"]],
+          "the agency's P003 is in the caseworker's municipality: %s" % page["person"])
+    before = [r for r in registrations_of(admin, agency_p["id"]) if r["sender"] == "bureau-a"]
     check(len(before) == 1 and before[0]["end_date"] is None, "fixture: %s" % before)
     # The agency's key, other content: P003 is not a person of the
     # caseworker's organisation, so the row is refused, nothing stored.
@@ -142,9 +156,11 @@ def test_cannot_change_an_agency_record():
     status, _, rep = deliver(cw, "registrations", [change])
     check(status == 200 and rep["totals"]["inserted"] == 1 and rep["totals"]["updated"] == 0,
           "own registration: %d %s" % (status, rep))
-    after = registrations_of(admin, agency_p["id"])
+    after = [r for r in registrations_of(admin, agency_p["id"]) if r["sender"] == "bureau-a"]
     check(after == before, "the agency's row is untouched: %s vs %s" % (after, before))
+    # Without a BSN or names the caseworker's P003 is a person of its own.
     own = person_by_ref(cw, "P003", ORG)
+    check(own is not None and own["id"] != agency_p["id"], "own P003: %s" % own)
     mine = registrations_of(admin, own["id"])
     check(len(mine) == 1 and mine[0]["end_date"] == "2023-02-01" and mine[0]["sender"] == ORG,
           "the caseworker's row: %s" % mine)

@@ -27,7 +27,16 @@ def fixtures():
     admin.login("admin")
     agency = apilib.Client(server.port, openapi)
     agency.login("agency")
-    _, _, page = agency.json("GET", "/api/v1/persons?ref=P003")
+    # Both senders deliver P001-P004 (apilib), and records with one BSN or
+    # one identity are one person (docs/linkage.md): bureau-b sees those as
+    # its own. {person} is one that only bureau-a knows, registered in GM1783.
+    for kind, csv in (("persons", "person_ref,bsn,family_name,given_names,birth_date,nationality\n"
+                                  "MXA1,100000009,Matrixa,Alleen,1993-03-03,LT\n"),
+                      ("registrations", "person_ref,kind,municipality,start_date\n"
+                                        "MXA1,brp,GM1783,2024-01-02\n")):
+        status, _, rep = agency.json("POST", "/api/v1/imports?kind=" + kind, csv, ctype="text/csv")
+        apilib.check(status == 200, "fixture %s: %d %s" % (kind, status, rep))
+    _, _, page = agency.json("GET", "/api/v1/persons?ref=MXA1")
     ctx["person"] = page["items"][0]["id"]
     _, _, page = agency.json("GET", "/api/v1/locations?pageSize=100")
     ctx["location"] = [l for l in page["items"] if l["location_ref"] == "L001"][0]["id"]

@@ -147,15 +147,37 @@ def workbook_sheet_names(book):
     return re.findall(r'<sheet name="([^"]+)"', book.read("xl/workbook.xml").decode())
 
 
+def joined_stays(rows):
+    """The stays of a person (docs/linkage.md): the stays of its records
+    that overlap or touch (one ends the day before the other begins) are
+    one. rows: (arrival, departure) as day numbers, departure None: open."""
+    n, end = 0, None
+    for arrival, departure in sorted(rows, key=lambda r: r[0]):
+        if n and (end is None or arrival <= end + 1):
+            end = None if end is None or departure is None else max(end, departure)
+            continue
+        n, end = n + 1, departure
+    return n
+
+
 def stays_in(muni):
+    """Stays of the persons in muni (a registration there or a housing at a
+    location there, in any of their records), and of every person: the
+    monitor counts over persons."""
     con = sqlite3.connect(db)
-    n = con.execute(
-        "SELECT count(*) FROM stays WHERE person_id IN ("
+    rows = con.execute("SELECT p.people_id, s.arrival, s.departure FROM stays s"
+                       " JOIN persons p ON p.id = s.person_id").fetchall()
+    here = {r[0] for r in con.execute(
+        "SELECT people_id FROM persons WHERE id IN ("
         " SELECT person_id FROM registrations WHERE municipality = ?"
         " UNION SELECT h.person_id FROM housings h JOIN locations l ON l.id = h.location_id"
-        " WHERE l.municipality = ?)", (muni, muni)).fetchone()[0]
-    total = con.execute("SELECT count(*) FROM stays").fetchone()[0]
+        " WHERE l.municipality = ?)", (muni, muni))}
     con.close()
+    by_person = {}
+    for person, arrival, departure in rows:
+        by_person.setdefault(person, []).append((arrival, departure))
+    n = sum(joined_stays(v) for k, v in by_person.items() if k in here)
+    total = sum(joined_stays(v) for v in by_person.values())
     return n, total
 
 

@@ -291,27 +291,51 @@ static bool take_unregistered(hreq *req, hresp *resp, ib_person_query *q)
     return true;
 }
 
-/* ?bsn=: the persons with exactly this BSN (compared through the store's
- * keyed hash) that the user may see; usually one, so one page. */
+/* ?bsn=: the persons with a record of exactly this BSN (compared through
+ * the store's keyed hash), usually one, so one page. The records give the
+ * persons; each person is then shown as the list shows it (one row, the
+ * record the user may see that its attributes come from), so an agency
+ * gets its own record and never learns which other senders know the BSN. */
 typedef struct bsn_ctx {
-    list_ctx *lc;
-    int64_t skip, take, total;
-    ib_err err;
-    int rc;
+    int64_t *ids;
+    size_t n, cap;
 } bsn_ctx;
 
-static int bsn_person(void *ctx, const ib_person *p)
+static int bsn_record(void *ctx, const ib_person *p)
 {
     bsn_ctx *bc = ctx;
-    bool ok = false;
-    if ((bc->rc = ib_person_visible(bc->lc->req, p, &ok, &bc->err)) != 0)
-        return bc->rc;
-    if (!ok)
-        return 0;
-    int64_t i = bc->total++;
-    if (i < bc->skip || i >= bc->skip + bc->take)
-        return 0;
-    return person_item(bc->lc, p);
+    for (size_t i = 0; i < bc->n; i++)
+        if (bc->ids[i] == p->person_id)
+            return 0;
+    if (bc->n == bc->cap) {
+        size_t cap = bc->cap ? 2 * bc->cap : 4;
+        int64_t *ids = realloc(bc->ids, cap * sizeof *ids);
+        if (!ids)
+            return IB_ENOMEM;
+        bc->ids = ids;
+        bc->cap = cap;
+    }
+    bc->ids[bc->n++] = p->person_id;
+    return 0;
+}
+
+/* Shows the persons of bc on one page; *total the persons in scope. */
+static int bsn_persons(hreq *req, list_ctx *lc, const bsn_ctx *bc, int64_t skip,
+                       int64_t take, int64_t *total, ib_err *err)
+{
+    *total = 0;
+    for (size_t i = 0; i < bc->n; i++) {
+        ib_person_query q = {.person_id = bc->ids[i]};
+        if (!ib_person_scope(req, &q))
+            return IB_OK;
+        q.limit = *total >= skip && *total < skip + take ? 1 : 0;
+        int64_t found = 0;
+        int rc = ib_store_query_persons(req->st, &q, person_item, lc, &found, err);
+        if (rc)
+            return rc;
+        *total += found > 0;
+    }
+    return IB_OK;
 }
 
 static int persons_by_bsn(hreq *req, hresp *resp, const char *bsn, int64_t page,
@@ -322,17 +346,23 @@ static int persons_by_bsn(hreq *req, hresp *resp, const char *bsn, int64_t page,
                                       "bsn: 9 digits passing the 11-check.");
     ib_err err;
     list_ctx lc = {.req = req, .items = json_array()};
-    bsn_ctx bc = {.lc = &lc, .skip = (page - 1) * size, .take = size};
+    bsn_ctx bc = {0};
+    int64_t total = 0;
     int rc = begin_list(req, &lc, &err);
     if (rc == IB_OK)
-        rc = ib_store_find_person_by_bsn(req->st, bsn, bsn_person, &bc, &err);
+        rc = ib_store_find_person_by_bsn(req->st, bsn, bsn_record, &bc, &err);
+    if (rc == IB_ENOMEM)
+        ib_err_set(&err, IB_ENOMEM, "onvoldoende geheugen");
+    if (rc == IB_OK)
+        rc = bsn_persons(req, &lc, &bc, (page - 1) * size, size, &total, &err);
     rc = ib_request_end_read(req, rc, &err);
     json_decref(lc.senders);
+    free(bc.ids);
     if (rc) {
         json_decref(lc.items);
-        return ib_problem_from_err(resp, lc.rc ? &lc.err : bc.rc ? &bc.err : &err);
+        return ib_problem_from_err(resp, lc.rc ? &lc.err : &err);
     }
-    return ib_json_answer(resp, 200, page_json(lc.items, page, size, bc.total), true);
+    return ib_json_answer(resp, 200, page_json(lc.items, page, size, total), true);
 }
 
 int ib_api_persons_list(hreq *req, hresp *resp)

@@ -11,9 +11,10 @@ DB         ?= var/inbeeld.db
 DEMO_DIR   ?= var/demo
 PERSONS    ?= 5000
 SEED       ?= 1
-# single: one sender "demo"; chain: a sender per municipality, agency,
-# employer and housing provider (docs/demo-data.md)
-LAYOUT     ?= single
+# chain: a sender per municipality, agency, employer and housing provider,
+# linked into persons; single: everything as one sender "demo"
+# (docs/demo-data.md). Keep each layout in its own DB.
+LAYOUT     ?= chain
 LISTEN     ?= 127.0.0.1:8080
 WEB_DIR    ?= $(BUILD)/web
 JOBS       ?= $(shell nproc)

@@ -164,25 +164,31 @@ async function test_english() {
 }
 
 // Every stay present on the reference date that arrived before 2024-06-01
-// leaves on 2024-07-01: one file, imported in one transaction.
+// leaves on 2024-07-01, as each sender of the chain that reported the stay
+// tells it (a person's stays of several senders are one stay, so all of
+// them end): one file per sender, each imported in one transaction.
 function importDepartures() {
-  const folder = path.join(env.folder, 'departures');
-  fs.mkdirSync(folder);
-  const lines = fs.readFileSync(path.join(env.folder, 'demo', 'stays.csv'), 'utf8').split('\n');
-  const cols = lines[0].split(',');
-  const arrival = cols.indexOf('arrival_date');
-  const departure = cols.indexOf('departure_date');
   let changed = 0;
-  const out = lines.map((line, i) => {
-    const f = line.split(',');
-    if (i === 0 || f.length !== cols.length || f[departure] !== '' || f[arrival] >= '2024-06-01') return line;
-    f[departure] = '2024-07-01';
-    changed += 1;
-    return f.join(',');
-  });
+  for (const { folder: sub, sender } of w.demoSenders(path.join(env.folder, 'demo'))) {
+    const file = path.join(env.folder, 'demo', sub, 'stays.csv');
+    if (!fs.existsSync(file)) continue;
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    const cols = lines[0].split(',');
+    const arrival = cols.indexOf('arrival_date');
+    const departure = cols.indexOf('departure_date');
+    const out = lines.map((line, i) => {
+      const f = line.split(',');
+      if (i === 0 || f.length !== cols.length || f[departure] !== '' || f[arrival] >= '2024-06-01') return line;
+      f[departure] = '2024-07-01';
+      changed += 1;
+      return f.join(',');
+    });
+    const folder = path.join(env.folder, 'departures', sub);
+    fs.mkdirSync(folder, { recursive: true });
+    fs.writeFileSync(path.join(folder, 'stays.csv'), out.join('\n'));
+    w.run(process.argv[2], ['import', '--db', env.db, '--sender', sender, '--quiet', folder]);
+  }
   check(changed > 50, `too few stays to change: ${changed}`);
-  fs.writeFileSync(path.join(folder, 'stays.csv'), out.join('\n'));
-  w.run(process.argv[2], ['import', '--db', env.db, '--sender', 'demo', '--quiet', folder]);
 }
 
 // Last: it changes the data. The second server's reloads are slowed down

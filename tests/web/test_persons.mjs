@@ -5,19 +5,20 @@
 // the API's; the person page with its
 // timeline, tables and "who looked at this person" (which lists this very
 // view, with its purpose); and the agency's forms: invalid input gets the
-// server's message next to the field, valid input is stored and shown.
+// server's message next to the field, valid input is stored and shown. On
+// the demo chain: one row per person, also by BSN, and an agency finds its
+// own record by BSN, never another sender's.
 // Usage: node test_persons.mjs path/to/inbeeld
-import fs from 'node:fs';
 import path from 'node:path';
 import * as w from './weblib.mjs';
 
 const { check } = w;
 const env = await w.setUp(process.argv[2]);
 
+// The municipality's records: the ones with a BSN are found by BSN and by
+// their ref (a ref is searched among the records, so it finds that record).
 function demoPersons() {
-  const [head, ...lines] = fs.readFileSync(path.join(env.folder, 'demo', 'persons.csv'), 'utf8').trim().split('\n');
-  const cols = head.split(',');
-  return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i], v])));
+  return w.readCsv(path.join(env.folder, 'demo', w.MUNICIPALITY, 'persons.csv'));
 }
 
 async function caseworker() {
@@ -67,14 +68,17 @@ async function test_search_by_ref_and_bsn() {
   await search(page, { Referentie: '', Achternaam: target.family_name, Geboortedatum: target.birth_date });
   const byBirth = await w.apiGet(page, `/api/v1/persons?family_name=${encodeURIComponent(target.family_name)}&birth_date=${target.birth_date}`);
   check(await page.locator('.app-results tbody tr').count() === byBirth.body.total && byBirth.body.total >= 1, 'results by name and date of birth');
-  check((await page.locator('.app-results tbody').textContent()).includes(target.person_ref), 'the person by name and date of birth');
+  // One row per person: the record that matched, so the person's link, not
+  // necessarily the municipality's ref.
+  const links = async () => page.locator('.app-results tbody th a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  check((await links()).includes(`#/persons/${target.id}`), `the person by name and date of birth: ${await links()}`);
   await byLabel(page, 'Achternaam').fill('');
   await byLabel(page, 'Geboortedatum').fill('');
   await search(page, { Referentie: '', BSN: target.bsn });
   check(!page.url().includes(target.bsn), `BSN not in the address: ${page.url()}`);
   const rows = page.locator('.app-results tbody tr');
   check(await rows.count() === 1, `one result by BSN: ${await rows.count()}`);
-  check((await rows.first().textContent()).includes(target.person_ref), 'the right person by BSN');
+  check((await links())[0] === `#/persons/${target.id}`, `the right person by BSN: ${await links()}`);
   check((await rows.first().textContent()).includes(`*****${target.bsn.slice(5)}`), 'BSN shown masked');
   check(!(await page.locator('.app-results').textContent()).includes(target.bsn), 'full BSN never shown');
   // A BSN failing the 11-check is refused next to the field.
@@ -174,7 +178,32 @@ async function test_agency_forms_validate_and_store() {
   await page.context().close();
 }
 
+// A BSN the municipality and the agency both sent is one person: one row
+// for the caseworker, and for the agency its own record only (it must not
+// learn that the municipality knows the person).
+async function test_bsn_search_one_row_per_person() {
+  const municipal = new Map(demoPersons().filter((p) => p.bsn).map((p) => [p.bsn, p]));
+  const own = w.readCsv(path.join(env.folder, 'demo', w.AGENCY, 'persons.csv'))
+    .find((p) => p.bsn && municipal.has(p.bsn));
+  check(own, 'a BSN both the municipality and the agency sent');
+  const page = await w.newPage(env);
+  await w.login(env, page, 'agency');
+  const mine = (await w.apiGet(page, `/api/v1/persons?bsn=${own.bsn}`)).body;
+  check(mine.total === 1 && mine.items.length === 1 && mine.items[0].sender === w.AGENCY
+    && mine.items[0].person_ref === own.person_ref, `the agency by BSN: ${JSON.stringify(mine)}`);
+  await page.context().close();
+  const cw = await caseworker();
+  const all = (await w.apiGet(cw, `/api/v1/persons?bsn=${own.bsn}`)).body;
+  check(all.total === 1 && all.items.length === 1 && all.items[0].id === mine.items[0].id,
+    `the caseworker by BSN: ${JSON.stringify(all)}`);
+  const person = (await w.apiGet(cw, `/api/v1/persons/${all.items[0].id}`)).body.person;
+  check(person.records.some((r) => r.sender === w.MUNICIPALITY) && person.records.some((r) => r.sender === w.AGENCY),
+    `the person's records: ${JSON.stringify(person.records)}`);
+  await cw.context().close();
+}
+
 const rc = await w.main([test_search_by_name_matches_api, test_search_by_ref_and_bsn,
-  test_person_page_timeline_and_audit, test_agency_forms_validate_and_store]);
+  test_person_page_timeline_and_audit, test_agency_forms_validate_and_store,
+  test_bsn_search_one_row_per_person]);
 await env.close();
 process.exit(rc);

@@ -1,5 +1,6 @@
-// weblib.mjs — shared by the browser tests: a fresh database with demo data
-// (`inbeeld demo` + `inbeeld import`), one user per role, the real
+// weblib.mjs — shared by the browser tests: a fresh database with the demo
+// chain (`inbeeld demo --layout chain`, imported sender by sender in the
+// order of senders.txt and linked into persons), one user per role, the real
 // `inbeeld serve` on a free port serving the built web folder, Debian's
 // chromium driven by playwright-core (from web/node_modules, installed by
 // scripts/web.sh), and axe-core injected into every page checked.
@@ -17,13 +18,17 @@ const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 export const PASSWORD = 'test-password-123';
 export const MUNIS = 'GM0599,GM0772,GM0518';
+// The chain's senders the users belong to: the municipality (the first line
+// of senders.txt) and the first agency; makeDatabase checks both.
+export const MUNICIPALITY = 'gemeente-GM0599';
+export const AGENCY = 'uitzendbureau-flexwerk';
 // name: [role, organisation, municipalities]
 export const USERS = {
-  admin: ['admin', 'gemeente', ''],
+  admin: ['admin', MUNICIPALITY, ''],
   analyst: ['analyst', 'cbs', ''],
-  caseworker: ['caseworker', 'gemeente', MUNIS],
-  inspector: ['inspector', 'gemeente', MUNIS],
-  agency: ['agency', 'demo', ''],
+  caseworker: ['caseworker', MUNICIPALITY, MUNIS],
+  inspector: ['inspector', MUNICIPALITY, MUNIS],
+  agency: ['agency', AGENCY, ''],
 };
 
 export class Failure extends Error {}
@@ -46,12 +51,32 @@ export function webDir(inbeeld) {
   return out;
 }
 
+// The chain's senders in import order: [{ folder, sender }], from the
+// "FOLDER SENDER_REF" lines of DEMO/senders.txt.
+export function demoSenders(demo) {
+  return fs.readFileSync(path.join(demo, 'senders.txt'), 'utf8').split('\n')
+    .filter((l) => l.trim() && !l.startsWith('#'))
+    .map((l) => { const [folder, sender] = l.trim().split(/\s+/); return { folder, sender }; });
+}
+
+// The rows of a demo CSV file (no quoted fields in the demo) as objects.
+export function readCsv(file) {
+  const [head, ...lines] = fs.readFileSync(file, 'utf8').trim().split('\n');
+  const cols = head.split(',');
+  return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i], v])));
+}
+
 export function makeDatabase(inbeeld, folder, persons = 2000) {
   const db = path.join(folder, 'web.db');
   const demo = path.join(folder, 'demo');
   run(inbeeld, ['init', '--db', db]);
-  run(inbeeld, ['demo', '--persons', String(persons), '--seed', '1', '--out', demo]);
-  run(inbeeld, ['import', '--db', db, '--sender', 'demo', '--quiet', demo]);
+  run(inbeeld, ['demo', '--persons', String(persons), '--seed', '1', '--layout', 'chain', '--out', demo]);
+  const senders = demoSenders(demo);
+  check(senders[0].sender === MUNICIPALITY, `the chain's first sender is ${senders[0].sender}, not ${MUNICIPALITY}`);
+  check(senders.find((s) => s.sender.startsWith('uitzendbureau-'))?.sender === AGENCY, `the chain's first agency is not ${AGENCY}`);
+  for (const { folder: sub, sender } of senders) {
+    run(inbeeld, ['import', '--db', db, '--sender', sender, '--quiet', path.join(demo, sub)]);
+  }
   for (const [name, [role, org, munis]] of Object.entries(USERS)) {
     const args = ['user', 'add', name, '--db', db, '--role', role, '--organisation', org];
     if (munis) args.push('--municipalities', munis);

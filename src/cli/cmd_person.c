@@ -5,6 +5,7 @@
  * of several senders that are one person. Every look-up is written to the
  * audit trail (who looked at whom). */
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -16,6 +17,8 @@ typedef struct person_ctx {
     ib_store *st;
     ib_timeline tl;
     int rc;
+    ib_stay *stays;             /* of every record, joined before printing */
+    size_t nstays, cap_stays;
 } person_ctx;
 
 static void person_help(FILE *out)
@@ -80,12 +83,71 @@ static const char *org_name(ib_store *st, int64_t id, char *buf, size_t size)
     return buf;
 }
 
+/* The stays are gathered first: those of different senders' records that
+ * overlap or touch are one stay of the person (docs/linkage.md), as the
+ * monitor counts them. */
 static int on_stay(void *ctx, const ib_stay *s)
 {
     person_ctx *pc = ctx;
-    return ib_tl_add(&pc->tl, s->arrival, s->departure, true, 0,
-                     "verblijf in Nederland%s",
-                     s->departure == IB_DATE_NONE ? " (nog aanwezig)" : "");
+    if (pc->nstays == pc->cap_stays) {
+        size_t cap = pc->cap_stays ? 2 * pc->cap_stays : 8;
+        ib_stay *v = realloc(pc->stays, cap * sizeof *v);
+        if (!v)
+            return IB_ENOMEM;
+        pc->stays = v;
+        pc->cap_stays = cap;
+    }
+    pc->stays[pc->nstays++] = *s;
+    return 0;
+}
+
+static int by_arrival(const void *a, const void *b)
+{
+    const ib_stay *x = a, *y = b;
+    return (x->arrival > y->arrival) - (x->arrival < y->arrival);
+}
+
+static bool same_record(const ib_stay *a, const ib_stay *b)
+{
+    return a->meta.sender_id == b->meta.sender_id && strcmp(a->person_ref, b->person_ref) == 0;
+}
+
+static int add_joined_stays(person_ctx *pc)
+{
+    qsort(pc->stays, pc->nstays, sizeof *pc->stays, by_arrival);
+    int rc = 0;
+    for (size_t i = 0; i < pc->nstays && rc == 0;) {
+        ib_stay cur = pc->stays[i++];
+        int senders = 1;
+        /* As the monitor joins them (src/monitor/data.c): a stay of another
+         * record than the first that overlaps or touches. */
+        while (i < pc->nstays && !same_record(&pc->stays[i], &cur) &&
+               (cur.departure == IB_DATE_NONE || pc->stays[i].arrival <= cur.departure + 1)) {
+            const ib_stay *n = &pc->stays[i++];
+            if (cur.departure != IB_DATE_NONE &&
+                (n->departure == IB_DATE_NONE || n->departure > cur.departure))
+                cur.departure = n->departure;
+            senders++;
+        }
+        rc = ib_tl_add(&pc->tl, cur.arrival, cur.departure, true, 0,
+                       "verblijf in Nederland%s%s",
+                       cur.departure == IB_DATE_NONE ? " (nog aanwezig)" : "",
+                       senders > 1 ? " (gemeld door meer afzenders)" : "");
+    }
+    return rc;
+}
+
+/* "Bekend bij": every sender's record of the person, with how it was
+ * linked (docs/linkage.md). */
+static int print_record(void *ctx, const ib_person_record *r)
+{
+    (void)ctx;
+    static const char *const how[] = {"eigen record", "zelfde BSN",
+                                      "naam, geboortedatum en nationaliteit",
+                                      "met de hand gekoppeld"};
+    printf("  %-30s %-16s %s%s%s (%s)\n", r->sender_ref, r->p.ref, r->p.family_name,
+           r->p.given_names[0] ? ", " : "", r->p.given_names, how[r->rule]);
+    return 0;
 }
 
 static int on_registration(void *ctx, const ib_registration *r)
@@ -189,6 +251,9 @@ static int show_person(ib_store *st, const char *sender, const char *ref,
     person_ctx pc = {.st = st};
     ib_filter f = {.person_id = p.person_id};
     int rc = ib_store_each_stay(st, &f, on_stay, &pc, &err);
+    if (!rc && add_joined_stays(&pc) != 0)
+        rc = ib_err_set(&err, IB_ENOMEM, "onvoldoende geheugen");
+    free(pc.stays);
     if (!rc) rc = ib_store_each_registration(st, &f, on_registration, &pc, &err);
     if (!rc) rc = ib_store_each_employment(st, &f, on_employment, &pc, &err);
     if (!rc) rc = ib_store_each_housing(st, &f, on_housing, &pc, &err);
@@ -198,6 +263,11 @@ static int show_person(ib_store *st, const char *sender, const char *ref,
         return ib_cli_fail("person", &err);
     }
     print_person(&p, show_bsn, sender_ref);
+    printf("\nBekend bij\n");
+    if (ib_store_each_record(st, p.person_id, 0, print_record, NULL, &err) != IB_OK) {
+        ib_tl_free(&pc.tl);
+        return ib_cli_fail("person", &err);
+    }
     printf("\nTijdlijn\n");
     ib_tl_print(&pc.tl, stdout);
     ib_tl_free(&pc.tl);

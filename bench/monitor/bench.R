@@ -18,7 +18,7 @@ t <- system.time(iv <- read.csv(args[1], colClasses = c(person_ref = "character"
 say("read", t)
 
 t <- system.time({
-  last <- !duplicated(iv[, c("person_ref", "stay")], fromLast = TRUE)
+  last <- !duplicated(iv[, c("person_ref", "sender_id", "stay")], fromLast = TRUE)
   st <- iv[last, ]
 })
 say("stays", t)

@@ -518,8 +518,11 @@ static int write_row(void *ctx, const ib_mstay *s, const ib_minterval *iv)
     csv_ctx *c = ctx;
     const ib_mattr *a = &s->attr;
     char muni[7];
-    ib_csv_put_field(c->f, ib_mdata_str(c->d, c->d->persons[s->person].ref));
-    fprintf(c->f, ",%u,%d,%d,%d,", s->stay_no, iv->start, iv->stop, iv->event);
+    const ib_mperson *p = &c->d->persons[s->person];
+    ib_csv_put_field(c->f, ib_mdata_str(c->d, p->ref));
+    fprintf(c->f, ",%lld,%u,%d,%d,%d,",
+            (long long)(p->sender < c->d->n_senders ? c->d->sender_ids[p->sender] : 0),
+            s->stay_no, iv->start, iv->stop, iv->event);
     ib_csv_put_field(c->f, a->nationality);
     fprintf(c->f, ",%d,%d,%d,%s,%s,%s,%d,%s",
             !!(a->flags & IB_MP_EU), !!(a->flags & IB_MP_CEE),
@@ -543,7 +546,7 @@ int ib_monitor_write_intervals(FILE *out, const ib_mdata *d,
                                const ib_msurv_opts *o, ib_tv_set set,
                                ib_err *err)
 {
-    fputs("person_ref,stay,start,stop,event,nationality,eu,cee,south,sex,"
+    fputs("person_ref,sender_id,stay,start,stop,event,nationality,eu,cee,south,sex,"
           "category,age_band,cohort,first_brp", out);
     for (int tv = 0; tv < IB_TV_COUNT; tv++)
         if (set & BIT(tv))

@@ -110,11 +110,11 @@ ok "housing: every view, m2 norm"
 
 # ---------------------------------------------------------------- intervals
 expect_exit 0 M intervals --out iv.csv
-head -1 iv.csv | grep -qx "person_ref,stay,start,stop,event,nationality,eu,cee,south,sex,category,age_band,cohort,first_brp,employed,permanent,agency,self_employed,wage_ratio,income_130,income_200,partner,children,home_owner" ||
+head -1 iv.csv | grep -qx "person_ref,sender_id,stay,start,stop,event,nationality,eu,cee,south,sex,category,age_band,cohort,first_brp,employed,permanent,agency,self_employed,wage_ratio,income_130,income_200,partner,children,home_owner" ||
   fail "intervals header"
-awk -F, 'NR > 1 && !($4 > $3) { bad = 1 } END { exit bad }' iv.csv || fail "intervals: stop <= start"
+awk -F, 'NR > 1 && !($5 > $4) { bad = 1 } END { exit bad }' iv.csv || fail "intervals: stop <= start"
 expect_exit 0 M intervals --cohort 2017 --out iv2017.csv
-awk -F, 'NR > 1 && $13 != 2017 { bad = 1 } END { exit bad }' iv2017.csv || fail "intervals --cohort"
+awk -F, 'NR > 1 && $14 != 2017 { bad = 1 } END { exit bad }' iv2017.csv || fail "intervals --cohort"
 [ "$(wc -l <iv2017.csv)" -lt "$(wc -l <iv.csv)" ] || fail "intervals --cohort selects nothing less"
 expect_exit 4 M intervals --out /nonexistent/dir/iv.csv
 ok "intervals: header, cohort filter, unwritable file exit 4"
@@ -122,15 +122,15 @@ ok "intervals: header, cohort filter, unwritable file exit 4"
 # --covariates: the intervals cox fits with them, cut only where one changes
 covs=employed,partner,eu
 expect_exit 0 M intervals --covariates "$covs" --out ivc.csv
-head -1 ivc.csv | grep -qx "person_ref,stay,start,stop,event,nationality,eu,cee,south,sex,category,age_band,cohort,first_brp,employed,partner" ||
+head -1 ivc.csv | grep -qx "person_ref,sender_id,stay,start,stop,event,nationality,eu,cee,south,sex,category,age_band,cohort,first_brp,employed,partner" ||
   fail "intervals --covariates header"
 [ "$(wc -l <ivc.csv)" -lt "$(wc -l <iv.csv)" ] || fail "intervals --covariates: no fewer cuts"
 expect_exit 0 M cox --covariates "$covs" --format json
 grep -q "\"n_intervals\": $(($(wc -l <ivc.csv) - 1))," "$TMP/out" ||
   fail "intervals --covariates: not the intervals cox fits"
 # every stay's intervals adjoin, and neighbours differ in a chosen factor
-awk -F, 'NR > 2 && $1 == p && $2 == s && ($3 != stop || ($15 == e && $16 == q)) { bad = 1 }
-         { p = $1; s = $2; stop = $4; e = $15; q = $16 } END { exit bad }' ivc.csv ||
+awk -F, 'NR > 2 && $1 == p && $2 == g && $3 == s && ($4 != stop || ($16 == e && $17 == q)) { bad = 1 }
+         { p = $1; g = $2; s = $3; stop = $5; e = $16; q = $17 } END { exit bad }' ivc.csv ||
   fail "intervals --covariates: a cut where nothing chosen changes"
 ok "intervals --covariates: the chosen factors' columns and cuts, as cox"
 

@@ -90,8 +90,9 @@ check <- function(what, r, ours) {
   }
 }
 
-# stays: the last interval of each (person_ref, stay)
-iv$stay_id <- paste(iv$person_ref, iv$stay, sep = "\r")
+# stays: the last interval of each (person_ref, sender_id, stay): a ref is
+# a sender's own, so the person is the ref of the sender it came from
+iv$stay_id <- paste(iv$person_ref, iv$sender_id, iv$stay, sep = "\r")
 last <- iv[!duplicated(iv$stay_id, fromLast = TRUE), ]
 stays <- data.frame(T = last$stop, e = last$event, eu = last$eu,
                     nationality = last$nationality, age_band = last$age_band,

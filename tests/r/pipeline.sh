@@ -19,8 +19,11 @@ cd "$TMP"
 export INBEELD_DB=$TMP/monitor.db
 
 "$IB" init >/dev/null
-"$IB" demo --persons "$persons" --seed "$seed" --out demo >/dev/null
-"$IB" import --sender demo --quiet demo
+# The demo as a chain delivers it: a municipality, agencies, employers and
+# housing providers, linked into persons (docs/linkage.md), so that R
+# checks the monitor over linked persons.
+"$IB" demo --persons "$persons" --seed "$seed" --layout chain --out demo >/dev/null
+bash "$here/../../scripts/import-demo.sh" "$IB" "$INBEELD_DB" demo >/dev/null
 "$IB" monitor intervals --at "$AT" --out intervals.csv
 
 json=()

@@ -339,17 +339,17 @@ static void test_csv_writer(void **state)
     char line[512];
     assert_non_null(fgets(line, sizeof line, f));
     assert_string_equal(line,
-        "person_ref,stay,start,stop,event,nationality,eu,cee,south,sex,category,"
+        "person_ref,sender_id,stay,start,stop,event,nationality,eu,cee,south,sex,category,"
         "age_band,cohort,first_brp,employed,permanent,agency,self_employed,"
         "wage_ratio,income_130,income_200,partner,children,home_owner\n");
     assert_non_null(fgets(line, sizeof line, f));
-    assert_string_equal(line, "\"a,1\",1,0,10,0,PL,1,1,0,M,labour,25-34,2022,"
+    assert_string_equal(line, "\"a,1\",0,1,0,10,0,PL,1,1,0,M,labour,25-34,2022,"
                               "GM0518,0,0,0,0,0,0,0,0,0,0\n");
     assert_non_null(fgets(line, sizeof line, f));
-    assert_string_equal(line, "\"a,1\",1,10,31,1,PL,1,1,0,M,labour,25-34,2022,"
+    assert_string_equal(line, "\"a,1\",0,1,10,31,1,PL,1,1,0,M,labour,25-34,2022,"
                               "GM0518,1,0,1,0,1.1594202898550725,0,0,0,0,0\n");
     assert_non_null(fgets(line, sizeof line, f));
-    assert_string_equal(line, "b,1,0,46,0,IN,0,0,0,V,knowledge,35-44,2022,,"
+    assert_string_equal(line, "b,0,1,0,46,0,IN,0,0,0,V,knowledge,35-44,2022,,"
                               "0,0,0,0,0,0,0,0,0,0\n");
     assert_null(fgets(line, sizeof line, f));
     fclose(f);

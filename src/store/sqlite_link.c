@@ -225,13 +225,25 @@ static int declared_different(ib_sqlite *s, int64_t a, int64_t b, bool *differen
                               ib_err *err)
 {
     int64_t n = 0;
-    int rc = query_i64(s, "SELECT count(*) FROM link_reviews v"
-                          " JOIN persons x ON x.id IN (v.record_a, v.record_b)"
-                          " JOIN persons y ON y.id IN (v.record_a, v.record_b)"
-                          " AND y.id <> x.id"
-                          " WHERE v.state = 'different' AND x.people_id = ?1"
-                          " AND y.people_id = ?2", a, b, &n, err);
+    int rc = query_i64(s, "SELECT count(*) FROM persons x JOIN persons y"
+                          " ON y.people_id = ?2 JOIN link_reviews v"
+                          " ON v.record_a = min(x.id, y.id) AND v.record_b = max(x.id, y.id)"
+                          " WHERE x.people_id = ?1 AND v.state = 'different'", a, b, &n, err);
     *different = rc == IB_OK && n > 0;
+    return rc == IB_ENOTFOUND ? IB_OK : rc;
+}
+
+/* Whether a pair of records of persons a and b is on the review list, in
+ * any state. */
+static int persons_paired(ib_sqlite *s, int64_t a, int64_t b, bool *paired, ib_err *err)
+{
+    int64_t n = 0;
+    /* Every pair of their records, each looked up in the unique index. */
+    int rc = query_i64(s, "SELECT count(*) FROM persons x JOIN persons y"
+                          " ON y.people_id = ?2 JOIN link_reviews v"
+                          " ON v.record_a = min(x.id, y.id) AND v.record_b = max(x.id, y.id)"
+                          " WHERE x.people_id = ?1", a, b, &n, err);
+    *paired = rc == IB_OK && n > 0;
     return rc == IB_ENOTFOUND ? IB_OK : rc;
 }
 
@@ -329,19 +341,38 @@ static int name_likeness(const link_rec *x, const link_rec *y)
     return best >= 0.92 ? (int)(best * 1000.0 + 0.5) : 0;
 }
 
+/* One pair per person: a look-alike of a person known to several senders
+ * is proposed once, with the first of its records that looks alike. */
+#define ALIKE_PERSONS_MAX 64
 typedef struct alike_ctx {
     const link_rec *x;
+    int64_t paired[ALIKE_PERSONS_MAX];
+    int npaired;
 } alike_ctx;
 
 static int consider_alike(ib_sqlite *s, const link_rec *y, void *ctxp, ib_err *err)
 {
-    const link_rec *x = ((alike_ctx *)ctxp)->x;
+    alike_ctx *c = ctxp;
+    const link_rec *x = c->x;
     if (y->people == x->people || (x->bsn_hash && y->bsn_hash))
         return IB_OK;           /* one person already, or rule 2 decides */
+    for (int i = 0; i < c->npaired; i++)
+        if (c->paired[i] == y->people)
+            return IB_OK;
     if (!ib_birth_dates_look_alike(x->birth, y->birth))
         return IB_OK;
     int score = name_likeness(x, y);
-    return score ? add_review(s, x->id, y->id, "look-alike", score, err) : IB_OK;
+    if (!score)
+        return IB_OK;
+    if (c->npaired < ALIKE_PERSONS_MAX)
+        c->paired[c->npaired++] = y->people;
+    /* The two persons were paired before (open, or decided: a decision is
+     * kept for the persons, whichever of their records comes next). */
+    bool paired = false;
+    int rc = persons_paired(s, x->people, y->people, &paired, err);
+    if (rc || paired)
+        return rc;
+    return add_review(s, x->id, y->id, "look-alike", score, err);
 }
 
 /* ------------------------------------------------------------ dates without a BSN */
@@ -399,7 +430,7 @@ static int find_look_alikes(ib_sqlite *s, const link_rec *x, ib_err *err)
         return IB_OK;
     ib_date dates[IB_BIRTH_VARIANTS_MAX];
     int n = ib_birth_date_variants(x->birth, dates, IB_BIRTH_VARIANTS_MAX);
-    alike_ctx ctx = {x};
+    alike_ctx ctx = {.x = x};
     int rc = nobsn_load(s, err);
     if (rc)
         return rc;

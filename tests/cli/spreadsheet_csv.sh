@@ -38,7 +38,7 @@ expect_exit 0 "$IB" monitor registration --unregistered --format csv --at 2025-0
 grep -qF "$G,367," "$TMP/out" || { cat "$TMP/out" >&2; fail "unregistered list not guarded"; }
 grep -qF "$F," "$TMP/out" && fail "unregistered list holds the formula raw"
 expect_exit 0 "$IB" monitor intervals --at 2025-01-01
-grep -qF "$G,1,0,367," "$TMP/out" || { cat "$TMP/out" >&2; fail "intervals not guarded"; }
+grep -qF "$G,1,1,0,367," "$TMP/out" || { cat "$TMP/out" >&2; fail "intervals not guarded"; }
 ok "monitor CSVs guard the formula"
 
 cat > in/persons.csv <<CSV

@@ -114,7 +114,8 @@ static bool same_record(const ib_stay *a, const ib_stay *b)
 
 static int add_joined_stays(person_ctx *pc)
 {
-    qsort(pc->stays, pc->nstays, sizeof *pc->stays, by_arrival);
+    if (pc->nstays > 1)
+        qsort(pc->stays, pc->nstays, sizeof *pc->stays, by_arrival);
     int rc = 0;
     for (size_t i = 0; i < pc->nstays && rc == 0;) {
         ib_stay cur = pc->stays[i++];

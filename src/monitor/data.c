@@ -616,7 +616,8 @@ static int build_canon(idmap *m, keyed_list *k, size_t n, uint8_t *merged, size_
         k->canon[i] = (uint32_t)i;
         merged[i * stride] = 0;
     }
-    qsort(k->v, k->n, sizeof *k->v, cmp_keyed);
+    if (k->n > 1)
+        qsort(k->v, k->n, sizeof *k->v, cmp_keyed);
     for (size_t j = 1; j < k->n; j++) {
         size_t first = j - 1;
         while (first > 0 && strcmp(k->v[first - 1].key, k->v[j].key) == 0)
@@ -768,7 +769,8 @@ static int keep_one_per_person(loader *L)
 {
     idmap *m = &L->persons;
     ib_mdata *d = L->d;
-    qsort_r(m->v, m->n, sizeof *m->v, cmp_person_then_source, L->source);
+    if (m->n > 1)
+        qsort_r(m->v, m->n, sizeof *m->v, cmp_person_then_source, L->source);
     size_t kept = 0;
     for (size_t j = 0; j < m->n; j++) {
         if (kept && m->v[kept - 1].id == m->v[j].id)
@@ -810,7 +812,8 @@ static int cmp_pending_stay(const void *a, const void *b)
  * (docs/linkage.md). */
 static int join_stays(loader *L)
 {
-    qsort(L->stays, L->n_stays, sizeof *L->stays, cmp_pending_stay);
+    if (L->n_stays > 1)
+        qsort(L->stays, L->n_stays, sizeof *L->stays, cmp_pending_stay);
     size_t i = 0;
     while (i < L->n_stays) {
         pending_stay cur = L->stays[i++];

@@ -775,7 +775,7 @@ int ib_sq_link_persons(ib_store *st, int64_t a, int64_t b, const char *reason,
                        int64_t *into, ib_err *err)
 {
     ib_sqlite *s = ib_sq(st);
-    int64_t ca, cb;
+    int64_t ca = 0, cb = 0;
     int rc = ib_sq_resolve_person(st, a, &ca, err);
     if (!rc) rc = ib_sq_resolve_person(st, b, &cb, err);
     if (rc)

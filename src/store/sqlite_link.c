@@ -124,20 +124,22 @@ static int get_rec(ib_sqlite *s, int64_t id, link_rec *r, ib_err *err)
     return rc == SQLITE_ROW ? IB_OK : ib_sq_error(s, rc, err);
 }
 
-/* Calls fn for every record that sql (one integer parameter) selects with
- * REC_COLS; stops at a non-zero return. At most `max` records are read
- * (0: all). */
+/* What each_rec calls for a record; a non-zero return stops. */
 typedef int (*rec_fn)(ib_sqlite *s, const link_rec *r, void *ctx, ib_err *err);
 
-static int each_rec(ib_sqlite *s, const char *sql, int64_t a, rec_fn fn, void *ctx,
-                    ib_err *err)
+/* Calls fn for every record that sql selects with REC_COLS (parameters a
+ * and, when the statement has a second one, b); stops at a non-zero
+ * return. The records are read first: fn may write to the same table. */
+static int each_rec2(ib_sqlite *s, const char *sql, int64_t a, int64_t b, rec_fn fn,
+                     void *ctx, ib_err *err)
 {
     sqlite3_stmt *q;
     int rc = ib_sq_cached(s, sql, &q, err);
     if (rc)
         return rc;
     sqlite3_bind_int64(q, 1, a);
-    /* Collected first: fn may write to the same table. */
+    if (sqlite3_bind_parameter_count(q) >= 2)
+        sqlite3_bind_int64(q, 2, b);
     link_rec *recs = NULL;
     size_t n = 0, cap = 0;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
@@ -166,42 +168,10 @@ static int each_rec(ib_sqlite *s, const char *sql, int64_t a, rec_fn fn, void *c
     return rc;
 }
 
-/* each_rec with a second integer parameter. */
-static int each_rec2(ib_sqlite *s, const char *sql, int64_t a, int64_t b, rec_fn fn,
-                     void *ctx, ib_err *err)
+static int each_rec(ib_sqlite *s, const char *sql, int64_t a, rec_fn fn, void *ctx,
+                    ib_err *err)
 {
-    sqlite3_stmt *q;
-    int rc = ib_sq_cached(s, sql, &q, err);
-    if (rc)
-        return rc;
-    sqlite3_bind_int64(q, 1, a);
-    sqlite3_bind_int64(q, 2, b);
-    link_rec *recs = NULL;
-    size_t n = 0, cap = 0;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        if (n == cap) {
-            size_t nc = cap ? 2 * cap : 8;
-            link_rec *p = realloc(recs, nc * sizeof *p);
-            if (!p) {
-                free(recs);
-                ib_sq_release(s, q);
-                return ib_err_set(err, IB_ENOMEM, "onvoldoende geheugen");
-            }
-            recs = p;
-            cap = nc;
-        }
-        decode_rec(q, &recs[n++]);
-    }
-    ib_sq_release(s, q);
-    if (rc != SQLITE_DONE) {
-        free(recs);
-        return ib_sq_error(s, rc, err);
-    }
-    rc = IB_OK;
-    for (size_t i = 0; i < n && rc == IB_OK; i++)
-        rc = fn(s, &recs[i], ctx, err);
-    free(recs);
-    return rc;
+    return each_rec2(s, sql, a, 0, fn, ctx, err);
 }
 
 #define RECS_OF_PERSON "SELECT " REC_COLS " FROM persons WHERE people_id = ?1 ORDER BY id"

@@ -238,11 +238,14 @@ static int merge_persons(ib_sqlite *s, int64_t into, int64_t from, const char *r
         return ib_sq_error(s, rc, err);
     /* Open pairs whose records are now one person are settled by it. */
     sqlite3_stmt *q2;
+    /* Each pair of the person's records looked up in the unique index,
+     * not every open pair scanned. */
     if ((rc = ib_sq_cached(s, "UPDATE link_reviews SET state = 'linked', decided_by = ?2,"
                               " decided_at = ?3, decision_reason = ?4 WHERE state = 'open'"
-                              " AND record_a IN (SELECT id FROM persons WHERE people_id = ?1)"
-                              " AND record_b IN (SELECT id FROM persons WHERE people_id = ?1)",
-                           &q2, err)) != IB_OK)
+                              " AND id IN (SELECT v.id FROM persons x JOIN persons y"
+                              " ON y.people_id = ?1 AND y.id > x.id JOIN link_reviews v"
+                              " ON v.record_a = x.id AND v.record_b = y.id"
+                              " WHERE x.people_id = ?1)", &q2, err)) != IB_OK)
         return rc;
     char at[32], why[64];
     ib_audit_now(at);

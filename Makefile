@@ -19,6 +19,9 @@ LISTEN     ?= 127.0.0.1:8080
 WEB_DIR    ?= $(BUILD)/web
 JOBS       ?= $(shell nproc)
 FUZZ_SECONDS ?= 20
+# Persons of the chain import benchmark (bench/import/chain.sh): the
+# chain's one process per sender makes the national size take hours.
+CHAIN_PERSONS ?= 50000
 
 INBEELD := $(BUILD)/src/inbeeld
 SHELL := /bin/bash
@@ -98,6 +101,7 @@ fuzz: build-fuzz
 
 bench: build
 	@bash bench/import/run.sh
+	@INBEELD=$(INBEELD) bash bench/import/chain.sh $(CHAIN_PERSONS)
 	@INBEELD=$(INBEELD) bash bench/monitor/run.sh
 	@INBEELD=$(INBEELD) bash bench/http/run.sh
 

@@ -30,7 +30,12 @@ export async function render(view, params, ctx) {
   const p = data.person;
   const tl = data.timeline;
   const writer = WRITERS.includes(ctx.user.role);
-  const ownPerson = writer && p.sender === ctx.user.organisation;
+  // The writer's own record of the person: the one shown, or another
+  // sender's record listed under `records` (docs/linkage.md); its forms
+  // add to that record.
+  const own = writer ? (p.sender === ctx.user.organisation ? p
+    : (p.records || []).find((r) => r.sender === ctx.user.organisation)) : null;
+  const ownPerson = Boolean(own);
   // Per kind: the sender column, and for writers the edit action of their
   // own organisation's records with the panel its form opens in.
   const panels = {};
@@ -107,7 +112,8 @@ export async function render(view, params, ctx) {
   }
   if (ownPerson) {
     view.append(h('h2', { class: 'utrecht-heading-2' }, t('person.forms')),
-      h('p', { class: 'utrecht-paragraph' }, t('person.formsIntro')), recordForms(p));
+      h('p', { class: 'utrecht-paragraph' }, t('person.formsIntro')),
+      recordForms(own));
   } else if (writer) {
     view.append(h('h2', { class: 'utrecht-heading-2' }, t('person.forms')),
       h('p', { class: 'utrecht-paragraph' }, t('person.otherPerson', { sender: p.sender })));

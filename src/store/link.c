@@ -69,26 +69,6 @@ int ib_store_person_of_record(ib_store *st, int64_t record_id, int64_t *person_i
     return st->ops->person_of_record(st, record_id, person_id, err);
 }
 
-/* Runs a write in the caller's transaction, or in one of its own. */
-typedef int (*link_write)(ib_store *st, void *args, ib_err *err);
-
-static int in_transaction(ib_store *st, link_write fn, void *args, ib_err *err)
-{
-    if (st->in_tx)
-        return fn(st, args, err);
-    int rc = ib_store_begin(st, err);
-    if (rc)
-        return rc;
-    rc = fn(st, args, err);
-    if (rc == IB_OK)
-        return ib_store_commit(st, err);
-    ib_err keep = err ? *err : (ib_err){0};
-    ib_store_rollback(st, NULL);
-    if (err)
-        *err = keep;
-    return rc;
-}
-
 typedef struct link_args {
     int64_t a, b;
     const char *reason;
@@ -109,7 +89,7 @@ int ib_store_link_persons(ib_store *st, int64_t a, int64_t b, const char *reason
     if (!has_text(reason))
         return ib_err_set(err, IB_EINVAL, "geef de reden van het koppelen");
     link_args args = {a, b, reason, into, false};
-    return in_transaction(st, do_link, &args, err);
+    return ib_store_in_tx(st, do_link, &args, err);
 }
 
 static int do_unlink(ib_store *st, void *p, ib_err *err)
@@ -125,7 +105,7 @@ int ib_store_unlink_record(ib_store *st, int64_t record_id, const char *reason,
     if (!has_text(reason))
         return ib_err_set(err, IB_EINVAL, "geef de reden van het ontkoppelen");
     link_args args = {record_id, 0, reason, person_id, false};
-    return in_transaction(st, do_unlink, &args, err);
+    return ib_store_in_tx(st, do_unlink, &args, err);
 }
 
 int ib_store_each_review(ib_store *st, int state, ib_review_cb cb, void *ctx,
@@ -173,5 +153,5 @@ int ib_store_decide_review(ib_store *st, int64_t id, bool same, const char *reas
     if (!has_text(reason))
         return ib_err_set(err, IB_EINVAL, "geef de reden van het besluit");
     link_args args = {id, 0, reason, NULL, same};
-    return in_transaction(st, do_decide, &args, err);
+    return ib_store_in_tx(st, do_decide, &args, err);
 }

@@ -176,6 +176,15 @@ static int each_rec(ib_sqlite *s, const char *sql, int64_t a, rec_fn fn, void *c
 
 #define RECS_OF_PERSON "SELECT " REC_COLS " FROM persons WHERE people_id = ?1 ORDER BY id"
 
+/* How many other records the person of record r holds. */
+static int other_records(ib_sqlite *s, const link_rec *r, int64_t *n, ib_err *err)
+{
+    *n = 0;
+    int rc = query_i64(s, "SELECT count(*) FROM persons WHERE people_id = ?1 AND id <> ?2",
+                       r->people, r->id, n, err);
+    return rc == IB_ENOTFOUND ? IB_OK : rc;
+}
+
 /* ------------------------------------------------------------ conflicts */
 
 /* Whether the records of persons a and b together hold two different BSNs
@@ -523,9 +532,8 @@ static int relink_identity_peer(ib_sqlite *s, const link_rec *y, void *ctx, ib_e
     if (y->bsn_hash || y->rule[0])
         return IB_OK;
     int64_t others = 0;
-    int rc = query_i64(s, "SELECT count(*) FROM persons WHERE people_id = ?1 AND id <> ?2",
-                       y->people, y->id, &others, err);
-    if (rc && rc != IB_ENOTFOUND)
+    int rc = other_records(s, y, &others, err);
+    if (rc)
         return rc;
     if (others > 0)
         return IB_OK;
@@ -624,9 +632,7 @@ int ib_sq_link_changed_record(ib_sqlite *s, int64_t record, bool bsn_changed,
     if (rc)
         return rc;
     int64_t others = 0;
-    rc = query_i64(s, "SELECT count(*) FROM persons WHERE people_id = ?1 AND id <> ?2",
-                   x.people, x.id, &others, err);
-    if (rc && rc != IB_ENOTFOUND)
+    if ((rc = other_records(s, &x, &others, err)) != IB_OK)
         return rc;
     if (others > 0) {
         /* Another BSN in the person, or a BSN link that no longer holds. */
@@ -799,9 +805,7 @@ int ib_sq_unlink_record(ib_store *st, int64_t record_id, const char *reason,
     if (rc)
         return rc;
     int64_t others = 0;
-    rc = query_i64(s, "SELECT count(*) FROM persons WHERE people_id = ?1 AND id <> ?2",
-                   x.people, x.id, &others, err);
-    if (rc && rc != IB_ENOTFOUND)
+    if ((rc = other_records(s, &x, &others, err)) != IB_OK)
         return rc;
     if (others == 0)
         return ib_err_set(err, IB_EINVAL, "record %lld is niet aan een ander gekoppeld",

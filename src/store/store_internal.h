@@ -355,6 +355,12 @@ struct ib_store {
 int ib_sqlite_open(ib_store **out, const char *path, const ib_store_options *opt,
                    ib_err *err);
 
+/* Runs fn inside the caller's transaction or, when none is open, in one of
+ * its own (committed when fn succeeds, rolled back with fn's error kept
+ * otherwise). users.c. */
+int ib_store_in_tx(ib_store *st, int (*fn)(ib_store *, void *, ib_err *), void *arg,
+                   ib_err *err);
+
 /* An "update" audit entry for a replaced row, inside the open transaction. */
 int ib_store_audit_update(ib_store *st, const char *entity, int64_t entity_id,
                           int64_t person_id, const char *detail, ib_err *err);

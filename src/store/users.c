@@ -19,8 +19,8 @@ const ib_code_name ib_role_codes[] = {
 /* ------------------------------------------------------------ helpers */
 
 /* Runs fn inside the caller's transaction or, when none is open, its own. */
-static int in_tx(ib_store *st, int (*fn)(ib_store *, void *, ib_err *), void *arg,
-                 ib_err *err)
+int ib_store_in_tx(ib_store *st, int (*fn)(ib_store *, void *, ib_err *), void *arg,
+                   ib_err *err)
 {
     if (st->in_tx)
         return fn(st, arg, err);
@@ -176,7 +176,7 @@ int ib_user_add(ib_store *st, ib_user *u, const char *password, ib_err *err)
     u->locked_until = 0;
     ib_audit_now(u->created_at);
     add_arg a = {u, hash};
-    return in_tx(st, add_tx, &a, err);
+    return ib_store_in_tx(st, add_tx, &a, err);
 }
 
 int ib_user_get(ib_store *st, const char *name, ib_user *out, ib_err *err)
@@ -243,7 +243,7 @@ int ib_user_set_disabled(ib_store *st, const char *name, bool disabled, ib_err *
     if (!name_is_valid(name))
         return ib_err_set(err, IB_ENOTFOUND, "gebruiker bestaat niet");
     change_arg a = {name, disabled, NULL};
-    return in_tx(st, change_tx, &a, err);
+    return ib_store_in_tx(st, change_tx, &a, err);
 }
 
 int ib_user_set_password(ib_store *st, const char *name, const char *password,
@@ -259,7 +259,7 @@ int ib_user_set_password(ib_store *st, const char *name, const char *password,
     if ((rc = hash_password(password, hash, err)) != IB_OK)
         return rc;
     change_arg a = {name, false, hash};
-    return in_tx(st, change_tx, &a, err);
+    return ib_store_in_tx(st, change_tx, &a, err);
 }
 
 typedef struct login_arg {
@@ -331,7 +331,7 @@ int ib_user_authenticate(ib_store *st, const char *name, const char *password,
         u.failed_logins = 0;
         u.locked_until = 0;
     }
-    if ((rc = in_tx(st, login_tx, &a, err)) != IB_OK)
+    if ((rc = ib_store_in_tx(st, login_tx, &a, err)) != IB_OK)
         return rc;
     if (!ok || u.disabled)
         return ib_err_set(err, IB_EDENIED, denied);
@@ -373,7 +373,7 @@ int ib_session_create(ib_store *st, int64_t user_id, int64_t now, int64_t ttl,
     out->expires_at = now + ttl;
     new_secret(out->csrf);
     session_arg a = {hash, out, now};
-    return in_tx(st, session_tx, &a, err);
+    return ib_store_in_tx(st, session_tx, &a, err);
 }
 
 int ib_session_find(ib_store *st, const char *token, int64_t now,
@@ -413,7 +413,7 @@ int ib_session_end(ib_store *st, const char *token, ib_err *err)
     if (rc)
         return rc;
     end_arg a = {hash};
-    return in_tx(st, end_tx, &a, err);
+    return ib_store_in_tx(st, end_tx, &a, err);
 }
 
 /* ------------------------------------------------------------ API tokens */
@@ -464,7 +464,7 @@ int ib_api_token_create(ib_store *st, int64_t user_id, const char *label,
     out->created_at = now;
     memcpy(out->label, label, n);
     token_arg a = {hash, out, 0};
-    rc = in_tx(st, token_create_tx, &a, err);
+    rc = ib_store_in_tx(st, token_create_tx, &a, err);
     if (rc)
         sodium_memzero(token, IB_TOKEN_STRLEN);
     return rc;
@@ -512,5 +512,5 @@ int ib_api_token_revoke(ib_store *st, int64_t user_id, int64_t id, ib_err *err)
         return ib_err_set(err, IB_ENOTFOUND, "API-token bestaat niet");
     ib_api_token t = {.user_id = user_id};
     token_arg a = {NULL, &t, id};
-    return in_tx(st, token_revoke_tx, &a, err);
+    return ib_store_in_tx(st, token_revoke_tx, &a, err);
 }

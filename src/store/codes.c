@@ -44,6 +44,30 @@ const ib_code_name ib_event_codes[] = {
     {IB_EVENT_HOME_PURCHASE, "home_purchase"},
     {IB_EVENT_HOME_SALE, "home_sale"}, {0, NULL}};
 
+const ib_code_name ib_contact_kind_codes[] = {
+    {IB_CONTACT_INFORMATION, "information"},
+    {IB_CONTACT_LANGUAGE_COURSE_OFFER, "language_course_offer"},
+    {IB_CONTACT_CAREER_OFFER, "career_offer"},
+    {IB_CONTACT_OTHER, "other"}, {0, NULL}};
+
+const ib_code_name ib_channel_codes[] = {
+    {IB_CHANNEL_NONE, ""}, {IB_CHANNEL_DESK, "desk"},
+    {IB_CHANNEL_PHONE, "phone"}, {IB_CHANNEL_VISIT, "visit"},
+    {IB_CHANNEL_ONLINE, "online"}, {IB_CHANNEL_LETTER, "letter"},
+    {IB_CHANNEL_OTHER, "other"}, {0, NULL}};
+
+const ib_code_name ib_understood_codes[] = {
+    {IB_UNDERSTOOD_UNKNOWN, ""}, {IB_UNDERSTOOD_YES, "yes"},
+    {IB_UNDERSTOOD_PARTLY, "partly"}, {IB_UNDERSTOOD_NO, "no"}, {0, NULL}};
+
+/* The twelve national themes of the information for newcomers; local
+ * topics of a municipality join them with the catalogue. */
+const ib_code_name ib_topic_codes[] = {
+    {0, "registration"}, {1, "work_contract"}, {2, "housing"},
+    {3, "health"}, {4, "taxes"}, {5, "safe_work"}, {6, "dismissal"},
+    {7, "self_employment"}, {8, "dutch_language"}, {9, "transport"},
+    {10, "help"}, {11, "leave"}, {0, NULL}};
+
 const char *ib_kind_file_stem(ib_kind kind)
 {
     static const char *const stems[IB_KIND_COUNT] = {

@@ -33,6 +33,15 @@ typedef enum { IB_LOC_SHORT_STAY_FACILITY, IB_LOC_SHARED_HOUSE,
 typedef enum { IB_EVENT_PARTNER_START, IB_EVENT_PARTNER_END,
                IB_EVENT_CHILD_BIRTH, IB_EVENT_HOME_PURCHASE,
                IB_EVENT_HOME_SALE } ib_event_kind;
+/* Contact moments (docs/signals.md): what the contact was, how it was held,
+ * and whether the person understood (a comprehension check). */
+typedef enum { IB_CONTACT_INFORMATION, IB_CONTACT_LANGUAGE_COURSE_OFFER,
+               IB_CONTACT_CAREER_OFFER, IB_CONTACT_OTHER } ib_contact_kind;
+typedef enum { IB_CHANNEL_NONE, IB_CHANNEL_DESK, IB_CHANNEL_PHONE,
+               IB_CHANNEL_VISIT, IB_CHANNEL_ONLINE, IB_CHANNEL_LETTER,
+               IB_CHANNEL_OTHER } ib_channel;
+typedef enum { IB_UNDERSTOOD_UNKNOWN, IB_UNDERSTOOD_YES, IB_UNDERSTOOD_PARTLY,
+               IB_UNDERSTOOD_NO } ib_understood;
 
 /* Text of each code as in the exchange format ("" for unknown sex and no
  * certification), {0, NULL}-terminated, for ib_code_parse/ib_code_text. */
@@ -44,6 +53,12 @@ extern const ib_code_name ib_cert_codes[];
 extern const ib_code_name ib_contract_codes[];
 extern const ib_code_name ib_location_kind_codes[];
 extern const ib_code_name ib_event_codes[];
+extern const ib_code_name ib_contact_kind_codes[];
+extern const ib_code_name ib_channel_codes[];     /* "" for none */
+extern const ib_code_name ib_understood_codes[];  /* "" for not checked */
+/* The information catalogue's national topics (the twelve themes), the
+ * codes a contact's topics may name; the index is the code. */
+extern const ib_code_name ib_topic_codes[];
 
 /* ------------------------------------------------------------ records */
 
@@ -372,6 +387,14 @@ typedef struct ib_scan_life_event {
     ib_date date;
 } ib_scan_life_event;
 
+/* A contact moment; person_id is the record (persons.id), as for the
+ * episodes above. */
+typedef struct ib_scan_contact {
+    int64_t id, person_id;
+    ib_contact_kind kind;
+    ib_date date;
+} ib_scan_contact;
+
 /* What to do with each row; a NULL callback skips its kind (it is not
  * read). Senders come in id order. kind_done, when set, is called after
  * the last row of each record kind that was read. Every callback returns 0
@@ -387,6 +410,7 @@ typedef struct ib_scan_handler {
     int (*employment)(void *ctx, const ib_scan_employment *e);
     int (*housing)(void *ctx, const ib_scan_housing *h);
     int (*life_event)(void *ctx, const ib_scan_life_event *ev);
+    int (*contact)(void *ctx, const ib_scan_contact *c);
     int (*kind_done)(void *ctx, ib_kind kind);
     /* When set, called first, inside the scan's read transaction, with the
      * data version (ib_store_data_version) of the state the scan reads. */

@@ -90,4 +90,23 @@ void ib_signal_list_free(ib_signal_list *l);
 int ib_signals_active(ib_store *st, ib_date at, const ib_signal_settings *s,
                       ib_signal_list *out, ib_err *err);
 
+/* ------------------------------------------------------------ explanations */
+
+/* Why the signal is there and what to do, in plain Dutch (english false)
+ * or English, for the inbox ("In Nederland sinds 3 maart 2025, niet
+ * ingeschreven in de BRP." / "Nodig de persoon uit om zich in te
+ * schrijven ..."). Always NUL-terminated, truncated to the buffers. */
+void ib_signal_explain(const ib_active_signal *sig, bool english,
+                       char *why, size_t why_len, char *todo, size_t todo_len);
+
+/* Why a signal that was active is not active on `at` any more, for the
+ * inbox's history when it lapses by itself, in Dutch and English
+ * ("vervallen: ingeschreven in de BRP op 3 maart 2026" / "lapsed:
+ * registered in the BRP on 3 March 2026"; for a person erased or a
+ * condition with no single cause: "vervallen: de voorwaarde geldt niet
+ * meer op 7 december 2026"). `was` is the signal as it was last found. */
+int ib_signal_ended_why(ib_store *st, const ib_active_signal *was, ib_date at,
+                        const ib_signal_settings *s, char *nl, size_t nl_len,
+                        char *en, size_t en_len, ib_err *err);
+
 #endif

@@ -163,6 +163,59 @@ static const char *const migrations[] = {
     "CREATE INDEX link_reviews_by_state ON link_reviews (state, id);\n"
     "CREATE INDEX link_reviews_by_b ON link_reviews (record_b);\n"
     "UPDATE store_meta SET value = @RANDOM_HEX@ WHERE name = 'data_version';\n",
+    /* 5: the inbox of signals (docs/inbox.md). A signal's identity is
+     * (kind, subject, subject_id, key): subject 'person' (people.id) or
+     * 'location' (locations.id); subject_sender_id and subject_ref name
+     * the record that names it. State, owner ('user' or 'team' with its
+     * id), outcome or reason; dates as day numbers: since (the condition
+     * holds from), due, first and last found, closed_on (done or
+     * unfounded). event_date, occupancy, capacity and floor_area are what
+     * the explanation names. Ids never used twice (AUTOINCREMENT): the
+     * change log names signals by them. signal_history has a line for
+     * every change (actor a user or 'regels', day: the evaluation's date
+     * for the rules, the calendar day for people); signal_evaluations
+     * the evaluations that changed something or found the registry
+     * changed, with the data version and settings they read. Routes send
+     * new signals to a team by kind and municipality ('' for any). No
+     * foreign key from signals to people or locations: a signal stays
+     * when its subject is linked into another person (the evaluation
+     * follows the link); an erasure deletes it explicitly. */
+    "CREATE TABLE teams (id @ID@, name TEXT NOT NULL UNIQUE,\n"
+    "  created_at TEXT NOT NULL);\n"
+    "CREATE TABLE team_members (team_id BIGINT NOT NULL REFERENCES teams (id),\n"
+    "  user_id BIGINT NOT NULL REFERENCES users (id),\n"
+    "  PRIMARY KEY (team_id, user_id));\n"
+    "CREATE INDEX team_members_by_user ON team_members (user_id, team_id);\n"
+    "CREATE TABLE signal_routes (id @ID@, kind TEXT NOT NULL,\n"
+    "  municipality TEXT NOT NULL, team_id BIGINT NOT NULL REFERENCES teams (id),\n"
+    "  UNIQUE (kind, municipality));\n"
+    "CREATE TABLE signal_settings (name TEXT PRIMARY KEY, value BIGINT NOT NULL);\n"
+    "CREATE TABLE signals (id @ID_SEQ@, kind TEXT NOT NULL, subject TEXT NOT NULL,\n"
+    "  subject_id BIGINT NOT NULL, key TEXT NOT NULL,\n"
+    "  subject_sender_id BIGINT NOT NULL, subject_ref TEXT NOT NULL,\n"
+    "  municipality TEXT NOT NULL, state TEXT NOT NULL,\n"
+    "  owner_kind TEXT, owner_id BIGINT, outcome TEXT, reason TEXT,\n"
+    "  since INTEGER NOT NULL, due INTEGER NOT NULL,\n"
+    "  first_found INTEGER NOT NULL, last_found INTEGER NOT NULL,\n"
+    "  closed_on INTEGER, event_date INTEGER, occupancy INTEGER,\n"
+    "  capacity INTEGER, floor_area BIGINT,\n"
+    "  CHECK (subject IN ('person', 'location')),\n"
+    "  CHECK (owner_kind IS NULL OR owner_kind IN ('user', 'team')),\n"
+    "  UNIQUE (kind, subject, subject_id, key));\n"
+    "CREATE INDEX signals_by_state ON signals (state, due, id);\n"
+    "CREATE INDEX signals_by_subject ON signals (subject, subject_id);\n"
+    "CREATE INDEX signals_by_owner ON signals (owner_kind, owner_id, state)\n"
+    "  WHERE owner_kind IS NOT NULL;\n"
+    "CREATE TABLE signal_history (id @ID@,\n"
+    "  signal_id BIGINT NOT NULL REFERENCES signals (id), at TEXT NOT NULL,\n"
+    "  day INTEGER NOT NULL, actor TEXT NOT NULL, from_state TEXT,\n"
+    "  to_state TEXT NOT NULL, owner TEXT, why TEXT NOT NULL);\n"
+    "CREATE INDEX signal_history_by_signal ON signal_history (signal_id, id);\n"
+    "CREATE TABLE signal_evaluations (id @ID@, at TEXT NOT NULL,\n"
+    "  day INTEGER NOT NULL, actor TEXT NOT NULL, data_version TEXT NOT NULL,\n"
+    "  settings TEXT NOT NULL, found BIGINT NOT NULL, opened BIGINT NOT NULL,\n"
+    "  lapsed BIGINT NOT NULL, reopened BIGINT NOT NULL,\n"
+    "  updated BIGINT NOT NULL);\n",
 };
 
 int ib_migration_count(void)

@@ -694,6 +694,23 @@ static const ib_store_ops sqlite_ops = {
     .decide_review = ib_sq_decide_review,
     .data_version = sq_data_version,
     .file_path = sq_file_path,
+    .signal_write = ib_sq_signal_write,
+    .signal_change_add = ib_sq_signal_change_add,
+    .signal_each = ib_sq_signal_each,
+    .signal_each_change = ib_sq_signal_each_change,
+    .signal_query = ib_sq_signal_query,
+    .signal_settings_each = ib_sq_signal_settings_each,
+    .signal_setting_put = ib_sq_signal_setting_put,
+    .signal_evaluation_add = ib_sq_signal_evaluation_add,
+    .signal_evaluation_last = ib_sq_signal_evaluation_last,
+    .team_insert = ib_sq_team_insert,
+    .team_get = ib_sq_team_get,
+    .team_each = ib_sq_team_each,
+    .team_member_set = ib_sq_team_member_set,
+    .team_each_member = ib_sq_team_each_member,
+    .route_insert = ib_sq_route_insert,
+    .route_delete = ib_sq_route_delete,
+    .route_each = ib_sq_route_each,
 };
 
 /* One integer from a query without parameters; *out 0 when no row. */

@@ -1,6 +1,7 @@
 /* sqlite_erase.c — the SQLite side of erasing a person: the episodes that
- * refer to the person first (foreign keys), then the person; the ref cache
- * is forgotten so that a later delivery of the same ref inserts anew. */
+ * refer to the person first (foreign keys), then the person and their
+ * signals; the ref cache is forgotten so that a later delivery of the same
+ * ref inserts anew. */
 #include "store/sqlite_internal.h"
 
 static int delete_where_person(ib_sqlite *s, const char *sql, int64_t person_id,
@@ -27,6 +28,8 @@ int ib_sq_erase_person(ib_store *st, int64_t person_id, int64_t removed[IB_KIND_
      * sender that belongs to it goes, with its review pairs; the person's
      * id (and those merged into it) is never handed out again. */
 #define RECORDS_OF "(SELECT id FROM persons WHERE people_id = ?1)"
+#define SIGNALS_OF "(SELECT id FROM signals WHERE subject = 'person' AND" \
+    " (subject_id = ?1 OR subject_id IN (SELECT id FROM people WHERE merged_into = ?1)))"
     static const struct { ib_kind kind; const char *sql; } steps[] = {
         {IB_KIND_LIFE_EVENT, "DELETE FROM life_events WHERE person_id IN " RECORDS_OF},
         {IB_KIND_HOUSING, "DELETE FROM housings WHERE person_id IN " RECORDS_OF},
@@ -36,9 +39,14 @@ int ib_sq_erase_person(ib_store *st, int64_t person_id, int64_t removed[IB_KIND_
         {IB_KIND_COUNT, "DELETE FROM link_reviews WHERE record_a IN " RECORDS_OF
                         " OR record_b IN " RECORDS_OF},
         {IB_KIND_PERSON, "DELETE FROM persons WHERE people_id = ?1"},
+        /* The person's signals and their history (docs/inbox.md), also
+         * those still on an id merged into it. */
+        {IB_KIND_COUNT, "DELETE FROM signal_history WHERE signal_id IN " SIGNALS_OF},
+        {IB_KIND_COUNT, "DELETE FROM signals WHERE id IN " SIGNALS_OF},
         {IB_KIND_COUNT, "DELETE FROM people WHERE id = ?1 OR merged_into = ?1"},
     };
 #undef RECORDS_OF
+#undef SIGNALS_OF
     int64_t ignored = 0;
     ib_sqlite *s = ib_sq(st);
     for (size_t i = 0; i < sizeof steps / sizeof *steps; i++) {

@@ -276,6 +276,31 @@ int ib_sq_query_persons(ib_store *st, const ib_person_query *q, const char *muni
 int ib_sq_erase_person(ib_store *st, int64_t person_id, int64_t removed[IB_KIND_COUNT],
                        ib_err *err);
 
+/* The inbox of signals (sqlite_signals.c). */
+int ib_sq_signal_write(ib_store *st, ib_signal_row *r, bool insert, ib_err *err);
+int ib_sq_signal_change_add(ib_store *st, ib_signal_change *c, ib_err *err);
+int ib_sq_signal_each(ib_store *st, ib_signal_row_cb cb, void *ctx, ib_err *err);
+int ib_sq_signal_each_change(ib_store *st, int64_t signal_id, ib_signal_change_cb cb,
+                             void *ctx, ib_err *err);
+int ib_sq_signal_query(ib_store *st, const ib_signal_query *q, const char *munis_json,
+                       ib_signal_row_cb cb, void *ctx, int64_t *total, ib_err *err);
+int ib_sq_signal_settings_each(ib_store *st, ib_setting_cb cb, void *ctx, ib_err *err);
+int ib_sq_signal_setting_put(ib_store *st, const char *name, int64_t value, int64_t *old,
+                             bool *had, ib_err *err);
+int ib_sq_signal_evaluation_add(ib_store *st, ib_signal_evaluation *ev, ib_err *err);
+int ib_sq_signal_evaluation_last(ib_store *st, ib_signal_evaluation *ev, bool *found,
+                                 ib_err *err);
+int ib_sq_team_insert(ib_store *st, ib_team *t, ib_err *err);
+int ib_sq_team_get(ib_store *st, const char *name, int64_t id, ib_team *out, ib_err *err);
+int ib_sq_team_each(ib_store *st, int64_t user_id, ib_team_cb cb, void *ctx, ib_err *err);
+int ib_sq_team_member_set(ib_store *st, int64_t team_id, int64_t user_id, bool member,
+                          int64_t *changed, ib_err *err);
+int ib_sq_team_each_member(ib_store *st, int64_t team_id, int64_t *ids, size_t max,
+                           size_t *n, ib_err *err);
+int ib_sq_route_insert(ib_store *st, ib_signal_route *r, ib_err *err);
+int ib_sq_route_delete(ib_store *st, int64_t id, int64_t *deleted, ib_err *err);
+int ib_sq_route_each(ib_store *st, ib_signal_route_cb cb, void *ctx, ib_err *err);
+
 /* Finalizes the cached iterator statements. */
 void ib_sq_read_close(ib_sqlite *s);
 

@@ -604,7 +604,8 @@ typedef struct ib_erase_report {
 
 /* Erases person person_id (GDPR art. 17): every stay, registration,
  * employment, housing and life event of theirs and the person itself, in
- * one transaction (the caller's, or its own), then appends an audit entry
+ * one transaction (the caller's, or its own), with their signals in the
+ * inbox and their history, then appends an audit entry
  * (action "erase", the actor and the reason, and what was removed). The
  * audit entries about the person stay: they are the proof of processing and
  * part of the hash chain, which stays verifiable; they hold ids, no
@@ -885,5 +886,201 @@ int ib_store_get_location_by_id(ib_store *st, int64_t id, ib_location *out,
 /* A person by its store id (BSN decrypted); IB_ENOTFOUND when absent. */
 int ib_store_get_person_by_id(ib_store *st, int64_t id, ib_person *out,
                               ib_err *err);
+
+/* ------------------------------------------------------------ the inbox of signals
+ * Signals (docs/signals.md) kept as work (docs/inbox.md): each stored
+ * signal has its identity (kind, subject, key), a state, an owner (a user
+ * or a team), a due date and a history line for every change. The store
+ * keeps them with the teams, the routing rules, the settings and the
+ * evaluations; src/signals decides what changes (the transition table,
+ * the evaluation). Kinds and outcomes are stored as their codes. Every
+ * write runs in the caller's transaction or its own and is audited
+ * (entity "signal" and the subject person for a person's signal; ids and
+ * codes only in the entry, never a reason's text). */
+
+typedef enum { IB_SIGNAL_OPEN, IB_SIGNAL_IN_PROGRESS, IB_SIGNAL_DONE,
+               IB_SIGNAL_UNFOUNDED, IB_SIGNAL_LAPSED,
+               IB_SIGNAL_STATE_COUNT } ib_signal_state;
+/* "open", "in_progress", "done", "unfounded", "lapsed" */
+extern const ib_code_name ib_signal_state_codes[];
+
+typedef enum { IB_OWNER_NONE, IB_OWNER_USER, IB_OWNER_TEAM } ib_owner_kind;
+extern const ib_code_name ib_owner_kind_codes[];   /* "", "user", "team" */
+
+typedef struct ib_signal_owner {
+    ib_owner_kind kind;
+    int64_t id;                        /* users.id or teams.id; 0: none */
+    char name[IB_USERNAME_MAX + 1];    /* the user's or team's name (reads) */
+} ib_signal_owner;
+
+#define IB_SIGNAL_CODE_MAX 24              /* kind and outcome codes */
+#define IB_SIGNAL_KEYTEXT_MAX (2 * IB_REF_MAX + 16)
+#define IB_SIGNAL_REASON_MAX 500           /* bytes of an unfounded's reason */
+#define IB_SIGNAL_WHY_MAX 400              /* bytes of a history line's why */
+#define IB_SIGNAL_OWNER_TEXT (IB_USERNAME_MAX + 6)   /* "user:NAME" */
+
+typedef struct ib_signal_row {
+    int64_t id;
+    char kind[IB_SIGNAL_CODE_MAX + 1];
+    bool location;                     /* subject a location, else a person */
+    int64_t subject_id;                /* people.id or locations.id */
+    int64_t subject_sender_id;         /* the record that names the subject */
+    char subject_sender[IB_REF_MAX + 1];   /* its sender's ref (reads) */
+    char subject_ref[IB_REF_MAX + 1];
+    char key[IB_SIGNAL_KEYTEXT_MAX + 1];
+    char municipality[7];              /* "" unknown */
+    ib_signal_state state;
+    ib_signal_owner owner;
+    char outcome[IB_SIGNAL_CODE_MAX + 1];  /* done: its code; else "" */
+    char reason[IB_SIGNAL_REASON_MAX + 1]; /* unfounded: why; else "" */
+    ib_date since, due, first_found, last_found;
+    ib_date closed_on;                 /* done or unfounded on; else NONE */
+    /* What the explanation names (ib_active_signal): the date, and for a
+     * location occupancy, capacity (-1) and floor area (IB_CENTS_NONE). */
+    ib_date date;
+    int32_t occupancy, capacity;
+    int64_t floor_area;
+} ib_signal_row;
+typedef int (*ib_signal_row_cb)(void *ctx, const ib_signal_row *r);
+
+/* A line of a signal's history. from is -1 for the line that made it. */
+typedef struct ib_signal_change {
+    int64_t id, signal_id;
+    char at[32];                       /* ISO 8601 UTC, filled by the store */
+    ib_date day;                       /* the evaluation's date, or the day */
+    char actor[64];                    /* "regels", "user:jansen", "cli:root" */
+    int from;                          /* ib_signal_state or -1 */
+    ib_signal_state to;
+    char owner[IB_SIGNAL_OWNER_TEXT];  /* after the change: "team:west", "" */
+    char why[IB_SIGNAL_WHY_MAX + 1];
+} ib_signal_change;
+typedef int (*ib_signal_change_cb)(void *ctx, const ib_signal_change *c);
+
+/* Inserts row (id 0; filled) with its first history line ch (from -1).
+ * IB_ECONFLICT when a signal with its identity exists. */
+int ib_store_signal_insert(ib_store *st, ib_signal_row *row,
+                           const ib_signal_change *ch, ib_err *err);
+/* Writes the fields of row to signal row->id (the identity's kind and
+ * key stay; subject_id may change: a person linked into another); with
+ * ch a history line and an audit entry ("open -> in_progress"), without
+ * one the caller's audit entry covers it (an evaluation's refresh).
+ * IB_ENOTFOUND when there is no such signal. */
+int ib_store_signal_update(ib_store *st, const ib_signal_row *row,
+                           const ib_signal_change *ch, ib_err *err);
+int ib_store_signal_get(ib_store *st, int64_t id, ib_signal_row *out, ib_err *err);
+/* Every stored signal, in id order. */
+int ib_store_signal_each(ib_store *st, ib_signal_row_cb cb, void *ctx, ib_err *err);
+/* The history of signal_id (0: of every signal, by signal), oldest first. */
+int ib_store_signal_each_change(ib_store *st, int64_t signal_id,
+                                ib_signal_change_cb cb, void *ctx, ib_err *err);
+
+/* The inbox's list: one page of signals that match the filters and lie in
+ * the scope, and how many match. */
+typedef enum { IB_OWNERF_ANY, IB_OWNERF_NONE, IB_OWNERF_IS,
+               IB_OWNERF_MINE } ib_owner_filter;
+typedef enum { IB_SSORT_DUE, IB_SSORT_SINCE, IB_SSORT_ID,
+               IB_SSORT_COUNT } ib_signal_sort;
+typedef struct ib_signal_query {
+    /* Scope: persons' signals and/or locations' (neither: none). With
+     * municipalities (NULL: everywhere): a person's signal when one of the
+     * person's registrations or housings lies in one, or (scope_sender_id
+     * not 0) when that sender sent one of the person's records; a
+     * location's when the location lies in one. */
+    bool persons, locations;
+    const char (*municipalities)[7];
+    int nmunicipalities;
+    int64_t scope_sender_id;
+    /* Filters (NULL, 0, IB_DATE_NONE: any). */
+    int64_t id;
+    const char *kind;
+    unsigned states;                   /* bits 1 << ib_signal_state */
+    ib_owner_filter owner;
+    ib_signal_owner owner_is;          /* IB_OWNERF_IS: kind and id */
+    int64_t mine_user;                 /* IB_OWNERF_MINE: the user's or a
+                                          team of theirs */
+    const char *municipality;          /* the signal's own municipality */
+    ib_date overdue_on;                /* open or in progress, due before it */
+    int64_t subject_id;                /* one person's or location's */
+    ib_signal_sort sort;
+    bool descending;
+    int64_t limit, offset;             /* limit 0: only the total */
+} ib_signal_query;
+int ib_store_signal_query(ib_store *st, const ib_signal_query *q,
+                          ib_signal_row_cb cb, void *ctx, int64_t *total,
+                          ib_err *err);
+
+/* The settings of the rules and the inbox by name (the signals module
+ * knows the names and defaults); a name not stored is not visited.
+ * Setting one is audited with its old and new value. */
+typedef int (*ib_setting_cb)(void *ctx, const char *name, int64_t value);
+int ib_store_signal_settings_each(ib_store *st, ib_setting_cb cb, void *ctx,
+                                  ib_err *err);
+int ib_store_signal_setting_set(ib_store *st, const char *name, int64_t value,
+                                ib_err *err);
+
+/* An evaluation of the rules that changed signals or found the registry
+ * or the settings changed: on which day, by whom, what it read (data
+ * version, settings as text) and what it did. */
+#define IB_SIGNAL_SETTINGS_TEXT 256
+typedef struct ib_signal_evaluation {
+    int64_t id;
+    char at[32];
+    ib_date day;
+    char actor[64];
+    char data_version[IB_DATA_VERSION_LEN];
+    char settings[IB_SIGNAL_SETTINGS_TEXT];
+    int64_t found, opened, lapsed, reopened, updated;
+} ib_signal_evaluation;
+/* Records ev (fills id and at), audited with its counts. */
+int ib_store_signal_evaluation_add(ib_store *st, ib_signal_evaluation *ev,
+                                   ib_err *err);
+/* The last one; *found false when there was none. */
+int ib_store_signal_evaluation_last(ib_store *st, ib_signal_evaluation *out,
+                                    bool *found, ib_err *err);
+
+/* Teams: named groups of users that own signals together. */
+typedef struct ib_team {
+    int64_t id;
+    char name[IB_USERNAME_MAX + 1];    /* as user names: letters, digits, .-_@ */
+    char created_at[32];
+    int64_t members;                   /* filled by reads */
+} ib_team;
+typedef int (*ib_team_cb)(void *ctx, const ib_team *t);
+/* Adds a team (fills id); IB_ECONFLICT when the name is taken, IB_EINVAL
+ * for a bad name. Audited. */
+int ib_team_add(ib_store *st, ib_team *t, ib_err *err);
+/* By name (id 0) or by id; IB_ENOTFOUND. */
+int ib_team_get(ib_store *st, const char *name, int64_t id, ib_team *out,
+                ib_err *err);
+/* Every team in name order; with user_id, the teams of that user only. */
+int ib_team_each(ib_store *st, int64_t user_id, ib_team_cb cb, void *ctx,
+                 ib_err *err);
+/* Makes user_id a member of team_id or not; IB_ECONFLICT when that is so
+ * already, IB_ENOTFOUND for an unknown team or user. Audited. */
+int ib_team_set_member(ib_store *st, int64_t team_id, int64_t user_id,
+                       bool member, ib_err *err);
+/* The members of a team, in name order. */
+int ib_team_each_member(ib_store *st, int64_t team_id, ib_user_cb cb, void *ctx,
+                        ib_err *err);
+
+/* Routing: a new signal of a kind in a municipality goes to a team. ""
+ * matches any kind or municipality (the signals module picks the most
+ * specific route). */
+typedef struct ib_signal_route {
+    int64_t id;
+    char kind[IB_SIGNAL_CODE_MAX + 1];
+    char municipality[7];
+    int64_t team_id;
+    char team[IB_USERNAME_MAX + 1];    /* filled by reads */
+} ib_signal_route;
+typedef int (*ib_signal_route_cb)(void *ctx, const ib_signal_route *r);
+/* Adds a route (fills id); IB_ECONFLICT when one for the same kind and
+ * municipality exists, IB_ENOTFOUND for an unknown team. Audited. */
+int ib_signal_route_add(ib_store *st, ib_signal_route *r, ib_err *err);
+/* Removes route id; IB_ENOTFOUND. Audited. */
+int ib_signal_route_remove(ib_store *st, int64_t id, ib_err *err);
+/* Every route, by kind, municipality. */
+int ib_signal_route_each(ib_store *st, ib_signal_route_cb cb, void *ctx,
+                         ib_err *err);
 
 #endif

@@ -336,6 +336,39 @@ typedef struct ib_store_ops {
     int (*data_version)(ib_store *st, char out[IB_DATA_VERSION_LEN], ib_err *err);
     /* The database file's path, or NULL when there is none. */
     const char *(*file_path)(ib_store *st);
+
+    /* The inbox of signals (signals.c checks, wraps in a transaction and
+     * audits). signal_write inserts (filling id) or updates row;
+     * signal_change_add appends a history line (filling id). The query
+     * gets its municipalities as a JSON array (NULL: no scope).
+     * signal_setting_put: *old, *had the value before. team_member_set:
+     * *changed 0 when it was so already. team_each_member: the member ids
+     * in name order into ids (IB_ELIMIT beyond max). */
+    int (*signal_write)(ib_store *st, ib_signal_row *row, bool insert, ib_err *err);
+    int (*signal_change_add)(ib_store *st, ib_signal_change *c, ib_err *err);
+    int (*signal_each)(ib_store *st, ib_signal_row_cb cb, void *ctx, ib_err *err);
+    int (*signal_each_change)(ib_store *st, int64_t signal_id, ib_signal_change_cb cb,
+                              void *ctx, ib_err *err);
+    int (*signal_query)(ib_store *st, const ib_signal_query *q, const char *munis_json,
+                        ib_signal_row_cb cb, void *ctx, int64_t *total, ib_err *err);
+    int (*signal_settings_each)(ib_store *st, ib_setting_cb cb, void *ctx, ib_err *err);
+    int (*signal_setting_put)(ib_store *st, const char *name, int64_t value,
+                              int64_t *old, bool *had, ib_err *err);
+    int (*signal_evaluation_add)(ib_store *st, ib_signal_evaluation *ev, ib_err *err);
+    int (*signal_evaluation_last)(ib_store *st, ib_signal_evaluation *out, bool *found,
+                                  ib_err *err);
+    int (*team_insert)(ib_store *st, ib_team *t, ib_err *err);
+    int (*team_get)(ib_store *st, const char *name, int64_t id, ib_team *out,
+                    ib_err *err);
+    int (*team_each)(ib_store *st, int64_t user_id, ib_team_cb cb, void *ctx,
+                     ib_err *err);
+    int (*team_member_set)(ib_store *st, int64_t team_id, int64_t user_id, bool member,
+                           int64_t *changed, ib_err *err);
+    int (*team_each_member)(ib_store *st, int64_t team_id, int64_t *ids, size_t max,
+                            size_t *n, ib_err *err);
+    int (*route_insert)(ib_store *st, ib_signal_route *r, ib_err *err);
+    int (*route_delete)(ib_store *st, int64_t id, int64_t *deleted, ib_err *err);
+    int (*route_each)(ib_store *st, ib_signal_route_cb cb, void *ctx, ib_err *err);
 } ib_store_ops;
 
 /* The part of every store that the generic layer owns; a backend embeds it

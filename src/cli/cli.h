@@ -25,7 +25,7 @@ typedef struct ib_cli_command {
 
 extern const ib_cli_command ib_cmd_init, ib_cmd_import, ib_cmd_export,
     ib_cmd_person, ib_cmd_location, ib_cmd_demo, ib_cmd_version, ib_cmd_status,
-    ib_cmd_monitor, ib_cmd_user, ib_cmd_audit, ib_cmd_serve;
+    ib_cmd_monitor, ib_cmd_signals, ib_cmd_user, ib_cmd_audit, ib_cmd_serve;
 
 /* Global options shared by the commands that open the database. */
 typedef struct ib_cli_db {

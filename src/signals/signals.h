@@ -57,6 +57,9 @@ typedef struct ib_active_signal {
     int64_t subject_sender_id;
     char subject_sender[IB_REF_MAX + 1];  /* that sender's ref */
     char subject_ref[IB_REF_MAX + 1];
+    /* That record's store id (persons.id, or the location's id): what a
+     * read of the signal is audited under. */
+    int64_t subject_record_id;
     /* As docs/signals.md writes it: "2024-02-20", "EM2|2024-02-20",
      * "child_birth|2025-05-01", "" for overcrowded. */
     char key[IB_SIGNAL_KEY_MAX + 1];
@@ -90,6 +93,26 @@ void ib_signal_list_free(ib_signal_list *l);
 int ib_signals_active(ib_store *st, ib_date at, const ib_signal_settings *s,
                       ib_signal_list *out, ib_err *err);
 
+/* The registry loaded once for several questions: the inbox evaluates
+ * the rules and then asks, for each signal that lapsed, why; the CLI times
+ * loading and evaluating apart. ib_signals_active and ib_signal_ended_why
+ * load it for one question each. */
+typedef struct ib_signal_data ib_signal_data;
+
+/* Reads every sender's data (one consistent state). Caller frees with
+ * ib_signal_data_free. */
+int ib_signal_data_load(ib_store *st, ib_signal_data **out, ib_err *err);
+void ib_signal_data_free(ib_signal_data *d);
+/* As ib_signals_active, over loaded data. */
+int ib_signal_data_active(const ib_signal_data *d, ib_date at,
+                          const ib_signal_settings *s, ib_signal_list *out,
+                          ib_err *err);
+/* As ib_signal_ended_why, over loaded data. */
+int ib_signal_data_ended_why(const ib_signal_data *d, const ib_active_signal *was,
+                             ib_date at, const ib_signal_settings *s,
+                             char *nl, size_t nl_len, char *en, size_t en_len,
+                             ib_err *err);
+
 /* ------------------------------------------------------------ explanations */
 
 /* Why the signal is there and what to do, in plain Dutch (english false)
@@ -104,7 +127,10 @@ void ib_signal_explain(const ib_active_signal *sig, bool english,
  * ("vervallen: ingeschreven in de BRP op 3 maart 2026" / "lapsed:
  * registered in the BRP on 3 March 2026"; for a person erased or a
  * condition with no single cause: "vervallen: de voorwaarde geldt niet
- * meer op 7 december 2026"). `was` is the signal as it was last found. */
+ * meer op 7 december 2026"). `was` is the signal as it was last found;
+ * its person is found by subject_id, or when that person was linked into
+ * another since, by its record. IB_ECONFLICT when `was` is still active on
+ * `at`; IB_EINVAL for settings out of range. */
 int ib_signal_ended_why(ib_store *st, const ib_active_signal *was, ib_date at,
                         const ib_signal_settings *s, char *nl, size_t nl_len,
                         char *en, size_t en_len, ib_err *err);

@@ -199,4 +199,9 @@ char *sig_date_text(ib_date d, bool english, char out[SIG_DATE_TEXT]);
 
 int sig_list_add(ib_signal_list *l, const ib_active_signal *s);
 
+/* inbox.c: how specific route r is for a new signal of kind in
+ * municipality (4: both, 3: the kind, 2: the municipality, 1: any); 0 when
+ * it does not apply. */
+int sig_route_rank(const ib_signal_route *r, const char *kind, const char *municipality);
+
 #endif

@@ -135,4 +135,178 @@ int ib_signal_ended_why(ib_store *st, const ib_active_signal *was, ib_date at,
                         const ib_signal_settings *s, char *nl, size_t nl_len,
                         char *en, size_t en_len, ib_err *err);
 
+/* ================================================================ the inbox
+ * Signals as work (docs/inbox.md): the stored signals of the store
+ * (ib_signal_row) with a state, an owner, a due date and a history; the
+ * transitions between states in one table (inbox.c); routing of new
+ * signals to teams; the settings; the evaluation that keeps the stored
+ * signals in step with the rules; and the counts analysts see. */
+
+/* ------------------------------------------------------------ settings */
+
+/* The rules' thresholds, and per kind the days a signal is due after the
+ * day its condition began to hold. */
+typedef struct ib_inbox_settings {
+    ib_signal_settings rules;
+    int due_days[IB_SIG_KIND_COUNT];
+} ib_inbox_settings;
+
+/* The settings by name, for the command line and the API. A value is an
+ * integer, in hundredths where `hundredths` (min_area_m2: 1200 is 12
+ * m2). Names: the rules' fields, and "due_days.KIND" per kind. */
+typedef struct ib_inbox_setting {
+    const char *name;
+    const char *unit;             /* "months", "days", "m2" */
+    int64_t min, max, def;
+    bool hundredths;
+    const char *about_nl, *about_en;
+} ib_inbox_setting;
+extern const ib_inbox_setting ib_inbox_setting_list[];
+extern const size_t ib_inbox_nsettings;
+
+void ib_inbox_settings_default(ib_inbox_settings *s);
+/* The stored settings over the defaults. */
+int ib_inbox_settings_load(ib_store *st, ib_inbox_settings *out, ib_err *err);
+/* Setting i of ib_inbox_setting_list in s. */
+int64_t ib_inbox_setting_get(const ib_inbox_settings *s, size_t i);
+/* The index of a setting's name; -1 when there is none. */
+long ib_inbox_setting_find(const char *name);
+/* Value as text: "4", "12.5" (hundredths); and back (IB_EINVAL naming
+ * the range when out of it or not a number). */
+void ib_inbox_setting_format(size_t i, int64_t v, char *out, size_t size);
+int ib_inbox_setting_parse(size_t i, const char *text, int64_t *v, ib_err *err);
+/* Stores setting `name` (IB_EINVAL: unknown, or out of its range),
+ * audited with its old and new value; the next evaluation applies it. */
+int ib_inbox_setting_set(ib_store *st, const char *name, int64_t value, ib_err *err);
+/* All settings as one line of text, to tell whether they changed since
+ * an evaluation. */
+void ib_inbox_settings_text(const ib_inbox_settings *s, char *out, size_t size);
+
+/* ------------------------------------------------------------ states and transitions */
+
+/* How a signal was handled (done), and what the states and outcomes are
+ * called. */
+extern const ib_code_name ib_signal_outcome_codes[];
+const char *ib_inbox_state_label(ib_signal_state s, bool english);
+const char *ib_inbox_outcome_label(const char *code, bool english);
+
+typedef enum { IB_BY_PERSON, IB_BY_RULES } ib_transition_by;
+enum { IB_NEEDS_OWNER = 1, IB_NEEDS_OUTCOME = 2, IB_NEEDS_REASON = 4 };
+
+/* One row of the transition table: from a state (-1: a signal found for
+ * the first time) to a state, by a person or by the rules, and what it
+ * asks for. Every transition not in the table is refused. */
+typedef struct ib_inbox_transition {
+    int from;
+    ib_signal_state to;
+    ib_transition_by by;
+    unsigned needs;
+    const char *nl, *en;          /* what the step is called */
+} ib_inbox_transition;
+extern const ib_inbox_transition ib_inbox_transitions[];
+extern const size_t ib_inbox_ntransitions;
+
+/* The row from -> to that `by` may make; NULL when the table has none. */
+const ib_inbox_transition *ib_inbox_transition_find(int from, ib_signal_state to,
+                                                    ib_transition_by by);
+/* The states a person may move a signal in `from` to, as bits
+ * (1 << ib_signal_state); and as text ("in_progress, unfounded", "geen"
+ * when none). */
+unsigned ib_inbox_allowed(ib_signal_state from);
+void ib_inbox_allowed_text(ib_signal_state from, char *out, size_t size);
+
+/* What a person asks: the state to go to; the owner (to in_progress; kind
+ * IB_OWNER_NONE: the asking user); the outcome code (to done); the reason
+ * (to unfounded). */
+typedef struct ib_inbox_change {
+    ib_signal_state to;
+    ib_signal_owner owner;
+    const char *outcome;
+    const char *reason;
+} ib_inbox_change;
+
+/* Makes change c to signal id as user `by` (NULL: the command line, which
+ * sees every signal) on `day`, with a history line and an audit entry (the
+ * store's actor), in the caller's transaction or its own; the signal after
+ * it in *out (may be NULL). Errors: IB_ENOTFOUND no such signal or `by`
+ * may not see it; IB_ECONFLICT the table does not allow it (the message
+ * names what is allowed from its state); IB_EINVAL a missing or unknown
+ * outcome, a missing or too long reason, an owner for a step without one;
+ * IB_EDENIED the owner may not see the signal (a user outside its scope,
+ * disabled or of another role; a team none of whose members may). */
+int ib_inbox_change_state(ib_store *st, const ib_user *by, int64_t id,
+                          const ib_inbox_change *c, ib_date day, ib_signal_row *out,
+                          ib_err *err);
+/* Gives signals ids[0..n) to owner: open or in progress becomes in
+ * progress with that owner (as ib_inbox_change_state). All or none, in one
+ * transaction; *failed is the id that was refused (0: none). */
+int ib_inbox_assign(ib_store *st, const ib_user *by, const int64_t *ids, size_t n,
+                    const ib_signal_owner *owner, ib_date day, int64_t *failed,
+                    ib_err *err);
+/* "user:NAME" / "team:NAME" into owner (id and kind; IB_ENOTFOUND for an
+ * unknown user or team, IB_EINVAL for another form). */
+int ib_inbox_owner_parse(ib_store *st, const char *text, ib_signal_owner *owner,
+                         ib_err *err);
+void ib_inbox_owner_text(const ib_signal_owner *o, char *out, size_t size);
+
+/* ------------------------------------------------------------ scope */
+
+/* Fills the scope of q for user u (docs/inbox.md): an administrator every
+ * signal; a caseworker the signals of persons in its municipalities or
+ * sent by its organisation; an inspector the signals of locations in its
+ * municipalities; an analyst and an agency none (persons and locations
+ * false). q keeps pointing into u. */
+int ib_inbox_scope(ib_store *st, const ib_user *u, ib_signal_query *q, ib_err *err);
+/* Whether u may see signal id (and so own it). */
+int ib_inbox_user_sees(ib_store *st, const ib_user *u, int64_t id, bool *sees,
+                       ib_err *err);
+
+/* ------------------------------------------------------------ routing */
+
+/* The team a new signal of kind in municipality goes to (docs/inbox.md):
+ * the route for both, else for the kind, else for the municipality, else
+ * the route for any; team->kind IB_OWNER_NONE when there is none. */
+int ib_inbox_route(ib_store *st, const char *kind, const char *municipality,
+                   ib_signal_owner *team, ib_err *err);
+
+/* ------------------------------------------------------------ evaluation */
+
+/* What an evaluation did. */
+typedef struct ib_inbox_report {
+    ib_date at;
+    int64_t found;          /* active on `at` */
+    int64_t opened;         /* new signals */
+    int64_t lapsed;         /* open or in progress, no longer active */
+    int64_t reopened;       /* lapsed, active again */
+    int64_t moved;          /* following a person linked into another */
+    int64_t updated;        /* stored signals brought up to date */
+    bool written;           /* anything stored (false: it changed nothing) */
+} ib_inbox_report;
+
+/* Evaluates the rules on day `at` with the stored settings and brings the
+ * stored signals in step, in one transaction: new ones open (routed, due
+ * after their kind's due days), known ones updated, open or in-progress
+ * ones no longer active lapse (their history says why:
+ * ib_signal_ended_why), lapsed ones active again reopen. Done and
+ * unfounded signals are left as they are. Evaluating again with nothing
+ * changed writes nothing. actor names who asked, for the evaluation's
+ * audit entry (changes by the rules are the actor "regels").
+ * IB_ECONFLICT when `at` lies before the last evaluation's day (the
+ * history goes forward). */
+int ib_inbox_evaluate(ib_store *st, ib_date at, const char *actor,
+                      ib_inbox_report *rep, ib_err *err);
+/* Whether an evaluation on `today` would read anything the last one did
+ * not: another day, data version or settings, or none before. */
+int ib_inbox_evaluation_due(ib_store *st, ib_date today, bool *due, ib_err *err);
+
+/* ------------------------------------------------------------ explanations */
+
+/* A stored signal as the rules found it (for ib_signal_explain and
+ * ib_signal_ended_why); false when its kind is unknown. */
+bool ib_inbox_active_of(const ib_signal_row *r, ib_active_signal *out);
+/* Why the stored signal is there and what to do ("" for an unknown
+ * kind). */
+void ib_inbox_explain(const ib_signal_row *r, bool english, char *why, size_t why_len,
+                      char *todo, size_t todo_len);
+
 #endif

@@ -166,7 +166,7 @@ static const char *const migrations[] = {
     /* 5: the inbox of signals (docs/inbox.md). A signal's identity is
      * (kind, subject, subject_id, key): subject 'person' (people.id) or
      * 'location' (locations.id); subject_sender_id and subject_ref name
-     * the record that names it. State, owner ('user' or 'team' with its
+     * the record that names it, subject_record_id is that record's id. State, owner ('user' or 'team' with its
      * id), outcome or reason; dates as day numbers: since (the condition
      * holds from), due, first and last found, closed_on (done or
      * unfounded). event_date, occupancy, capacity and floor_area are what
@@ -193,6 +193,7 @@ static const char *const migrations[] = {
     "CREATE TABLE signals (id @ID_SEQ@, kind TEXT NOT NULL, subject TEXT NOT NULL,\n"
     "  subject_id BIGINT NOT NULL, key TEXT NOT NULL,\n"
     "  subject_sender_id BIGINT NOT NULL, subject_ref TEXT NOT NULL,\n"
+    "  subject_record_id BIGINT NOT NULL,\n"
     "  municipality TEXT NOT NULL, state TEXT NOT NULL,\n"
     "  owner_kind TEXT, owner_id BIGINT, outcome TEXT, reason TEXT,\n"
     "  since INTEGER NOT NULL, due INTEGER NOT NULL,\n"
@@ -209,7 +210,7 @@ static const char *const migrations[] = {
     "CREATE TABLE signal_history (id @ID@,\n"
     "  signal_id BIGINT NOT NULL REFERENCES signals (id), at TEXT NOT NULL,\n"
     "  day INTEGER NOT NULL, actor TEXT NOT NULL, from_state TEXT,\n"
-    "  to_state TEXT NOT NULL, owner TEXT, why TEXT NOT NULL);\n"
+    "  to_state TEXT NOT NULL, owner TEXT, why TEXT NOT NULL, why_en TEXT);\n"
     "CREATE INDEX signal_history_by_signal ON signal_history (signal_id, id);\n"
     "CREATE TABLE signal_evaluations (id @ID@, at TEXT NOT NULL,\n"
     "  day INTEGER NOT NULL, actor TEXT NOT NULL, data_version TEXT NOT NULL,\n"

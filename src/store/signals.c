@@ -162,6 +162,49 @@ int ib_store_signal_update(ib_store *st, const ib_signal_row *row,
     return ib_store_in_tx(st, write_tx, &a, err);
 }
 
+/* The ids as JSON arrays of at most MARK_CHUNK, one statement each. */
+#define MARK_CHUNK 8192
+
+typedef struct mark_arg {
+    const int64_t *ids;
+    size_t n;
+    ib_date day;
+} mark_arg;
+
+static int mark_tx(ib_store *st, void *argp, ib_err *err)
+{
+    mark_arg *a = argp;
+    size_t size = MARK_CHUNK * 21 + 3;
+    char *json = malloc(size);
+    if (!json)
+        return ib_err_set(err, IB_ENOMEM, "onvoldoende geheugen");
+    int rc = IB_OK;
+    for (size_t at = 0; rc == IB_OK && at < a->n; at += MARK_CHUNK) {
+        size_t len = 0, end = at + MARK_CHUNK < a->n ? at + MARK_CHUNK : a->n;
+        json[len++] = '[';
+        for (size_t i = at; i < end; i++)
+            len += (size_t)snprintf(json + len, size - len, "%s%" PRId64, i > at ? "," : "",
+                                    a->ids[i]);
+        json[len++] = ']';
+        json[len] = '\0';
+        rc = st->ops->signal_mark_found(st, json, a->day, err);
+    }
+    free(json);
+    return rc;
+}
+
+int ib_store_signal_mark_found(ib_store *st, const int64_t *ids, size_t n, ib_date day,
+                               ib_err *err)
+{
+    ib_err_clear(err);
+    if (day == IB_DATE_NONE)
+        return ib_err_set(err, IB_EINVAL, "geen datum");
+    if (n == 0)
+        return IB_OK;
+    mark_arg a = {ids, n, day};
+    return ib_store_in_tx(st, mark_tx, &a, err);
+}
+
 typedef struct copy_row {
     ib_signal_row *out;
     bool found;

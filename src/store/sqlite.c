@@ -696,6 +696,7 @@ static const ib_store_ops sqlite_ops = {
     .file_path = sq_file_path,
     .signal_write = ib_sq_signal_write,
     .signal_change_add = ib_sq_signal_change_add,
+    .signal_mark_found = ib_sq_signal_mark_found,
     .signal_each = ib_sq_signal_each,
     .signal_each_change = ib_sq_signal_each_change,
     .signal_query = ib_sq_signal_query,

@@ -279,6 +279,7 @@ int ib_sq_erase_person(ib_store *st, int64_t person_id, int64_t removed[IB_KIND_
 /* The inbox of signals (sqlite_signals.c). */
 int ib_sq_signal_write(ib_store *st, ib_signal_row *r, bool insert, ib_err *err);
 int ib_sq_signal_change_add(ib_store *st, ib_signal_change *c, ib_err *err);
+int ib_sq_signal_mark_found(ib_store *st, const char *ids_json, ib_date day, ib_err *err);
 int ib_sq_signal_each(ib_store *st, ib_signal_row_cb cb, void *ctx, ib_err *err);
 int ib_sq_signal_each_change(ib_store *st, int64_t signal_id, ib_signal_change_cb cb,
                              void *ctx, ib_err *err);

@@ -43,7 +43,8 @@ static int code_of(sqlite3_stmt *q, int i, const ib_code_name *codes, int *out,
     " WHEN 'user' THEN (SELECT u.name FROM users u WHERE u.id = s.owner_id)"   \
     " WHEN 'team' THEN (SELECT t.name FROM teams t WHERE t.id = s.owner_id)"   \
     " END, s.outcome, s.reason, s.since, s.due, s.first_found, s.last_found,"  \
-    " s.closed_on, s.event_date, s.occupancy, s.capacity, s.floor_area"
+    " s.closed_on, s.event_date, s.occupancy, s.capacity, s.floor_area,"      \
+    " s.subject_record_id"
 #define SIG_FROM " FROM signals s LEFT JOIN senders se ON se.id = s.subject_sender_id"
 
 static int decode_signal(sqlite3_stmt *q, ib_signal_row *r, ib_err *err)
@@ -82,6 +83,7 @@ static int decode_signal(sqlite3_stmt *q, ib_signal_row *r, ib_err *err)
     r->occupancy = (int32_t)ib_sq_col_opt(q, 21, -1);
     r->capacity = (int32_t)ib_sq_col_opt(q, 22, -1);
     r->floor_area = ib_sq_col_opt(q, 23, IB_CENTS_NONE);
+    r->subject_record_id = sqlite3_column_int64(q, 24);
     return IB_OK;
 }
 
@@ -89,7 +91,8 @@ static int decode_signal(sqlite3_stmt *q, ib_signal_row *r, ib_err *err)
  * ?6 subject_ref, ?7 municipality, ?8 state, ?9 owner_kind, ?10 owner_id,
  * ?11 outcome, ?12 reason, ?13 since, ?14 due, ?15 first_found,
  * ?16 last_found, ?17 closed_on, ?18 event_date, ?19 occupancy,
- * ?20 capacity, ?21 floor_area (and ?22 id for an update). */
+ * ?20 capacity, ?21 floor_area, ?22 subject_record_id (and ?23 id for an
+ * update). */
 static void bind_signal(sqlite3_stmt *q, const ib_signal_row *r)
 {
     bind_str(q, 1, r->kind);
@@ -115,6 +118,7 @@ static void bind_signal(sqlite3_stmt *q, const ib_signal_row *r)
     ib_sq_bind_opt(q, 19, r->occupancy, -1);
     ib_sq_bind_opt(q, 20, r->capacity, -1);
     ib_sq_bind_opt(q, 21, r->floor_area, IB_CENTS_NONE);
+    sqlite3_bind_int64(q, 22, r->subject_record_id);
 }
 
 int ib_sq_signal_write(ib_store *st, ib_signal_row *r, bool insert, ib_err *err)
@@ -126,22 +130,23 @@ int ib_sq_signal_write(ib_store *st, ib_signal_row *r, bool insert, ib_err *err)
                     " subject_sender_id, subject_ref, municipality, state,"
                     " owner_kind, owner_id, outcome, reason, since, due,"
                     " first_found, last_found, closed_on, event_date, occupancy,"
-                    " capacity, floor_area) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
-                    " ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,"
-                    " ?20, ?21)"
+                    " capacity, floor_area, subject_record_id) VALUES (?1, ?2, ?3,"
+                    " ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
+                    " ?17, ?18, ?19, ?20, ?21, ?22)"
                   : "UPDATE signals SET kind = ?1, subject = ?2, subject_id = ?3,"
                     " key = ?4, subject_sender_id = ?5, subject_ref = ?6,"
                     " municipality = ?7, state = ?8, owner_kind = ?9,"
                     " owner_id = ?10, outcome = ?11, reason = ?12, since = ?13,"
                     " due = ?14, first_found = ?15, last_found = ?16,"
                     " closed_on = ?17, event_date = ?18, occupancy = ?19,"
-                    " capacity = ?20, floor_area = ?21 WHERE id = ?22",
+                    " capacity = ?20, floor_area = ?21, subject_record_id = ?22"
+                    " WHERE id = ?23",
         &q, err);
     if (rc)
         return rc;
     bind_signal(q, r);
     if (!insert)
-        sqlite3_bind_int64(q, 22, r->id);
+        sqlite3_bind_int64(q, 23, r->id);
     int64_t changed = 0;
     int step = sqlite3_step(q);
     ib_sq_release(s, q);
@@ -164,8 +169,8 @@ int ib_sq_signal_change_add(ib_store *st, ib_signal_change *c, ib_err *err)
     ib_sqlite *s = ib_sq(st);
     sqlite3_stmt *q;
     int rc = ib_sq_cached(s, "INSERT INTO signal_history (signal_id, at, day, actor,"
-                             " from_state, to_state, owner, why)"
-                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", &q, err);
+                             " from_state, to_state, owner, why, why_en)"
+                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", &q, err);
     if (rc)
         return rc;
     sqlite3_bind_int64(q, 1, c->signal_id);
@@ -177,10 +182,25 @@ int ib_sq_signal_change_add(ib_store *st, ib_signal_change *c, ib_err *err)
     bind_str(q, 6, ib_code_text(ib_signal_state_codes, (int)c->to));
     IB_SQ_BIND_STR(q, 7, c->owner);
     bind_str(q, 8, c->why);
+    IB_SQ_BIND_STR(q, 9, c->why_en);
     rc = run_final(s, q, NULL, err);
     if (rc == IB_OK)
         c->id = sqlite3_last_insert_rowid(s->db);
     return rc;
+}
+
+int ib_sq_signal_mark_found(ib_store *st, const char *ids_json, ib_date day, ib_err *err)
+{
+    ib_sqlite *s = ib_sq(st);
+    sqlite3_stmt *q;
+    int rc = ib_sq_cached(s, "UPDATE signals SET last_found = ?1 WHERE id IN"
+                             " (SELECT value FROM json_each(?2)) AND last_found <> ?1",
+                          &q, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int(q, 1, day);
+    bind_str(q, 2, ids_json);
+    return run_final(s, q, NULL, err);
 }
 
 static int each_rows(ib_sqlite *s, sqlite3_stmt *q, ib_signal_row_cb cb, void *ctx,
@@ -217,7 +237,7 @@ int ib_sq_signal_each_change(ib_store *st, int64_t signal_id, ib_signal_change_c
     ib_sqlite *s = ib_sq(st);
     sqlite3_stmt *q;
     int rc = ib_sq_cached(s, "SELECT id, signal_id, at, day, actor, from_state,"
-                             " to_state, owner, why FROM signal_history"
+                             " to_state, owner, why, why_en FROM signal_history"
                              " WHERE ?1 = 0 OR signal_id = ?1 ORDER BY signal_id, id",
                           &q, err);
     if (rc)
@@ -242,6 +262,7 @@ int ib_sq_signal_each_change(ib_store *st, int64_t signal_id, ib_signal_change_c
         c.to = (ib_signal_state)code;
         IB_SQ_COL_STR(q, 7, c.owner);
         IB_SQ_COL_STR(q, 8, c.why);
+        IB_SQ_COL_STR(q, 9, c.why_en);
         if ((rc = cb(ctx, &c)) != 0)
             break;
     }
@@ -260,20 +281,33 @@ int ib_sq_signal_each_change(ib_store *st, int64_t signal_id, ib_signal_change_c
  * ?11 municipality, ?12 overdue on (NULL: any), ?13 subject id; ?14 limit,
  * ?15 offset. A person's scope is all its records together (as the person
  * query's, sqlite_users.c): one of them from the sender, or with a
- * registration or a housing in the municipalities. */
-#define SIG_WHERE                                                             \
-    " WHERE ((?1 AND s.subject = 'person' AND (?3 IS NULL OR s.subject_id IN" \
+ * registration or a housing in the municipalities (an episode belongs to
+ * its record's sender, so the episodes' unique indexes find them).
+ * Two forms of the same scope: for the list, the persons and locations in
+ * scope worked out once (SCOPE_SET); for one signal, looked up for it
+ * alone (SCOPE_ONE). */
+#define IN_MUNIS " IN (SELECT value FROM json_each(?3))"
+#define SCOPE_SET                                                             \
+    " ((?1 AND s.subject = 'person' AND (?3 IS NULL OR s.subject_id IN"       \
     " (SELECT ps.people_id FROM persons ps WHERE ps.sender_id = ?4"           \
     " UNION SELECT pp.people_id FROM persons pp WHERE pp.id IN ("             \
-    "SELECT r.person_id FROM registrations r WHERE r.municipality IN"         \
-    " (SELECT value FROM json_each(?3))"                                      \
+    "SELECT r.person_id FROM registrations r WHERE r.municipality" IN_MUNIS   \
     " UNION SELECT h.person_id FROM housings h JOIN locations l"              \
-    " ON l.id = h.location_id WHERE l.municipality IN"                        \
-    " (SELECT value FROM json_each(?3))))))"                                  \
+    " ON l.id = h.location_id WHERE l.municipality" IN_MUNIS "))))"           \
     " OR (?2 AND s.subject = 'location' AND (?3 IS NULL OR s.subject_id IN"   \
-    " (SELECT l2.id FROM locations l2 WHERE l2.municipality IN"               \
-    " (SELECT value FROM json_each(?3))))))"                                  \
-    " AND (?5 = 0 OR s.id = ?5) AND (?6 IS NULL OR s.kind = ?6)"              \
+    " (SELECT l2.id FROM locations l2 WHERE l2.municipality" IN_MUNIS "))))"
+#define SCOPE_ONE                                                             \
+    " ((?1 AND s.subject = 'person' AND (?3 IS NULL OR EXISTS (SELECT 1"      \
+    " FROM persons pp WHERE pp.people_id = s.subject_id AND (pp.sender_id = ?4" \
+    " OR EXISTS (SELECT 1 FROM registrations r WHERE r.sender_id = pp.sender_id" \
+    " AND r.person_id = pp.id AND r.municipality" IN_MUNIS ")"                \
+    " OR EXISTS (SELECT 1 FROM housings h JOIN locations l ON l.id = h.location_id" \
+    " WHERE h.sender_id = pp.sender_id AND h.person_id = pp.id"               \
+    " AND l.municipality" IN_MUNIS ")))))"                                    \
+    " OR (?2 AND s.subject = 'location' AND (?3 IS NULL OR EXISTS (SELECT 1"  \
+    " FROM locations l2 WHERE l2.id = s.subject_id AND l2.municipality" IN_MUNIS "))))"
+#define SIG_FILTERS                                                           \
+    " AND (?6 IS NULL OR s.kind = ?6)"                                        \
     " AND (?7 IS NULL OR s.state IN (SELECT value FROM json_each(?7)))"       \
     " AND (?8 = 0 OR (?8 = 1 AND s.owner_kind IS NULL)"                       \
     " OR (?8 = 2 AND s.owner_kind = ?9 AND s.owner_id = ?10)"                 \
@@ -283,6 +317,9 @@ int ib_sq_signal_each_change(ib_store *st, int64_t signal_id, ib_signal_change_c
     " AND (?11 IS NULL OR s.municipality = ?11)"                              \
     " AND (?12 IS NULL OR (s.state IN ('open', 'in_progress') AND s.due < ?12))" \
     " AND (?13 = 0 OR s.subject_id = ?13)"
+#define SIG_WHERE " WHERE" SCOPE_SET SIG_FILTERS " AND ?5 = 0"
+/* One signal by its id: the primary key first, then the rest for it. */
+#define SIG_WHERE_ID " WHERE s.id = ?5 AND" SCOPE_ONE SIG_FILTERS
 /* The page and, in the same pass, how many match (the scope is worked out
  * once). */
 #define SIG_PAGE(order)                                                       \
@@ -294,6 +331,8 @@ static const char *const sig_sql[IB_SSORT_COUNT][2] = {
     [IB_SSORT_SINCE] = {SIG_PAGE("s.since, s.id"), SIG_PAGE("s.since DESC, s.id DESC")},
     [IB_SSORT_ID] = {SIG_PAGE("s.id"), SIG_PAGE("s.id DESC")},
 };
+static const char sig_by_id_sql[] =
+    "SELECT " SIG_COLS ", 1" SIG_FROM SIG_WHERE_ID " LIMIT ?14 OFFSET ?15";
 
 /* ["open","lapsed"] of the bits in mask; "" for none. */
 static void states_json(unsigned mask, char *out, size_t size)
@@ -347,7 +386,7 @@ typedef struct page_ctx {
 static int page_row(void *ctx, const ib_signal_row *r)
 {
     page_ctx *pc = ctx;
-    *pc->total = sqlite3_column_int64(pc->q, 24);
+    *pc->total = sqlite3_column_int64(pc->q, 25);
     return pc->cb ? pc->cb(pc->ctx, r) : 0;
 }
 
@@ -359,7 +398,8 @@ int ib_sq_signal_query(ib_store *st, const ib_signal_query *sq, const char *muni
     states_json(sq->states, states, sizeof states);
     int sort = sq->sort >= 0 && sq->sort < IB_SSORT_COUNT ? (int)sq->sort : 0;
     sqlite3_stmt *q;
-    int rc = ib_sq_cached(s, sig_sql[sort][sq->descending ? 1 : 0], &q, err);
+    int rc = ib_sq_cached(s, sq->id ? sig_by_id_sql : sig_sql[sort][sq->descending ? 1 : 0],
+                          &q, err);
     if (rc)
         return rc;
     bind_query(q, sq, munis_json, states);
@@ -371,6 +411,10 @@ int ib_sq_signal_query(ib_store *st, const ib_signal_query *sq, const char *muni
     if (rc || *total >= 0)
         return rc == 0 && *total < 0 ? 0 : rc;
     /* A page past the end (or none asked): count on their own. */
+    if (sq->id) {
+        *total = 0;
+        return IB_OK;
+    }
     if ((rc = ib_sq_cached(s, "SELECT count(*)" SIG_FROM SIG_WHERE, &q, err)) != IB_OK)
         return rc;
     bind_query(q, sq, munis_json, states);

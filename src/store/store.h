@@ -927,6 +927,7 @@ typedef struct ib_signal_row {
     int64_t subject_sender_id;         /* the record that names the subject */
     char subject_sender[IB_REF_MAX + 1];   /* its sender's ref (reads) */
     char subject_ref[IB_REF_MAX + 1];
+    int64_t subject_record_id;         /* that record's id (persons.id) */
     char key[IB_SIGNAL_KEYTEXT_MAX + 1];
     char municipality[7];              /* "" unknown */
     ib_signal_state state;
@@ -952,7 +953,8 @@ typedef struct ib_signal_change {
     int from;                          /* ib_signal_state or -1 */
     ib_signal_state to;
     char owner[IB_SIGNAL_OWNER_TEXT];  /* after the change: "team:west", "" */
-    char why[IB_SIGNAL_WHY_MAX + 1];
+    char why[IB_SIGNAL_WHY_MAX + 1];   /* in Dutch */
+    char why_en[IB_SIGNAL_WHY_MAX + 1];  /* in English ("" none) */
 } ib_signal_change;
 typedef int (*ib_signal_change_cb)(void *ctx, const ib_signal_change *c);
 
@@ -967,6 +969,11 @@ int ib_store_signal_insert(ib_store *st, ib_signal_row *row,
  * IB_ENOTFOUND when there is no such signal. */
 int ib_store_signal_update(ib_store *st, const ib_signal_row *row,
                            const ib_signal_change *ch, ib_err *err);
+/* Sets last_found to day on the signals ids[0..n) (an evaluation found
+ * them again), in the caller's transaction or its own; the evaluation's
+ * own audit entry (ib_store_signal_evaluation_add) covers it. */
+int ib_store_signal_mark_found(ib_store *st, const int64_t *ids, size_t n, ib_date day,
+                               ib_err *err);
 int ib_store_signal_get(ib_store *st, int64_t id, ib_signal_row *out, ib_err *err);
 /* Every stored signal, in id order. */
 int ib_store_signal_each(ib_store *st, ib_signal_row_cb cb, void *ctx, ib_err *err);

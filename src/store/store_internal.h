@@ -346,6 +346,9 @@ typedef struct ib_store_ops {
      * in name order into ids (IB_ELIMIT beyond max). */
     int (*signal_write)(ib_store *st, ib_signal_row *row, bool insert, ib_err *err);
     int (*signal_change_add)(ib_store *st, ib_signal_change *c, ib_err *err);
+    /* last_found = day for the ids in the JSON array ids_json. */
+    int (*signal_mark_found)(ib_store *st, const char *ids_json, ib_date day,
+                             ib_err *err);
     int (*signal_each)(ib_store *st, ib_signal_row_cb cb, void *ctx, ib_err *err);
     int (*signal_each_change)(ib_store *st, int64_t signal_id, ib_signal_change_cb cb,
                               void *ctx, ib_err *err);

@@ -171,6 +171,9 @@ static int run_import(hreq *req, hresp *resp, ib_kind kind, bool csv,
     resp->body = text;
     resp->len = len;
     resp->status = rc == IB_OK ? 200 : 422;
+    /* Stored: the inbox looks at once whether the data changed. */
+    if (rc == IB_OK && !dry_run && req->srv)
+        ib_signal_evaluator_poke(req->srv->signals);
     resp->content_type = "application/json";
     return 0;
 }

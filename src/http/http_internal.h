@@ -103,6 +103,25 @@ int ib_checkpointer_start(ib_checkpointer **out, ib_store *st, ib_err *err);
 /* Ends the thread and frees c (not the store). */
 void ib_checkpointer_stop(ib_checkpointer *c);
 
+/* ------------------------------------------------------------ signals
+ * (signal_evaluator.c): the inbox kept in step with the registry. */
+
+typedef struct ib_signal_evaluator ib_signal_evaluator;
+struct ib_inbox_report;
+/* Starts the thread that evaluates the rules on st (its own connection,
+ * used by that thread only) at once, after every change of the data
+ * version or the settings, and nightly; log as the monitor cache's. */
+int ib_signal_evaluator_start(ib_signal_evaluator **out, ib_store *st, FILE *log,
+                              pthread_mutex_t *log_lock, ib_err *err);
+/* Look now (after a delivery or a change of settings); NULL: nothing. */
+void ib_signal_evaluator_poke(ib_signal_evaluator *e);
+/* An evaluation on demand with the caller's store, after the thread's
+ * own when one runs (e NULL: at once). */
+int ib_signal_evaluator_run(ib_signal_evaluator *e, ib_store *st, ib_date at,
+                            const char *actor, struct ib_inbox_report *rep, ib_err *err);
+/* Ends the thread (after an evaluation under way) and frees e. */
+void ib_signal_evaluator_stop(ib_signal_evaluator *e);
+
 /* ------------------------------------------------------------ uploads
  * (uploads.c): the progress of running imports, by the client's name for
  * its upload, for GET /api/v1/imports/progress/{id}. */
@@ -217,6 +236,9 @@ struct ib_http_server {
     ib_audit_queue *audit;
     ib_store *checkpoint_store;
     ib_checkpointer *checkpointer;
+    /* The inbox's evaluations, with a connection of their own. */
+    ib_store *signals_store;
+    ib_signal_evaluator *signals;
     ib_uploads *uploads;        /* progress of running imports */
 };
 
@@ -479,5 +501,15 @@ int ib_api_duplicates_get(hreq *req, hresp *resp);
 int ib_api_duplicates_decide(hreq *req, hresp *resp);
 int ib_api_person_link(hreq *req, hresp *resp);
 int ib_api_person_unlink(hreq *req, hresp *resp);
+int ib_api_signals_list(hreq *req, hresp *resp);
+int ib_api_signals_get(hreq *req, hresp *resp);
+int ib_api_signals_transition(hreq *req, hresp *resp);
+int ib_api_signals_assign(hreq *req, hresp *resp);
+int ib_api_signals_evaluate(hreq *req, hresp *resp);
+int ib_api_signals_counts(hreq *req, hresp *resp);
+int ib_api_signals_over_time(hreq *req, hresp *resp);
+int ib_api_signal_settings_get(hreq *req, hresp *resp);
+int ib_api_signal_settings_put(hreq *req, hresp *resp);
+int ib_api_teams_list(hreq *req, hresp *resp);
 
 #endif

@@ -10,6 +10,8 @@
 
 #define R_REGISTRY (R_CASEWORKER | R_AGENCY | R_ADMIN)
 #define R_TOKEN_OWNERS (R_AGENCY | R_ADMIN | R_SESSION_ONLY)
+/* Who works signals: within their scope (docs/inbox.md). */
+#define R_INBOX (R_CASEWORKER | R_INSPECTOR | R_ADMIN)
 
 const ib_route ib_routes[] = {
     {"GET", "/healthz", R_PUBLIC, ib_api_healthz},
@@ -61,6 +63,18 @@ const ib_route ib_routes[] = {
      ib_api_monitor_registration},
     {"GET", "/api/v1/monitor/housing", R_ANALYST | R_ADMIN, ib_api_monitor_housing},
     {"GET", "/api/v1/exports/{kind}", R_REGISTRY | R_INSPECTOR, ib_api_exports},
+    /* The inbox of signals (api_signals.c): the literal paths before
+     * {id}, which would match them too. */
+    {"GET", "/api/v1/signals", R_INBOX, ib_api_signals_list},
+    {"GET", "/api/v1/signals/counts", R_ANALYST | R_ADMIN, ib_api_signals_counts},
+    {"GET", "/api/v1/signals/open-over-time", R_ANALYST | R_ADMIN, ib_api_signals_over_time},
+    {"POST", "/api/v1/signals/assignments", R_INBOX, ib_api_signals_assign},
+    {"POST", "/api/v1/signals/evaluations", R_ADMIN, ib_api_signals_evaluate},
+    {"GET", "/api/v1/signals/{id}", R_INBOX, ib_api_signals_get},
+    {"POST", "/api/v1/signals/{id}/transitions", R_INBOX, ib_api_signals_transition},
+    {"GET", "/api/v1/signal-settings", R_ADMIN, ib_api_signal_settings_get},
+    {"PUT", "/api/v1/signal-settings", R_ADMIN, ib_api_signal_settings_put},
+    {"GET", "/api/v1/teams", R_INBOX, ib_api_teams_list},
 };
 
 const size_t ib_nroutes = sizeof ib_routes / sizeof *ib_routes;

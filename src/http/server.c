@@ -752,6 +752,8 @@ static void free_server(ib_http_server *srv)
     ib_work_queue_free(srv->imports);
     ib_audit_queue_stop(srv->audit);         /* writes what is queued */
     ib_checkpointer_stop(srv->checkpointer);
+    ib_signal_evaluator_stop(srv->signals);
+    ib_store_close(srv->signals_store);
     ib_store_close(srv->audit_store);
     ib_store_close(srv->checkpoint_store);
     pool_close(&srv->reading);
@@ -784,6 +786,16 @@ static int open_stores(ib_http_server *srv, ib_err *err)
     }
     if (rc == IB_OK)
         rc = ib_checkpointer_start(&srv->checkpointer, srv->checkpoint_store, err);
+    /* The inbox is evaluated at the start, and kept in step from then on. */
+    if (rc == IB_OK)
+        rc = ib_store_open(&srv->signals_store, srv->cfg.db_path, &opt, err);
+    if (rc == IB_OK) {
+        ib_store_set_actor(srv->signals_store, "server");
+        rc = ib_store_manual_checkpoints(srv->signals_store, err);
+    }
+    if (rc == IB_OK)
+        rc = ib_signal_evaluator_start(&srv->signals, srv->signals_store,
+                                       srv->cfg.access_log, &srv->log_lock, err);
     return rc;
 }
 

@@ -309,4 +309,58 @@ bool ib_inbox_active_of(const ib_signal_row *r, ib_active_signal *out);
 void ib_inbox_explain(const ib_signal_row *r, bool english, char *why, size_t why_len,
                       char *todo, size_t todo_len);
 
+/* ------------------------------------------------------------ counts for analysts */
+
+/* Counts of signals per kind, state and municipality, and how long
+ * handling took (first found to done or unfounded), with the monitor's
+ * disclosure control (docs/monitor.md "Disclosure control"): every count
+ * is perturbed by the cell-key method, the signal's id keyed with the
+ * key file's secret giving its record key; a median of fewer than
+ * IB_INBOX_MIN_CLOSED signals is withheld. `exact` (administrators asking
+ * for detail) does neither. */
+#define IB_INBOX_MIN_CLOSED 10
+
+typedef struct ib_inbox_count_query {
+    const char (*municipalities)[7];  /* scope: NULL everywhere */
+    int nmunicipalities;
+    const char *kind;                 /* NULL: every kind */
+    const char *municipality;         /* NULL: every municipality */
+    bool exact;
+} ib_inbox_count_query;
+
+/* One kind in one municipality ("" unknown; total: all of them). */
+typedef struct ib_inbox_count_row {
+    char municipality[7];
+    bool total;
+    ib_signal_kind kind;
+    int64_t count[IB_SIGNAL_STATE_COUNT];
+    int64_t closed;                   /* done or unfounded */
+    double median_days;               /* -1: withheld or none closed */
+} ib_inbox_count_row;
+
+typedef struct ib_inbox_counts {
+    ib_inbox_count_row *rows;         /* municipality rows, then the totals */
+    size_t n;
+    bool perturbed;
+} ib_inbox_counts;
+
+/* Every municipality with a signal in scope gets a row per kind, and each
+ * kind a total row. Caller frees with ib_inbox_counts_free. */
+int ib_inbox_counts_get(ib_store *st, const ib_inbox_count_query *q, ib_inbox_counts *out,
+                        ib_err *err);
+void ib_inbox_counts_free(ib_inbox_counts *c);
+
+/* The number of signals open or in progress at the end of day from,
+ * from + step, ... up to `to`, from their history (perturbed as the
+ * counts). At most IB_INBOX_POINTS_MAX points; *out allocated (caller
+ * frees). */
+#define IB_INBOX_POINTS_MAX 1000
+typedef struct ib_inbox_point {
+    ib_date day;
+    int64_t open;
+} ib_inbox_point;
+int ib_inbox_open_over_time(ib_store *st, const ib_inbox_count_query *q, ib_date from,
+                            ib_date to, int step, ib_inbox_point **out, size_t *n,
+                            ib_err *err);
+
 #endif

@@ -43,6 +43,31 @@ def fixtures():
     _, _, page = agency.json("GET", "/api/v1/organisations?pageSize=100")
     ctx["organisation"] = [o for o in page["items"] if o["org_ref"] == "UB01"][0]["id"]
     ctx["admin"] = admin
+    signal_fixtures(agency, admin)
+
+
+def signal_fixtures(agency, admin):
+    """{location_signal}: a location of bureau-a in GM1783 with one bed and
+    two persons housed there (overcrowded); {signal}: P001's one_year_offer
+    (registered in GM1783). Evaluated now, as an administrator may ask."""
+    for kind, csv in (("persons", "person_ref,family_name,given_names,birth_date,nationality\n"
+                                  "MXA2,Matrixb,Twee,1991-01-01,LT\n"),
+                      ("locations", "location_ref,postcode,house_number,municipality,kind,capacity\n"
+                                    "MXL1,2671AB,7,GM1783,shared_house,1\n"),
+                      ("housings", "person_ref,location_ref,start_date\n"
+                                   "MXA1,MXL1,2024-01-05\nMXA2,MXL1,2024-01-05\n")):
+        status, _, rep = agency.json("POST", "/api/v1/imports?kind=" + kind, csv, ctype="text/csv")
+        apilib.check(status == 200, "fixture %s: %d %s" % (kind, status, rep))
+    status, _, _ = admin.json("POST", "/api/v1/signals/evaluations")
+    apilib.check(status == 200, "fixture evaluation: %d" % status)
+    _, _, page = admin.json("GET", "/api/v1/signals?pageSize=100&state=open")
+    for s in page["items"]:
+        if s["subject"]["ref"] == "MXL1" and s["kind"] == "overcrowded":
+            ctx["location_signal"] = s["id"]
+        if s["subject"]["ref"] == "P001" and s["kind"] == "one_year_offer":
+            ctx["signal"] = s["id"]
+    apilib.check("signal" in ctx and "location_signal" in ctx,
+                 "fixture signals: %s" % [(s["kind"], s["subject"]["ref"]) for s in page["items"]])
 
 
 def fresh_inspection():
@@ -87,6 +112,8 @@ def token_client(session_client, role):
 def substitute(value):
     if isinstance(value, dict):
         return {k: substitute(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [substitute(v) for v in value]
     if isinstance(value, str) and value.startswith("$"):
         return ctx[value[1:]]
     return value
@@ -112,6 +139,8 @@ def test_matrix():
             path = cell["path"].replace("{person}", str(ctx["person"]))
             path = path.replace("{location}", str(ctx["location"]))
             path = path.replace("{organisation}", str(ctx["organisation"]))
+            path = path.replace("{location_signal}", str(ctx["location_signal"]))
+            path = path.replace("{signal}", str(ctx["signal"]))
             if "{inspection}" in path:
                 path = path.replace("{inspection}", str(fresh_inspection()))
             if "{upload}" in path:
@@ -148,7 +177,7 @@ def test_routes_all_in_matrix():
     have = set()
     for cell in matrix["cells"]:
         p = cell["path"].split("?")[0]
-        p = re.sub(r"\{(person|location|organisation|inspection|own_token|upload)\}", "{id}", p)
+        p = re.sub(r"\{(person|location|organisation|inspection|own_token|upload|signal|location_signal)\}", "{id}", p)
         have.add((cell["method"], p))
     # A route segment other than {id} ({kind}) is covered by cells naming values.
     def covered(method, pattern):

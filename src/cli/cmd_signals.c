@@ -198,14 +198,15 @@ static void print_table(const ib_signal_list *l, ib_date at)
         printf("  %-20s %zu\n", kind_code((ib_signal_kind)k), per_kind[k]);
     if (!l->n)
         return;
-    printf("\n%-18s %-22s %-14s %-24s %-8s %-10s %s\n", "soort", "afzender", "ref",
-           "sleutel", "gemeente", "sinds", "waarom / wat te doen");
+    printf("\n%-18s %-24s %-14s %-24s %-8s %s\n", "soort", "afzender", "ref", "sleutel",
+           "gemeente", "sinds");
     for (size_t i = 0; i < l->n; i++) {
         const ib_active_signal *s = &l->v[i];
         ib_signal_explain(s, false, why, sizeof why, todo, sizeof todo);
-        printf("%-18s %-22s %-14s %-24s %-8s %-10s %s\n%69s%s\n", kind_code(s->kind),
-               s->subject_sender, s->subject_ref, s->key, s->municipality,
-               ib_date_format(s->since, day), why, "", todo);
+        printf("%-18s %-24s %-14s %-24s %-8s %s\n    %s\n    Te doen: %s\n",
+               kind_code(s->kind), s->subject_sender, s->subject_ref, s->key,
+               s->municipality[0] ? s->municipality : "-", ib_date_format(s->since, day),
+               why, todo);
     }
 }
 

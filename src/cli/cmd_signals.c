@@ -198,14 +198,15 @@ static void print_table(const ib_signal_list *l, ib_date at)
         printf("  %-20s %zu\n", kind_code((ib_signal_kind)k), per_kind[k]);
     if (!l->n)
         return;
-    printf("\n%-18s %-22s %-14s %-24s %-8s %-10s %s\n", "soort", "afzender", "ref",
-           "sleutel", "gemeente", "sinds", "waarom / wat te doen");
+    printf("\n%-18s %-24s %-14s %-24s %-8s %s\n", "soort", "afzender", "ref", "sleutel",
+           "gemeente", "sinds");
     for (size_t i = 0; i < l->n; i++) {
         const ib_active_signal *s = &l->v[i];
         ib_signal_explain(s, false, why, sizeof why, todo, sizeof todo);
-        printf("%-18s %-22s %-14s %-24s %-8s %-10s %s\n%69s%s\n", kind_code(s->kind),
-               s->subject_sender, s->subject_ref, s->key, s->municipality,
-               ib_date_format(s->since, day), why, "", todo);
+        printf("%-18s %-24s %-14s %-24s %-8s %s\n    %s\n    Te doen: %s\n",
+               kind_code(s->kind), s->subject_sender, s->subject_ref, s->key,
+               s->municipality[0] ? s->municipality : "-", ib_date_format(s->since, day),
+               why, todo);
     }
 }
 
@@ -239,16 +240,18 @@ static int sub_list(int argc, char **argv)
         rc = ib_signal_data_active(data, a.at, &settings, &list, &err);
     double eval_s = seconds_since(&t0);
     ib_signal_data_free(data);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     if (rc == IB_OK)
         rc = audit_listed(st, &list, &err);
+    double audit_s = seconds_since(&t0);
     if (rc != IB_OK) {
         ib_signal_list_free(&list);
         ib_store_close(st);
         return ib_cli_fail(CMD, &err);
     }
     if (a.timing)
-        fprintf(stderr, "tijd: laden %.3f s, signalen %.3f s (%zu signalen)\n", load_s,
-                eval_s, list.n);
+        fprintf(stderr, "tijd: laden %.3f s, signalen %.3f s, auditlog %.3f s (%zu signalen)\n",
+                load_s, eval_s, audit_s, list.n);
     switch (a.fmt) {
     case FMT_CSV: print_csv(&list); break;
     case FMT_JSON: print_json(&list, a.at); break;

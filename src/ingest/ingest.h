@@ -121,8 +121,8 @@ typedef struct ib_import_options {
  * directory contributes its *.csv and *.json files, other files are
  * ignored). A file is recognised by its name, case-insensitive:
  * organisations, locations, persons, stays, registrations, employments,
- * housings, life_events, with .csv or .json (a JSON file holds one array of
- * objects). An unrecognised name fails the whole call before anything is
+ * housings, life_events, contacts, with .csv or .json (a JSON file holds
+ * one array of objects). An unrecognised name fails the whole call before anything is
  * read (IB_EINVAL, err names the file and the expected names). Files are
  * imported in dependency order (the order of ib_kind), whatever the order
  * of the arguments; each file is one transaction: every row or none (unless

@@ -46,6 +46,7 @@ typedef union ib_record {
     ib_location location;
     ib_housing housing;
     ib_life_event life_event;
+    ib_contact contact;
 } ib_record;
 
 /* Scratch text for formatting one record for export. */
@@ -98,7 +99,7 @@ typedef struct ib_each_adapt {
 
 extern const ib_record_type ib_organisation_type, ib_location_type,
     ib_person_type, ib_stay_type, ib_registration_type, ib_employment_type,
-    ib_housing_type, ib_life_event_type;
+    ib_housing_type, ib_life_event_type, ib_contact_type;
 
 /* Column id of name (ASCII case-insensitive), -1 when unknown. */
 int ib_record_column(const ib_record_type *t, const char *name, size_t len);

@@ -163,11 +163,22 @@ static const char *const migrations[] = {
     "CREATE INDEX link_reviews_by_state ON link_reviews (state, id);\n"
     "CREATE INDEX link_reviews_by_b ON link_reviews (record_b);\n"
     "UPDATE store_meta SET value = @RANDOM_HEX@ WHERE name = 'data_version';\n",
-    /* 5: the inbox of signals (docs/inbox.md). A signal's identity is
+    /* 5: contact moments (docs/formats.md, contacts.csv), keyed like the
+     * other episodes. A copy of the registry made before it lacks them, so
+     * the data version changes. */
+    "CREATE TABLE contacts (id @ID@,\n"
+    "  sender_id BIGINT NOT NULL,\n"
+    "  person_id BIGINT NOT NULL REFERENCES persons (id),\n"
+    "  contact_date INTEGER NOT NULL, kind TEXT NOT NULL, channel TEXT,\n"
+    "  topics TEXT, language TEXT, understood TEXT,\n"
+    "  content_hash BIGINT NOT NULL,\n"
+    "  UNIQUE (sender_id, person_id, contact_date, kind));\n"
+    "UPDATE store_meta SET value = @RANDOM_HEX@ WHERE name = 'data_version';\n",
+    /* 6: the inbox of signals (docs/inbox.md). A signal's identity is
      * (kind, subject, subject_id, key): subject 'person' (people.id) or
      * 'location' (locations.id); subject_sender_id and subject_ref name
-     * the record that names it, subject_record_id is that record's id. State, owner ('user' or 'team' with its
-     * id), outcome or reason; dates as day numbers: since (the condition
+     * the record that names it, subject_record_id is that record's id.
+     * State, owner ('user' or 'team' with its id), outcome or reason; dates as day numbers: since (the condition
      * holds from), due, first and last found, closed_on (done or
      * unfounded). event_date, occupancy, capacity and floor_area are what
      * the explanation names. Ids never used twice (AUTOINCREMENT): the

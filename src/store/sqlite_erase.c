@@ -31,6 +31,7 @@ int ib_sq_erase_person(ib_store *st, int64_t person_id, int64_t removed[IB_KIND_
 #define SIGNALS_OF "(SELECT id FROM signals WHERE subject = 'person' AND" \
     " (subject_id = ?1 OR subject_id IN (SELECT id FROM people WHERE merged_into = ?1)))"
     static const struct { ib_kind kind; const char *sql; } steps[] = {
+        {IB_KIND_CONTACT, "DELETE FROM contacts WHERE person_id IN " RECORDS_OF},
         {IB_KIND_LIFE_EVENT, "DELETE FROM life_events WHERE person_id IN " RECORDS_OF},
         {IB_KIND_HOUSING, "DELETE FROM housings WHERE person_id IN " RECORDS_OF},
         {IB_KIND_EMPLOYMENT, "DELETE FROM employments WHERE person_id IN " RECORDS_OF},

@@ -76,6 +76,7 @@ static void expect(ib_kind kind, const char *csv, const char *want)
 #define LOCS "location_ref,postcode,house_number,municipality,kind,capacity,floor_area_m2,provider_ref,certified_until\n"
 #define HOUS "person_ref,location_ref,start_date,end_date,provided_by_ref\n"
 #define EVTS "person_ref,event,date\n"
+#define CONS "person_ref,date,kind,channel,topics,language,understood\n"
 
 /* ------------------------------------------------------------ header */
 
@@ -350,6 +351,80 @@ static void test_locations_housings_events(void **state)
            "regel 2, kolom 3 (date): verplicht veld is leeg");
 }
 
+static void test_contacts(void **state)
+{
+    (void)state;
+    expect_ok(IB_KIND_CONTACT, CONS "P1,2024-03-01,information,desk,registration housing,pl,yes\n"
+                                    "P1,2024-03-01,career_offer,,,,\n"
+                                    "P1,2024-04-01,language_course_offer,letter,dutch_language,,\n"
+                                    "P2,2024-04-01,other,online, leave  health ,en,partly\n"
+                                    "P3,2024-04-02,information,visit,,ro,no\n");
+    /* Only the three key columns are required; the order of columns is free. */
+    expect_ok(IB_KIND_CONTACT, "kind,person_ref,date\ninformation,P1,2024-03-01\n");
+    expect(IB_KIND_CONTACT, CONS "P1,2024-03-01,intake,desk,,,\n",
+           "regel 2, kolom 3 (kind): 'intake' is geen geldige waarde; kies uit: "
+           "information, language_course_offer, career_offer, other");
+    expect(IB_KIND_CONTACT, CONS "P1,2024-03-01,,desk,,,\n",
+           "regel 2, kolom 3 (kind): verplicht veld is leeg; kies uit: "
+           "information, language_course_offer, career_offer, other");
+    expect(IB_KIND_CONTACT, CONS "P1,,information,,,,\n",
+           "regel 2, kolom 2 (date): verplicht veld is leeg");
+    expect(IB_KIND_CONTACT, CONS "P1,2024-02-30,information,,,,\n",
+           "regel 2, kolom 2 (date): 2024-02-30 bestaat niet");
+    expect(IB_KIND_CONTACT, CONS "P1,2024-03-01,information,email,,,\n",
+           "regel 2, kolom 4 (channel): 'email' is geen geldige waarde; kies uit: "
+           "desk, phone, visit, online, letter, other (of leeg)");
+    expect(IB_KIND_CONTACT, CONS "P1,2024-03-01,information,desk,housing pension,,\n",
+           "regel 2, kolom 5 (topics): 'pension' is geen onderwerp; kies uit: "
+           "registration, work_contract, housing, health, taxes, safe_work, "
+           "dismissal, self_employment, dutch_language, transport, help, leave "
+           "(gescheiden door spaties)");
+    expect(IB_KIND_CONTACT, CONS "P1,2024-03-01,information,desk,\"housing,health\",,\n",
+           "regel 2, kolom 5 (topics): 'housing,health' is geen onderwerp; kies uit: "
+           "registration, work_contract, housing, health, taxes, safe_work, "
+           "dismissal, self_employment, dutch_language, transport, help, leave "
+           "(gescheiden door spaties)");
+    expect(IB_KIND_CONTACT, CONS "P1,2024-03-01,information,desk,,PL,\n",
+           "regel 2, kolom 6 (language): 'PL' is geen taalcode (ISO 639-1: twee "
+           "kleine letters zoals pl of ro)");
+    expect(IB_KIND_CONTACT, CONS "P1,2024-03-01,information,desk,,pol,\n",
+           "regel 2, kolom 6 (language): 'pol' is geen taalcode (ISO 639-1: twee "
+           "kleine letters zoals pl of ro)");
+    expect(IB_KIND_CONTACT, CONS "P1,2024-03-01,information,desk,,,maybe\n",
+           "regel 2, kolom 7 (understood): 'maybe' is geen geldige waarde; kies "
+           "uit: yes, partly, no (of leeg)");
+    /* The key: the same person, date and kind twice. */
+    expect(IB_KIND_CONTACT, CONS "P1,2024-03-01,information,desk,,,\n"
+                                 "P1,2024-03-01,information,phone,,,\n",
+           "regel 3, kolom 1 (person_ref): dubbel: dezelfde sleutel (person_ref, "
+           "date, kind) als regel 2");
+    /* Notes are not exchanged: no column for them. */
+    expect(IB_KIND_CONTACT, "person_ref,date,kind,note\nP1,2024-03-01,other,x\n",
+           "regel 1, kolom 4 (note): onbekende kolom 'note'; verwacht: person_ref, "
+           "date, kind, channel, topics, language, understood");
+
+    /* Topics are stored and written back in the catalogue's order, once. */
+    const ib_record_type *t = ib_record_type_of(IB_KIND_CONTACT);
+    ib_value v[7] = {{"P1", 2}, {"2024-03-01", 10}, {"information", 11},
+                     {"", 0}, {"leave  housing leave", 20}, {"", 0}, {"", 0}};
+    int pos[7] = {1, 2, 3, 4, 5, 6, 7};
+    ib_row_in in = {t, v, pos, 2, false};
+    ib_contact c;
+    ib_err err;
+    assert_int_equal(t->parse(&in, &c, &err), IB_OK);
+    assert_string_equal(c.topics, "housing leave");
+    assert_int_equal(c.channel, IB_CHANNEL_NONE);
+    assert_int_equal(c.understood, IB_UNDERSTOOD_UNKNOWN);
+    ib_fmt_buf buf;
+    const char *out[IB_COLUMNS_MAX];
+    t->format(&c, &buf, out);
+    assert_string_equal(out[1], "2024-03-01");
+    assert_string_equal(out[2], "information");
+    assert_string_equal(out[3], "");
+    assert_string_equal(out[4], "housing leave");
+    assert_string_equal(out[6], "");
+}
+
 /* A row parser is a pure function: values in, record out. */
 static void test_parse_is_pure(void **state)
 {
@@ -511,6 +586,8 @@ static void test_helpers(void **state)
     assert_int_equal(ib_import_kind_of_name("life_events.json", &k, &json), IB_OK);
     assert_int_equal(k, IB_KIND_LIFE_EVENT);
     assert_true(json);
+    assert_int_equal(ib_import_kind_of_name("Contacts.csv", &k, &json), IB_OK);
+    assert_int_equal(k, IB_KIND_CONTACT);
     assert_int_equal(ib_import_kind_of_name("people.csv", &k, &json), IB_EINVAL);
     assert_int_equal(ib_import_kind_of_name("persons.txt", &k, &json), IB_EINVAL);
     assert_int_equal(ib_import_kind_of_name("persons", &k, &json), IB_EINVAL);
@@ -530,6 +607,7 @@ int main(void)
         cmocka_unit_test(test_stays_and_registrations),
         cmocka_unit_test(test_organisations_and_employments),
         cmocka_unit_test(test_locations_housings_events),
+        cmocka_unit_test(test_contacts),
         cmocka_unit_test(test_parse_is_pure),
         cmocka_unit_test(test_json),
         cmocka_unit_test(test_report_writers),

@@ -10,13 +10,14 @@
 
 #include "cli/cli.h"
 #include "ingest/ingest.h"
+#include "signals/signals.h"
 
 typedef enum { REPORT_TEXT, REPORT_JSON, REPORT_CSV } report_format;
 
 typedef struct import_args {
     ib_cli_db db;
     const char *sender;
-    bool partial, dry_run, quiet;
+    bool partial, dry_run, quiet, no_evaluate;
     report_format format;        /* of stdout */
     const char *report_path;     /* --report FILE: format from its extension */
 } import_args;
@@ -46,7 +47,11 @@ static void import_help(FILE *out)
         "                     afgekeurde rij, .json het volledige verslag\n"
         "  --format FORMAAT   verslag op het scherm: text (standaard) of json\n"
         "  --quiet            geen verslag op het scherm, alleen de afsluitcode\n"
+        "  --no-evaluate      de signalen niet evalueren (zie hieronder)\n"
         "  --db PAD, --key PAD\n\n"
+        "Heeft de database een inbox van signalen (ooit geëvalueerd) en is er\n"
+        "iets veranderd, dan worden de signalen daarna op vandaag geëvalueerd\n"
+        "(docs/inbox.md); een regel op stderr zegt wat dat deed.\n\n"
         "Afsluitcode: 0 alles opgeslagen, 2 rijen afgekeurd (het verslag zegt\n"
         "per rij regel, kolom en reden), 1 verkeerde opdracht, 4 bestands- of\n"
         "databasefout.\n");
@@ -127,6 +132,7 @@ static int parse_args(int argc, char **argv, import_args *a)
         {"report", required_argument, NULL, 'r'},
         {"format", required_argument, NULL, 'f'},
         {"quiet", no_argument, NULL, 'q'},
+        {"no-evaluate", no_argument, NULL, 'e'},
         {0, 0, 0, 0}};
     int c;
     optind = 1;
@@ -139,6 +145,7 @@ static int parse_args(int argc, char **argv, import_args *a)
         case 'n': a->dry_run = true; break;
         case 'r': a->report_path = optarg; break;
         case 'q': a->quiet = true; break;
+        case 'e': a->no_evaluate = true; break;
         case 'f':
             if (strcmp(optarg, "text") == 0)
                 a->format = REPORT_TEXT;
@@ -174,6 +181,49 @@ static int exit_code_of(int rc, const ib_import_report *rep, const ib_err *err)
     return ib_cli_fail("import", err);
 }
 
+/* ------------------------------------------------------------ the inbox */
+
+/* Whether the inbox is in use (evaluated before) and the data version
+ * before the import, to evaluate afterwards only when it changed. */
+typedef struct inbox_before {
+    bool in_use;
+    char version[IB_DATA_VERSION_LEN];
+} inbox_before;
+
+static void inbox_look(ib_store *st, const import_args *a, inbox_before *b)
+{
+    ib_signal_evaluation last;
+    ib_err err;
+    b->in_use = false;
+    if (a->dry_run || a->no_evaluate ||
+        ib_store_signal_evaluation_last(st, &last, &b->in_use, &err) != IB_OK ||
+        ib_store_data_version(st, b->version, &err) != IB_OK)
+        b->in_use = false;
+}
+
+/* After an import that changed data: the signals on today. A failure is
+ * a warning (the import is stored; the next evaluation catches up). */
+static void inbox_evaluate(ib_store *st, const import_args *a, const inbox_before *b,
+                           const char *actor)
+{
+    char now[IB_DATA_VERSION_LEN], day[IB_DATE_STRLEN];
+    ib_err err;
+    if (!b->in_use || ib_store_data_version(st, now, &err) != IB_OK ||
+        strcmp(now, b->version) == 0)
+        return;
+    ib_inbox_report rep;
+    ib_date today = ib_date_today();
+    if (ib_inbox_evaluate(st, today, actor, &rep, &err) != IB_OK) {
+        fprintf(stderr, "inbeeld import: waarschuwing: signalen niet geëvalueerd: %s\n",
+                err.msg);
+        return;
+    }
+    if (!a->quiet)
+        fprintf(stderr, "inbeeld import: signalen op %s: %lld nieuw, %lld vervallen, "
+                        "%lld heropend\n", ib_date_format(today, day),
+                (long long)rep.opened, (long long)rep.lapsed, (long long)rep.reopened);
+}
+
 static int import_run(int argc, char **argv)
 {
     import_args a = {0};
@@ -199,10 +249,13 @@ static int import_run(int argc, char **argv)
     ib_import_report_init(&rep);
     ib_err err;
     ib_err_clear(&err);
+    inbox_before before;
+    inbox_look(st, &a, &before);
     rc = ib_import(st, (const char *const *)argv + optind, argc - optind, &opt,
                    &rep, &err);
     if (ps.drawn)
         fprintf(stderr, "\r\033[K");
+    inbox_evaluate(st, &a, &before, actor);
 
     int exit_code = exit_code_of(rc, &rep, &err);
     if (!a.quiet && rep.nfiles > 0 && write_report(&rep, a.format, stdout) != IB_OK)

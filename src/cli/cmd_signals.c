@@ -1,16 +1,18 @@
 /* cmd_signals.c — `inbeeld signals SUBCOMMAND`: the signals of
  * docs/signals.md at the command line. `list` prints the signals active on
- * a date as a table, CSV or JSON. Each subcommand is one entry of the
- * table below (name, usage line, explanation, function), so that more
- * (show, assign, close, evaluate, ...) plug in beside it. A list names
- * persons: every person listed is a read, audited before anything is
- * printed. */
+ * a date as a table, CSV or JSON (with --inbox: the stored signals of the
+ * inbox); the inbox's subcommands (evaluate, show, assign, close, release,
+ * settings, team, route) are in signals_inbox.c. Each subcommand is one
+ * entry of the table below (name, usage line, explanation, function). A
+ * list names persons: every person listed is a read, audited before
+ * anything is printed. */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "cli/cli.h"
+#include "cli/signals_inbox.h"
 #include "figures/figures.h"
 #include "signals/signals.h"
 
@@ -28,11 +30,50 @@ static int sub_list(int argc, char **argv);
 static const signals_sub subs[] = {
     {"list", "list [--at DATUM] [--format table|csv|json] [--timing]",
      "de signalen die op DATUM (standaard vandaag) actief zijn, volgens de\n"
-     "        regels van docs/signals.md: soort, wie of welke locatie het\n"
-     "        betreft (afzender en ref), sleutel, gemeente, sinds wanneer, en\n"
-     "        (table, json) waarom en wat te doen. Elke genoemde persoon wordt\n"
-     "        als inzage in het auditlog vastgelegd.",
+     "         regels van docs/signals.md: soort, wie of welke locatie het\n"
+     "         betreft (afzender en ref), sleutel, gemeente, sinds wanneer, en\n"
+     "         (table, json) waarom en wat te doen. Elke genoemde persoon wordt\n"
+     "         als inzage in het auditlog vastgelegd.",
      sub_list},
+    {"list", "list --inbox [--state S] [--kind K] [--owner user:N|team:N]\n"
+             "                       [--municipality GM0000] [--overdue] [--format table|csv|json]",
+     "met --inbox: de opgeslagen signalen van de inbox (docs/inbox.md) met\n"
+     "         nummer, status, eigenaar en termijn, dringendste eerst; --state\n"
+     "         mag vaker.",
+     sub_list},
+    {"evaluate", "evaluate [--at DATUM]",
+     "de regels nu evalueren (standaard vandaag, niet later) en de inbox\n"
+     "         bijwerken: nieuwe signalen open, vervallen en heropend; nogmaals\n"
+     "         evalueren verandert niets. De server doet dit zelf.",
+     ib_cli_signals_evaluate},
+    {"show", "show ID [--lang nl|en]",
+     "een signaal met uitleg, mogelijke stappen en geschiedenis.",
+     ib_cli_signals_show},
+    {"assign", "assign ID... --user NAAM | --team NAAM",
+     "signalen toewijzen (ze gaan in behandeling); alles of niets: een\n"
+     "         eigenaar die een signaal niet mag zien, wordt geweigerd.",
+     ib_cli_signals_assign},
+    {"close", "close ID --outcome CODE | --unfounded REDEN",
+     "afhandelen (uit behandeling, CODE: contacted, informed, registered,\n"
+     "         offer_made, housing_arranged, referred, enforcement, left, other)\n"
+     "         of niet terecht (open of in behandeling, met de reden).",
+     ib_cli_signals_close},
+    {"release", "release ID",
+     "een signaal in behandeling vrijgeven: weer open, bij het team van\n"
+     "         zijn route.",
+     ib_cli_signals_release},
+    {"settings", "settings [set NAAM WAARDE]",
+     "de drempels van de regels en de termijnen per soort (due_days.SOORT)\n"
+     "         tonen of wijzigen (in het auditlog).",
+     ib_cli_signals_settings},
+    {"team", "team add NAAM | team list | team member TEAM GEBRUIKER [--remove]",
+     "teams die samen signalen behandelen.",
+     ib_cli_signals_team},
+    {"route", "route add [--kind SOORT] [--municipality GM0000] --team NAAM |\n"
+              "                       route list | route remove ID",
+     "nieuwe signalen naar een team sturen, op soort en gemeente (de meest\n"
+     "         specifieke route wint: soort en gemeente, soort, gemeente, alles).",
+     ib_cli_signals_route},
 };
 #define N_SUBS (sizeof subs / sizeof *subs)
 
@@ -50,7 +91,8 @@ static void signals_help(FILE *out)
                  "aanleiding zonder informatiegesprek binnen 90 dagen), no_address\n"
                  "(30 dagen hier zonder huisvesting).\n\n");
     for (size_t i = 0; i < N_SUBS; i++)
-        fprintf(out, "%-7s %s\n", subs[i].name, subs[i].about);
+        fprintf(out, "%-8s %s\n", i && strcmp(subs[i].name, subs[i - 1].name) == 0
+                                       ? "" : subs[i].name, subs[i].about);
     fprintf(out, "\nOpties:\n"
                  "  --at JJJJ-MM-DD    peildatum (standaard vandaag); latere gegevens\n"
                  "                     tellen niet\n"
@@ -219,6 +261,9 @@ static double seconds_since(const struct timespec *t0)
 
 static int sub_list(int argc, char **argv)
 {
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--inbox") == 0)
+            return ib_cli_signals_inbox(argc, argv);
     list_args a;
     int rc = parse_list(argc, argv, &a);
     if (rc != IB_EXIT_OK)
@@ -227,8 +272,13 @@ static int sub_list(int argc, char **argv)
     if (!st)
         return IB_EXIT_FAILURE;
     ib_err err;
-    ib_signal_settings settings;
-    ib_signal_settings_default(&settings);
+    /* The thresholds an administrator set (signals settings). */
+    ib_inbox_settings stored;
+    if ((rc = ib_inbox_settings_load(st, &stored, &err)) != IB_OK) {
+        ib_store_close(st);
+        return ib_cli_fail(CMD, &err);
+    }
+    ib_signal_settings settings = stored.rules;
     ib_signal_data *data = NULL;
     ib_signal_list list = {0};
     struct timespec t0;
@@ -269,8 +319,9 @@ static int signals_run(int argc, char **argv)
     if (argc < 2) {
         char names[128] = "";
         for (size_t i = 0; i < N_SUBS; i++)
-            snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s",
-                     i ? ", " : "", subs[i].name);
+            if (!i || strcmp(subs[i].name, subs[i - 1].name) != 0)
+                snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s",
+                         i ? ", " : "", subs[i].name);
         return ib_cli_usage(CMD, "geef een deelopdracht: %s", names);
     }
     for (size_t i = 0; i < N_SUBS; i++)
@@ -280,5 +331,5 @@ static int signals_run(int argc, char **argv)
 }
 
 const ib_cli_command ib_cmd_signals = {
-    "signals", "signalen: werk waar de gegevens om vragen (signals list)",
+    "signals", "signalen: werk waar de gegevens om vragen (list, evaluate, show, assign, ...)",
     signals_run, signals_help};

@@ -23,7 +23,10 @@ char *sig_date_text(ib_date d, bool english, char out[SIG_DATE_TEXT])
     }
     int y, m, day;
     ib_date_to_ymd(d, &y, &m, &day);
-    snprintf(out, SIG_DATE_TEXT, "%d %s %d", day, (english ? en : nl)[m - 1], y);
+    /* m is 1..12; the index says so to gcc -O2, whose -Warray-bounds
+     * cannot see it through ib_date_to_ymd (Release builds). */
+    size_t month = (size_t)(m - 1) % 12;
+    snprintf(out, SIG_DATE_TEXT, "%d %s %d", day, (english ? en : nl)[month], y);
     return out;
 }
 

@@ -31,8 +31,9 @@ work=$(realpath "$work")
 cd "$work"
 
 # ---- data, cached
-prepare() {   # prepare NAME PERSONS LAYOUT
+prepare() {   # prepare NAME PERSONS LAYOUT (a complete database is kept as it is)
   local name=$1 n=$2 layout=$3
+  [ -f "$name.db.complete" ] && return 0
   if [ ! -f "$name.data/.complete" ]; then
     rm -rf "$name.data"
     echo "generating $n persons ($layout) ..."
@@ -59,8 +60,8 @@ measure() {
 wall() { cut -d' ' -f1 "$1.time"; }
 cpu() { awk '{ printf "%.2f", $3 + $4 }' "$1.time"; }
 rss_mb() { awk '{ printf "%.0f", $2 / 1024 }' "$1.time"; }
-timing() {   # timing OUT FIELD: laden, signalen or auditlog seconds
-  sed -n "s/^tijd: .*$2 \([0-9.]*\) s.*/\1/p" "$1.err"
+timing() {   # timing OUT FIELD: "wall / CPU" seconds of laden, signalen or auditlog
+  sed -n "s/^tijd: .*$2 \([0-9.]*\) s (cpu \([0-9.]*\) s).*/\1 \/ \2/p" "$1.err"
 }
 
 # ---- 1. inbeeld, all rules
@@ -127,7 +128,7 @@ chain_signals=$(wc -l < chain_ref.csv)
 chain_records=$(sqlite3 chain.db "SELECT count(*) || ' records, ' || count(DISTINCT people_id) || ' persons' FROM persons")
 
 echo
-echo "| program | data | signals | wall s | CPU s | load s | evaluate s | audit s | peak memory |"
+echo "| program | data | signals | wall s | CPU s | load s (wall / CPU) | evaluate s (wall / CPU) | audit s (wall / CPU) | peak memory |"
 echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
 for r in ib ib2; do
   echo "| inbeeld signals list, all 6 rules$([ $r = ib2 ] && echo ', again')" \

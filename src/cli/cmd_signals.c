@@ -252,11 +252,31 @@ static void print_table(const ib_signal_list *l, ib_date at)
     }
 }
 
-static double seconds_since(const struct timespec *t0)
+/* Wall and CPU seconds of one phase: on a shared machine the CPU seconds
+ * are the figure to compare. */
+typedef struct phase {
+    struct timespec wall, cpu;
+    double wall_s, cpu_s;
+} phase;
+
+static void phase_start(phase *p)
 {
-    struct timespec t1;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+    clock_gettime(CLOCK_MONOTONIC, &p->wall);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &p->cpu);
+}
+
+static double seconds_between(const struct timespec *a, const struct timespec *b)
+{
+    return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+static void phase_end(phase *p)
+{
+    struct timespec wall, cpu;
+    clock_gettime(CLOCK_MONOTONIC, &wall);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu);
+    p->wall_s = seconds_between(&p->wall, &wall);
+    p->cpu_s = seconds_between(&p->cpu, &cpu);
 }
 
 static int sub_list(int argc, char **argv)
@@ -281,27 +301,29 @@ static int sub_list(int argc, char **argv)
     ib_signal_settings settings = stored.rules;
     ib_signal_data *data = NULL;
     ib_signal_list list = {0};
-    struct timespec t0;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    phase load, eval, audit;
+    phase_start(&load);
     rc = ib_signal_data_load(st, &data, &err);
-    double load_s = seconds_since(&t0);
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    phase_end(&load);
+    phase_start(&eval);
     if (rc == IB_OK)
         rc = ib_signal_data_active(data, a.at, &settings, &list, &err);
-    double eval_s = seconds_since(&t0);
+    phase_end(&eval);
     ib_signal_data_free(data);
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    phase_start(&audit);
     if (rc == IB_OK)
         rc = audit_listed(st, &list, &err);
-    double audit_s = seconds_since(&t0);
+    phase_end(&audit);
     if (rc != IB_OK) {
         ib_signal_list_free(&list);
         ib_store_close(st);
         return ib_cli_fail(CMD, &err);
     }
     if (a.timing)
-        fprintf(stderr, "tijd: laden %.3f s, signalen %.3f s, auditlog %.3f s (%zu signalen)\n",
-                load_s, eval_s, audit_s, list.n);
+        fprintf(stderr, "tijd: laden %.3f s (cpu %.3f s), signalen %.3f s (cpu %.3f s), "
+                        "auditlog %.3f s (cpu %.3f s) (%zu signalen)\n",
+                load.wall_s, load.cpu_s, eval.wall_s, eval.cpu_s, audit.wall_s,
+                audit.cpu_s, list.n);
     switch (a.fmt) {
     case FMT_CSV: print_csv(&list); break;
     case FMT_JSON: print_json(&list, a.at); break;

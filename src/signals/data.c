@@ -318,15 +318,20 @@ int sig_add_person(sig_data *d, const ib_scan_person *p)
     return rc;
 }
 
-/* Appends one episode of kind k (elem bytes at rec) delivered by the
- * record with store id record_id. */
-static int add_episode(sig_data *d, int k, void **arr, size_t elem,
-                       int64_t record_id, const void *rec)
+/* The index of the record with store id record_id (SIG_NONE unknown). */
+static uint32_t record_of(sig_data *d, int64_t record_id)
+{
+    return need_build(d) ? SIG_NONE : index_of(d->record_map, record_id);
+}
+
+/* Appends one episode of kind k (elem bytes at rec) delivered by record r
+ * (an index). */
+static int add_episode(sig_data *d, int k, void **arr, size_t elem, uint32_t r,
+                       const void *rec)
 {
     if (need_build(d))
         return IB_ENOMEM;
     struct sig_build *b = d->build;
-    uint32_t r = index_of(d->record_map, record_id);
     if (r == SIG_NONE)
         return IB_ESTORE;
     if (d->n[k] >= SIG_NONE - 1)
@@ -343,12 +348,8 @@ static int add_episode(sig_data *d, int k, void **arr, size_t elem,
 
 int sig_add_stay(sig_data *d, const ib_scan_stay *s)
 {
-    if (need_build(d))
-        return IB_ENOMEM;
-    sig_stay x = {s->arrival, s->departure,
-                  index_of(d->record_map, s->person_id)};
-    return add_episode(d, SIG_STAY, (void **)&d->stays, sizeof x,
-                       s->person_id, &x);
+    sig_stay x = {s->arrival, s->departure, record_of(d, s->person_id)};
+    return add_episode(d, SIG_STAY, (void **)&d->stays, sizeof x, x.record, &x);
 }
 
 int sig_add_registration(sig_data *d, const ib_scan_registration *r)
@@ -359,46 +360,46 @@ int sig_add_registration(sig_data *d, const ib_scan_registration *r)
     x.end = r->end;
     x.kind = (uint8_t)r->kind;
     ib_strlcpy(x.municipality, r->municipality, sizeof x.municipality);
-    return add_episode(d, SIG_REG, (void **)&d->regs, sizeof x, r->person_id, &x);
+    return add_episode(d, SIG_REG, (void **)&d->regs, sizeof x,
+                       record_of(d, r->person_id), &x);
 }
 
 int sig_add_employment(sig_data *d, const ib_scan_employment *e)
 {
-    if (need_build(d))
+    uint32_t r = record_of(d, e->person_id);
+    if (!d->build)
         return IB_ENOMEM;
-    sig_emp x = {e->start, e->end, index_of(d->record_map, e->person_id),
-                 index_of(&d->build->orgs, e->employer_id),
+    sig_emp x = {e->start, e->end, r, index_of(&d->build->orgs, e->employer_id),
                  index_of(&d->build->orgs, e->agency_id)};
     if (x.employer == SIG_NONE || (e->agency_id && x.agency == SIG_NONE))
         return IB_ESTORE;
-    return add_episode(d, SIG_EMP, (void **)&d->emps, sizeof x, e->person_id, &x);
+    return add_episode(d, SIG_EMP, (void **)&d->emps, sizeof x, r, &x);
 }
 
 int sig_add_housing(sig_data *d, const ib_scan_housing *h)
 {
-    if (need_build(d))
+    uint32_t r = record_of(d, h->person_id);
+    if (!d->build)
         return IB_ENOMEM;
-    sig_housing x = {h->start, h->end, index_of(d->record_map, h->person_id),
-                     index_of(&d->build->locations, h->location_id),
+    sig_housing x = {h->start, h->end, r, index_of(&d->build->locations, h->location_id),
                      index_of(&d->build->orgs, h->provided_by_id)};
     if (x.location == SIG_NONE || (h->provided_by_id && x.provided_by == SIG_NONE))
         return IB_ESTORE;
-    return add_episode(d, SIG_HOUSING, (void **)&d->housings, sizeof x,
-                       h->person_id, &x);
+    return add_episode(d, SIG_HOUSING, (void **)&d->housings, sizeof x, r, &x);
 }
 
 int sig_add_life_event(sig_data *d, const ib_scan_life_event *ev)
 {
     sig_event x = {ev->date, (uint8_t)ev->event};
     return add_episode(d, SIG_EVENT, (void **)&d->events, sizeof x,
-                       ev->person_id, &x);
+                       record_of(d, ev->person_id), &x);
 }
 
 int sig_add_contact(sig_data *d, const ib_scan_contact *c)
 {
     sig_contact x = {c->date, (uint8_t)c->kind};
     return add_episode(d, SIG_CONTACT, (void **)&d->contacts, sizeof x,
-                       c->person_id, &x);
+                       record_of(d, c->person_id), &x);
 }
 
 /* ------------------------------------------------------------ finishing */

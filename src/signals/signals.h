@@ -89,7 +89,9 @@ typedef struct ib_signal_list {
 void ib_signal_list_free(ib_signal_list *l);
 
 /* The signals active on day `at`, over every sender's data, in the order
- * (kind, subject_sender, subject_ref, key). */
+ * (kind, subject_sender, subject_ref, key). *out is set (empty on error);
+ * the caller frees it with ib_signal_list_free. IB_EINVAL for settings out
+ * of range (docs/signals.md "Settings"). */
 int ib_signals_active(ib_store *st, ib_date at, const ib_signal_settings *s,
                       ib_signal_list *out, ib_err *err);
 

@@ -69,26 +69,25 @@ int sig_person_stays(const sig_data *d, uint32_t p, ib_date at,
             k++;
     if (!k)
         return IB_OK;
-    const sig_stay **v = malloc(k * sizeof *v);
-    uint32_t *parent = malloc(k * sizeof *parent);
-    sig_joined *j = malloc(k * sizeof *j);
-    if (!v || !parent || !j) {
-        free(v);
-        free(parent);
-        free(j);
+    /* one block: the joined stays first (what the caller frees), then the
+     * work arrays */
+    sig_joined *j = malloc(k * (sizeof *j + 2 * sizeof(uint32_t)));
+    if (!j)
         return IB_ENOMEM;
-    }
+    uint32_t *which = (uint32_t *)(void *)(j + k);   /* 4-aligned as j */
+    uint32_t *parent = which + k;
     k = 0;
     for (uint32_t i = lo; i < hi; i++)
         if (d->stays[i].arrival <= at) {
             parent[k] = (uint32_t)k;
-            v[k++] = &d->stays[i];
+            which[k++] = i;
         }
+#define V(x) (&d->stays[which[x]])
     /* Stays of different records that overlap or touch are one, also
      * through a third; the stays of one record stay apart. */
     for (size_t a = 0; a < k; a++)
         for (size_t b = a + 1; b < k; b++)
-            if (v[a]->record != v[b]->record && stays_touch(v[a], v[b])) {
+            if (V(a)->record != V(b)->record && stays_touch(V(a), V(b))) {
                 uint32_t ra = find_root(parent, (uint32_t)a);
                 uint32_t rb = find_root(parent, (uint32_t)b);
                 if (ra != rb)
@@ -98,11 +97,11 @@ int sig_person_stays(const sig_data *d, uint32_t p, ib_date at,
     for (size_t a = 0; a < k; a++) {
         if (find_root(parent, (uint32_t)a) != a)
             continue;
-        sig_joined x = {v[a]->arrival, v[a]->departure, v[a]->record};
+        sig_joined x = {V(a)->arrival, V(a)->departure, V(a)->record};
         for (size_t b = 0; b < k; b++) {
             if (b == a || find_root(parent, (uint32_t)b) != a)
                 continue;
-            const sig_stay *s = v[b];
+            const sig_stay *s = V(b);
             if (names_before(d, s->arrival, s->record, x.arrival, x.record)) {
                 x.arrival = s->arrival;
                 x.record = s->record;
@@ -113,8 +112,7 @@ int sig_person_stays(const sig_data *d, uint32_t p, ib_date at,
         }
         j[m++] = x;
     }
-    free(v);
-    free(parent);
+#undef V
     *out = j;
     *n = m;
     return IB_OK;

@@ -94,6 +94,8 @@ ok "JSON and table list the same signals with their explanations; $persons perso
 
 # ---- a demo chain, on several dates
 "$IB" demo --persons 2500 --seed 7 --layout chain --out demo >/dev/null
+[ "$expected" = expected_without_contacts.csv ] || ls demo/*/contacts.csv >/dev/null 2>&1 \
+  || fail "the demo chain has no contacts.csv"
 import_chain demo.db demo
 dates=(2016-06-30 2020-01-31 2023-03-01 2024-12-31 2025-06-30)
 program demo.db "${dates[@]}" > demo.program

@@ -87,10 +87,10 @@ static int keyset_grow(ib_keyset *k)
     if (!slots)
         return IB_ENOMEM;
     for (size_t i = 0; i < k->cap; i++) {
-        if (!k->slots[i].hash)
+        if (!k->slots[i].key)
             continue;
-        size_t j = (size_t)k->slots[i].hash & (cap - 1);
-        while (slots[j].hash)
+        size_t j = (size_t)k->slots[i].key & (cap - 1);
+        while (slots[j].key)
             j = (j + 1) & (cap - 1);
         slots[j] = k->slots[i];
     }
@@ -134,7 +134,8 @@ static int by_key(const void *a, const void *b)
 }
 
 /* Moves every key of the full table to the spill (in key order, which the
- * spill's B-tree takes fastest) and empties the table. */
+ * spill's B-tree takes fastest) and empties the table, without memory
+ * beyond the table's own. */
 static int keyset_spill(ib_keyset *k, ib_err *err)
 {
     int rc = IB_OK;
@@ -146,23 +147,18 @@ static int keyset_spill(ib_keyset *k, ib_err *err)
         if ((rc = ib_keyspill_open(&k->spill, err)) != IB_OK)
             return rc;
     }
-    ib_key_line *keys = malloc(k->count * sizeof *keys);
-    if (!keys)
-        return ib_err_set(err, IB_ENOMEM, "onvoldoende geheugen");
+    /* the keys to the front of the table, then sorted there */
     size_t n = 0;
     for (size_t i = 0; i < k->cap; i++)
-        if (k->slots[i].hash) {
-            keys[n++] = (ib_key_line){k->slots[i].hash, k->slots[i].line};
-            bloom_add(k, k->slots[i].hash);
+        if (k->slots[i].key) {
+            bloom_add(k, k->slots[i].key);
+            k->slots[n++] = k->slots[i];
         }
     if (n > 1)
-        qsort(keys, n, sizeof *keys, by_key);
-    rc = ib_keyspill_add(k->spill, keys, n, err);
-    free(keys);
-    if (rc == IB_OK) {
-        memset(k->slots, 0, k->cap * sizeof *k->slots);
-        k->count = 0;
-    }
+        qsort(k->slots, n, sizeof *k->slots, by_key);
+    rc = ib_keyspill_add(k->spill, k->slots, n, err);
+    memset(k->slots, 0, k->cap * sizeof *k->slots);
+    k->count = 0;
     return rc;
 }
 
@@ -199,8 +195,8 @@ static int keyset_add(ib_keyset *k, uint64_t h, long line, long *earlier,
     if (full && k->cap < k->max_cap && keyset_grow(k) != IB_OK)
         return ib_err_set(err, IB_ENOMEM, "onvoldoende geheugen");
     size_t j = (size_t)h & (k->cap - 1);
-    while (k->slots[j].hash) {
-        if (k->slots[j].hash == h) {
+    while (k->slots[j].key) {
+        if (k->slots[j].key == h) {
             *earlier = k->slots[j].line;
             return IB_OK;
         }
@@ -214,7 +210,7 @@ static int keyset_add(ib_keyset *k, uint64_t h, long line, long *earlier,
             return rc;
         j = (size_t)h & (k->cap - 1);    /* the table is empty now */
     }
-    k->slots[j].hash = h;
+    k->slots[j].key = h;
     k->slots[j].line = line > (long)UINT32_MAX ? UINT32_MAX : (uint32_t)line;
     k->count++;
     return IB_OK;

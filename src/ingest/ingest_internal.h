@@ -169,10 +169,9 @@ int ib_header_match(const ib_record_type *t, const ib_value *names, int n,
 /* Duplicate-key detection within one file: 64-bit key hashes with the line
  * that first used them (open addressing). Hash and line share a slot, so
  * that adding a key touches one cache line of a table of many megabytes. */
-typedef struct ib_key_slot {
-    uint64_t hash;                      /* 0: empty */
-    uint32_t line;
-} ib_key_slot;
+/* A slot is an ib_key_line (store.h): key 0 is an empty slot. The same
+ * layout lets a full table be sorted and handed to the spill in place. */
+typedef ib_key_line ib_key_slot;
 
 typedef struct ib_keyset {
     ib_key_slot *slots;

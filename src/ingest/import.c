@@ -125,12 +125,67 @@ static bool bloom_maybe(const ib_keyset *k, uint64_t h)
     return true;
 }
 
-static int by_key(const void *a, const void *b)
+/* Sorts keys by their signed value (the spill's integer order) in place:
+ * the C library's qsort may take a buffer as large as the table to merge
+ * into, which is the memory the spill is there to save. Quicksort on the
+ * median of three, the smaller side by recursion (depth at most log2 n),
+ * short runs by insertion. */
+static int64_t key_of(const ib_key_line *k)
 {
-    /* signed, as the spill's integer key orders them */
-    int64_t x = (int64_t)((const ib_key_line *)a)->key;
-    int64_t y = (int64_t)((const ib_key_line *)b)->key;
-    return (x > y) - (x < y);
+    return (int64_t)k->key;
+}
+
+static void insertion_sort(ib_key_line *v, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        ib_key_line x = v[i];
+        size_t j = i;
+        for (; j > 0 && key_of(&v[j - 1]) > key_of(&x); j--)
+            v[j] = v[j - 1];
+        v[j] = x;
+    }
+}
+
+static void swap_keys(ib_key_line *a, ib_key_line *b)
+{
+    ib_key_line t = *a;
+    *a = *b;
+    *b = t;
+}
+
+static void sort_keys(ib_key_line *v, size_t n)
+{
+    while (n > 16) {
+        ib_key_line *mid = v + n / 2, *last = v + n - 1;
+        if (key_of(mid) < key_of(v))
+            swap_keys(mid, v);
+        if (key_of(last) < key_of(v))
+            swap_keys(last, v);
+        if (key_of(last) < key_of(mid))
+            swap_keys(last, mid);
+        int64_t pivot = key_of(mid);
+        size_t i = 0, j = n - 1;
+        for (;;) {
+            while (key_of(&v[i]) < pivot)
+                i++;
+            while (key_of(&v[j]) > pivot)
+                j--;
+            if (i >= j)
+                break;
+            swap_keys(&v[i++], &v[j--]);
+        }
+        /* v[0..j] <= pivot <= v[j+1..n) */
+        size_t left = j + 1;
+        if (left < n - left) {
+            sort_keys(v, left);
+            v += left;
+            n -= left;
+        } else {
+            sort_keys(v + left, n - left);
+            n = left;
+        }
+    }
+    insertion_sort(v, n);
 }
 
 /* Moves every key of the full table to the spill (in key order, which the
@@ -154,8 +209,7 @@ static int keyset_spill(ib_keyset *k, ib_err *err)
             bloom_add(k, k->slots[i].key);
             k->slots[n++] = k->slots[i];
         }
-    if (n > 1)
-        qsort(k->slots, n, sizeof *k->slots, by_key);
+    sort_keys(k->slots, n);
     rc = ib_keyspill_add(k->spill, k->slots, n, err);
     memset(k->slots, 0, k->cap * sizeof *k->slots);
     k->count = 0;

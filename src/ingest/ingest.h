@@ -115,6 +115,10 @@ typedef struct ib_import_options {
      * file ends; with progress_rows > 0 also after every progress_rows rows
      * (test hooks that need an exact row). */
     int64_t progress_rows;
+    /* Memory for the duplicate-key check of one file, in bytes (0: 64 MiB,
+     * 16 bytes a row up to about 3 million rows); a longer file moves its
+     * keys to a temporary file and keeps this bound. Tests set it small. */
+    size_t key_memory;
 } ib_import_options;
 
 /* Imports files of the exchange format. paths are files or directories (a

@@ -5,6 +5,7 @@
  * overlapping stay) are detected before anything is written. */
 #include "sqlite_internal.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -44,7 +45,7 @@ static int preload_refs(ib_sqlite *s, sq_ref_kind k, ib_refmap *m, ib_err *err)
     sqlite3_reset(q);
     if (rc != SQLITE_DONE)
         return ib_sq_error(s, rc, err);
-    m->complete = true;
+    m->complete = m->preload_at != LONG_MAX;   /* not when it overflowed */
     return IB_OK;
 }
 
@@ -60,8 +61,10 @@ static int plan_preload(ib_sqlite *s, sq_ref_kind k, ib_refmap *m, ib_err *err)
     sqlite3_reset(q);
     if (rc != SQLITE_ROW)
         return ib_sq_error(s, rc, err);
-    /* One keyed look-up costs about as much as loading eight rows. */
-    m->preload_at = n / 8 > PRELOAD_PROBE ? (long)(n / 8) : PRELOAD_PROBE;
+    /* One keyed look-up costs about as much as loading eight rows; a sender
+     * with more refs than a map holds is never loaded whole. */
+    m->preload_at = n >= (int64_t)IB_REFMAP_MAX_ENTRIES ? LONG_MAX
+                    : n / 8 > PRELOAD_PROBE ? (long)(n / 8) : PRELOAD_PROBE;
     return IB_OK;
 }
 

@@ -1121,4 +1121,27 @@ int ib_signal_route_remove(ib_store *st, int64_t id, ib_err *err);
 int ib_signal_route_each(ib_store *st, ib_signal_route_cb cb, void *ctx,
                          ib_err *err);
 
+/* ------------------------------------------------------------ key spill
+ * Where the import's duplicate-key check keeps the keys of a file that
+ * no longer fit its bounded table in memory: a private temporary database
+ * on disk (deleted when closed), apart from the registry and its
+ * transactions, with a small fixed page cache. Keys are 64-bit hashes,
+ * each with the line that first used it. */
+
+typedef struct ib_keyspill ib_keyspill;
+
+typedef struct ib_key_line {
+    uint64_t key;
+    uint32_t line;
+} ib_key_line;
+
+int ib_keyspill_open(ib_keyspill **out, ib_err *err);
+/* Adds n keys (none already present). Sorted by key they go in faster. */
+int ib_keyspill_add(ib_keyspill *s, const ib_key_line *keys, size_t n,
+                    ib_err *err);
+/* *line gets the key's line, or 0 when the key is not there. */
+int ib_keyspill_find(ib_keyspill *s, uint64_t key, uint32_t *line,
+                     ib_err *err);
+void ib_keyspill_close(ib_keyspill *s);
+
 #endif

@@ -175,7 +175,13 @@ ib_refmap_slot *ib_refmap_find(const ib_refmap *m, const char *ref);
 /* Starts loading the slot where ref (len bytes) is or would be into the
  * CPU cache. */
 void ib_refmap_prefetch(const ib_refmap *m, const char *ref, size_t len);
-/* Adds or updates ref; IB_ENOMEM on allocation failure. */
+/* The most refs a map holds: with a load of at most 1/2, 48 MiB of slots
+ * and the refs' text. A sender with more is served by look-ups, the map
+ * then caching the refs used last. */
+#define IB_REFMAP_MAX_ENTRIES ((size_t)1 << 20)
+/* Adds or updates ref; IB_ENOMEM on allocation failure. A new ref when the
+ * map is full empties it first (it is then no longer complete, and never
+ * preloaded again). */
 int ib_refmap_put(ib_refmap *m, const char *ref, int64_t id, int64_t content_hash);
 
 /* ------------------------------------------------------------ backends */

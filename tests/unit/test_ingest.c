@@ -197,6 +197,43 @@ static void test_duplicate_keys(void **state)
            "(person_ref, employer_ref, start_date) als regel 2");
 }
 
+/* A file longer than the key check's memory: its keys move to disk, and
+ * duplicates are found, with the right earlier line, whether the earlier
+ * key was moved long ago or is still in memory; nothing else is flagged. */
+static void test_duplicate_keys_beyond_memory(void **state)
+{
+    (void)state;
+    size_t n = 20000, cap = 64 + (n + 3) * 32;
+    char *csv = malloc(cap), *p = csv;
+    assert_non_null(csv);
+    p += snprintf(p, cap, STAYS);
+    for (size_t i = 0; i < n; i++)
+        p += snprintf(p, cap - (size_t)(p - csv), "P%zu,2023-01-01,\n", i);
+    /* lines: P0 is line 2, so Pi is line i + 2 */
+    p += snprintf(p, cap - (size_t)(p - csv), "P10,2023-01-01,2023-02-01\n");
+    p += snprintf(p, cap - (size_t)(p - csv), "P19999,2023-01-01,\n");
+    p += snprintf(p, cap - (size_t)(p - csv), "P10,2023-01-02,\n");
+    ib_import_options opt = {.key_memory = 16384}; /* 1,024 slots */
+    ib_import_report rep;
+    ib_err err;
+    ib_import_report_init(&rep);
+    assert_int_equal(ib_import_csv_mem(NULL, IB_KIND_STAY, "stays.csv", csv,
+                                       (size_t)(p - csv), &opt, &rep, &err),
+                     IB_EINVAL);
+    assert_int_equal(rep.files[0].read, (int64_t)n + 3);
+    assert_int_equal(rep.files[0].rejected, 2);
+    assert_int_equal(rep.files[0].nrejections, 2);
+    const ib_import_rejection *r = rep.files[0].rejections;
+    assert_int_equal(r[0].line, 20002);
+    assert_string_equal(r[0].msg, "dubbel: dezelfde sleutel (person_ref, "
+                                  "arrival_date) als regel 12");
+    assert_int_equal(r[1].line, 20003);
+    assert_string_equal(r[1].msg, "dubbel: dezelfde sleutel (person_ref, "
+                                  "arrival_date) als regel 20001");
+    ib_import_report_free(&rep);
+    free(csv);
+}
+
 /* ------------------------------------------------------------ values */
 
 static void test_persons(void **state)
@@ -510,6 +547,37 @@ static void test_json(void **state)
     assert_non_null(strstr(r, "geen geldige JSON"));
 }
 
+/* JSON is read one element at a time: values that are not objects are
+ * skipped whole (strings with brackets and commas, nested arrays), and a
+ * syntax error is placed by line and character in the whole text. */
+static void test_json_stream(void **state)
+{
+    (void)state;
+#define JP(ref) "{\"person_ref\":\"" ref "\",\"birth_date\":\"1990-01-01\",\"nationality\":\"PL\"}"
+    const char *r = check_json(IB_KIND_PERSON,
+        "[\n " JP("P1") ",\n \"a,]\\\"b{\",\n [1, [2, \"]\"], {}],\n " JP("P2") "\n]\n");
+    assert_string_equal(r,
+        "persons.json: afgewezen — 4 elementen gelezen, 2 afgewezen; niets opgeslagen\n"
+        "  element 2: element is geen object\n"
+        "  element 3: element is geen object\n"
+        "totaal: 1 bestand, 4 regels gelezen, 0 nieuw, 0 gewijzigd, 0 ongewijzigd, 2 afgewezen\n");
+    r = check_json(IB_KIND_PERSON, "[\n" JP("P1") ",\n  {\"person_ref\" \"P2\"}]");
+    assert_non_null(strstr(r, "  geen geldige JSON (regel 3, teken 20): "
+                              "':' expected near '\"P2\"'\n"));
+    r = check_json(IB_KIND_PERSON, "[" JP("P1") "\n  " JP("P2") "]");
+    assert_non_null(strstr(r, "  geen geldige JSON (regel 2, teken 3): "
+                              "',' or ']' expected near '{'\n"));
+    r = check_json(IB_KIND_PERSON, "[" JP("P1") "] x");
+    assert_non_null(strstr(r, "  geen geldige JSON (regel 1, teken 68): "
+                              "end of file expected near 'x'\n"));
+    r = check_json(IB_KIND_PERSON, "  ");
+    assert_non_null(strstr(r, "  geen geldige JSON (regel 1, teken 2): "
+                              "'[' or '{' expected near end of file\n"));
+    r = check_json(IB_KIND_PERSON, "[]");
+    assert_non_null(strstr(r, "gecontroleerd — 0 elementen gelezen"));
+#undef JP
+}
+
 /* ------------------------------------------------------------ reports */
 
 static void test_report_writers(void **state)
@@ -612,6 +680,8 @@ int main(void)
         cmocka_unit_test(test_json),
         cmocka_unit_test(test_report_writers),
         cmocka_unit_test(test_rejection_cap),
+        cmocka_unit_test(test_json_stream),
+        cmocka_unit_test(test_duplicate_keys_beyond_memory),
         cmocka_unit_test(test_helpers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

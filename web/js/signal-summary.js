@@ -42,7 +42,7 @@ async function fill(body) {
   ]);
   const items = mine.total ? mine.items : unowned.items;
   body.replaceChildren(
-    h('p', { class: 'utrecht-paragraph', role: 'status' }, t('sig.start.counts', { open: num(mine.total), overdue: num(overdue.total) })),
+    h('p', { class: 'utrecht-paragraph' }, t('sig.start.counts', { open: num(mine.total), overdue: num(overdue.total) })),
     mine.total ? '' : h('p', { class: 'utrecht-paragraph' }, t('sig.start.noneMine')),
     items.length ? h('h3', { class: 'utrecht-heading-3' }, mine.total ? t('sig.start.first') : t('sig.start.firstUnowned')) : '',
     items.length ? h('ul', { class: 'utrecht-unordered-list app-signal-first' }, items.map((s) => h('li', {},

@@ -104,6 +104,7 @@ bench: build
 	@INBEELD=$(INBEELD) bash bench/import/chain.sh $(CHAIN_PERSONS)
 	@INBEELD=$(INBEELD) bash bench/monitor/run.sh
 	@INBEELD=$(INBEELD) bash bench/signals/evaluate.sh
+	@INBEELD=$(INBEELD) bash bench/signals/inbox.sh
 	@INBEELD=$(INBEELD) bash bench/http/run.sh
 
 clean:

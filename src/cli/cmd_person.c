@@ -35,7 +35,7 @@ static void person_help(FILE *out)
         "        wie de gegevens wanneer bekeek, als JSON (recht op inzage, AVG\n"
         "        art. 15).\n"
         "erase   wist de persoon en al zijn verblijven, inschrijvingen, werk,\n"
-        "        huisvesting, levensgebeurtenissen en contactmomenten in één\n"
+        "        huisvesting, levensgebeurtenissen, contactmomenten en signalen in één\n"
         "        transactie (recht op vergetelheid, AVG art. 17). Het auditlog houdt vast wie wiste en\n"
         "        waarom; de keten van het auditlog blijft controleerbaar.\n\n"
         "REF is de sleutel van de afzender (person_ref). Is dezelfde REF bij\n"

@@ -36,9 +36,13 @@ static ib_store *open_store(const ib_cli_db *db)
     return st;
 }
 
+/* A step the table or the scope refuses is refused input (exit 2), as a
+ * refused link is. */
 static int fail_closing(ib_store *st, const ib_err *err)
 {
     int code = ib_cli_fail(CMD, err);
+    if (err->code == IB_ECONFLICT || err->code == IB_EDENIED)
+        code = IB_EXIT_REJECTED;
     ib_store_close(st);
     return code;
 }

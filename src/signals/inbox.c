@@ -330,6 +330,28 @@ static bool blank(const char *s)
     return !s || !s[strspn(s, " \t\r\n")];
 }
 
+/* Text for the history and the API: UTF-8 without control characters
+ * (a reason is one line). */
+static bool is_clean_text(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        unsigned char c = *p;
+        size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+        if (n == 0 || c < 0x20 || c == 0x7f)
+            return false;
+        for (size_t i = 1; i < n; i++)
+            if ((p[i] & 0xc0) != 0x80)
+                return false;
+        if ((n == 2 && c < 0xc2) || (n == 3 && c == 0xe0 && p[1] < 0xa0) ||
+            (n == 3 && c == 0xed && p[1] >= 0xa0) || (n == 4 && c == 0xf0 && p[1] < 0x90) ||
+            (n == 4 && (c > 0xf4 || (c == 0xf4 && p[1] >= 0x90))))
+            return false;                  /* overlong, surrogate, beyond U+10FFFF */
+        p += n;
+    }
+    return true;
+}
+
 /* The checks of what the step asks for, then the signal after it in *r. */
 static int apply_needs(ib_store *st, const ib_user *by, const ib_inbox_transition *t,
                        const ib_inbox_change *c, ib_date day, ib_signal_row *r,
@@ -376,6 +398,10 @@ static int apply_needs(ib_store *st, const ib_user *by, const ib_inbox_transitio
         if (blank(c->reason))
             return ib_err_set_at(err, IB_EINVAL, 0, 0, "reason",
                                  "geef de reden waarom het signaal niet terecht is");
+        if (!is_clean_text(c->reason))
+            return ib_err_set_at(err, IB_EINVAL, 0, 0, "reason",
+                                 "de reden is geen tekst op één regel (UTF-8, zonder "
+                                 "stuurtekens)");
         if (!ib_strlcpy(r->reason, c->reason, sizeof r->reason))
             return ib_err_set_at(err, IB_EINVAL, 0, 0, "reason",
                                  "reden te lang (hoogstens %d tekens)",

@@ -8,7 +8,8 @@ and a filter cannot reach it. Steps as the transition table allows (409
 naming the allowed ones otherwise), bulk assignment all or none, an owner
 outside the signal's scope refused (422). The server evaluates after a
 delivery: a stay without BRP makes not_registered, a BRP registration
-lapses it with the reason in its history. Reads of a person's signal are
+lapses it with the reason in its history, and an information contact a
+caseworker records ends the information moment. Reads of a person's signal are
 in the person's audit. Analysts' counts and open signals over time are
 perturbed (never a 1 or a 2; exact with detail=true for administrators
 only, and these agree with the list), medians of fewer than 10 withheld.
@@ -239,6 +240,36 @@ def test_deliveries_are_evaluated():
     check(d["history"][-1]["why"].startswith("lapsed:"), "history in English: %s" % d["history"][-1])
 
 
+def test_a_contact_closes_the_loop():
+    """A caseworker records an information contact (its form delivers a
+    contact moment): the person's information_moment lapses, saying so."""
+    cw = c("caseworker")
+    arrival = (TODAY - datetime.timedelta(days=10)).isoformat()
+    for kind, rows in (("persons", [{"person_ref": "SIG2", "family_name": "Signaal", "given_names": "Twee",
+                                     "birth_date": "1991-01-01", "nationality": "RO"}]),
+                       ("stays", [{"person_ref": "SIG2", "arrival_date": arrival}])):
+        status, _, rep = cw.json("POST", "/api/v1/imports?kind=" + kind, rows)
+        check(status == 200, "deliver %s: %d %s" % (kind, status, rep))
+    _, _, page = cw.json("GET", "/api/v1/persons?ref=SIG2")
+    person = page["items"][0]["id"]
+
+    def found():
+        _, _, p = cw.json("GET", "/api/v1/signals?person=%d&kind=information_moment" % person)
+        return p["items"][0] if p["items"] else None
+    s = wait_for("information_moment after the arrival", found)
+    status, _, rep = cw.json("POST", "/api/v1/imports?kind=contacts",
+                             [{"person_ref": "SIG2", "kind": "information", "date": TODAY.isoformat(),
+                               "channel": "desk"}])
+    check(status == 200, "contact: %d %s" % (status, rep))
+
+    def lapsed():
+        _, _, d = cw.json("GET", "/api/v1/signals/%d" % s["id"])
+        return d if d["state"] == "lapsed" else None
+    d = wait_for("the information moment to lapse", lapsed)
+    check(d["history"][-1]["why"].startswith("vervallen: informatiegesprek gehouden op"),
+          "lapse: %s" % d["history"][-1])
+
+
 def test_reads_are_audited():
     s = open_signal_of("caseworker")
     status, _, _ = c("caseworker").json("GET", "/api/v1/signals/%d" % s["id"],
@@ -331,6 +362,7 @@ def test_lang():
 try:
     apilib.main([test_every_role_sees_its_scope, test_steps_by_the_table,
                  test_bulk_assignment_and_owners, test_deliveries_are_evaluated,
+                 test_a_contact_closes_the_loop,
                  test_reads_are_audited, test_counts_are_protected, test_settings, test_lang],
                 inbeeld)
 finally:

@@ -428,6 +428,16 @@ static void test_transition_table(void **state)
     c = (ib_inbox_change){.to = IB_SIGNAL_UNFOUNDED, .reason = "  "};
     assert_int_equal(ib_inbox_change_state(f->st, NULL, id, &c, day("2025-06-05"), NULL,
                                            &err), IB_EINVAL);
+    static const char *const unclean[] = {"twee\nregels", "\xc3\x28", "\xed\xa0\x80",
+                                          "\xc0\xaf"};
+    for (size_t i = 0; i < sizeof unclean / sizeof *unclean; i++) {
+        c.reason = unclean[i];
+        assert_int_equal(ib_inbox_change_state(f->st, NULL, id, &c, day("2025-06-05"), NULL,
+                                               &err), IB_EINVAL);
+    }
+    c.reason = "woont in Łódź, België";
+    ok(ib_inbox_change_state(f->st, NULL, id, &c, day("2025-06-05"), NULL, &err), &err);
+    force_state(f, id, IB_SIGNAL_IN_PROGRESS);
     c = (ib_inbox_change){.to = IB_SIGNAL_OPEN, .owner = owner_of(f, "user:cw_in")};
     assert_int_equal(ib_inbox_change_state(f->st, NULL, id, &c, day("2025-06-05"), NULL,
                                            &err), IB_EINVAL);

@@ -170,7 +170,8 @@ async function test_caseworker_takes_on_and_closes() {
   await page.getByText('Gedaan: in behandeling nemen.').waitFor();
   const details = await page.locator('.app-details').textContent();
   check(details.includes('in behandeling') && details.includes('Eigenaarcaseworker'), `state and owner: ${details}`);
-  check(JSON.stringify(await stepButtons(page)) === JSON.stringify(['Overdragen', 'Afhandelen', 'Niet terecht', 'Vrijgeven']), `steps in progress: ${await stepButtons(page)}`);
+  // No team yet, so nobody to hand over to: that step is left out.
+  check(JSON.stringify(await stepButtons(page)) === JSON.stringify(['Afhandelen', 'Niet terecht', 'Vrijgeven']), `steps in progress: ${await stepButtons(page)}`);
   let history = await historyRows(page);
   check(history.length === 2, `two history lines: ${JSON.stringify(history)}`);
   check(history[0][1] === 'de regels' && history[0][2] === '(nieuw)' && history[0][3] === 'open', `found by the rules: ${history[0]}`);
@@ -249,7 +250,7 @@ async function test_bulk_assignment(doneId) {
   check(await page.locator('.app-selected').textContent() === '2 gekozen', 'two selected');
   await page.getByLabel('Toewijzen aan').selectOption({ label: 'team westland' });
   await page.getByRole('button', { name: 'Toewijzen' }).click();
-  await page.locator('.app-bulk [role=status]', { hasText: '2 signalen toegewezen aan team westland.' }).waitFor();
+  await page.locator('.app-bulk-done', { hasText: '2 signalen toegewezen aan team westland.' }).waitFor();
   await w.waitIdle(page);
   for (const id of ids) {
     check(await page.locator(`tr[data-signal="${id}"]`).count() === 0, `signal ${id} no longer open without owner`);
@@ -259,6 +260,15 @@ async function test_bulk_assignment(doneId) {
     const text = await page.locator(`tr[data-signal="${id}"]`).textContent();
     check(text.includes('in behandeling') && text.includes('bij team westland'), `signal ${id} with the team: ${text}`);
   }
+  // With the team's signal, handing over (to oneself) is offered.
+  await goto(page, `#/signals/${ids[0]}`);
+  check(JSON.stringify(await stepButtons(page)) === JSON.stringify(['Overdragen', 'Afhandelen', 'Niet terecht', 'Vrijgeven']), `steps of the team's signal: ${await stepButtons(page)}`);
+  const handOver = page.locator('form.app-step--in_progress');
+  await handOver.getByLabel('Nieuwe eigenaar').selectOption({ label: 'mijzelf (caseworker)' });
+  await handOver.getByRole('button', { name: 'Overdragen' }).click();
+  await page.getByText('Gedaan: overdragen.').waitFor();
+  const last = (await historyRows(page)).pop();
+  check(last[2] === 'in behandeling' && last[3] === 'in behandeling' && last[4] === 'caseworker', `handed over: ${last}`);
   // The start page counts them now.
   await goto(page, '#/persons');
   await page.locator('section.app-signal-summary').getByText(/^Aan u of uw teams toegewezen: 2 open of in behandeling/).waitFor();

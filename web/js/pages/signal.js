@@ -64,7 +64,11 @@ export async function render(view, params, ctx) {
 
   function steps(signal) {
     if (!signal.transitions.length) return h('p', { class: 'utrecht-paragraph' }, t('sig.detail.noSteps'));
-    return h('div', { class: 'app-steps' }, signal.transitions.map((tr) => stepForm(tr, signal)));
+    // Handing over needs someone else to hand to: without anyone (no
+    // team, no colleague in one) the step is left out.
+    const others = owners.options.filter(([v]) => v !== ownerValue(signal.owner));
+    const possible = signal.transitions.filter((tr) => !(tr.to === signal.state && !others.length));
+    return h('div', { class: 'app-steps' }, possible.map((tr) => stepForm(tr, signal)));
   }
 
   // One step: its button, and a field for what it needs.

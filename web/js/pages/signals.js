@@ -139,6 +139,11 @@ function drawResults(results, f, res, owners, ctx) {
           h('span', { class: 'app-owner' }, s.owner ? t('sig.ownedBy', { owner: ownerText(s.owner) }) : t('sig.noOwner'))),
         h('td', { class: 'utrecht-table__cell' }, dueCell(s)));
     });
+  // The outcome of an assignment, said once the list is drawn again
+  // (also when none of the signals is left in it).
+  const done = sessionStorage.getItem('inbeeld.signals.done');
+  sessionStorage.removeItem('inbeeld.signals.done');
+  if (done) announce(done);
   const caption = t('sig.caption', { page: f.page, pages });
   const table = h('div', { class: 'table-scroll', role: 'region', 'aria-label': caption, tabindex: '0' },
     h('table', { class: 'utrecht-table utrecht-table--html-table app-signals' },
@@ -149,6 +154,7 @@ function drawResults(results, f, res, owners, ctx) {
           h('th', { class: 'utrecht-table__header-cell', scope: 'col' }, t(k))))),
       h('tbody', { class: 'utrecht-table__body' }, body)));
   results.append(
+    done ? h('div', { class: 'utrecht-alert utrecht-alert--ok app-notice app-bulk-done' }, h('p', { class: 'utrecht-paragraph' }, done)) : '',
     h('p', { class: 'utrecht-paragraph', role: 'status' }, t('sig.found', { n: num(res.total) })),
     rows.length ? bulkForm(boxes, owners, counter, ctx) : '',
     table,
@@ -160,14 +166,12 @@ function drawResults(results, f, res, owners, ctx) {
 function bulkForm(boxes, owners, counter, ctx) {
   const owner = field({ name: 'bulk_owner', label: t('sig.bulkOwner'), type: 'select', required: true, options: owners.options });
   const alert = h('div', { class: 'utrecht-alert utrecht-alert--error app-bulk-error', role: 'alert', hidden: true, tabindex: '-1' });
-  const status = h('p', { class: 'app-form-status', role: 'status' });
   const button = h('button', { type: 'submit', class: 'utrecht-button utrecht-button--primary-action' }, t('sig.bulkButton'));
   const el = h('form', { class: 'app-form app-bulk', 'aria-labelledby': 'h-bulk', novalidate: true },
     h('h2', { class: 'utrecht-heading-2', id: 'h-bulk' }, t('sig.bulk')),
     h('p', { class: 'utrecht-paragraph' }, t('sig.bulkIntro')),
     alert,
-    h('div', { class: 'app-bulk__row' }, owner, h('div', { class: 'utrecht-button-group' }, button, counter)),
-    status);
+    h('div', { class: 'app-bulk__row' }, owner, h('div', { class: 'utrecht-button-group' }, button, counter)));
   const showProblem = (parts, rowId) => {
     alert.replaceChildren(...parts.map((p) => h('p', { class: 'utrecht-paragraph' }, p)));
     alert.hidden = false;
@@ -185,7 +189,6 @@ function bulkForm(boxes, owners, counter, ctx) {
   };
   el.addEventListener('submit', async (e) => {
     e.preventDefault();
-    status.textContent = '';
     alert.hidden = true;
     owner.setError('');
     const ids = boxes.filter((b) => b.checked).map((b) => Number(b.value));
@@ -212,13 +215,6 @@ function bulkForm(boxes, owners, counter, ctx) {
       button.disabled = false;
     }
   });
-  // The outcome of an assignment, said once the list is drawn again.
-  const done = sessionStorage.getItem('inbeeld.signals.done');
-  if (done) {
-    sessionStorage.removeItem('inbeeld.signals.done');
-    status.textContent = done;
-    announce(done);
-  }
   return el;
 }
 

@@ -142,9 +142,10 @@ EOF
 
 # ---- the peer: the same query in the sqlite3 shell, REPEAT times each,
 # as the server asks it (src/store/sqlite_signals.c) with the values in
-# the text: the scope (a record of the person from the caseworker's
-# organisation, here none, or a registration or housing in its
-# municipalities), the filter, the order, the page and the count.
+# the text: the filters, then (in a CASE, as the server) the scope (a
+# record of the person from the caseworker's organisation, here none, or a
+# registration or housing in its municipalities), the order, the page and
+# the count.
 peer_sql() {   # peer_sql WHERE-EXTRA LIMIT OFFSET
   local scope="EXISTS (SELECT 1 FROM persons pp WHERE pp.people_id = s.subject_id AND
     (pp.sender_id = 0
@@ -159,7 +160,8 @@ SELECT s.id, s.kind, s.subject, s.subject_id, s.subject_sender_id, coalesce(se.r
  s.reason, s.since, s.due, s.first_found, s.last_found, s.closed_on, s.event_date,
  s.occupancy, s.capacity, s.floor_area, s.subject_record_id, p.total
 FROM (SELECT s.id AS id, count(*) OVER () AS total FROM signals s
-      WHERE s.subject = 'person' $1 AND $scope ORDER BY s.due, s.id LIMIT $2 OFFSET $3) p
+      WHERE CASE WHEN s.subject = 'person' $1 THEN $scope ELSE 0 END
+      ORDER BY s.due, s.id LIMIT $2 OFFSET $3) p
 JOIN signals s ON s.id = p.id LEFT JOIN senders se ON se.id = s.subject_sender_id
 ORDER BY s.due, s.id;
 EOF

@@ -70,6 +70,12 @@ klantmanager caseworker $municipality GM0599,GM0772,GM0518
 inspecteur   inspector  $municipality GM0599,GM0772,GM0518
 uitzendbureau agency    $agency -
 EOF
+  # A team per kind of work, so that signals can be handed to a team
+  # (docs/inbox.md); no routes: new signals wait without an owner.
+  "$inbeeld" signals team add klantenteam --db "$db" >/dev/null
+  "$inbeeld" signals team member klantenteam klantmanager --db "$db" >/dev/null
+  "$inbeeld" signals team add inspectie --db "$db" >/dev/null
+  "$inbeeld" signals team member inspectie inspecteur --db "$db" >/dev/null
 fi
 
 echo

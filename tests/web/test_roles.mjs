@@ -11,14 +11,14 @@ const { check } = w;
 const env = await w.setUp(process.argv[2]);
 
 const MENUS = {
-  admin: ['Monitor', 'Personen', 'Huisvesting', 'Aanleveringen', 'Mogelijke dubbelen'],
+  admin: ['Monitor', 'Personen', 'Huisvesting', 'Signalen', 'Aanleveringen', 'Mogelijke dubbelen'],
   analyst: ['Monitor'],
-  caseworker: ['Personen', 'Huisvesting', 'Aanleveringen', 'Mogelijke dubbelen'],
-  inspector: ['Huisvesting'],
+  caseworker: ['Personen', 'Huisvesting', 'Signalen', 'Aanleveringen', 'Mogelijke dubbelen'],
+  inspector: ['Huisvesting', 'Signalen'],
   agency: ['Personen', 'Aanleveringen'],
 };
 const FORBIDDEN = { analyst: '#/persons', caseworker: '#/monitor', inspector: '#/imports', agency: '#/locations' };
-const HREF = { Monitor: '#/monitor', Personen: '#/persons', Huisvesting: '#/locations', Aanleveringen: '#/imports', 'Mogelijke dubbelen': '#/duplicates' };
+const HREF = { Monitor: '#/monitor', Personen: '#/persons', Huisvesting: '#/locations', Aanleveringen: '#/imports', 'Mogelijke dubbelen': '#/duplicates', Signalen: '#/signals' };
 
 async function menuOf(page) {
   return page.locator('#menu a').allTextContents();
@@ -72,7 +72,7 @@ async function test_language_switch_is_remembered() {
   await page.getByRole('button', { name: 'English' }).click();
   await page.getByRole('heading', { name: 'Find persons' }).waitFor();
   check(await page.evaluate(() => document.documentElement.lang) === 'en', 'html lang en');
-  check(JSON.stringify(await menuOf(page)) === JSON.stringify(['Persons', 'Housing', 'Deliveries', 'Possible duplicates']), 'English menu');
+  check(JSON.stringify(await menuOf(page)) === JSON.stringify(['Persons', 'Housing', 'Signals', 'Deliveries', 'Possible duplicates']), 'English menu');
   await w.axe(page, 'persons (en)');
   await page.reload();
   await page.getByRole('heading', { name: 'Find persons' }).waitFor();
@@ -132,7 +132,7 @@ async function test_javascript_budget() {
 async function test_small_screen() {
   const page = await w.newPage(env, { width: 375, height: 740 });
   await w.login(env, page, 'admin');
-  for (const hash of ['#/monitor', '#/persons', '#/locations', '#/imports']) {
+  for (const hash of ['#/monitor', '#/persons', '#/locations', '#/signals', '#/imports']) {
     await page.goto(`${env.url}/${hash}`);
     await w.waitIdle(page);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);

@@ -1,8 +1,8 @@
 // test_screenshots.mjs — the pictures in the README and the user guide:
-// the dashboard, a person page, the housing register and a location page,
-// each taken once the page has drawn. IB_SCREENSHOTS names the folder
-// (docs/img to renew the committed ones); without it they go to a
-// temporary folder and are only checked.
+// the dashboard, a person page, the housing register, a location page and
+// a caseworker's signals, each taken once the page has drawn.
+// IB_SCREENSHOTS names the folder (docs/img to renew the committed ones);
+// without it they go to a temporary folder and are only checked.
 // Usage: node test_screenshots.mjs path/to/inbeeld
 import fs from 'node:fs';
 import os from 'node:os';
@@ -53,6 +53,23 @@ async function test_screenshots() {
   await w.waitIdle(page);
   await shoot(page, 'location');
   w.noErrors(page, 'screenshots');
+  await page.context().close();
+
+  // The caseworker's signals, once the server's first evaluation is done,
+  // and one of them taken on.
+  page = await w.newPage(env, size);
+  await w.login(env, page, 'caseworker');
+  await page.waitForFunction(async () => (await (await fetch('/api/v1/signals?pageSize=1')).json()).total > 0, null, { polling: 500, timeout: 30000 });
+  await page.goto(`${env.url}/#/signals?kind=not_registered`);
+  await w.waitIdle(page);
+  await page.evaluate(() => document.querySelector('.app-results').scrollIntoView());
+  await shoot(page, 'signals');
+  await page.locator('table.app-signals .app-signal-link').first().click();
+  await page.getByRole('button', { name: 'In behandeling nemen' }).click();
+  await page.getByText('Gedaan: in behandeling nemen.').waitFor();
+  await page.mouse.move(0, 0);
+  await shoot(page, 'signal');
+  w.noErrors(page, 'screenshots of signals');
   await page.context().close();
   console.log(`     screenshots in ${dir}`);
 }

@@ -1,7 +1,10 @@
 // messages.js — every text of the web application, in Dutch (the default)
 // and English. Keys are grouped by page; {name} is filled in by t().
 // tests/web checks that both languages have exactly the same keys and that
-// every key the code uses is here.
+// every key the code uses is here. The signals inbox keeps its texts in
+// signals.js.
+import * as signals from './signals.js';
+
 const nl = {
   'shell.skip': 'Naar de inhoud',
   'shell.menu': 'Hoofdmenu',
@@ -1014,4 +1017,4 @@ const en = {
   'code.audit.review': 'pair decided',
 };
 
-export const messages = { nl, en };
+export const messages = { nl: { ...nl, ...signals.nl }, en: { ...en, ...signals.en } };

@@ -11,12 +11,14 @@ const PAGES = [
   { path: 'monitor', label: 'menu.monitor', roles: ['analyst', 'admin'], module: './pages/dashboard.js' },
   { path: 'persons', label: 'menu.persons', roles: ['caseworker', 'agency', 'admin'], module: './pages/persons.js' },
   { path: 'locations', label: 'menu.locations', roles: ['inspector', 'caseworker', 'admin'], module: './pages/locations.js' },
+  { path: 'signals', label: 'menu.signals', roles: ['caseworker', 'inspector', 'admin'], module: './pages/signals.js' },
   { path: 'imports', label: 'menu.imports', roles: ['caseworker', 'agency', 'admin'], module: './pages/imports.js' },
   { path: 'duplicates', label: 'menu.duplicates', roles: ['caseworker', 'admin'], module: './pages/duplicates.js' },
 ];
 const DETAIL = {
   persons: './pages/person.js',
   locations: './pages/location.js',
+  signals: './pages/signal.js',
 };
 
 const ctx = { user: null };

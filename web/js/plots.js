@@ -67,9 +67,10 @@ export function quadrant({ title, desc, cells, axes }) {
 }
 
 // rows: [{label, values: [number|"<10"]}], series: [{label}]; stacked
-// shares of each row's total when `stacked`, else grouped counts.
-export function bars({ title, desc, rows, series, stacked = false, format = (v) => num(v) }) {
-  const W = 900; const left = 110; const right = 30; const barH = stacked ? 22 : 12; const gap = 12;
+// shares of each row's total when `stacked`, else grouped counts; left:
+// the room for the row labels.
+export function bars({ title, desc, rows, series, stacked = false, format = (v) => num(v), left = 110 }) {
+  const W = 900; const right = 30; const barH = stacked ? 22 : 12; const gap = 12;
   const rowH = stacked ? barH + gap : series.length * barH + gap;
   const top = 10; const legendH = 30;
   const H = top + rows.length * rowH + 30 + legendH;

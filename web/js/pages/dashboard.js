@@ -1,7 +1,8 @@
 // dashboard.js — the monitor for analysts: filters (reference date,
 // municipality, grouping), then survival (Kaplan–Meier curves with 95 %
 // bands and retention after 1/3/5/10 years), the Cox model's hazard ratios,
-// the typology quadrants, registration coverage and housing. Every figure
+// the typology quadrants, registration coverage, housing and the signals
+// of the inbox (signal-figures.js). Every figure
 // comes from /api/v1/monitor/* exactly as the API answers it: the tables'
 // counts perturbed by the server (a note says so), survival counts withheld
 // as "<10" or "verborgen" (hidden to protect another, said in words);
@@ -18,6 +19,7 @@ import { dataTable } from '../table.js';
 import { field } from '../form.js';
 import { lineChart, loadUplot } from '../chart.js';
 import { forestPlot, quadrant, bars, color } from '../plots.js';
+import { signalFigures } from '../signal-figures.js';
 
 const GROUPINGS = ['all', 'eu', 'cee', 'south', 'nationality', 'category', 'sex', 'age', 'cohort', 'first_brp', 'municipality'];
 const MAX_CURVES = 8;
@@ -44,6 +46,7 @@ export async function render(view, params, ctx) {
     typology: section(view, 'typology'),
     registration: section(view, 'registration'),
     housing: section(view, 'housing'),
+    signals: section(view, 'signals'),
   };
   // Survival first: it is the chart the reader sees first; the page is
   // shown once it is drawn, the other figures fill in as they arrive.
@@ -55,6 +58,7 @@ export async function render(view, params, ctx) {
     fill(sections.typology, (ask) => typology(base, ask), renewals),
     fill(sections.registration, (ask) => registration(base, ask), renewals),
     fill(sections.housing, (ask) => housing(base, ask), renewals),
+    fill(sections.signals, (ask) => signalFigures(base, ask), renewals),
   ]).then(() => Promise.all(renewals)).then(() => { view.dataset.complete = 'true'; });
   view.dataset.complete = 'false';
   rest.catch(() => {});

@@ -5,6 +5,7 @@ import { h } from '../dom.js';
 import { t, num, code, date } from '../i18n.js';
 import { get, getAll } from '../api.js';
 import { dataTable, csvButton } from '../table.js';
+import { addSignalSummary } from '../signal-summary.js';
 
 export function occupancyState(l) {
   if (l.capacity === null || l.capacity === undefined) return 'unknown';
@@ -15,7 +16,7 @@ export function occupancyState(l) {
 
 const PAGE_SIZE = 50;
 
-export async function render(view, params) {
+export async function render(view, params, ctx) {
   const [locations, occ] = await Promise.all([getAll('/api/v1/locations'), get('/api/v1/occupancy')]);
   const byId = new Map(occ.items.map((o) => [o.location_id, o.occupants]));
   const rows = locations.map((l) => ({ ...l, occupants: byId.get(l.id) ?? 0 }));
@@ -50,6 +51,8 @@ export async function render(view, params) {
       page > 1 ? h('a', { class: 'utrecht-link', href: `#/locations?page=${page - 1}` }, t('pager.previous')) : null,
       h('span', { 'aria-current': 'page' }, t('pager.page', { page, pages })),
       page < pages ? h('a', { class: 'utrecht-link', href: `#/locations?page=${page + 1}` }, t('pager.next')) : null) : null);
+  // The start page (nothing asked yet) shows the user's signals.
+  if (!Object.values(params).some(Boolean)) addSignalSummary(view, ctx);
 }
 
 export function badge(state) {

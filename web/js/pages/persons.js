@@ -9,6 +9,7 @@ import { get, query } from '../api.js';
 import { dataTable } from '../table.js';
 import { field } from '../form.js';
 import { WRITERS, isBsn } from '../records.js';
+import { addSignalSummary } from '../signal-summary.js';
 
 const PAGE_SIZE = 25;
 
@@ -70,6 +71,8 @@ export async function render(view, params, ctx) {
       ? h('p', {}, h('a', { class: 'utrecht-button utrecht-button--secondary-action app-link-button', href: '#/persons/new' }, t('register.title')))
       : null,
     searchForm, worklistLink(params, ctx), results);
+  // The start page (nothing asked yet) shows the user's signals.
+  if (!Object.values(params).some(Boolean)) addSignalSummary(view, ctx);
 
   const page = Math.max(1, Number(params.page) || 1);
   const worklist = params.unregistered === '1' && WORKLIST_ROLES.includes(ctx.user.role);

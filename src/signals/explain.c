@@ -11,22 +11,20 @@
 
 char *sig_date_text(ib_date d, bool english, char out[SIG_DATE_TEXT])
 {
-    static const char *const nl[12] = {
-        "januari", "februari", "maart", "april", "mei", "juni", "juli",
-        "augustus", "september", "oktober", "november", "december"};
-    static const char *const en[12] = {
-        "January", "February", "March", "April", "May", "June", "July",
-        "August", "September", "October", "November", "December"};
+    static const char *const months[2][12] = {
+        {"januari", "februari", "maart", "april", "mei", "juni", "juli",
+         "augustus", "september", "oktober", "november", "december"},
+        {"January", "February", "March", "April", "May", "June", "July",
+         "August", "September", "October", "November", "December"}};
     if (d == IB_DATE_NONE) {
         snprintf(out, SIG_DATE_TEXT, "%s", english ? "an unknown date" : "een onbekende datum");
         return out;
     }
     int y, m, day;
     ib_date_to_ymd(d, &y, &m, &day);
-    /* m is 1..12; the index says so to gcc -O2, whose -Warray-bounds
-     * cannot see it through ib_date_to_ymd (Release builds). */
-    size_t month = (size_t)(m - 1) % 12;
-    snprintf(out, SIG_DATE_TEXT, "%d %s %d", day, (english ? en : nl)[month], y);
+    /* m is 1..12; an unsigned index the optimiser can bound (-Warray-bounds) */
+    unsigned i = (unsigned)(m - 1);
+    snprintf(out, SIG_DATE_TEXT, "%d %s %d", day, months[english][i < 12 ? i : 0], y);
     return out;
 }
 

@@ -33,9 +33,15 @@ else
   rm -f "$mark" "$users"
 fi
 "$inbeeld" init --db "$db"
+# The demo's "now" is the day it is first made, so that the inbox, which
+# the server evaluates on today's date, has work of every kind (a job lost
+# last week, an arrival last month); it stays that day while the folder is
+# kept, so that a second `make run` imports the same files again.
 if [ ! -f "$demo/.complete-$persons-$seed-$layout" ]; then
   rm -rf "$demo"
-  "$inbeeld" demo --persons "$persons" --seed "$seed" --layout "$layout" --out "$demo"
+  at=$(date +%F)
+  "$inbeeld" demo --persons "$persons" --seed "$seed" --layout "$layout" --at "$at" --out "$demo"
+  echo "$at" > "$demo/.at"
   touch "$demo/.complete-$persons-$seed-$layout"
 fi
 bash "$here/import-demo.sh" "$inbeeld" "$db" "$demo"
@@ -70,12 +76,15 @@ klantmanager caseworker $municipality GM0599,GM0772,GM0518
 inspecteur   inspector  $municipality GM0599,GM0772,GM0518
 uitzendbureau agency    $agency -
 EOF
-  # A team per kind of work, so that signals can be handed to a team
-  # (docs/inbox.md); no routes: new signals wait without an owner.
+  # A team per kind of work, and routes that send new signals to them
+  # (docs/inbox.md): location signals to the inspectors, person signals
+  # to the caseworkers.
   "$inbeeld" signals team add klantenteam --db "$db" >/dev/null
   "$inbeeld" signals team member klantenteam klantmanager --db "$db" >/dev/null
   "$inbeeld" signals team add inspectie --db "$db" >/dev/null
   "$inbeeld" signals team member inspectie inspecteur --db "$db" >/dev/null
+  "$inbeeld" signals route add --kind overcrowded --team inspectie --db "$db" >/dev/null
+  "$inbeeld" signals route add --team klantenteam --db "$db" >/dev/null
 fi
 
 echo

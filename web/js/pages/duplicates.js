@@ -6,7 +6,7 @@
 // proposed again), always with a reason; every decision is audited.
 // Also used by person.js: the senders' records of one person, with their
 // disagreements, and the unlink action.
-import { h } from '../dom.js';
+import { h, put, fill } from '../dom.js';
 import { t, date, code, num } from '../i18n.js';
 import { get, request, query } from '../api.js';
 import { field } from '../form.js';
@@ -112,18 +112,18 @@ function pairCard(pair) {
     sideBySide(pair),
     body);
   const result = (done) => {
-    body.replaceChildren(decided(done));
+    fill(body, decided(done));
     body.querySelector('[role=status]')?.focus?.();
   };
-  if (pair.state === 'open') body.append(decisionForm(pair, result));
-  else body.append(decided(pair));
+  if (pair.state === 'open') put(body, decisionForm(pair, result));
+  else put(body, decided(pair));
   return section;
 }
 
 export async function render(view, params, ctx) {
   const purpose = sessionStorage.getItem('inbeeld.purpose') || t('dup.purpose');
   const res = await get(`/api/v1/duplicates${query({ state: 'open', pageSize: 50 })}`, { purpose });
-  view.append(
+  put(view,
     h('h1', { class: 'utrecht-heading-1' }, t('dup.title')),
     h('p', { class: 'utrecht-paragraph' }, t('dup.intro')),
     h('p', { class: 'utrecht-paragraph', role: 'status' },
@@ -148,7 +148,7 @@ export function personRecords(p, ctx, onChange) {
   const unlink = (r) => {
     const reason = field({ name: 'reason', label: t('dup.unlinkReason'), type: 'textarea', required: true, attrs: { maxlength: 200 } });
     const status = h('p', { class: 'app-form-status', role: 'status' });
-    panel.replaceChildren(
+    fill(panel,
       h('h3', { class: 'utrecht-heading-3' }, t('dup.unlinkTitle', { ref: r.person_ref, sender: r.sender })),
       h('p', { class: 'utrecht-paragraph' }, t('dup.unlinkIntro')),
       h('form', {

@@ -7,7 +7,7 @@
 // of the earlier deliveries of the user's organisation (from the audit
 // log; an administrator sees all). Agencies and caseworkers deliver as
 // their own organisation, an administrator names the sender.
-import { h } from '../dom.js';
+import { h, put, fill } from '../dom.js';
 import { t, num, language } from '../i18n.js';
 import { get, query, ApiError, getCsrf } from '../api.js';
 import { dataTable, csvButton } from '../table.js';
@@ -132,7 +132,7 @@ export async function render(view, params, ctx) {
       const name = uploadName();
       const url = `/api/v1/imports${query({ kind, partial: v.mode === 'partial' ? 'true' : '', dry_run: v.mode === 'dry_run' ? 'true' : '', sender: v.sender, upload: name })}`;
       progress.start();
-      reportBox.replaceChildren();
+      fill(reportBox);
       let stop = () => {};
       let result;
       try {
@@ -150,7 +150,7 @@ export async function render(view, params, ctx) {
       return { message: status === 200 ? t('imp.okShort') : t('imp.rejectedShort') };
     },
   });
-  view.append(
+  put(view,
     h('h1', { class: 'utrecht-heading-1' }, t('imp.title')),
     h('p', { class: 'utrecht-paragraph' }, t('imp.intro')),
     ctx.user.role === 'admin' ? null : h('p', { class: 'utrecht-paragraph' }, t('imp.asOrg', { org: ctx.user.organisation })),
@@ -178,9 +178,9 @@ function showReport(box, report, status, dryRun) {
     { key: 'field', label: t('imp.field') },
     { key: 'message', label: t('imp.reason') },
   ];
-  box.replaceChildren(h('h2', { class: 'utrecht-heading-2' }, t('imp.report')), summary);
+  fill(box, h('h2', { class: 'utrecht-heading-2' }, t('imp.report')), summary);
   if (rejections.length) {
-    box.append(
+    put(box,
       h('div', { class: 'utrecht-button-group' }, csvButton('importrapport.csv', cols, rejections, t('imp.downloadReport'))),
       dataTable({ caption: t('imp.rejections', { n: rejections.length }), columns: cols, rows: rejections, className: 'app-rejections' }));
   }

@@ -2,7 +2,7 @@
 // occupancy on the first of every month (chart and table), who lives there
 // now (tied to the job or not), its inspections, and for inspectors a form
 // to record a new inspection.
-import { h } from '../dom.js';
+import { h, put } from '../dom.js';
 import { t, num, code, date } from '../i18n.js';
 import { get, post, query, ApiError } from '../api.js';
 import { dataTable, csvButton } from '../table.js';
@@ -20,7 +20,7 @@ export async function render(view, params, ctx) {
   ]);
   const state = occupancyState({ capacity: l.capacity, occupants: res.occupants });
   const floor = l.floor_area_m2;
-  view.append(
+  put(view,
     h('p', { class: 'app-back' }, h('a', { class: 'utrecht-link', href: '#/locations' }, t('loc.back'))),
     h('h1', { class: 'utrecht-heading-1' }, t('loc.heading', { ref: l.location_ref, address: `${l.postcode} ${l.house_number}` })),
     h('dl', { class: 'app-details' },
@@ -32,7 +32,7 @@ export async function render(view, params, ctx) {
       h('dt', {}, t('loc.provider')), h('dd', {}, l.provider_ref || '—'),
       h('dt', {}, t('loc.certifiedUntil')), h('dd', {}, date(l.certified_until) || t('loc.notCertified'))));
 
-  view.append(h('h2', { class: 'utrecht-heading-2' }, t('loc.occupancyTitle')));
+  put(view, h('h2', { class: 'utrecht-heading-2' }, t('loc.occupancyTitle')));
   if (res.occupancy.length) {
     const cols = [
       { key: 'date', label: t('loc.month'), rowHeader: true, format: (r) => date(r.date) },
@@ -41,16 +41,16 @@ export async function render(view, params, ctx) {
     const xs = res.occupancy.map((r) => Date.parse(`${r.date}T00:00:00Z`) / 1000);
     const series = [{ label: t('loc.occupants'), values: res.occupancy.map((r) => r.occupants), color: '#01689b' }];
     if (l.capacity !== null) series.push({ label: t('loc.capacity'), values: xs.map(() => l.capacity), color: '#a90061', dash: [6, 4] });
-    view.append(h('div', { class: 'app-chart-block' },
+    put(view, h('div', { class: 'app-chart-block' },
       await lineChart({ title: t('loc.occupancyTitle'), xs, series, xTime: true, yLabel: t('loc.occupants'), id: 'occupancy-chart' }),
       h('details', { class: 'app-disclosure' }, h('summary', {}, t('chart.showTable')),
         dataTable({ caption: t('loc.occupancyTitle'), columns: cols, rows: res.occupancy.slice().reverse() })),
       h('div', { class: 'utrecht-button-group' }, csvButton(`bezetting-${l.location_ref}.csv`, cols.map((c) => ({ ...c, format: undefined })), res.occupancy))));
   } else {
-    view.append(h('p', { class: 'utrecht-paragraph' }, t('loc.noHistory')));
+    put(view, h('p', { class: 'utrecht-paragraph' }, t('loc.noHistory')));
   }
 
-  view.append(h('h2', { class: 'utrecht-heading-2' }, t('loc.residents')),
+  put(view, h('h2', { class: 'utrecht-heading-2' }, t('loc.residents')),
     dataTable({ caption: t('loc.residentsCaption', { date: date(res.date) }), rows: res.residents, empty: t('loc.noResidents'), columns: [
       { key: 'person_ref', label: t('person.ref'), rowHeader: true,
         format: (r) => (['caseworker', 'admin', 'agency'].includes(ctx.user.role) ? h('a', { class: 'utrecht-link', href: `#/persons/${r.person_id}` }, r.person_ref) : r.person_ref) },
@@ -60,7 +60,7 @@ export async function render(view, params, ctx) {
     ] }));
 
   if (!canInspect) return;
-  view.append(h('h2', { class: 'utrecht-heading-2' }, t('insp.title')),
+  put(view, h('h2', { class: 'utrecht-heading-2' }, t('insp.title')),
     dataTable({ caption: t('insp.caption'), rows: inspections.items.slice().sort((a, b) => b.date.localeCompare(a.date)), empty: t('insp.none'), columns: [
       { key: 'date', label: t('insp.date'), format: (r) => date(r.date) },
       { key: 'outcome', label: t('insp.outcome'), format: (r) => code('outcome', r.outcome) },

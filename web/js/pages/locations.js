@@ -1,7 +1,7 @@
 // locations.js — the housing register: every location the user may see
 // with its residents today against its capacity, overcrowded locations
 // first (occupancy over capacity, then by how far over).
-import { h } from '../dom.js';
+import { h, put } from '../dom.js';
 import { t, num, code, date } from '../i18n.js';
 import { get, getAll } from '../api.js';
 import { dataTable, csvButton } from '../table.js';
@@ -40,7 +40,7 @@ export async function render(view, params) {
     { key: 'state', label: t('loc.state'), format: (l) => badge(occupancyState(l)), csv: (l) => occupancyState(l) },
     { key: 'certified_until', label: t('loc.certifiedUntil'), format: (l) => date(l.certified_until) || '—' },
   ];
-  view.append(
+  put(view,
     h('h1', { class: 'utrecht-heading-1' }, t('loc.title')),
     h('p', { class: 'utrecht-paragraph' }, t('loc.intro', { date: date(occ.date) })),
     h('p', { class: 'utrecht-paragraph', role: 'status' }, t('loc.summary', { n: rows.length, over })),

@@ -7,7 +7,7 @@
 // sender delivered are shown with that sender and cannot be edited here.
 // The senders' records of the person, with where they disagree, and an
 // unlink action per record (duplicates.js).
-import { h, svg, uid } from '../dom.js';
+import { h, svg, uid, put, fill } from '../dom.js';
 import { t, date, code, num, language } from '../i18n.js';
 import { get, query } from '../api.js';
 import { dataTable } from '../table.js';
@@ -50,7 +50,7 @@ export async function render(view, params, ctx) {
   };
   const after = (kind, rows) => [panels[kind] || null, writer && rows.some((r) => r.sender !== ctx.user.organisation)
     ? h('p', { class: 'utrecht-paragraph app-note' }, t('person.otherSenders')) : null];
-  view.append(
+  put(view,
     h('p', { class: 'app-back' }, h('a', { class: 'utrecht-link', href: '#/persons' }, t('person.back'))),
     h('h1', { class: 'utrecht-heading-1' }, personName(p)),
     details(p),
@@ -108,14 +108,14 @@ export async function render(view, params, ctx) {
     ...after('life_events', tl.life_events));
 
   if (['caseworker', 'admin'].includes(ctx.user.role)) {
-    view.append(h('h2', { class: 'utrecht-heading-2' }, t('person.audit')), await auditTable(p.id));
+    put(view, h('h2', { class: 'utrecht-heading-2' }, t('person.audit')), await auditTable(p.id));
   }
   if (ownPerson) {
-    view.append(h('h2', { class: 'utrecht-heading-2' }, t('person.forms')),
+    put(view, h('h2', { class: 'utrecht-heading-2' }, t('person.forms')),
       h('p', { class: 'utrecht-paragraph' }, t('person.formsIntro')),
       recordForms(own));
   } else if (writer) {
-    view.append(h('h2', { class: 'utrecht-heading-2' }, t('person.forms')),
+    put(view, h('h2', { class: 'utrecht-heading-2' }, t('person.forms')),
       h('p', { class: 'utrecht-paragraph' }, t('person.otherPerson', { sender: p.sender })));
   }
 }
@@ -291,7 +291,7 @@ function editButton(kind, r, panel, p) {
 function openEdit(kind, r, panel, p) {
   const keys = Object.fromEntries(KEYS[kind].map((k) => [k, r[k]]));
   const fields = FIELDS[kind](r).filter((f) => !KEYS[kind].includes(f.name));
-  panel.replaceChildren(
+  fill(panel,
     h('h3', { class: 'utrecht-heading-3' }, t('edit.title', { what: keyText(kind, r) })),
     h('p', { class: 'utrecht-paragraph' }, t('edit.keyNote')),
     form({
@@ -308,11 +308,11 @@ function openEdit(kind, r, panel, p) {
 // stays, registrations and the rest are added.
 function registerPage(view, ctx) {
   if (!WRITERS.includes(ctx.user.role)) {
-    view.append(h('h1', { class: 'utrecht-heading-1' }, t('shell.notFound')),
+    put(view, h('h1', { class: 'utrecht-heading-1' }, t('shell.notFound')),
       h('p', { class: 'utrecht-paragraph' }, t('shell.notFoundText')));
     return;
   }
-  view.append(
+  put(view,
     h('p', { class: 'app-back' }, h('a', { class: 'utrecht-link', href: '#/persons' }, t('person.back'))),
     h('h1', { class: 'utrecht-heading-1' }, t('register.title')),
     h('p', { class: 'utrecht-paragraph' }, t('register.intro', { org: ctx.user.organisation })),

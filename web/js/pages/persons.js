@@ -3,7 +3,7 @@
 // paged table; every person shown is an audited read, with the purpose the
 // caseworker gives. A caseworker or agency starts registering a new person
 // here (the form is on #/persons/new, in person.js).
-import { h } from '../dom.js';
+import { h, put } from '../dom.js';
 import { t, date, code } from '../i18n.js';
 import { get, query } from '../api.js';
 import { dataTable } from '../table.js';
@@ -63,7 +63,7 @@ export async function render(view, params, ctx) {
     ctx.navigate(`#/persons${query({ ...rest, bsn: given ? 'ja' : '', page: 1 })}`);
   });
 
-  view.append(
+  put(view,
     h('h1', { class: 'utrecht-heading-1' }, t('persons.title')),
     h('p', { class: 'utrecht-paragraph' }, t('persons.intro')),
     WRITERS.includes(ctx.user.role)
@@ -88,7 +88,7 @@ export async function render(view, params, ctx) {
     { key: 'bsn_masked', label: t('person.bsn'), format: (p) => p.bsn_masked || '—' },
   ];
   const pages = Math.max(1, Math.ceil(res.total / PAGE_SIZE));
-  results.append(
+  put(results,
     worklist ? h('h2', { class: 'utrecht-heading-2' }, t('worklist.title')) : null,
     h('p', { class: 'utrecht-paragraph', role: 'status' }, t(worklist ? 'worklist.found' : 'persons.found', { n: res.total })),
     dataTable({ caption: t('persons.resultsCaption', { page, pages }), columns, rows: res.items, empty: t('persons.none') }),

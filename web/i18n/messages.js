@@ -818,7 +818,7 @@ const en = {
   'dash.survival.chart': 'Share still in the Netherlands by years since arrival, per {by}',
   'dash.survival.years': 'Years since arrival',
   'dash.survival.share': 'Still in the Netherlands',
-  'dash.survival.after': 'After {y} years',
+  'dash.survival.after': 'After {y} {y:year|years}',
   'dash.survival.table': 'Still in the Netherlands after 1, 3, 5 and 10 years, with 95% interval (reference date {at})',
   'dash.survival.limited': 'The chart shows the {n} largest of {total} groups; the table shows them all.',
   'dash.survival.noCurve': 'There are too few stays to draw a line.',

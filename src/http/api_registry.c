@@ -435,6 +435,7 @@ int ib_api_persons_list(hreq *req, hresp *resp)
 typedef struct timeline_ctx {
     json_t *stays, *registrations, *employments, *housings, *events;
     json_t *senders;
+    ib_ties *ties;              /* the jobs' and beds' organisations */
 } timeline_ctx;
 
 #define TIMELINE_ITEM(fn, type, tojson, list)                                  \
@@ -446,9 +447,25 @@ typedef struct timeline_ctx {
     }
 TIMELINE_ITEM(tl_stay, ib_stay, stay_json, stays)
 TIMELINE_ITEM(tl_reg, ib_registration, registration_json, registrations)
-TIMELINE_ITEM(tl_emp, ib_employment, employment_json, employments)
-TIMELINE_ITEM(tl_hou, ib_housing, housing_json, housings)
 TIMELINE_ITEM(tl_evt, ib_life_event, life_event_json, events)
+
+static int tl_emp(void *ctx, const ib_employment *e)
+{
+    timeline_ctx *tc = ctx;
+    json_t *o = with_sender(employment_json(e), tc->senders, e->meta.sender_id);
+    if (json_array_append_new(tc->employments, o))
+        return -1;
+    return ib_ties_add_job(tc->ties, o, e);
+}
+
+static int tl_hou(void *ctx, const ib_housing *h)
+{
+    timeline_ctx *tc = ctx;
+    json_t *o = with_sender(housing_json(h), tc->senders, h->meta.sender_id);
+    if (json_array_append_new(tc->housings, o))
+        return -1;
+    return ib_ties_add_bed(tc->ties, o, h);
+}
 
 /* ------------------------------------------------------------ a person's records */
 
@@ -523,7 +540,7 @@ int ib_api_persons_get(hreq *req, hresp *resp)
         return 0;
     }
     timeline_ctx tc = {json_array(), json_array(), json_array(), json_array(),
-                       json_array(), load_senders(req, &err)};
+                       json_array(), load_senders(req, &err), ib_ties_new(IB_DATE_NONE)};
     json_t *o = json_pack("{s:o, s:{s:o, s:o, s:o, s:o, s:o}}", "person",
                           with_sender(person_json(&p), tc.senders, p.meta.sender_id),
                           "timeline", "stays", tc.stays, "registrations",
@@ -531,6 +548,8 @@ int ib_api_persons_get(hreq *req, hresp *resp)
                           tc.housings, "life_events", tc.events);
     ib_filter f = {.person_id = p.person_id};
     int rc = tc.senders ? IB_OK : err.code;
+    if (!rc && !tc.ties)
+        rc = ib_err_set(&err, IB_ENOMEM, "geheugen vol");
     if (req->user.role == IB_ROLE_AGENCY)
         f.sender_id = req->sender_scope;      /* its own episodes only */
     else if (!rc)
@@ -542,8 +561,12 @@ int ib_api_persons_get(hreq *req, hresp *resp)
     if (!rc) rc = ib_store_each_employment(req->st, &f, tl_emp, &tc, &err);
     if (!rc) rc = ib_store_each_housing(req->st, &f, tl_hou, &tc, &err);
     if (!rc) rc = ib_store_each_life_event(req->st, &f, tl_evt, &tc, &err);
+    /* names, certification and tied housing; an agency's from its own
+     * records only, as the monitor's --sender */
+    if (!rc) rc = ib_ties_finish(req, tc.ties, &err);
     rc = ib_request_end_read(req, rc, &err);
     json_decref(tc.senders);
+    ib_ties_free(tc.ties);
     if (rc) {
         json_decref(o);
         return ib_problem_from_err(resp, &err);

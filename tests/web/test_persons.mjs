@@ -103,7 +103,7 @@ async function test_person_page_timeline_and_audit() {
   const id = page.url().split('#/persons/')[1];
   const api = await w.apiGet(page, `/api/v1/persons/${id}`);
   const tl = api.body.timeline;
-  check(await page.locator('.tl-chart rect.tl-bar').count() === tl.stays.length + tl.registrations.length + tl.employments.length + tl.housings.length,
+  check(await page.locator('.tl-chart rect.tl-bar:not(.tl-overlay)').count() === tl.stays.length + tl.registrations.length + tl.employments.length + tl.housings.length,
     'one bar per period');
   check(await page.locator('.tl-chart path.tl-event').count() === tl.life_events.length, 'one mark per life event');
   // The senders' records of the person (duplicates.js), one row each.

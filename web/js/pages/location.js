@@ -56,7 +56,7 @@ export async function render(view, params, ctx) {
         format: (r) => (['caseworker', 'admin', 'agency'].includes(ctx.user.role) ? h('a', { class: 'utrecht-link', href: `#/persons/${r.person_id}` }, r.person_ref) : r.person_ref) },
       { key: 'start_date', label: t('person.start'), format: (r) => date(r.start_date) },
       { key: 'end_date', label: t('person.end'), format: (r) => date(r.end_date) || t('person.ongoing') },
-      { key: 'tied', label: t('person.tied'), format: (r) => (r.tied ? t('person.tiedBy', { org: r.provided_by_ref }) : t('person.notTied')) },
+      { key: 'tied', label: t('person.tied'), format: residentTied },
     ] }));
 
   if (!canInspect) return;
@@ -96,4 +96,12 @@ export async function render(view, params, ctx) {
     view.querySelector('h1').after(h('div', { class: 'utrecht-alert utrecht-alert--ok', role: 'status' },
       h('p', { class: 'utrecht-paragraph' }, t('insp.saved'))));
   }
+}
+
+// Tied on the day shown, by the monitor's rule (the API decides it): the
+// bed's provider is then the resident's employer or agency.
+function residentTied(r) {
+  const org = r.provided_by_name || r.provided_by_ref;
+  if (r.tied) return t('loc.tiedYes', { org });
+  return r.provided_by_ref ? t('loc.tiedNo', { org }) : t('person.notTied');
 }

@@ -12,7 +12,7 @@ import { t, date, code, num, language } from '../i18n.js';
 import { get, query } from '../api.js';
 import { dataTable } from '../table.js';
 import { form } from '../form.js';
-import { loadWml, wmlOn } from '../wml.js';
+import { loadWml, wmlRow, wmlMonitor, wmlCoverage, hourlyWage } from '../wml.js';
 import { WRITERS, personFields, codeChecks, deliver, clean } from '../records.js';
 import { personName } from './persons.js';
 import { personRecords } from './duplicates.js';
@@ -78,27 +78,30 @@ export async function render(view, params, ctx) {
     ...after('registrations', tl.registrations),
     h('h2', { class: 'utrecht-heading-2' }, t('person.employments')),
     dataTable({ caption: t('person.employments'), rows: tl.employments, empty: t('person.noneRecorded'), captionHidden: true, columns: [
-      { key: 'employer_ref', label: t('person.employer') },
-      { key: 'agency_ref', label: t('person.agency') },
+      { key: 'employer_ref', label: t('person.employer'), format: (r) => orgName(r.employer_name, r.employer_ref) },
+      { key: 'agency_ref', label: t('person.agency'), format: agencyCell },
       { key: 'contract', label: t('person.contract'), format: (r) => code('contract', r.contract) },
       { key: 'start_date', label: t('person.start'), format: (r) => date(r.start_date) },
       { key: 'end_date', label: t('person.end'), format: (r) => date(r.end_date) || t('person.ongoing') },
       { key: 'hours_per_week', label: t('person.hours'), numeric: true, format: (r) => num(r.hours_per_week, 0) },
       { key: 'monthly_wage', label: t('person.wage'), numeric: true, format: (r) => (r.monthly_wage === null ? '' : `€ ${num(r.monthly_wage, 2)}`) },
-      { key: 'wml', label: t('person.wagePct'), numeric: true, format: (r) => wagePct(r, wml) },
+      { key: 'wml_hour', label: t('person.wageHour'), format: (r) => wageHour(r, wml) },
+      { key: 'wml_month', label: t('person.wageMonitor'), format: (r) => wageMonth(r, wml) },
       ...extra('employments'),
     ] }),
     ...after('employments', tl.employments),
-    h('p', { class: 'utrecht-paragraph app-note' }, t('person.wageNote')),
+    wageNote(wml),
     h('h2', { class: 'utrecht-heading-2' }, t('person.housings')),
     dataTable({ caption: t('person.housings'), rows: tl.housings, empty: t('person.noneRecorded'), captionHidden: true, columns: [
       { key: 'location_ref', label: t('person.location'), format: (r) => h('a', { class: 'utrecht-link', href: `#/locations/${r.location_id}` }, r.location_ref) },
-      { key: 'provided_by_ref', label: t('person.tied'), format: (r) => (r.provided_by_ref ? t('person.tiedBy', { org: r.provided_by_ref }) : t('person.notTied')) },
+      { key: 'provided_by_ref', label: t('person.providedBy'), format: (r) => orgName(r.provided_by_name, r.provided_by_ref) },
+      { key: 'tied', label: t('person.tied'), format: tiedText },
       { key: 'start_date', label: t('person.start'), format: (r) => date(r.start_date) },
       { key: 'end_date', label: t('person.end'), format: (r) => date(r.end_date) || t('person.ongoing') },
       ...extra('housings'),
     ] }),
     ...after('housings', tl.housings),
+    h('p', { class: 'utrecht-paragraph app-note' }, t('person.tiedNote')),
     h('h2', { class: 'utrecht-heading-2' }, t('person.lifeEvents')),
     dataTable({ caption: t('person.lifeEvents'), rows: tl.life_events, empty: t('person.noneRecorded'), captionHidden: true, columns: [
       { key: 'event', label: t('person.event'), format: (r) => code('event', r.event) },
@@ -134,11 +137,70 @@ function details(p) {
   return h('dl', { class: 'app-details' }, rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
 }
 
-function wagePct(r, wml) {
-  if (r.monthly_wage === null || !r.start_date) return '';
-  const min = wmlOn(wml, r.start_date);
-  if (!min) return '';
-  return `${num((100 * r.monthly_wage) / min, 0)}%`;
+// An organisation by its name, with the sender's reference for it on
+// hover; the reference where the name is unknown.
+function orgName(name, ref) {
+  if (!ref) return '—';
+  return name ? h('span', { title: ref }, name) : ref;
+}
+
+// The agency with its certification (NEN 4400-1, SNF), as its
+// organisation record states it.
+function agencyCell(r) {
+  if (!r.agency_ref) return '—';
+  return [orgName(r.agency_name, r.agency_ref), ' ',
+    h('span', { class: 'app-cert' }, `(${r.agency_certified ? code('cert', r.agency_certified) : t('person.certNone')})`)];
+}
+
+function period(p) {
+  return `${date(p.start_date)} – ${date(p.end_date) || t('person.ongoing')}`;
+}
+
+// Tied by the monitor's rule, as the API decides it: the bed's provider is
+// the person's employer or agency on those days (docs/monitor.md).
+export function tiedText(r) {
+  const org = r.provided_by_name || r.provided_by_ref;
+  if (r.tied) {
+    const ps = r.tied_periods || [];
+    const whole = ps.length === 1 && ps[0].start_date === r.start_date && ps[0].end_date === r.end_date;
+    return whole ? t('person.tiedWhole', { org }) : t('person.tiedDuring', { org, periods: ps.map(period).join('; ') });
+  }
+  return r.provided_by_ref ? t('person.tiedNot', { org }) : t('person.notTied');
+}
+
+// The wage per hour against the statutory hourly minimum on the job's
+// start date, when the hours are known: the legal test, also for part
+// time. The table has hourly amounts from 2024; before that, and outside
+// the table, the cell says so.
+function wageHour(r, wml) {
+  if (r.monthly_wage === null) return t('person.wageUnknown');
+  if (r.hours_per_week === null || !(r.hours_per_week > 0)) return t('person.hoursUnknown');
+  const perHour = hourlyWage(r.monthly_wage, r.hours_per_week);
+  const row = wmlRow(wml, r.start_date);
+  if (!row) return t('person.wmlNotCovered', { euro: euro(perHour) });
+  if (row.hourly === null) return t('person.wmlNoHourly', { euro: euro(perHour) });
+  return t('person.wageHourPct', { euro: euro(perHour), pct: num((100 * perHour) / row.hourly, 0), min: euro(row.hourly) });
+}
+
+// The monitor's definition (docs/monitor.md): the monthly wage against the
+// full-time monthly minimum, whatever the hours; outside the table the
+// monitor takes the nearest row, and the cell says so.
+function wageMonth(r, wml) {
+  if (r.monthly_wage === null) return t('person.wageUnknown');
+  const row = wmlMonitor(wml, r.start_date);
+  if (!row) return '—';
+  const pct = `${num((100 * r.monthly_wage) / row.monthly, 0)}%`;
+  return wmlRow(wml, r.start_date) ? pct : t('person.wmlNearest', { pct, date: date(row.from) });
+}
+
+function euro(v) {
+  return `€ ${num(v, 2)}`;
+}
+
+function wageNote(wml) {
+  const cover = wmlCoverage(wml);
+  return h('p', { class: 'utrecht-paragraph app-note' }, t('person.wageNote'), ' ',
+    cover ? t('person.wmlTable', { from: date(cover.from), until: date(cover.until) }) : null);
 }
 
 // ---------------------------------------------------------------- timeline
@@ -169,7 +231,12 @@ function timelineChart(tl) {
   for (const s of tl.stays) bar('stays', s.arrival_date, s.departure_date, 'tl-stay', `${t('person.stay')}: ${date(s.arrival_date)} – ${date(s.departure_date) || t('person.present')}`);
   for (const r of tl.registrations) bar('registrations', r.start_date, r.end_date, `tl-reg-${r.kind}`, `${code('reg', r.kind)} ${r.municipality || ''}: ${date(r.start_date)} – ${date(r.end_date) || t('person.ongoing')}`);
   for (const e of tl.employments) bar('employments', e.start_date, e.end_date, `tl-job-${e.contract}`, `${code('contract', e.contract)} ${e.employer_ref}: ${date(e.start_date)} – ${date(e.end_date) || t('person.ongoing')}`);
-  for (const e of tl.housings) bar('housings', e.start_date, e.end_date, e.provided_by_ref ? 'tl-house-tied' : 'tl-house', `${e.location_ref} (${e.provided_by_ref ? t('person.tiedBy', { org: e.provided_by_ref }) : t('person.notTied')}): ${date(e.start_date)} – ${date(e.end_date) || t('person.ongoing')}`);
+  for (const e of tl.housings) {
+    const label = `${e.location_ref} (${tiedText(e)}): ${date(e.start_date)} – ${date(e.end_date) || t('person.ongoing')}`;
+    bar('housings', e.start_date, e.end_date, 'tl-house', label);
+    // The tied days drawn over the bed's bar (tl-overlay: not a period of its own).
+    for (const p of e.tied_periods || []) bar('housings', p.start_date, p.end_date, 'tl-house-tied tl-overlay', label);
+  }
   for (const e of tl.life_events) {
     const cx = x(e.date); const cy = lane('life_events') + laneH / 2;
     bars.push(svg('path', { d: `M${cx} ${cy - 9} L${cx + 9} ${cy} L${cx} ${cy + 9} L${cx - 9} ${cy} Z`, class: 'tl-event' },

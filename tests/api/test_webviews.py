@@ -98,12 +98,17 @@ def test_imports_history():
     check(status == 200 and h["total"] == 2, "two deliveries (a dry run is none): %s" % h)
     rejected, stored = h["items"]
     check(rejected["stored"] is False and rejected["result"] is None and rejected["kind"] == "persons", "rejected: %s" % rejected)
-    check(stored["stored"] is True and stored["detail"] == "persons.csv 1 rijen"
-          and "1 gelezen, 1 nieuw" in stored["result"], "stored: %s" % stored)
+    # One row is "1 rij"; the counts are the import's, without the file again.
+    check(stored["stored"] is True and stored["detail"] == "persons.csv 1 rij"
+          and stored["result"].startswith("1 gelezen, 1 nieuw"), "stored: %s" % stored)
     status, _, h2 = client("agency_other").json("GET", "/api/v1/imports")
     check(h2["total"] == 0, "another agency sees none of it")
     status, _, h3 = client("admin").json("GET", "/api/v1/imports")
     check(h3["total"] >= 2, "an admin sees all, the CLI's imports too: %s" % h3["total"])
+    # A CLI delivery: the file and sender, then the counts, each once.
+    cli = [d for d in h3["items"] if d["actor"].startswith("cli:")]
+    check(cli and all(d["detail"].endswith(")") and "(afzender bureau-" in d["detail"] and d["result"]
+                      and "gelezen" in d["result"] and "afzender" not in d["result"] for d in cli), "CLI deliveries: %s" % cli[:2])
 
 
 def test_person_by_bsn():

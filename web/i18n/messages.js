@@ -73,7 +73,7 @@ const nl = {
   'pager.page': 'Pagina {page} van {pages}',
 
   'persons.title': 'Personen zoeken',
-  'persons.intro': 'Zoek op (het begin van) de achternaam, geboortedatum, de referentie van de aanleverancier, BSN of nationaliteit. U ziet alleen personen die in uw gemeente(n) staan ingeschreven of wonen.',
+  'persons.intro': 'Zoek op (het begin van) de achternaam, geboortedatum, de referentie van de aanleverancier, BSN of nationaliteit.',
   'persons.search': 'Personen zoeken',
   'persons.familyName': 'Achternaam',
   'persons.familyNameHint': 'Het begin van de naam is genoeg.',
@@ -113,7 +113,7 @@ const nl = {
   'person.givenNames': 'Voornamen',
   'person.timeline': 'Tijdlijn',
   'person.timelineTitle': 'Tijdlijn van verblijf, inschrijving, werk, huisvesting en levensgebeurtenissen',
-  'person.timelineCaption': 'Elke balk is een periode; ga erop staan voor de data. Alle data staan ook in de tabellen hieronder.',
+  'person.timelineCaption': 'De tijdlijn loopt over het verblijf in Nederland. Elke balk is een periode; ga erop staan voor de data. Wat eerder begint of later doorloopt, eindigt met een pijl aan de rand; levensgebeurtenissen van daarbuiten staan samen in één ruit aan de rand. Alle data staan ook in de tabellen hieronder.',
   'person.noTimeline': 'Er zijn nog geen perioden vastgelegd.',
   'person.stays': 'Verblijf in Nederland',
   'person.stay': 'Verblijf',
@@ -175,7 +175,7 @@ const nl = {
   'audit.detail': 'Details en doel',
 
   'loc.title': 'Huisvestingsregister',
-  'loc.intro': 'Alle locaties in uw gemeente(n) met het aantal bewoners op {date} tegenover de capaciteit. Overbewoonde locaties staan bovenaan.',
+  'loc.intro': '{scope} met het aantal bewoners op {date} tegenover de capaciteit. Overbewoonde locaties staan bovenaan.',
   'loc.summary': '{n} locaties, waarvan {over} overbewoond.',
   'loc.captionPage': 'Locaties, overbewoond eerst (pagina {page} van {pages})',
   'loc.ref': 'Locatie',
@@ -241,10 +241,9 @@ const nl = {
   'imp.processed': 'Verwerkt.',
   'imp.networkError': 'De verbinding met de server is verbroken. Probeer het opnieuw.',
   'imp.report': 'Rapport',
-  'imp.ok': 'Het bestand is verwerkt.',
+  'imp.ok': 'Het bestand is verwerkt en opgeslagen.',
   'imp.dryOk': 'Het bestand is gecontroleerd en in orde; er is niets opgeslagen.',
   'imp.okShort': 'Verwerkt.',
-  'imp.rejected': 'Er zijn regels afgewezen.',
   'imp.rejectedShort': 'Er zijn regels afgewezen; zie het rapport.',
   'imp.totals': '{read} gelezen, {inserted} nieuw, {updated} gewijzigd, {unchanged} ongewijzigd, {rejected} afgewezen.',
   'imp.rejections': 'Afgewezen regels ({n})',
@@ -488,6 +487,25 @@ const nl = {
   'person.wmlNotCovered': '{euro}; de minimumloontabel dekt deze datum niet',
   'person.wmlNearest': '{pct}; datum buiten de tabel, gerekend met het minimumloon van {date}',
   'person.wmlTable': 'De minimumloontabel dekt {from} tot en met {until}.',
+  // Who sees what, per role; deliveries: what was stored, pending, who
+  // delivered; expired certificates.
+  'persons.scope.caseworker': 'U ziet de personen die in uw gemeenten ({list}) staan ingeschreven of wonen, en de personen die uw organisatie heeft geregistreerd.',
+  'persons.scope.agency': 'U ziet de personen die uw organisatie ({org}) heeft aangeleverd, met wat zij over hen heeft aangeleverd.',
+  'persons.scope.all': 'U ziet alle personen.',
+  'loc.scope.municipalities': 'De locaties in uw gemeenten ({list})',
+  'loc.scope.all': 'Alle locaties',
+  'loc.certExpired': 'verlopen',
+  'imp.rejectedNothing': 'Er zijn regels afgewezen; er is niets opgeslagen. Verbeter de regels in het rapport en lever het bestand opnieuw aan.',
+  'imp.partial': 'De goede regels zijn opgeslagen ({n}); de afgewezen regels niet.',
+  'imp.dryRejected': 'Proefimport: er zijn regels afgewezen; er is niets opgeslagen.',
+  'imp.pending': 'wordt vastgelegd…',
+  'imp.actorCli': 'opdrachtregel',
+  'imp.actorCliUser': 'opdrachtregel ({name})',
+  // The timeline: periods and events outside its axis.
+  'person.tlEarlier': 'begint eerder:',
+  'person.tlLater': 'loopt door na:',
+  'person.tlEventsBefore': '{n} {n:gebeurtenis|gebeurtenissen} vóór de eerste aankomst',
+  'person.tlEventsAfter': '{n} {n:gebeurtenis|gebeurtenissen} na het laatste vertrek',
 };
 
 const en = {
@@ -561,7 +579,7 @@ const en = {
   'pager.page': 'Page {page} of {pages}',
 
   'persons.title': 'Find persons',
-  'persons.intro': 'Search by (the start of) the family name, date of birth, the supplier\'s reference, BSN or nationality. You only see persons registered or living in your municipality or municipalities.',
+  'persons.intro': 'Search by (the start of) the family name, date of birth, the supplier\'s reference, BSN or nationality.',
   'persons.search': 'Find persons',
   'persons.familyName': 'Family name',
   'persons.familyNameHint': 'The start of the name is enough.',
@@ -601,7 +619,7 @@ const en = {
   'person.givenNames': 'Given names',
   'person.timeline': 'Timeline',
   'person.timelineTitle': 'Timeline of stays, registrations, work, housing and life events',
-  'person.timelineCaption': 'Each bar is a period; hover over it for the dates. All dates are also in the tables below.',
+  'person.timelineCaption': 'The timeline spans the stay in the Netherlands. Each bar is a period; hover over it for the dates. What starts earlier or runs on later ends in an arrow at the edge; life events outside the stay are gathered in one diamond at the edge. All dates are also in the tables below.',
   'person.noTimeline': 'No periods have been recorded yet.',
   'person.stays': 'Stays in the Netherlands',
   'person.stay': 'Stay',
@@ -663,7 +681,7 @@ const en = {
   'audit.detail': 'Details and purpose',
 
   'loc.title': 'Housing register',
-  'loc.intro': 'Every location in your municipality or municipalities with its residents on {date} against its capacity. Overcrowded locations come first.',
+  'loc.intro': '{scope} with its residents on {date} against its capacity. Overcrowded locations come first.',
   'loc.summary': '{n} locations, {over} of them overcrowded.',
   'loc.captionPage': 'Locations, overcrowded first (page {page} of {pages})',
   'loc.ref': 'Location',
@@ -729,10 +747,9 @@ const en = {
   'imp.processed': 'Processed.',
   'imp.networkError': 'The connection to the server was lost. Please try again.',
   'imp.report': 'Report',
-  'imp.ok': 'The file has been processed.',
+  'imp.ok': 'The file has been processed and stored.',
   'imp.dryOk': 'The file has been checked and is in order; nothing was stored.',
   'imp.okShort': 'Processed.',
-  'imp.rejected': 'Rows were rejected.',
   'imp.rejectedShort': 'Rows were rejected; see the report.',
   'imp.totals': '{read} read, {inserted} new, {updated} changed, {unchanged} unchanged, {rejected} rejected.',
   'imp.rejections': 'Rejected rows ({n})',
@@ -976,6 +993,25 @@ const en = {
   'person.wmlNotCovered': '{euro}; the minimum wage table does not cover this date',
   'person.wmlNearest': '{pct}; date outside the table, computed with the minimum wage of {date}',
   'person.wmlTable': 'The minimum wage table covers {from} to {until}.',
+  // Who sees what, per role; deliveries: what was stored, pending, who
+  // delivered; expired certificates.
+  'persons.scope.caseworker': 'You see the persons registered or living in your municipalities ({list}), and the persons your organisation registered.',
+  'persons.scope.agency': 'You see the persons your organisation ({org}) delivered, with what it delivered about them.',
+  'persons.scope.all': 'You see all persons.',
+  'loc.scope.municipalities': 'The locations in your municipalities ({list})',
+  'loc.scope.all': 'Every location',
+  'loc.certExpired': 'expired',
+  'imp.rejectedNothing': 'Rows were rejected; nothing has been stored. Correct the rows in the report and deliver the file again.',
+  'imp.partial': 'The good rows have been stored ({n}); the rejected rows have not.',
+  'imp.dryRejected': 'Trial import: rows were rejected; nothing has been stored.',
+  'imp.pending': 'being recorded…',
+  'imp.actorCli': 'command line',
+  'imp.actorCliUser': 'command line ({name})',
+  // The timeline: periods and events outside its axis.
+  'person.tlEarlier': 'starts earlier:',
+  'person.tlLater': 'runs on after:',
+  'person.tlEventsBefore': '{n} {n:event|events} before the first arrival',
+  'person.tlEventsAfter': '{n} {n:event|events} after the last departure',
 };
 
 export const messages = { nl, en };

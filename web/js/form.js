@@ -70,8 +70,10 @@ export function form({ fields, submitLabel, onSubmit, className }) {
       return;
     }
     summary.hidden = false;
-    put(summary, h('p', { class: 'utrecht-paragraph' }, h('strong', {}, t('form.errorsTitle'))));
-    if (general) put(summary, h('p', { class: 'utrecht-paragraph' }, general));
+    // "Check the following fields" only heads a list of fields; a message
+    // about the whole form (a failed login) is said on its own.
+    if (entries.length) put(summary, h('p', { class: 'utrecht-paragraph' }, h('strong', {}, t('form.errorsTitle'))));
+    if (general) put(summary, h('p', { class: 'utrecht-paragraph' }, entries.length ? general : h('strong', {}, general)));
     if (entries.length) {
       put(summary, h('ul', { class: 'utrecht-unordered-list' }, entries.map(([name, msg]) => {
         const w = wraps.find((x) => x.dataset.field === name);

@@ -10,6 +10,7 @@ import { h, put, fill } from '../dom.js';
 import { t, date, code, num } from '../i18n.js';
 import { get, request, query } from '../api.js';
 import { field } from '../form.js';
+import { stackCell } from '../table.js';
 
 export const LINKERS = ['caseworker', 'admin'];
 
@@ -43,21 +44,19 @@ function differsMark() {
 function sideBySide(pair) {
   const [a, b] = pair.records;
   const caption = t('dup.caption', { id: pair.id });
+  const heads = [t('dup.field'), t('dup.recordOf', { sender: a.sender }), t('dup.recordOf', { sender: b.sender }), t('dup.difference')];
   return h('div', { class: 'table-scroll', role: 'region', 'aria-label': caption, tabindex: '0' },
-    h('table', { class: 'utrecht-table utrecht-table--html-table app-compare' },
+    h('table', { class: 'utrecht-table utrecht-table--html-table app-stack app-compare', role: 'table' },
       h('caption', { class: 'utrecht-table__caption visually-hidden' }, caption),
-      h('thead', { class: 'utrecht-table__header' }, h('tr', { class: 'utrecht-table__row' },
-        h('th', { class: 'utrecht-table__header-cell', scope: 'col' }, t('dup.field')),
-        h('th', { class: 'utrecht-table__header-cell', scope: 'col' }, t('dup.recordOf', { sender: a.sender })),
-        h('th', { class: 'utrecht-table__header-cell', scope: 'col' }, t('dup.recordOf', { sender: b.sender })),
-        h('th', { class: 'utrecht-table__header-cell', scope: 'col' }, t('dup.difference')))),
-      h('tbody', { class: 'utrecht-table__body' }, rows().map(([key, label, value, cmp]) => {
+      h('thead', { class: 'utrecht-table__header', role: 'rowgroup' }, h('tr', { class: 'utrecht-table__row', role: 'row' },
+        heads.map((label) => h('th', { class: 'utrecht-table__header-cell', scope: 'col', role: 'columnheader' }, label)))),
+      h('tbody', { class: 'utrecht-table__body', role: 'rowgroup' }, rows().map(([key, label, value, cmp]) => {
         const differs = cmp && (key !== 'sex' || (a.sex && b.sex)) && cmp(a) !== cmp(b);
-        return h('tr', { class: `utrecht-table__row${differs ? ' app-compare__differs' : ''}`, dataset: { field: key } },
-          h('th', { class: 'utrecht-table__cell', scope: 'row' }, label),
-          h('td', { class: 'utrecht-table__cell' }, value(a)),
-          h('td', { class: 'utrecht-table__cell' }, value(b)),
-          h('td', { class: 'utrecht-table__cell' }, differs ? differsMark() : ''));
+        return h('tr', { class: `utrecht-table__row${differs ? ' app-compare__differs' : ''}`, dataset: { field: key }, role: 'row' },
+          stackCell(true, heads[0], label),
+          stackCell(false, heads[1], value(a)),
+          stackCell(false, heads[2], value(b)),
+          stackCell(false, heads[3], differs ? differsMark() : ''));
       }))));
 }
 
@@ -193,11 +192,11 @@ export function personRecords(p, ctx, onChange) {
       ? h('p', { class: 'utrecht-paragraph' }, t('dup.conflicts', { list: [...conflicts].map((c) => t(`dup.conflict.${c}`)).join(', ') }))
       : h('p', { class: 'utrecht-paragraph' }, t(records.length > 1 ? 'dup.agree' : 'dup.oneRecord')),
     h('div', { class: 'table-scroll', role: 'region', 'aria-label': caption, tabindex: '0' },
-      h('table', { class: 'utrecht-table utrecht-table--html-table app-records' },
+      h('table', { class: 'utrecht-table utrecht-table--html-table app-stack app-records', role: 'table' },
         h('caption', { class: 'utrecht-table__caption visually-hidden' }, caption),
-        h('thead', { class: 'utrecht-table__header' }, h('tr', { class: 'utrecht-table__row' },
-          cols.map(([label]) => h('th', { class: 'utrecht-table__header-cell', scope: 'col' }, label)))),
-        h('tbody', { class: 'utrecht-table__body' }, records.map((r) => h('tr', { class: 'utrecht-table__row' },
-          cols.map(([, f]) => h('td', { class: 'utrecht-table__cell' }, f(r)))))))),
+        h('thead', { class: 'utrecht-table__header', role: 'rowgroup' }, h('tr', { class: 'utrecht-table__row', role: 'row' },
+          cols.map(([label]) => h('th', { class: 'utrecht-table__header-cell', scope: 'col', role: 'columnheader' }, label)))),
+        h('tbody', { class: 'utrecht-table__body', role: 'rowgroup' }, records.map((r) => h('tr', { class: 'utrecht-table__row', role: 'row' },
+          cols.map(([label, f]) => stackCell(false, label, f(r)))))))),
     panel);
 }

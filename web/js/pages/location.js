@@ -8,7 +8,7 @@ import { get, post, query, ApiError } from '../api.js';
 import { dataTable, csvButton } from '../table.js';
 import { form } from '../form.js';
 import { lineChart } from '../chart.js';
-import { badge, occupancyState } from './locations.js';
+import { badge, occupancyState, certificate } from './locations.js';
 
 export async function render(view, params, ctx) {
   const id = encodeURIComponent(params.id);
@@ -30,7 +30,7 @@ export async function render(view, params, ctx) {
       h('dt', {}, t('loc.floorArea')), h('dd', {}, floor === null ? '—' : `${num(floor, 0)} m²`),
       h('dt', {}, t('loc.perPerson')), h('dd', {}, floor === null || !res.occupants ? '—' : `${num(floor / res.occupants, 1)} m²`),
       h('dt', {}, t('loc.provider')), h('dd', {}, l.provider_ref || '—'),
-      h('dt', {}, t('loc.certifiedUntil')), h('dd', {}, date(l.certified_until) || t('loc.notCertified'))));
+      h('dt', {}, t('loc.certifiedUntil')), h('dd', {}, certificate(l.certified_until, res.date))));
 
   put(view, h('h2', { class: 'utrecht-heading-2' }, t('loc.occupancyTitle')));
   if (res.occupancy.length) {

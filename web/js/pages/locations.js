@@ -15,7 +15,7 @@ export function occupancyState(l) {
 
 const PAGE_SIZE = 50;
 
-export async function render(view, params) {
+export async function render(view, params, ctx) {
   const [locations, occ] = await Promise.all([getAll('/api/v1/locations'), get('/api/v1/occupancy')]);
   const byId = new Map(occ.items.map((o) => [o.location_id, o.occupants]));
   const rows = locations.map((l) => ({ ...l, occupants: byId.get(l.id) ?? 0 }));
@@ -38,11 +38,11 @@ export async function render(view, params) {
     { key: 'occupants', label: t('loc.occupants'), numeric: true, format: (l) => num(l.occupants) },
     { key: 'capacity', label: t('loc.capacity'), numeric: true, format: (l) => (l.capacity === null ? '—' : num(l.capacity)) },
     { key: 'state', label: t('loc.state'), format: (l) => badge(occupancyState(l)), csv: (l) => occupancyState(l) },
-    { key: 'certified_until', label: t('loc.certifiedUntil'), format: (l) => date(l.certified_until) || '—' },
+    { key: 'certified_until', label: t('loc.certifiedUntil'), format: (l) => certificate(l.certified_until, occ.date), csv: (l) => l.certified_until || '' },
   ];
   put(view,
     h('h1', { class: 'utrecht-heading-1' }, t('loc.title')),
-    h('p', { class: 'utrecht-paragraph' }, t('loc.intro', { date: date(occ.date) })),
+    h('p', { class: 'utrecht-paragraph' }, t('loc.intro', { date: date(occ.date), scope: locationScope(ctx.user) })),
     h('p', { class: 'utrecht-paragraph', role: 'status' }, t('loc.summary', { n: rows.length, over })),
     h('div', { class: 'utrecht-button-group' }, csvButton('locaties.csv', columns, rows)),
     dataTable({ caption: t('loc.captionPage', { page, pages }), columns, rows: shown, className: 'app-locations' }),
@@ -54,4 +54,17 @@ export async function render(view, params) {
 
 export function badge(state) {
   return h('span', { class: `app-badge app-badge--${state}` }, t(`loc.state.${state}`));
+}
+
+function locationScope(user) {
+  const munis = user.municipalities || [];
+  return user.role === 'admin' || !munis.length ? t('loc.scope.all') : t('loc.scope.municipalities', { list: munis.join(', ') });
+}
+
+// The certificate's end date, and plainly whether it has expired on the
+// day shown (an expired certificate is a finding, not a detail).
+export function certificate(until, today) {
+  if (!until) return t('loc.notCertified');
+  if (until < today) return [date(until), ' ', h('span', { class: 'app-badge app-badge--over' }, t('loc.certExpired'))];
+  return date(until);
 }

@@ -65,7 +65,7 @@ export async function render(view, params, ctx) {
 
   put(view,
     h('h1', { class: 'utrecht-heading-1' }, t('persons.title')),
-    h('p', { class: 'utrecht-paragraph' }, t('persons.intro')),
+    h('p', { class: 'utrecht-paragraph' }, t('persons.intro'), ' ', scopeText(ctx.user)),
     WRITERS.includes(ctx.user.role)
       ? h('p', {}, h('a', { class: 'utrecht-button utrecht-button--secondary-action app-link-button', href: '#/persons/new' }, t('register.title')))
       : null,
@@ -124,4 +124,14 @@ function pager(page, pages, params) {
     page > 1 ? link(page - 1, t('pager.previous')) : null,
     h('span', { class: 'app-pager__current', 'aria-current': 'page' }, t('pager.page', { page, pages })),
     page < pages ? link(page + 1, t('pager.next')) : null);
+}
+
+// Whom the user sees, in the words of the user's own role (the API's
+// scope rules, docs/api.md).
+function scopeText(user) {
+  switch (user.role) {
+    case 'caseworker': return t('persons.scope.caseworker', { list: (user.municipalities || []).join(', ') || '—' });
+    case 'agency': return t('persons.scope.agency', { org: user.organisation });
+    default: return t('persons.scope.all');
+  }
 }

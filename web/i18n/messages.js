@@ -506,6 +506,8 @@ const nl = {
   'person.tlLater': 'loopt door na:',
   'person.tlEventsBefore': '{n} {n:gebeurtenis|gebeurtenissen} vóór de eerste aankomst',
   'person.tlEventsAfter': '{n} {n:gebeurtenis|gebeurtenissen} na het laatste vertrek',
+  'person.tlEarlierCount': '◂ {n} eerder',
+  'person.tlLaterCount': '{n} later ▸',
 };
 
 const en = {
@@ -1012,6 +1014,8 @@ const en = {
   'person.tlLater': 'runs on after:',
   'person.tlEventsBefore': '{n} {n:event|events} before the first arrival',
   'person.tlEventsAfter': '{n} {n:event|events} after the last departure',
+  'person.tlEarlierCount': '◂ {n} earlier',
+  'person.tlLaterCount': '{n} later ▸',
 };
 
 export const messages = { nl, en };

@@ -12,6 +12,7 @@ import { t, date, code, num, language } from '../i18n.js';
 import { get, query } from '../api.js';
 import { dataTable } from '../table.js';
 import { form } from '../form.js';
+import { timelineFigure } from '../timeline.js';
 import { loadWml, wmlRow, wmlMonitor, wmlCoverage, hourlyWage } from '../wml.js';
 import { WRITERS, personFields, codeChecks, deliver, clean } from '../records.js';
 import { personName } from './persons.js';
@@ -205,68 +206,28 @@ function wageNote(wml) {
 
 // ---------------------------------------------------------------- timeline
 
-const LANES = ['stays', 'registrations', 'employments', 'housings', 'life_events'];
-
+// The periods and events of the timeline (timeline.js draws them), each
+// with the words of its tooltip.
 function timelineChart(tl) {
-  const today = new Date().toISOString().slice(0, 10);
-  const dates = [];
-  for (const s of tl.stays) dates.push(s.arrival_date, s.departure_date);
-  for (const k of ['registrations', 'employments', 'housings']) for (const e of tl[k]) dates.push(e.start_date, e.end_date);
-  for (const e of tl.life_events) dates.push(e.date);
-  const known = dates.filter(Boolean).sort();
-  if (known.length === 0) return h('p', { class: 'utrecht-paragraph' }, t('person.noTimeline'));
-  const ms = (iso) => Date.parse(`${iso}T00:00:00Z`);
-  const t0 = ms(known[0]);
-  const t1 = Math.max(ms(known[known.length - 1]), ms(today));
-  const W = 1000; const left = 190; const laneH = 36; const top = 10;
-  const x = (iso) => left + ((ms(iso) - t0) / Math.max(1, t1 - t0)) * (W - left - 20);
-  const H = top + LANES.length * laneH + 30;
-  const bars = [];
-  const lane = (k) => top + LANES.indexOf(k) * laneH;
-  const bar = (k, start, end, cls, label) => {
-    const x0 = x(start); const x1 = x(end || today);
-    bars.push(svg('rect', { x: x0, y: lane(k) + 8, width: Math.max(3, x1 - x0), height: laneH - 16, class: `tl-bar ${cls}`, rx: 3 },
-      svg('title', {}, label)));
+  const until = (end, open) => date(end) || t(open);
+  const items = {
+    stays: tl.stays.map((s) => [s.arrival_date, s.departure_date, 'tl-stay',
+      `${t('person.stay')}: ${date(s.arrival_date)} – ${until(s.departure_date, 'person.present')}`]),
+    registrations: tl.registrations.map((r) => [r.start_date, r.end_date, `tl-reg-${r.kind}`,
+      `${code('reg', r.kind)}${r.municipality ? ` ${r.municipality}` : ''}: ${date(r.start_date)} – ${until(r.end_date, 'person.ongoing')}`]),
+    employments: tl.employments.map((e) => [e.start_date, e.end_date, `tl-job-${e.contract}`,
+      `${code('contract', e.contract)} ${e.employer_name || e.employer_ref}: ${date(e.start_date)} – ${until(e.end_date, 'person.ongoing')}`]),
+    housings: tl.housings.flatMap((e) => {
+      const label = `${e.location_ref} (${tiedText(e)}): ${date(e.start_date)} – ${until(e.end_date, 'person.ongoing')}`;
+      // The tied days drawn over the bed's bar (tl-overlay: not a period of its own).
+      return [[e.start_date, e.end_date, 'tl-house', label],
+        ...(e.tied_periods || []).map((p) => [p.start_date, p.end_date, 'tl-house-tied tl-overlay', label])];
+    }),
   };
-  for (const s of tl.stays) bar('stays', s.arrival_date, s.departure_date, 'tl-stay', `${t('person.stay')}: ${date(s.arrival_date)} – ${date(s.departure_date) || t('person.present')}`);
-  for (const r of tl.registrations) bar('registrations', r.start_date, r.end_date, `tl-reg-${r.kind}`, `${code('reg', r.kind)} ${r.municipality || ''}: ${date(r.start_date)} – ${date(r.end_date) || t('person.ongoing')}`);
-  for (const e of tl.employments) bar('employments', e.start_date, e.end_date, `tl-job-${e.contract}`, `${code('contract', e.contract)} ${e.employer_ref}: ${date(e.start_date)} – ${date(e.end_date) || t('person.ongoing')}`);
-  for (const e of tl.housings) {
-    const label = `${e.location_ref} (${tiedText(e)}): ${date(e.start_date)} – ${date(e.end_date) || t('person.ongoing')}`;
-    bar('housings', e.start_date, e.end_date, 'tl-house', label);
-    // The tied days drawn over the bed's bar (tl-overlay: not a period of its own).
-    for (const p of e.tied_periods || []) bar('housings', p.start_date, p.end_date, 'tl-house-tied tl-overlay', label);
-  }
-  for (const e of tl.life_events) {
-    const cx = x(e.date); const cy = lane('life_events') + laneH / 2;
-    bars.push(svg('path', { d: `M${cx} ${cy - 9} L${cx + 9} ${cy} L${cx} ${cy + 9} L${cx - 9} ${cy} Z`, class: 'tl-event' },
-      svg('title', {}, `${code('event', e.event)}: ${date(e.date)}`)));
-  }
-  const years = [];
-  for (let y = new Date(t0).getUTCFullYear() + 1; y <= new Date(t1).getUTCFullYear(); y += 1) {
-    const xx = x(`${y}-01-01`);
-    years.push(svg('line', { x1: xx, x2: xx, y1: top, y2: H - 24, class: 'tl-grid' }),
-      svg('text', { x: xx, y: H - 8, class: 'tl-year', 'text-anchor': 'middle' }, String(y)));
-  }
-  const labels = LANES.map((k) => svg('text', { x: 0, y: lane(k) + laneH / 2 + 5, class: 'tl-lane' }, t(`person.${laneKey(k)}`)));
-  const title = t('person.timelineTitle');
-  return h('figure', { class: 'app-figure' },
-    svg('svg', { viewBox: `0 0 ${W} ${H}`, class: 'tl-chart', role: 'img', 'aria-label': title },
-      svg('title', {}, title), years, labels, bars),
-    h('figcaption', { class: 'app-figcaption' }, t('person.timelineCaption')),
-    legend([['tl-stay', t('person.stay')], ['tl-reg-brp', code('reg', 'brp')], ['tl-reg-rni', code('reg', 'rni')],
-      ['tl-job-agency', code('contract', 'agency')], ['tl-job-temporary', code('contract', 'temporary')],
-      ['tl-job-permanent', code('contract', 'permanent')], ['tl-house', t('person.housingOwn')], ['tl-house-tied', t('person.tiedShort')], ['tl-event', t('person.event')]]));
-}
-
-function laneKey(k) {
-  return { stays: 'stays', registrations: 'registrations', employments: 'employments', housings: 'housings', life_events: 'lifeEvents' }[k];
-}
-
-function legend(items) {
-  return h('ul', { class: 'app-legend' }, items.map(([cls, label]) =>
-    h('li', {}, svg('svg', { viewBox: '0 0 16 16', width: 16, height: 16, 'aria-hidden': 'true' },
-      svg('rect', { x: 1, y: 3, width: 14, height: 10, rx: 2, class: `tl-bar ${cls}` })), ` ${label}`)));
+  const events = tl.life_events.map((e) => [e.date, `${code('event', e.event)}: ${date(e.date)}`]);
+  return timelineFigure(tl, items, events, [['tl-stay', t('person.stay')], ['tl-reg-brp', code('reg', 'brp')], ['tl-reg-rni', code('reg', 'rni')],
+    ['tl-job-agency', code('contract', 'agency')], ['tl-job-temporary', code('contract', 'temporary')],
+    ['tl-job-permanent', code('contract', 'permanent')], ['tl-house', t('person.housingOwn')], ['tl-house-tied', t('person.tiedShort')], ['tl-event', t('person.event')]]);
 }
 
 // ---------------------------------------------------------------- audit

@@ -436,6 +436,8 @@ typedef struct timeline_ctx {
     json_t *stays, *registrations, *employments, *housings, *events;
     json_t *senders;
     ib_ties *ties;              /* the jobs' and beds' organisations */
+    ib_store *st;
+    ib_err *err;
 } timeline_ctx;
 
 #define TIMELINE_ITEM(fn, type, tojson, list)                                  \
@@ -458,12 +460,21 @@ static int tl_emp(void *ctx, const ib_employment *e)
     return ib_ties_add_job(tc->ties, o, e);
 }
 
+/* A bed in the timeline also says where it is: the location's address. */
 static int tl_hou(void *ctx, const ib_housing *h)
 {
     timeline_ctx *tc = ctx;
     json_t *o = with_sender(housing_json(h), tc->senders, h->meta.sender_id);
     if (json_array_append_new(tc->housings, o))
         return -1;
+    ib_location l;
+    int rc = ib_store_get_location_by_id(tc->st, h->location_id, &l, tc->err);
+    if (rc != IB_OK && rc != IB_ENOTFOUND)
+        return rc;
+    bool found = rc == IB_OK;
+    json_object_set_new(o, "postcode", found ? json_string(l.postcode) : json_null());
+    json_object_set_new(o, "house_number", found ? json_string(l.house_number) : json_null());
+    json_object_set_new(o, "municipality", found ? json_string(l.municipality) : json_null());
     return ib_ties_add_bed(tc->ties, o, h);
 }
 
@@ -540,7 +551,8 @@ int ib_api_persons_get(hreq *req, hresp *resp)
         return 0;
     }
     timeline_ctx tc = {json_array(), json_array(), json_array(), json_array(),
-                       json_array(), load_senders(req, &err), ib_ties_new(IB_DATE_NONE)};
+                       json_array(), load_senders(req, &err), ib_ties_new(IB_DATE_NONE),
+                       req->st, &err};
     json_t *o = json_pack("{s:o, s:{s:o, s:o, s:o, s:o, s:o}}", "person",
                           with_sender(person_json(&p), tc.senders, p.meta.sender_id),
                           "timeline", "stays", tc.stays, "registrations",
@@ -715,12 +727,21 @@ bool ib_load_location(hreq *req, hresp *resp, ib_location *l)
     return true;
 }
 
+/* One location, with the name of its provider (the list has the ref). */
 int ib_api_locations_get(hreq *req, hresp *resp)
 {
     ib_location l;
     if (ib_query_only(req, resp, only_purpose) || !ib_load_location(req, resp, &l))
         return 0;
-    return ib_json_answer(resp, 200, location_json(&l), true);
+    ib_organisation o;
+    ib_err err;
+    int rc = l.provider_id ? ib_store_get_organisation_by_id(req->st, l.provider_id, &o, &err)
+                           : IB_ENOTFOUND;
+    if (rc != IB_OK && rc != IB_ENOTFOUND)
+        return ib_problem_from_err(resp, &err);
+    json_t *j = location_json(&l);
+    json_object_set_new(j, "provider_name", rc == IB_OK ? json_string(o.name) : json_null());
+    return ib_json_answer(resp, 200, j, true);
 }
 
 /* ------------------------------------------------------------ organisations */

@@ -6,8 +6,9 @@ good import corpus under bureau-a and bureau-b: a location's residents are
 tied on the asked date exactly as `inbeeld monitor housing` counts them on
 that date; a person's beds say whether and on which days they are tied; a
 provider that only lets the bed is no tie; the jobs and beds carry the
-organisations' names and an agency's certification. An agency's answer
-uses its own records only.
+organisations' names and an agency's certification, a bed its location's
+address, a location its provider's name. An agency's answer uses its own
+records only.
 Usage: test_tied.py path/to/inbeeld"""
 import csv
 import io
@@ -105,9 +106,25 @@ def test_agency_sees_its_own_records_only():
     check([h["tied"] for h in beds(p1, "L001")] == [True], "tied from its own job: %s" % beds(p1, "L001"))
 
 
+def test_beds_and_locations_say_where():
+    # A person's beds carry their location's address; one location its
+    # provider's name.
+    c = client("caseworker")
+    admin = client("admin")              # sees every location, also outside GM1783
+    for h in person(c, "P001")["timeline"]["housings"]:
+        status, _, l = admin.json("GET", "/api/v1/locations/%d" % h["location_id"])
+        check(status == 200 and (h["postcode"], h["house_number"], h["municipality"]) == (l["postcode"], l["house_number"], l["municipality"]),
+              "bed at %s: %s vs %s" % (h["location_ref"], h, l))
+    locs = c.json("GET", "/api/v1/locations?pageSize=100")[2]["items"]
+    for l in locs:
+        status, _, one = c.json("GET", "/api/v1/locations/%d" % l["id"])
+        want = {"HP01": "Short Stay Wonen", "UB01": "Uitzendbureau Flex, B.V.", None: None}.get(l["provider_ref"], "?")
+        check(one["provider_name"] == want, "%s provided by %s: %s" % (l["location_ref"], l["provider_ref"], one["provider_name"]))
+
+
 try:
     apilib.main([test_residents_tied_as_the_monitor_counts, test_person_beds_and_periods,
-                 test_agency_sees_its_own_records_only], inbeeld)
+                 test_agency_sees_its_own_records_only, test_beds_and_locations_say_where], inbeeld)
 finally:
     server.stop()
     apilib.cleanup(folder)

@@ -201,6 +201,57 @@ async function test_wages_per_hour_and_as_the_monitor() {
   await page.context().close();
 }
 
-const rc = await w.main([test_tied_as_the_api_decides, test_residents_tied_on_the_day, test_wages_per_hour_and_as_the_monitor]);
+// Countries and languages by name with the code beside them, beds by their
+// address, a location's provider by name: in the search results, on the
+// person page and the duplicates, in both languages.
+const COUNTRY = { nl: { PL: 'Polen', RO: 'Roemenië', BG: 'Bulgarije', HU: 'Hongarije', SY: 'Syrië' },
+  en: { PL: 'Poland', RO: 'Romania', BG: 'Bulgaria', HU: 'Hungary', SY: 'Syria' } };
+
+async function test_names_instead_of_codes() {
+  for (const lang of ['nl', 'en']) {
+    const page = await login('caseworker', lang);
+    await page.goto(`${env.url}/#/persons?nationality=PL`);
+    await w.waitIdle(page);
+    const nats = await page.locator('.app-results tbody tr').evaluateAll((trs) => trs.map((tr) => tr.cells[3].textContent));
+    check(nats.length > 0 && nats.every((n) => n === `${COUNTRY[lang].PL} (PL)`), `${lang} results: ${nats.slice(0, 3)}`);
+    const list = await w.apiGet(page, '/api/v1/persons?pageSize=50');
+    const p = list.body.items.find((x) => COUNTRY[lang][x.nationality]);
+    const d = (await w.apiGet(page, `/api/v1/persons/${p.id}`)).body;
+    await page.goto(`${env.url}/#/persons/${p.id}`);
+    await w.waitIdle(page);
+    const details = Object.fromEntries(await page.locator('.app-details').evaluate((dl) => [...dl.querySelectorAll('dt')].map((dt) => [dt.textContent, dt.nextElementSibling.textContent])));
+    const natLabel = lang === 'nl' ? 'Nationaliteit' : 'Nationality';
+    check(details[natLabel] === `${COUNTRY[lang][p.nationality]} (${p.nationality})`, `${lang} details: ${details[natLabel]}`);
+    if (d.person.language) {
+      const langLabel = lang === 'nl' ? 'Taal' : 'Language';
+      check(/^\S.* \([a-z]{2}\)$/.test(details[langLabel]) && details[langLabel].endsWith(`(${d.person.language})`), `${lang} language: ${details[langLabel]}`);
+    }
+    const rows = await housingRows(page, lang);
+    d.timeline.housings.forEach((b, i) => {
+      check(rows[i].location === `${b.postcode} ${b.house_number}, ${b.municipality} (${b.location_ref})`, `${lang} bed: "${rows[i].location}"`);
+    });
+    w.noErrors(page, `names (${lang})`);
+    await page.context().close();
+  }
+  // A location's provider by name, its ref beside it.
+  const page = await login('inspector');
+  const loc = (await w.apiGet(page, '/api/v1/locations?pageSize=20')).body.items.find((l) => l.provider_ref);
+  const one = (await w.apiGet(page, `/api/v1/locations/${loc.id}`)).body;
+  await page.goto(`${env.url}/#/locations/${loc.id}`);
+  await w.waitIdle(page);
+  const provider = await page.locator('.app-details dt', { hasText: 'Huisvester' }).locator('xpath=following-sibling::dd[1]').textContent();
+  check(one.provider_name && provider === `${one.provider_name} (${loc.provider_ref})`, `provider: "${provider}"`);
+  await page.context().close();
+  // The duplicates compare nationalities by name.
+  const cw = await login('caseworker');
+  await cw.goto(`${env.url}/#/duplicates`);
+  await w.waitIdle(cw);
+  const cells = (await cw.locator('table.app-compare tr[data-field="nationality"]').evaluateAll((trs) => trs.map((tr) => [tr.cells[1].textContent, tr.cells[2].textContent]))).flat();
+  check(cells.length > 0 && cells.every((c) => / \([A-Z]{2}\)$/.test(c)), `duplicates: ${cells.slice(0, 4)}`);
+  await cw.context().close();
+}
+
+const rc = await w.main([test_tied_as_the_api_decides, test_residents_tied_on_the_day, test_wages_per_hour_and_as_the_monitor,
+  test_names_instead_of_codes]);
 await env.close();
 process.exit(rc);

@@ -11,6 +11,7 @@ import { t, date, code, num } from '../i18n.js';
 import { get, request, query } from '../api.js';
 import { field } from '../form.js';
 import { stackCell } from '../table.js';
+import { loadNames, countryText } from '../names.js';
 
 export const LINKERS = ['caseworker', 'admin'];
 
@@ -30,7 +31,7 @@ function rows() {
     ['given_names', t('dup.givenNames'), (r) => r.given_names || '—', (r) => normalName(r.given_names)],
     ['birth_date', t('dup.birthDate'), (r) => date(r.birth_date), (r) => r.birth_date],
     ['sex', t('dup.sex'), (r) => code('sex', r.sex) || '—', (r) => r.sex || ''],
-    ['nationality', t('dup.nationality'), (r) => r.nationality, (r) => r.nationality],
+    ['nationality', t('dup.nationality'), (r) => countryText(r.nationality), (r) => r.nationality],
     ['category', t('dup.category'), (r) => code('category', r.category), (r) => r.category],
     ['bsn', t('dup.bsn'), (r) => r.bsn_masked || t('dup.noBsn'), null],
   ];
@@ -121,7 +122,7 @@ function pairCard(pair) {
 
 export async function render(view, params, ctx) {
   const purpose = sessionStorage.getItem('inbeeld.purpose') || t('dup.purpose');
-  const res = await get(`/api/v1/duplicates${query({ state: 'open', pageSize: 50 })}`, { purpose });
+  const [res] = await Promise.all([get(`/api/v1/duplicates${query({ state: 'open', pageSize: 50 })}`, { purpose }), loadNames()]);
   put(view,
     h('h1', { class: 'utrecht-heading-1' }, t('dup.title')),
     h('p', { class: 'utrecht-paragraph' }, t('dup.intro')),
@@ -177,7 +178,7 @@ export function personRecords(p, ctx, onChange) {
     [t('dup.name'), (r) => mark('names', [r.family_name, r.given_names].filter(Boolean).join(', '))],
     [t('dup.birthDate'), (r) => mark('birth_date', date(r.birth_date))],
     [t('dup.sex'), (r) => mark('sex', code('sex', r.sex) || '—')],
-    [t('dup.nationality'), (r) => mark('nationality', r.nationality)],
+    [t('dup.nationality'), (r) => mark('nationality', countryText(r.nationality))],
     [t('dup.category'), (r) => mark('category', code('category', r.category))],
     [t('dup.linkedBy'), rule],
   ];

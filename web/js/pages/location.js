@@ -29,7 +29,7 @@ export async function render(view, params, ctx) {
       h('dt', {}, t('loc.occupants')), h('dd', {}, t('loc.occupancyNow', { n: num(res.occupants), cap: l.capacity === null ? '—' : num(l.capacity) }), ' ', badge(state)),
       h('dt', {}, t('loc.floorArea')), h('dd', {}, floor === null ? '—' : `${num(floor, 0)} m²`),
       h('dt', {}, t('loc.perPerson')), h('dd', {}, floor === null || !res.occupants ? '—' : `${num(floor / res.occupants, 1)} m²`),
-      h('dt', {}, t('loc.provider')), h('dd', {}, l.provider_ref || '—'),
+      h('dt', {}, t('loc.provider')), h('dd', {}, l.provider_ref ? [l.provider_name || l.provider_ref, l.provider_name ? h('span', { class: 'app-ref' }, ` (${l.provider_ref})`) : null] : '—'),
       h('dt', {}, t('loc.certifiedUntil')), h('dd', {}, certificate(l.certified_until, res.date))));
 
   put(view, h('h2', { class: 'utrecht-heading-2' }, t('loc.occupancyTitle')));

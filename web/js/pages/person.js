@@ -13,6 +13,7 @@ import { get, query } from '../api.js';
 import { dataTable } from '../table.js';
 import { form } from '../form.js';
 import { timelineFigure } from '../timeline.js';
+import { loadNames, country, languageText } from '../names.js';
 import { loadWml, wmlRow, wmlMonitor, wmlCoverage, hourlyWage } from '../wml.js';
 import { WRITERS, personFields, codeChecks, deliver, clean } from '../records.js';
 import { personName } from './persons.js';
@@ -27,6 +28,7 @@ export async function render(view, params, ctx) {
   const [data, wml] = await Promise.all([
     get(`/api/v1/persons/${encodeURIComponent(params.id)}`, { purpose }),
     loadWml(),
+    loadNames(),
   ]);
   const p = data.person;
   const tl = data.timeline;
@@ -94,7 +96,7 @@ export async function render(view, params, ctx) {
     wageNote(wml),
     h('h2', { class: 'utrecht-heading-2' }, t('person.housings')),
     dataTable({ caption: t('person.housings'), rows: tl.housings, empty: t('person.noneRecorded'), captionHidden: true, columns: [
-      { key: 'location_ref', label: t('person.location'), format: (r) => h('a', { class: 'utrecht-link', href: `#/locations/${r.location_id}` }, r.location_ref) },
+      { key: 'location_ref', label: t('person.location'), format: locationCell },
       { key: 'provided_by_ref', label: t('person.providedBy'), format: (r) => orgName(r.provided_by_name, r.provided_by_ref) },
       { key: 'tied', label: t('person.tied'), format: tiedText },
       { key: 'start_date', label: t('person.start'), format: (r) => date(r.start_date) },
@@ -130,8 +132,8 @@ function details(p) {
     [t('person.bsn'), p.bsn_masked || '—'],
     [t('person.birthDate'), date(p.birth_date)],
     [t('person.sex'), code('sex', p.sex) || '—'],
-    [t('person.nationality'), p.nationality],
-    [t('person.language'), p.language || '—'],
+    [t('person.nationality'), country(p.nationality)],
+    [t('person.language'), languageText(p.language) || '—'],
     [t('person.category'), code('category', p.category)],
     [t('person.sender'), p.sender],
   ];
@@ -151,6 +153,14 @@ function agencyCell(r) {
   if (!r.agency_ref) return '—';
   return [orgName(r.agency_name, r.agency_ref), ' ',
     h('span', { class: 'app-cert' }, `(${r.agency_certified ? code('cert', r.agency_certified) : t('person.certNone')})`)];
+}
+
+// The location by its address, linked to its page (inspectors, caseworkers
+// and administrators see locations), with the sender's reference.
+function locationCell(r) {
+  const address = r.postcode ? `${r.postcode} ${r.house_number}${r.municipality ? `, ${r.municipality}` : ''}` : '';
+  return [h('a', { class: 'utrecht-link', href: `#/locations/${r.location_id}` }, address || r.location_ref),
+    address ? h('span', { class: 'app-ref' }, ` (${r.location_ref})`) : null];
 }
 
 function period(p) {

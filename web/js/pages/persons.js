@@ -9,6 +9,7 @@ import { get, query } from '../api.js';
 import { dataTable } from '../table.js';
 import { field } from '../form.js';
 import { WRITERS, isBsn } from '../records.js';
+import { loadNames, country } from '../names.js';
 
 const PAGE_SIZE = 25;
 
@@ -77,13 +78,13 @@ export async function render(view, params, ctx) {
     nationality: params.nationality, bsn: bsnAsked,
     unregistered_on: worklist ? new Date().toISOString().slice(0, 10) : undefined,
     sort: 'family_name', page, pageSize: PAGE_SIZE };
-  const res = await get(`/api/v1/persons${query(q)}`, { purpose: params.purpose || t('persons.defaultPurpose') });
+  const [res] = await Promise.all([get(`/api/v1/persons${query(q)}`, { purpose: params.purpose || t('persons.defaultPurpose') }), loadNames()]);
   const columns = [
     { key: 'name', label: t('person.name'), rowHeader: true,
       format: (p) => h('a', { class: 'utrecht-link', href: `#/persons/${p.id}` }, personName(p)) },
     { key: 'person_ref', label: t('person.ref') },
     { key: 'birth_date', label: t('person.birthDate'), format: (p) => date(p.birth_date) },
-    { key: 'nationality', label: t('person.nationality') },
+    { key: 'nationality', label: t('person.nationality'), format: (p) => country(p.nationality) },
     { key: 'category', label: t('person.category'), format: (p) => code('category', p.category) },
     { key: 'bsn_masked', label: t('person.bsn'), format: (p) => p.bsn_masked || '—' },
   ];

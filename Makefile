@@ -101,6 +101,7 @@ fuzz: build-fuzz
 
 bench: build
 	@bash bench/import/run.sh
+	@INBEELD=$(INBEELD) bash bench/import/memory.sh
 	@INBEELD=$(INBEELD) bash bench/import/chain.sh $(CHAIN_PERSONS)
 	@INBEELD=$(INBEELD) bash bench/monitor/run.sh
 	@INBEELD=$(INBEELD) bash bench/http/run.sh

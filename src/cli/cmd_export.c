@@ -14,7 +14,7 @@ static void export_help(FILE *out)
         "Schrijft het register in het uitwisselformaat (docs/formats.md):\n"
         "MAP/<afzender>/<soort>.csv voor elke afzender en elke soort\n"
         "(organisations, locations, persons, stays, registrations,\n"
-        "employments, housings, life_events). Inlezen met\n"
+        "employments, housings, life_events, contacts). Inlezen met\n"
         "'inbeeld import --sender <afzender> MAP/<afzender>' geeft dezelfde\n"
         "inhoud terug. Let op: de bestanden bevatten persoonsgegevens en het\n"
         "BSN leesbaar; de export wordt in het auditlog vastgelegd, met een\n"
@@ -25,7 +25,7 @@ static void export_help(FILE *out)
 
 static const char *const kind_files[IB_KIND_COUNT] = {
     "organisations", "locations", "persons", "stays", "registrations",
-    "employments", "housings", "life_events"};
+    "employments", "housings", "life_events", "contacts"};
 
 static void print_summary(const char *dir, const ib_export_summary *sum)
 {

@@ -1,5 +1,6 @@
 /* cmd_person.c — `inbeeld person show REF`: one person's data and a readable
- * timeline of stays, registrations, jobs, housing and life events; `person
+ * timeline of stays, registrations, jobs, housing, life events and contact
+ * moments; `person
  * export` and `person erase` (person_rights.c) for the person's GDPR
  * rights; `person links|link|unlink|review` (cmd_links.c) for the records
  * of several senders that are one person. Every look-up is written to the
@@ -28,13 +29,14 @@ static void person_help(FILE *out)
         "         inbeeld person export REF [--sender AFZENDER] [--out BESTAND]\n"
         "         inbeeld person erase REF [--sender AFZENDER] --reason TEKST\n\n"
         "show    toont de gegevens van een persoon en een tijdlijn van verblijven,\n"
-        "        inschrijvingen (BRP/RNI), werk, huisvesting en levensgebeurtenissen.\n"
+        "        inschrijvingen (BRP/RNI), werk, huisvesting, levensgebeurtenissen\n"
+        "        en contactmomenten.\n"
         "export  alles wat over de persoon is vastgelegd, met het volledige BSN en\n"
         "        wie de gegevens wanneer bekeek, als JSON (recht op inzage, AVG\n"
         "        art. 15).\n"
         "erase   wist de persoon en al zijn verblijven, inschrijvingen, werk,\n"
-        "        huisvesting en levensgebeurtenissen in één transactie (recht op\n"
-        "        vergetelheid, AVG art. 17). Het auditlog houdt vast wie wiste en\n"
+        "        huisvesting, levensgebeurtenissen en contactmomenten in één\n"
+        "        transactie (recht op vergetelheid, AVG art. 17). Het auditlog houdt vast wie wiste en\n"
         "        waarom; de keten van het auditlog blijft controleerbaar.\n\n"
         "REF is de sleutel van de afzender (person_ref). Is dezelfde REF bij\n"
         "meer afzenders in gebruik, geef dan --sender. Elke inzage wordt in\n"
@@ -200,6 +202,30 @@ static int on_event(void *ctx, const ib_life_event *ev)
                      "levensgebeurtenis: %s", text[ev->event]);
 }
 
+/* "contact: informatie (balie, in pl, begrepen: ja); onderwerpen:
+ * registration housing". */
+static int on_contact(void *ctx, const ib_contact *c)
+{
+    static const char *const kind[] = {"informatie", "aanbod taalcursus",
+                                       "aanbod loopbaanadvies", "overig"};
+    static const char *const channel[] = {"", "balie", "telefoon", "huisbezoek",
+                                          "online", "brief", "anders"};
+    static const char *const understood[] = {"", "ja", "deels", "nee"};
+    person_ctx *pc = ctx;
+    char how[160] = "";
+    int n = 0;
+    if (c->channel != IB_CHANNEL_NONE)
+        n += snprintf(how + n, sizeof how - (size_t)n, "%s", channel[c->channel]);
+    if (c->language[0])
+        n += snprintf(how + n, sizeof how - (size_t)n, "%sin %s", n ? ", " : "", c->language);
+    if (c->understood != IB_UNDERSTOOD_UNKNOWN)
+        n += snprintf(how + n, sizeof how - (size_t)n, "%sbegrepen: %s", n ? ", " : "",
+                      understood[c->understood]);
+    return ib_tl_add(&pc->tl, c->date, IB_DATE_NONE, false, 5, "contact: %s%s%s%s%s%s",
+                     kind[c->kind], how[0] ? " (" : "", how, how[0] ? ")" : "",
+                     c->topics[0] ? "; onderwerpen: " : "", c->topics);
+}
+
 static void print_person(const ib_person *p, bool show_bsn, const char *sender)
 {
     char bd[IB_DATE_STRLEN];
@@ -259,6 +285,7 @@ static int show_person(ib_store *st, const char *sender, const char *ref,
     if (!rc) rc = ib_store_each_employment(st, &f, on_employment, &pc, &err);
     if (!rc) rc = ib_store_each_housing(st, &f, on_housing, &pc, &err);
     if (!rc) rc = ib_store_each_life_event(st, &f, on_event, &pc, &err);
+    if (!rc) rc = ib_store_each_contact(st, &f, on_contact, &pc, &err);
     if (rc) {
         ib_tl_free(&pc.tl);
         return ib_cli_fail("person", &err);

@@ -136,6 +136,20 @@ static int event_json(void *ctx, const ib_life_event *ev)
     return 0;
 }
 
+static int contact_json(void *ctx, const ib_contact *c)
+{
+    ib_json *j = ctx;
+    ib_json_object(j, NULL);
+    date_field(j, "date", c->date);
+    ib_json_str(j, "kind", ib_code_text(ib_contact_kind_codes, (int)c->kind));
+    text_field(j, "channel", ib_code_text(ib_channel_codes, (int)c->channel));
+    text_field(j, "topics", c->topics);
+    text_field(j, "language", c->language);
+    text_field(j, "understood", ib_code_text(ib_understood_codes, (int)c->understood));
+    ib_json_end(j);
+    return 0;
+}
+
 static int audit_json(void *ctx, const ib_audit_entry *e)
 {
     ib_json *j = ctx;
@@ -206,6 +220,9 @@ static int write_export(ib_store *st, const ib_person *p, const char *sender, FI
     ib_json_array(&j, "life_events", false);
     if (!rc) rc = ib_store_each_life_event(st, &f, event_json, &j, err);
     ib_json_end(&j);
+    ib_json_array(&j, "contacts", false);
+    if (!rc) rc = ib_store_each_contact(st, &f, contact_json, &j, err);
+    ib_json_end(&j);
     ib_json_array(&j, "audit", false);
     if (!rc) rc = ib_store_each_audit(st, p->person_id, audit_json, &j, err);
     ib_json_end(&j);
@@ -252,12 +269,13 @@ int ib_cli_person_erase(ib_store *st, const char *sender, const char *ref,
     if (ib_store_erase_person(st, p.person_id, "cli", reason, &rep, &err) != IB_OK)
         return ib_cli_fail("person erase", &err);
     printf("persoon %s (afzender %s) gewist: %lld verblijven, %lld inschrijvingen, "
-           "%lld dienstverbanden, %lld huisvestingen, %lld levensgebeurtenissen; "
-           "vastgelegd in het auditlog\n",
+           "%lld dienstverbanden, %lld huisvestingen, %lld levensgebeurtenissen, "
+           "%lld contactmomenten; vastgelegd in het auditlog\n",
            ref, sender_ref, (long long)rep.removed[IB_KIND_STAY],
            (long long)rep.removed[IB_KIND_REGISTRATION],
            (long long)rep.removed[IB_KIND_EMPLOYMENT],
            (long long)rep.removed[IB_KIND_HOUSING],
-           (long long)rep.removed[IB_KIND_LIFE_EVENT]);
+           (long long)rep.removed[IB_KIND_LIFE_EVENT],
+           (long long)rep.removed[IB_KIND_CONTACT]);
     return IB_EXIT_OK;
 }

@@ -1,7 +1,7 @@
 /* chain.c — the chain layout of the demo: the same simulated persons as
  * the single layout, but delivered the way the chain knows them. The
  * municipality knows who is registered (BRP or RNI) with their stays,
- * registrations and life events; every agency, employer and housing
+ * registrations and life events, and records its contact moments with them; every agency, employer and housing
  * provider knows only the persons it employs or houses, under its own
  * refs and in its own spelling, with its own organisations and locations.
  * One sub-folder per sender, and senders.txt lists them in import order
@@ -127,6 +127,7 @@ static void set_files(dsender *sd, bool has_beds)
     if (sd->kind == SK_MUNICIPALITY) {
         sd->has[IB_KIND_PERSON] = sd->has[IB_KIND_STAY] = true;
         sd->has[IB_KIND_REGISTRATION] = sd->has[IB_KIND_LIFE_EVENT] = true;
+        sd->has[IB_KIND_CONTACT] = true;
         return;
     }
     sd->has[IB_KIND_ORGANISATION] = sd->has[IB_KIND_PERSON] = true;
@@ -370,6 +371,8 @@ static void write_municipal_record(dchain *ch, const dctx *c, const dperson *p,
         registration_row(&sd->files[IB_KIND_REGISTRATION], c, pref, &p->regs.v[i]);
     for (size_t i = 0; i < p->events.n; i++)
         life_event_row(&sd->files[IB_KIND_LIFE_EVENT], c, pref, &p->events.v[i]);
+    for (size_t i = 0; i < p->contacts.n; i++)
+        contact_row(&sd->files[IB_KIND_CONTACT], c, p, pref, &p->contacts.v[i]);
 }
 
 int chain_person(dchain *ch, const dctx *c, const dperson *p)

@@ -23,6 +23,7 @@ const char *const demo_headers[IB_KIND_COUNT] = {
     [IB_KIND_HOUSING] = "person_ref,location_ref,start_date,end_date,"
                         "provided_by_ref",
     [IB_KIND_LIFE_EVENT] = "person_ref,event,date",
+    [IB_KIND_CONTACT] = "person_ref,date,kind,channel,topics,language,understood",
 };
 
 void ib_demo_opts_init(ib_demo_opts *o)
@@ -142,6 +143,8 @@ static int run_persons(dctx *c, const ib_demo_opts *o, const dsink *to,
     int64_t step = o->persons / 200 + 1;
     for (int64_t i = 0; i < o->persons; i++) {
         person_generate(c, &p, i);
+        if (!p.oom)
+            contacts_generate(c, &p);
         if (p.oom || person_finish(c, &p) != IB_OK) {
             rc = ib_err_set(err, IB_ENOMEM, "geen geheugen bij persoon %lld",
                             (long long)i + 1);

@@ -57,9 +57,9 @@ typedef struct ib_demo_summary {
 
 /* Generates o->persons persons with their organisations and locations. The
  * single layout writes organisations.csv, locations.csv, persons.csv,
- * stays.csv, registrations.csv, employments.csv, housings.csv and
- * life_events.csv into dir (created when missing; existing files are
- * overwritten), with refs P000001.., L0001.., O001.. (zero-padded, wider
+ * stays.csv, registrations.csv, employments.csv, housings.csv,
+ * life_events.csv and contacts.csv into dir (created when missing;
+ * existing files are overwritten), with refs P000001.., L0001.., O001.. (zero-padded, wider
  * for large runs). The chain layout writes the files each sender delivers
  * into dir/SENDER/ and the list IB_DEMO_SENDERS_FILE into dir. No event or
  * episode is dated after o->at (a location's certified_until may be). sum

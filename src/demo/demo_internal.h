@@ -158,6 +158,19 @@ typedef struct dstay {
     ib_date arrival, departure;
 } dstay;
 
+/* The language a contact was held in: the person's own (its nation's),
+ * English, Dutch, or not recorded. */
+enum { DLANG_NONE, DLANG_OWN, DLANG_EN, DLANG_NL };
+
+typedef struct dcontact {
+    ib_date date;
+    uint8_t kind;              /* ib_contact_kind */
+    uint8_t channel;           /* ib_channel */
+    uint8_t language;          /* DLANG_* */
+    uint8_t understood;        /* ib_understood */
+    uint16_t topics;           /* bit i: topic code i of ib_topic_codes */
+} dcontact;
+
 #define DVEC(T) struct { T *v; size_t n, cap; }
 
 /* One person's whole history, filled by person_generate and written by
@@ -182,6 +195,7 @@ typedef struct dperson {
     DVEC(dreg) regs;
     DVEC(devent) events;
     DVEC(dstay) stays;
+    DVEC(dcontact) contacts;   /* contacts.c, once the person is final */
     bool oom;                  /* a vector could not grow */
 } dperson;
 
@@ -240,6 +254,9 @@ void person_free(dperson *p);
 int person_finish(dctx *c, dperson *p);
 /* Simulates person idx (its arrival, life in the Netherlands, departure). */
 void person_generate(dctx *c, dperson *p, int64_t idx);
+
+/* contacts.c: the person's contact moments, from a stream of their own. */
+void contacts_generate(const dctx *c, dperson *p);
 
 /* Helpers shared by person.c, work.c and home.c. */
 void *dvec_grow(void *v, size_t *cap, size_t size, bool *oom);
@@ -376,6 +393,8 @@ void person_row(dout *o, const dctx *c, const dperson *p, const dpersonrow *r);
 void stay_row(dout *o, const dctx *c, const char *pref, const dstay *s);
 void registration_row(dout *o, const dctx *c, const char *pref, const dreg *r);
 void life_event_row(dout *o, const dctx *c, const char *pref, const devent *e);
+void contact_row(dout *o, const dctx *c, const dperson *p, const char *pref,
+                 const dcontact *x);
 /* One row per calendar year of job j; agency NULL: none. */
 void employment_rows(dout *o, const dctx *c, const dperson *p, const djob *j,
                      const char *pref, const char *employer, const char *agency);

@@ -332,6 +332,7 @@ void person_free(dperson *p)
     free(p->regs.v);
     free(p->events.v);
     free(p->stays.v);
+    free(p->contacts.v);
     memset(p, 0, sizeof *p);
 }
 

@@ -534,6 +534,40 @@ void life_event_row(dout *o, const dctx *c, const char *pref, const devent *e)
     end_row(o);
 }
 
+/* The topics as their codes in the catalogue's order, one space between. */
+static void put_topics(dout *o, uint16_t topics)
+{
+    bool first = true;
+    for (int t = 0; ib_topic_codes[t].name; t++) {
+        if (!(topics & (1u << ib_topic_codes[t].code)))
+            continue;
+        if (!first)
+            put_chr(o, ' ');
+        put_str(o, ib_topic_codes[t].name);
+        first = false;
+    }
+}
+
+void contact_row(dout *o, const dctx *c, const dperson *p, const char *pref,
+                 const dcontact *x)
+{
+    static const char *const languages[] = {"", NULL, "en", "nl"};
+    begin_row(o, pref);
+    put_date(o, c, x->date);
+    put_sep(o);
+    put_str(o, ib_code_text(ib_contact_kind_codes, x->kind));
+    put_sep(o);
+    put_str(o, ib_code_text(ib_channel_codes, x->channel));
+    put_sep(o);
+    put_topics(o, x->topics);
+    put_sep(o);
+    put_str(o, x->language == DLANG_OWN ? demo_nations[p->nation].language
+                                        : languages[x->language]);
+    put_sep(o);
+    put_str(o, ib_code_text(ib_understood_codes, x->understood));
+    end_row(o);
+}
+
 /* One row per calendar year of a job: wages are revised every January
  * (and a knowledge migrant's on the 30th birthday). */
 void employment_rows(dout *o, const dctx *c, const dperson *p, const djob *j,
@@ -614,4 +648,6 @@ void rows_person(dout *files, const dctx *c, const dperson *p)
     }
     for (size_t i = 0; i < p->events.n; i++)
         life_event_row(&files[IB_KIND_LIFE_EVENT], c, pref, &p->events.v[i]);
+    for (size_t i = 0; i < p->contacts.n; i++)
+        contact_row(&files[IB_KIND_CONTACT], c, p, pref, &p->contacts.v[i]);
 }

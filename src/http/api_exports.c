@@ -26,6 +26,7 @@ static const export_kind kinds[] = {
     {"employments", IB_KIND_EMPLOYMENT, true},
     {"housings", IB_KIND_HOUSING, true},
     {"life-events", IB_KIND_LIFE_EVENT, true},
+    {"contacts", IB_KIND_CONTACT, true},
     {"organisations", IB_KIND_ORGANISATION, false},
     {"locations", IB_KIND_LOCATION, false},
 };
@@ -111,6 +112,7 @@ static int64_t person_of(ib_kind kind, const void *rec)
     case IB_KIND_EMPLOYMENT: return ((const ib_employment *)rec)->person_id;
     case IB_KIND_HOUSING: return ((const ib_housing *)rec)->person_id;
     case IB_KIND_LIFE_EVENT: return ((const ib_life_event *)rec)->person_id;
+    case IB_KIND_CONTACT: return ((const ib_contact *)rec)->person_id;
     default: return 0;
     }
 }

@@ -71,10 +71,10 @@ int ib_api_imports(hreq *req, hresp *resp)
     if (!kind_s || !parse_kind(kind_s, &kind))
         return ib_problem_bad_request(resp, "kind: organisations, locations, persons, "
                                             "stays, registrations, employments, "
-                                            "housings of life_events.",
+                                            "housings, life_events of contacts.",
                                       "kind: organisations, locations, persons, stays, "
-                                      "registrations, employments, housings or "
-                                      "life_events.");
+                                      "registrations, employments, housings, "
+                                      "life_events or contacts.");
     if (!parse_bool(ib_query(req, "partial"), &partial) ||
         !parse_bool(ib_query(req, "dry_run"), &dry_run))
         return ib_problem_bad_request(resp, "partial en dry_run: true of false.",

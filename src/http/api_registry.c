@@ -100,6 +100,17 @@ static json_t *life_event_json(const ib_life_event *ev)
                      "date", date_json(ev->date));
 }
 
+static json_t *contact_json(const ib_contact *c)
+{
+    return json_pack("{s:I, s:I, s:s, s:o, s:s, s:o, s:o, s:o, s:o}", "id",
+                     (json_int_t)c->meta.id, "person_id", (json_int_t)c->person_id,
+                     "person_ref", c->person_ref, "date", date_json(c->date), "kind",
+                     ib_code_text(ib_contact_kind_codes, (int)c->kind), "channel",
+                     opt_str(ib_code_text(ib_channel_codes, (int)c->channel)), "topics",
+                     opt_str(c->topics), "language", opt_str(c->language), "understood",
+                     opt_str(ib_code_text(ib_understood_codes, (int)c->understood)));
+}
+
 static json_t *location_json(const ib_location *l)
 {
     return json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o}", "id",
@@ -433,7 +444,7 @@ int ib_api_persons_list(hreq *req, hresp *resp)
 }
 
 typedef struct timeline_ctx {
-    json_t *stays, *registrations, *employments, *housings, *events;
+    json_t *stays, *registrations, *employments, *housings, *events, *contacts;
     json_t *senders;
     ib_ties *ties;              /* the jobs' and beds' organisations */
     ib_store *st;
@@ -450,6 +461,7 @@ typedef struct timeline_ctx {
 TIMELINE_ITEM(tl_stay, ib_stay, stay_json, stays)
 TIMELINE_ITEM(tl_reg, ib_registration, registration_json, registrations)
 TIMELINE_ITEM(tl_evt, ib_life_event, life_event_json, events)
+TIMELINE_ITEM(tl_con, ib_contact, contact_json, contacts)
 
 static int tl_emp(void *ctx, const ib_employment *e)
 {
@@ -551,13 +563,13 @@ int ib_api_persons_get(hreq *req, hresp *resp)
         return 0;
     }
     timeline_ctx tc = {json_array(), json_array(), json_array(), json_array(),
-                       json_array(), load_senders(req, &err), ib_ties_new(IB_DATE_NONE),
-                       req->st, &err};
-    json_t *o = json_pack("{s:o, s:{s:o, s:o, s:o, s:o, s:o}}", "person",
+                       json_array(), json_array(), load_senders(req, &err),
+                       ib_ties_new(IB_DATE_NONE), req->st, &err};
+    json_t *o = json_pack("{s:o, s:{s:o, s:o, s:o, s:o, s:o, s:o}}", "person",
                           with_sender(person_json(&p), tc.senders, p.meta.sender_id),
                           "timeline", "stays", tc.stays, "registrations",
                           tc.registrations, "employments", tc.employments, "housings",
-                          tc.housings, "life_events", tc.events);
+                          tc.housings, "life_events", tc.events, "contacts", tc.contacts);
     ib_filter f = {.person_id = p.person_id};
     int rc = tc.senders ? IB_OK : err.code;
     if (!rc && !tc.ties)
@@ -573,6 +585,7 @@ int ib_api_persons_get(hreq *req, hresp *resp)
     if (!rc) rc = ib_store_each_employment(req->st, &f, tl_emp, &tc, &err);
     if (!rc) rc = ib_store_each_housing(req->st, &f, tl_hou, &tc, &err);
     if (!rc) rc = ib_store_each_life_event(req->st, &f, tl_evt, &tc, &err);
+    if (!rc) rc = ib_store_each_contact(req->st, &f, tl_con, &tc, &err);
     /* names, certification and tied housing; an agency's from its own
      * records only, as the monitor's --sender */
     if (!rc) rc = ib_ties_finish(req, tc.ties, &err);
@@ -604,6 +617,7 @@ EPISODE_ITEM(ep_reg, ib_registration, registration_json)
 EPISODE_ITEM(ep_emp, ib_employment, employment_json)
 EPISODE_ITEM(ep_hou, ib_housing, housing_json)
 EPISODE_ITEM(ep_evt, ib_life_event, life_event_json)
+EPISODE_ITEM(ep_con, ib_contact, contact_json)
 
 static int episodes(hreq *req, hresp *resp, ib_kind kind)
 {
@@ -639,6 +653,7 @@ static int episodes(hreq *req, hresp *resp, ib_kind kind)
             rc = ib_store_each_employment(req->st, &f, ep_emp, &lc, &err);
             break;
         case IB_KIND_HOUSING: rc = ib_store_each_housing(req->st, &f, ep_hou, &lc, &err); break;
+        case IB_KIND_CONTACT: rc = ib_store_each_contact(req->st, &f, ep_con, &lc, &err); break;
         default: rc = ib_store_each_life_event(req->st, &f, ep_evt, &lc, &err); break;
         }
     }
@@ -665,6 +680,7 @@ int ib_api_life_events(hreq *req, hresp *resp)
 {
     return episodes(req, resp, IB_KIND_LIFE_EVENT);
 }
+int ib_api_contacts(hreq *req, hresp *resp) { return episodes(req, resp, IB_KIND_CONTACT); }
 
 /* ------------------------------------------------------------ locations */
 

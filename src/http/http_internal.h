@@ -468,6 +468,7 @@ int ib_api_registrations(hreq *req, hresp *resp);
 int ib_api_employments(hreq *req, hresp *resp);
 int ib_api_housings(hreq *req, hresp *resp);
 int ib_api_life_events(hreq *req, hresp *resp);
+int ib_api_contacts(hreq *req, hresp *resp);
 int ib_api_locations_list(hreq *req, hresp *resp);
 int ib_api_locations_get(hreq *req, hresp *resp);
 int ib_api_organisations_list(hreq *req, hresp *resp);

@@ -35,6 +35,7 @@ const ib_route ib_routes[] = {
     {"GET", "/api/v1/employments", R_REGISTRY, ib_api_employments},
     {"GET", "/api/v1/housings", R_REGISTRY, ib_api_housings},
     {"GET", "/api/v1/life-events", R_REGISTRY, ib_api_life_events},
+    {"GET", "/api/v1/contacts", R_REGISTRY, ib_api_contacts},
     {"GET", "/api/v1/locations", R_REGISTRY | R_INSPECTOR, ib_api_locations_list},
     {"GET", "/api/v1/locations/{id}", R_REGISTRY | R_INSPECTOR, ib_api_locations_get},
     {"GET", "/api/v1/locations/{id}/residents", R_REGISTRY | R_INSPECTOR,

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 /* ------------------------------------------------------------ rejections */
@@ -59,10 +60,24 @@ void ib_run_reject_cb(void *ctx, const ib_err *e)
 
 /* ------------------------------------------------------------ keys */
 
+#define KEY_MEMORY_DEFAULT ((size_t)64 << 20)
+#define BLOOM_BYTES ((size_t)16 << 20)
+
 static void keyset_free(ib_keyset *k)
 {
     ib_table_free(k->slots, k->cap * sizeof *k->slots);
+    ib_table_free(k->bloom, k->bloom_blocks * 64);
+    ib_keyspill_close(k->spill);
     memset(k, 0, sizeof *k);
+}
+
+/* The largest power of two of slots that fits the memory (at least 1024). */
+static size_t keyset_max_cap(size_t bytes)
+{
+    size_t cap = 1024;
+    while (cap * 2 * sizeof(ib_key_slot) <= bytes)
+        cap *= 2;
+    return cap;
 }
 
 static int keyset_grow(ib_keyset *k)
@@ -72,10 +87,10 @@ static int keyset_grow(ib_keyset *k)
     if (!slots)
         return IB_ENOMEM;
     for (size_t i = 0; i < k->cap; i++) {
-        if (!k->slots[i].hash)
+        if (!k->slots[i].key)
             continue;
-        size_t j = (size_t)k->slots[i].hash & (cap - 1);
-        while (slots[j].hash)
+        size_t j = (size_t)k->slots[i].key & (cap - 1);
+        while (slots[j].key)
             j = (j + 1) & (cap - 1);
         slots[j] = k->slots[i];
     }
@@ -85,6 +100,122 @@ static int keyset_grow(ib_keyset *k)
     return IB_OK;
 }
 
+/* ---- the Bloom filter of the spilled keys: a block of 512 bits chosen by
+ * the key's high bits, four bits in it from a second mix of the key. */
+
+static uint64_t *bloom_block(const ib_keyset *k, uint64_t h)
+{
+    return k->bloom + ((h >> 32) & (k->bloom_blocks - 1)) * 8;
+}
+
+static void bloom_add(ib_keyset *k, uint64_t h)
+{
+    uint64_t *b = bloom_block(k, h), g = h * 0x9E3779B97F4A7C15ULL;
+    for (int i = 0; i < 4; i++, g >>= 9)
+        b[(g >> 6) & 7] |= (uint64_t)1 << (g & 63);
+}
+
+static bool bloom_maybe(const ib_keyset *k, uint64_t h)
+{
+    const uint64_t *b = bloom_block(k, h);
+    uint64_t g = h * 0x9E3779B97F4A7C15ULL;
+    for (int i = 0; i < 4; i++, g >>= 9)
+        if (!(b[(g >> 6) & 7] & ((uint64_t)1 << (g & 63))))
+            return false;
+    return true;
+}
+
+/* Sorts keys by their signed value (the spill's integer order) in place:
+ * the C library's qsort may take a buffer as large as the table to merge
+ * into, which is the memory the spill is there to save. Quicksort on the
+ * median of three, the smaller side by recursion (depth at most log2 n),
+ * short runs by insertion. */
+static int64_t key_of(const ib_key_line *k)
+{
+    return (int64_t)k->key;
+}
+
+static void insertion_sort(ib_key_line *v, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        ib_key_line x = v[i];
+        size_t j = i;
+        for (; j > 0 && key_of(&v[j - 1]) > key_of(&x); j--)
+            v[j] = v[j - 1];
+        v[j] = x;
+    }
+}
+
+static void swap_keys(ib_key_line *a, ib_key_line *b)
+{
+    ib_key_line t = *a;
+    *a = *b;
+    *b = t;
+}
+
+static void sort_keys(ib_key_line *v, size_t n)
+{
+    while (n > 16) {
+        ib_key_line *mid = v + n / 2, *last = v + n - 1;
+        if (key_of(mid) < key_of(v))
+            swap_keys(mid, v);
+        if (key_of(last) < key_of(v))
+            swap_keys(last, v);
+        if (key_of(last) < key_of(mid))
+            swap_keys(last, mid);
+        int64_t pivot = key_of(mid);
+        size_t i = 0, j = n - 1;
+        for (;;) {
+            while (key_of(&v[i]) < pivot)
+                i++;
+            while (key_of(&v[j]) > pivot)
+                j--;
+            if (i >= j)
+                break;
+            swap_keys(&v[i++], &v[j--]);
+        }
+        /* v[0..j] <= pivot <= v[j+1..n) */
+        size_t left = j + 1;
+        if (left < n - left) {
+            sort_keys(v, left);
+            v += left;
+            n -= left;
+        } else {
+            sort_keys(v + left, n - left);
+            n = left;
+        }
+    }
+    insertion_sort(v, n);
+}
+
+/* Moves every key of the full table to the spill (in key order, which the
+ * spill's B-tree takes fastest) and empties the table, without memory
+ * beyond the table's own. */
+static int keyset_spill(ib_keyset *k, ib_err *err)
+{
+    int rc = IB_OK;
+    if (!k->spill) {
+        k->bloom_blocks = BLOOM_BYTES / 64;
+        k->bloom = ib_table_alloc(BLOOM_BYTES);
+        if (!k->bloom)
+            return ib_err_set(err, IB_ENOMEM, "onvoldoende geheugen");
+        if ((rc = ib_keyspill_open(&k->spill, err)) != IB_OK)
+            return rc;
+    }
+    /* the keys to the front of the table, then sorted there */
+    size_t n = 0;
+    for (size_t i = 0; i < k->cap; i++)
+        if (k->slots[i].key) {
+            bloom_add(k, k->slots[i].key);
+            k->slots[n++] = k->slots[i];
+        }
+    sort_keys(k->slots, n);
+    rc = ib_keyspill_add(k->spill, k->slots, n, err);
+    memset(k->slots, 0, k->cap * sizeof *k->slots);
+    k->count = 0;
+    return rc;
+}
+
 /* Starts loading the slot of h into the cache: in a file of millions of
  * rows nearly every new key's slot is a cache miss, which the row's parse
  * can then overlap. */
@@ -92,24 +223,48 @@ static void keyset_prefetch(const ib_keyset *k, uint64_t h)
 {
     if (k->cap)
         __builtin_prefetch(&k->slots[(size_t)h & (k->cap - 1)], 1);
+    if (k->bloom)
+        __builtin_prefetch(bloom_block(k, h));
+}
+
+/* The line of an earlier key h among the spilled ones, or 0. */
+static int keyset_spilled_line(const ib_keyset *k, uint64_t h, long *earlier,
+                               ib_err *err)
+{
+    uint32_t line = 0;
+    int rc = IB_OK;
+    if (k->spill && bloom_maybe(k, h))
+        rc = ib_keyspill_find(k->spill, h, &line, err);
+    *earlier = line;
+    return rc;
 }
 
 /* Adds h with its line; when h is already there, *earlier gets that line
  * and nothing is added. */
-static int keyset_add(ib_keyset *k, uint64_t h, long line, long *earlier)
+static int keyset_add(ib_keyset *k, uint64_t h, long line, long *earlier,
+                      ib_err *err)
 {
     *earlier = 0;
-    if ((k->count + 1) * 4 > k->cap * 3 && keyset_grow(k) != IB_OK)
-        return IB_ENOMEM;
+    bool full = (k->count + 1) * 4 > k->cap * 3;
+    if (full && k->cap < k->max_cap && keyset_grow(k) != IB_OK)
+        return ib_err_set(err, IB_ENOMEM, "onvoldoende geheugen");
     size_t j = (size_t)h & (k->cap - 1);
-    while (k->slots[j].hash) {
-        if (k->slots[j].hash == h) {
+    while (k->slots[j].key) {
+        if (k->slots[j].key == h) {
             *earlier = k->slots[j].line;
             return IB_OK;
         }
         j = (j + 1) & (k->cap - 1);
     }
-    k->slots[j].hash = h;
+    int rc = keyset_spilled_line(k, h, earlier, err);
+    if (rc != IB_OK || *earlier)
+        return rc;
+    if (full && k->cap >= k->max_cap) {
+        if ((rc = keyset_spill(k, err)) != IB_OK)
+            return rc;
+        j = (size_t)h & (k->cap - 1);    /* the table is empty now */
+    }
+    k->slots[j].key = h;
     k->slots[j].line = line > (long)UINT32_MAX ? UINT32_MAX : (uint32_t)line;
     k->count++;
     return IB_OK;
@@ -129,12 +284,13 @@ static void key_names(const ib_record_type *t, char *buf, size_t size)
 }
 
 static int check_duplicate(ib_run *run, const ib_row_in *in, uint64_t key,
-                           bool *dup)
+                           bool *dup, ib_err *err)
 {
     long earlier;
     *dup = false;
-    if (keyset_add(&run->keys, key, in->line, &earlier))
-        return IB_ENOMEM;
+    int rc = keyset_add(&run->keys, key, in->line, &earlier, err);
+    if (rc != IB_OK)
+        return rc;
     if (earlier == 0)
         return IB_OK;
     char keys[128];
@@ -321,8 +477,9 @@ int ib_run_row(ib_run *run, const ib_row_in *in, ib_err *err)
         ib_run_reject(run, &e);
         return IB_OK;
     }
-    if (check_duplicate(run, in, key, &dup) != IB_OK)
-        return ib_err_set(err, IB_ENOMEM, "onvoldoende geheugen");
+    int rc = check_duplicate(run, in, key, &dup, err);
+    if (rc != IB_OK)
+        return rc;
     if (dup || !run->st)
         return IB_OK;
     return store_row(run, in, err);
@@ -374,6 +531,9 @@ int ib_run_progress(ib_run *run, uint64_t bytes_read, uint64_t bytes_total,
 
 int ib_run_begin(ib_run *run, ib_err *err)
 {
+    run->keys.max_cap = keyset_max_cap(run->opt && run->opt->key_memory
+                                           ? run->opt->key_memory
+                                           : KEY_MEMORY_DEFAULT);
     if (run->opt && run->opt->progress_rows > 0)
         run->next_progress_rows = run->opt->progress_rows;
     if (!run->st)
@@ -460,59 +620,47 @@ void ib_run_free(ib_run *run)
 
 /* ------------------------------------------------------------ one file */
 
-/* Reads a whole file (for JSON); caller frees *data. */
-static int slurp(const char *path, char **data, size_t *len, ib_err *err)
+/* The input of one file: the CSV reader, or for JSON an open file (or the
+ * text already in memory). */
+typedef struct source {
+    struct ib_csv *csv;
+    FILE *json_file;
+    uint64_t json_size;
+} source;
+
+static int open_source(const char *path, bool json, const char *data,
+                       size_t len, source *src, ib_err *err)
 {
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    size_t cap = 0, n = 0;
-    if (!f)
+    memset(src, 0, sizeof *src);
+    if (!json)
+        return data ? ib_csv_open_mem(&src->csv, data, len, err)
+                    : ib_csv_open_file(&src->csv, path, err);
+    if (data)
+        return IB_OK;
+    src->json_file = fopen(path, "rb");
+    if (!src->json_file)
         return ib_err_set(err, IB_EIO, "kan %s niet openen", path);
-    for (;;) {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 65536;
-            char *p = realloc(buf, cap + 1);
-            if (!p) {
-                free(buf);
-                fclose(f);
-                return ib_err_set(err, IB_ENOMEM, "onvoldoende geheugen");
-            }
-            buf = p;
-        }
-        size_t r = fread(buf + n, 1, cap - n, f);
-        n += r;
-        if (r == 0)
-            break;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        free(buf);
-        return ib_err_set(err, IB_EIO, "leesfout in %s", path);
-    }
-    buf[n] = '\0';
-    *data = buf;
-    *len = n;
+    struct stat sb;
+    if (fstat(fileno(src->json_file), &sb) == 0 && sb.st_size > 0)
+        src->json_size = (uint64_t)sb.st_size;
     return IB_OK;
 }
 
-/* Opens the CSV reader, or for JSON reads a file into *owned (the caller
- * frees it) unless the text is already in memory. */
-static int open_source(const char *path, bool json, const char **data,
-                       size_t *len, struct ib_csv **csv, char **owned,
-                       ib_err *err)
+static void close_source(source *src)
 {
-    *csv = NULL;
-    *owned = NULL;
-    if (json) {
-        if (*data)
-            return IB_OK;
-        int rc = slurp(path, owned, len, err);
-        *data = *owned;
-        return rc;
-    }
-    return *data ? ib_csv_open_mem(csv, *data, *len, err)
-                 : ib_csv_open_file(csv, path, err);
+    ib_csv_close(src->csv);
+    if (src->json_file)
+        fclose(src->json_file);
+}
+
+static int run_source(ib_run *run, bool json, const char *data, size_t len,
+                      source *src, ib_err *err)
+{
+    if (!json)
+        return ib_run_csv(run, src->csv, err);
+    if (src->json_file)
+        return ib_run_json_file(run, src->json_file, src->json_size, err);
+    return ib_run_json(run, data, len, err);
 }
 
 int ib_import_one(ib_store *st, const ib_import_options *opt,
@@ -532,23 +680,18 @@ int ib_import_one(ib_store *st, const ib_import_options *opt,
     if (!run.type || !run.file)
         return ib_err_set(err, run.type ? IB_ENOMEM : IB_EINVAL,
                           run.type ? "onvoldoende geheugen" : "onbekende soort");
-    struct ib_csv *csv = NULL;
-    char *owned = NULL;
-    int rc = open_source(path, json, &data, &len, &csv, &owned, err);
+    source src;
+    int rc = open_source(path, json, data, len, &src, err);
     if (rc == IB_OK)
         rc = ib_run_begin(&run, err);
     if (rc == IB_OK) {
-        if (json)
-            rc = ib_run_json(&run, data, len, err);
-        else
-            rc = ib_run_csv(&run, csv, err);
+        rc = run_source(&run, json, data, len, &src, err);
         rc = ib_run_end(&run, rc, err);
     } else {
         run.st = NULL;                  /* nothing begun */
         ib_run_end(&run, rc, err);
     }
-    ib_csv_close(csv);
-    free(owned);
+    close_source(&src);
     ib_run_free(&run);
     return rc;
 }

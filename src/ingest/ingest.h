@@ -115,14 +115,18 @@ typedef struct ib_import_options {
      * file ends; with progress_rows > 0 also after every progress_rows rows
      * (test hooks that need an exact row). */
     int64_t progress_rows;
+    /* Memory for the duplicate-key check of one file, in bytes (0: 64 MiB,
+     * 16 bytes a row up to about 3 million rows); a longer file moves its
+     * keys to a temporary file and keeps this bound. Tests set it small. */
+    size_t key_memory;
 } ib_import_options;
 
 /* Imports files of the exchange format. paths are files or directories (a
  * directory contributes its *.csv and *.json files, other files are
  * ignored). A file is recognised by its name, case-insensitive:
  * organisations, locations, persons, stays, registrations, employments,
- * housings, life_events, with .csv or .json (a JSON file holds one array of
- * objects). An unrecognised name fails the whole call before anything is
+ * housings, life_events, contacts, with .csv or .json (a JSON file holds
+ * one array of objects). An unrecognised name fails the whole call before anything is
  * read (IB_EINVAL, err names the file and the expected names). Files are
  * imported in dependency order (the order of ib_kind), whatever the order
  * of the arguments; each file is one transaction: every row or none (unless

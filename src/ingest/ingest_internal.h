@@ -46,6 +46,7 @@ typedef union ib_record {
     ib_location location;
     ib_housing housing;
     ib_life_event life_event;
+    ib_contact contact;
 } ib_record;
 
 /* Scratch text for formatting one record for export. */
@@ -98,7 +99,7 @@ typedef struct ib_each_adapt {
 
 extern const ib_record_type ib_organisation_type, ib_location_type,
     ib_person_type, ib_stay_type, ib_registration_type, ib_employment_type,
-    ib_housing_type, ib_life_event_type;
+    ib_housing_type, ib_life_event_type, ib_contact_type;
 
 /* Column id of name (ASCII case-insensitive), -1 when unknown. */
 int ib_record_column(const ib_record_type *t, const char *name, size_t len);
@@ -169,14 +170,22 @@ int ib_header_match(const ib_record_type *t, const ib_value *names, int n,
 /* Duplicate-key detection within one file: 64-bit key hashes with the line
  * that first used them (open addressing). Hash and line share a slot, so
  * that adding a key touches one cache line of a table of many megabytes. */
-typedef struct ib_key_slot {
-    uint64_t hash;                      /* 0: empty */
-    uint32_t line;
-} ib_key_slot;
+/* A slot is an ib_key_line (store.h): key 0 is an empty slot. The same
+ * layout lets a full table be sorted and handed to the spill in place. */
+typedef ib_key_line ib_key_slot;
 
 typedef struct ib_keyset {
     ib_key_slot *slots;
     size_t cap, count;
+    /* The table's bound in slots (a power of two): when it is full, its
+     * keys move to the spill on disk and it starts empty again, so that a
+     * file of any length holds the same memory. */
+    size_t max_cap;
+    ib_keyspill *spill;                 /* NULL until the table first fills */
+    /* A blocked Bloom filter of the spilled keys: 64-byte blocks, so that
+     * asking costs one cache miss, and only a "maybe" asks the disk. */
+    uint64_t *bloom;
+    size_t bloom_blocks;                /* a power of two */
 } ib_keyset;
 
 /* The state of importing one file or array. */
@@ -224,6 +233,9 @@ ib_import_file_report *ib_report_add_file(ib_import_report *rep,
 struct ib_csv;
 int ib_run_csv(ib_run *run, struct ib_csv *csv, ib_err *err);
 int ib_run_json(ib_run *run, const char *data, size_t len, ib_err *err);
+/* The same, read from an open file of the given size (0 unknown) one
+ * element at a time. */
+int ib_run_json_file(ib_run *run, FILE *f, uint64_t size, ib_err *err);
 
 /* Runs one source as a whole file: report entry, transaction, driver. */
 int ib_import_one(ib_store *st, const ib_import_options *opt,

@@ -10,7 +10,7 @@ const ib_record_type *ib_record_type_of(ib_kind kind)
     static const ib_record_type *const types[IB_KIND_COUNT] = {
         &ib_organisation_type, &ib_location_type, &ib_person_type,
         &ib_stay_type, &ib_registration_type, &ib_employment_type,
-        &ib_housing_type, &ib_life_event_type};
+        &ib_housing_type, &ib_life_event_type, &ib_contact_type};
     return (unsigned)kind < IB_KIND_COUNT ? types[kind] : NULL;
 }
 

@@ -2,6 +2,8 @@
  * order of the enums in store.h, and the file stems of the record kinds. */
 #include "store/store.h"
 
+#include <string.h>
+
 const ib_code_name ib_sex_codes[] = {
     {IB_SEX_UNKNOWN, ""}, {IB_SEX_M, "M"}, {IB_SEX_V, "V"}, {IB_SEX_X, "X"},
     {0, NULL}};
@@ -68,10 +70,64 @@ const ib_code_name ib_topic_codes[] = {
     {7, "self_employment"}, {8, "dutch_language"}, {9, "transport"},
     {10, "help"}, {11, "leave"}, {0, NULL}};
 
+/* The codes of ib_topic_codes are 0 .. TOPIC_COUNT - 1. */
+#define TOPIC_COUNT 12
+
+static int topic_of(const char *s, size_t len)
+{
+    int code;
+    return ib_code_parse(ib_topic_codes, s, len, &code) == IB_OK ? code : -1;
+}
+
+int ib_topics_normalise(const char *s, size_t len, char out[IB_TOPICS_MAX + 1],
+                        char *bad, size_t bad_size)
+{
+    bool named[TOPIC_COUNT] = {false};
+    out[0] = '\0';
+    if (bad && bad_size)
+        bad[0] = '\0';
+    for (size_t i = 0; i < len;) {
+        if (s[i] == ' ') {
+            i++;
+            continue;
+        }
+        size_t n = 0;
+        while (i + n < len && s[i + n] != ' ')
+            n++;
+        int code = topic_of(s + i, n);
+        if (code < 0 || code >= TOPIC_COUNT) {
+            if (bad && bad_size) {
+                size_t k = n < bad_size - 1 ? n : bad_size - 1;
+                memcpy(bad, s + i, k);
+                bad[k] = '\0';
+            }
+            return IB_EINVAL;
+        }
+        named[code] = true;
+        i += n;
+    }
+    /* Every code once fits: the twelve are 119 bytes with their spaces. */
+    size_t used = 0;
+    for (int code = 0; code < TOPIC_COUNT; code++) {
+        if (!named[code])
+            continue;
+        const char *name = ib_code_text(ib_topic_codes, code);
+        size_t n = strlen(name);
+        if (used + (used ? 1 : 0) + n > IB_TOPICS_MAX)
+            return IB_EINVAL;
+        if (used)
+            out[used++] = ' ';
+        memcpy(out + used, name, n);
+        used += n;
+        out[used] = '\0';
+    }
+    return IB_OK;
+}
+
 const char *ib_kind_file_stem(ib_kind kind)
 {
     static const char *const stems[IB_KIND_COUNT] = {
         "organisations", "locations", "persons", "stays",
-        "registrations", "employments", "housings", "life_events"};
+        "registrations", "employments", "housings", "life_events", "contacts"};
     return (unsigned)kind < IB_KIND_COUNT ? stems[kind] : NULL;
 }

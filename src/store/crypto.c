@@ -363,6 +363,20 @@ int64_t ib_hash_life_event(const ib_crypto *c, const ib_life_event *ev)
     return canon_hash(c, &k);
 }
 
+int64_t ib_hash_contact(const ib_crypto *c, const ib_contact *ct)
+{
+    canon k = {.n = 0};
+    canon_i64(&k, IB_KIND_CONTACT);
+    CANON_STR(&k, ct->person_ref);
+    canon_i64(&k, ct->date);
+    canon_i64(&k, ct->kind);
+    canon_i64(&k, ct->channel);
+    CANON_STR(&k, ct->topics);
+    CANON_STR(&k, ct->language);
+    canon_i64(&k, ct->understood);
+    return canon_hash(c, &k);
+}
+
 /* ------------------------------------------------------------ identity */
 
 int64_t ib_identity_hash(const ib_crypto *c, const ib_person *p)

@@ -13,8 +13,8 @@ static void erase_detail(const char *reason, const int64_t removed[IB_KIND_COUNT
     static const char *const what[IB_KIND_COUNT] = {
         [IB_KIND_STAY] = "verblijven", [IB_KIND_REGISTRATION] = "inschrijvingen",
         [IB_KIND_EMPLOYMENT] = "dienstverbanden", [IB_KIND_HOUSING] = "huisvestingen",
-        [IB_KIND_LIFE_EVENT] = "levensgebeurtenissen"};
-    int n = snprintf(out, size, "reden: %.160s; verwijderd: persoon", reason);
+        [IB_KIND_LIFE_EVENT] = "levensgebeurtenissen", [IB_KIND_CONTACT] = "contactmomenten"};
+    int n = snprintf(out, size, "reden: %.120s; verwijderd: persoon", reason);
     for (int k = 0; k < IB_KIND_COUNT && n > 0 && (size_t)n < size; k++)
         if (what[k])
             n += snprintf(out + n, size - (size_t)n, ", %" PRId64 " %s", removed[k],

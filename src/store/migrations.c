@@ -163,6 +163,17 @@ static const char *const migrations[] = {
     "CREATE INDEX link_reviews_by_state ON link_reviews (state, id);\n"
     "CREATE INDEX link_reviews_by_b ON link_reviews (record_b);\n"
     "UPDATE store_meta SET value = @RANDOM_HEX@ WHERE name = 'data_version';\n",
+    /* 5: contact moments (docs/formats.md, contacts.csv), keyed like the
+     * other episodes. A copy of the registry made before it lacks them, so
+     * the data version changes. */
+    "CREATE TABLE contacts (id @ID@,\n"
+    "  sender_id BIGINT NOT NULL,\n"
+    "  person_id BIGINT NOT NULL REFERENCES persons (id),\n"
+    "  contact_date INTEGER NOT NULL, kind TEXT NOT NULL, channel TEXT,\n"
+    "  topics TEXT, language TEXT, understood TEXT,\n"
+    "  content_hash BIGINT NOT NULL,\n"
+    "  UNIQUE (sender_id, person_id, contact_date, kind));\n"
+    "UPDATE store_meta SET value = @RANDOM_HEX@ WHERE name = 'data_version';\n",
 };
 
 int ib_migration_count(void)

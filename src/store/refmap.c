@@ -5,6 +5,7 @@
  * not a query. Open addressing with linear probing; refs in one arena. */
 #include "store/store_internal.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -111,12 +112,26 @@ static int store_string(ib_refmap *m, const char *ref, size_t len, uint32_t *off
     return IB_OK;
 }
 
+/* Empties a full map, keeping it bounded: what it held is still in the
+ * database, and is looked up (and cached again) as it is used. */
+static void start_over(ib_refmap *m)
+{
+    int64_t sender = m->sender_id;
+    long misses = m->misses;
+    ib_refmap_free(m);
+    m->sender_id = sender;
+    m->misses = misses;
+    m->preload_at = LONG_MAX;           /* the sender's refs do not fit */
+}
+
 int ib_refmap_put(ib_refmap *m, const char *ref, int64_t id, int64_t content_hash)
 {
-    if ((m->count + 1) * 2 > m->cap && grow(m) != IB_OK)
-        return IB_ENOMEM;
     size_t len = strnlen(ref, IB_REF_MAX);
     uint32_t h = ref_hash(ref, len);
+    if (m->count >= IB_REFMAP_MAX_ENTRIES && probe(m, ref, len, h)->id == 0)
+        start_over(m);
+    if ((m->count + 1) * 2 > m->cap && grow(m) != IB_OK)
+        return IB_ENOMEM;
     ib_refmap_slot *sl = probe(m, ref, len, h);
     if (sl->id == 0) {
         uint32_t off;

@@ -102,6 +102,16 @@ static const char *const stmt_sql[SQ_STMT_COUNT] = {
     [SQ_EVT_FIND] = "SELECT id, content_hash FROM life_events WHERE sender_id = ?1"
                     " AND person_id = ?2 AND event_date = ?4 AND event = ?3",
 
+    [SQ_CON_INSERT] = "INSERT INTO contacts (sender_id, person_id, kind, contact_date,"
+                      " channel, topics, language, understood, content_hash)"
+                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT"
+                      " (sender_id, person_id, contact_date, kind) DO NOTHING",
+    [SQ_CON_FIND] = "SELECT id, content_hash FROM contacts WHERE sender_id = ?1"
+                    " AND person_id = ?2 AND contact_date = ?4 AND kind = ?3",
+    [SQ_CON_UPDATE] = "UPDATE contacts SET channel = ?5, topics = ?6, language = ?7,"
+                      " understood = ?8, content_hash = ?9 WHERE id = ?10"
+                      " AND sender_id = ?1 AND person_id = ?2",
+
     [SQ_AUDIT_LAST] = "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
     [SQ_DATA_VERSION] = "SELECT value FROM store_meta WHERE name = 'data_version'",
     [SQ_AUDIT_INSERT] = "INSERT INTO audit (id, at, actor, action, entity, entity_id,"
@@ -310,7 +320,8 @@ static bool is_registry_table(const char *table)
 {
     static const char *const tables[] = {
         "senders", "organisations", "locations", "persons", "stays",
-        "registrations", "employments", "housings", "life_events", "people"};
+        "registrations", "employments", "housings", "life_events", "contacts",
+        "people"};
     for (size_t i = 0; i < sizeof tables / sizeof *tables; i++)
         if (strcmp(table, tables[i]) == 0)
             return true;
@@ -641,6 +652,7 @@ static const ib_store_ops sqlite_ops = {
     .put_employment = ib_sq_put_employment,
     .put_housing = ib_sq_put_housing,
     .put_life_event = ib_sq_put_life_event,
+    .put_contact = ib_sq_put_contact,
     .each_sender = ib_sq_each_sender,
     .each_person = ib_sq_each_person,
     .each_stay = ib_sq_each_stay,
@@ -650,6 +662,7 @@ static const ib_store_ops sqlite_ops = {
     .each_location = ib_sq_each_location,
     .each_housing = ib_sq_each_housing,
     .each_life_event = ib_sq_each_life_event,
+    .each_contact = ib_sq_each_contact,
     .scan = ib_sq_scan,
     .get_person = ib_sq_get_person,
     .get_location = ib_sq_get_location,

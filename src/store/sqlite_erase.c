@@ -28,6 +28,7 @@ int ib_sq_erase_person(ib_store *st, int64_t person_id, int64_t removed[IB_KIND_
      * id (and those merged into it) is never handed out again. */
 #define RECORDS_OF "(SELECT id FROM persons WHERE people_id = ?1)"
     static const struct { ib_kind kind; const char *sql; } steps[] = {
+        {IB_KIND_CONTACT, "DELETE FROM contacts WHERE person_id IN " RECORDS_OF},
         {IB_KIND_LIFE_EVENT, "DELETE FROM life_events WHERE person_id IN " RECORDS_OF},
         {IB_KIND_HOUSING, "DELETE FROM housings WHERE person_id IN " RECORDS_OF},
         {IB_KIND_EMPLOYMENT, "DELETE FROM employments WHERE person_id IN " RECORDS_OF},

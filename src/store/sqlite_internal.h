@@ -21,6 +21,7 @@ typedef enum {
     SQ_EMP_INSERT, SQ_EMP_FIND, SQ_EMP_UPDATE,
     SQ_HOU_INSERT, SQ_HOU_FIND, SQ_HOU_UPDATE,
     SQ_EVT_INSERT, SQ_EVT_FIND,
+    SQ_CON_INSERT, SQ_CON_FIND, SQ_CON_UPDATE,
     SQ_AUDIT_LAST, SQ_AUDIT_INSERT, SQ_DATA_VERSION,
     SQ_STMT_COUNT
 } sq_stmt_id;
@@ -147,6 +148,7 @@ int ib_sq_put_registration(ib_store *st, ib_registration *r, const ib_put_info *
 int ib_sq_put_employment(ib_store *st, ib_employment *e, const ib_put_info *pi, ib_put_result *res, ib_err *err);
 int ib_sq_put_housing(ib_store *st, ib_housing *h, const ib_put_info *pi, ib_put_result *res, ib_err *err);
 int ib_sq_put_life_event(ib_store *st, ib_life_event *ev, const ib_put_info *pi, ib_put_result *res, ib_err *err);
+int ib_sq_put_contact(ib_store *st, ib_contact *c, const ib_put_info *pi, ib_put_result *res, ib_err *err);
 
 /* Linkage (sqlite_link.c), inside the caller's transaction. */
 int64_t ib_sq_now_us(void);
@@ -190,6 +192,7 @@ int ib_sq_each_employment(ib_store *st, const ib_filter *f, ib_employment_cb cb,
 int ib_sq_each_location(ib_store *st, const ib_filter *f, ib_location_cb cb, void *ctx, ib_err *err);
 int ib_sq_each_housing(ib_store *st, const ib_filter *f, ib_housing_cb cb, void *ctx, ib_err *err);
 int ib_sq_each_life_event(ib_store *st, const ib_filter *f, ib_life_event_cb cb, void *ctx, ib_err *err);
+int ib_sq_each_contact(ib_store *st, const ib_filter *f, ib_contact_cb cb, void *ctx, ib_err *err);
 /* The scan for statistics (sqlite_scan.c). */
 int ib_sq_scan(ib_store *st, int64_t sender_id, const ib_scan_handler *h, ib_err *err);
 int ib_sq_get_person(ib_store *st, int64_t sender_id, const char *ref, ib_person *out, ib_err *err);

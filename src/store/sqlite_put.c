@@ -5,6 +5,7 @@
  * overlapping stay) are detected before anything is written. */
 #include "sqlite_internal.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -44,7 +45,7 @@ static int preload_refs(ib_sqlite *s, sq_ref_kind k, ib_refmap *m, ib_err *err)
     sqlite3_reset(q);
     if (rc != SQLITE_DONE)
         return ib_sq_error(s, rc, err);
-    m->complete = true;
+    m->complete = m->preload_at != LONG_MAX;   /* not when it overflowed */
     return IB_OK;
 }
 
@@ -60,8 +61,10 @@ static int plan_preload(ib_sqlite *s, sq_ref_kind k, ib_refmap *m, ib_err *err)
     sqlite3_reset(q);
     if (rc != SQLITE_ROW)
         return ib_sq_error(s, rc, err);
-    /* One keyed look-up costs about as much as loading eight rows. */
-    m->preload_at = n / 8 > PRELOAD_PROBE ? (long)(n / 8) : PRELOAD_PROBE;
+    /* One keyed look-up costs about as much as loading eight rows; a sender
+     * with more refs than a map holds is never loaded whole. */
+    m->preload_at = n >= (int64_t)IB_REFMAP_MAX_ENTRIES ? LONG_MAX
+                    : n / 8 > PRELOAD_PROBE ? (long)(n / 8) : PRELOAD_PROBE;
     return IB_OK;
 }
 
@@ -286,6 +289,22 @@ static int bind_evt(sqlite3_stmt *q, const void *rec, const put_keys *k)
     rc |= ib_sq_bind_text(q, 3, ib_code_text(ib_event_codes, (int)ev->event), 32);
     rc |= ib_sq_bind_date(q, 4, ev->date);
     rc |= ib_sq_bind_i64(q, 5, k->hash);
+    return rc;
+}
+
+static int bind_con(sqlite3_stmt *q, const void *rec, const put_keys *k)
+{
+    const ib_contact *c = rec;
+    int rc = ib_sq_bind_i64(q, 1, k->sender);
+    rc |= ib_sq_bind_i64(q, 2, k->person);
+    rc |= ib_sq_bind_text(q, 3, ib_code_text(ib_contact_kind_codes, (int)c->kind), 32);
+    rc |= ib_sq_bind_date(q, 4, c->date);
+    rc |= ib_sq_bind_text(q, 5, ib_code_text(ib_channel_codes, (int)c->channel), 32);
+    rc |= IB_SQ_BIND_STR(q, 6, c->topics);
+    rc |= IB_SQ_BIND_STR(q, 7, c->language);
+    rc |= ib_sq_bind_text(q, 8, ib_code_text(ib_understood_codes, (int)c->understood), 32);
+    rc |= ib_sq_bind_i64(q, 9, k->hash);
+    rc |= ib_sq_bind_i64(q, 10, k->id);
     return rc;
 }
 
@@ -523,6 +542,15 @@ static void describe_evt(const void *rec, char *buf, size_t size)
              ib_date_format(ev->date, when));
 }
 
+static void describe_con(const void *rec, char *buf, size_t size)
+{
+    const ib_contact *c = rec;
+    char when[IB_DATE_STRLEN];
+    snprintf(buf, size, "contactmoment %s met persoon '%s' op %s",
+             ib_code_text(ib_contact_kind_codes, (int)c->kind), c->person_ref,
+             ib_date_format(c->date, when));
+}
+
 /* Looks the episode up by its natural key: IB_OK with k->id and *old set,
  * IB_ENOTFOUND, or an error. */
 static int find_episode(ib_sqlite *s, const episode_spec *sp, const void *rec,
@@ -757,6 +785,25 @@ int ib_sq_put_life_event(ib_store *st, ib_life_event *ev, const ib_put_info *pi,
     if (rc == IB_OK) {
         ev->meta.id = k.id;
         ev->person_id = k.person;
+    }
+    return rc;
+}
+
+int ib_sq_put_contact(ib_store *st, ib_contact *c, const ib_put_info *pi,
+                      ib_put_result *res, ib_err *err)
+{
+    static const episode_spec sp = {IB_KIND_CONTACT, SQ_CON_INSERT, SQ_CON_FIND, SQ_CON_UPDATE,
+                                    bind_con, "contact", describe_con};
+    ib_sqlite *s = ib_sq(st);
+    put_keys k = {.sender = c->meta.sender_id, .hash = pi->content_hash};
+    int rc = resolve(s, SQ_REF_PERSON, k.sender, c->person_ref, "person_ref",
+                     &k.person, err);
+    if (rc)
+        return rc;
+    rc = upsert_episode(s, &sp, c, &k, res, err);
+    if (rc == IB_OK) {
+        c->meta.id = k.id;
+        c->person_id = k.person;
     }
     return rc;
 }

@@ -73,6 +73,12 @@ static const read_spec read_specs[IB_KIND_COUNT] = {
         " FROM life_events x JOIN persons p ON p.id = x.person_id",
         EP_SENDER, EP_PERSON, NULL,
         "x.sender_id, x.person_id, x.event_date, x.event", NULL},
+    [IB_KIND_CONTACT] = {
+        "x.id, x.sender_id, p.people_id, p.ref, x.contact_date, x.kind, x.channel,"
+        " x.topics, x.language, x.understood"
+        " FROM contacts x JOIN persons p ON p.id = x.person_id",
+        EP_SENDER, EP_PERSON, NULL,
+        "x.sender_id, x.person_id, x.contact_date, x.kind", NULL},
 };
 
 /* The filters that apply to a kind, as a mask. */
@@ -332,6 +338,20 @@ static int decode_evt(sqlite3_stmt *q, ib_life_event *ev, ib_err *err)
     return IB_OK;
 }
 
+static int decode_con(sqlite3_stmt *q, ib_contact *c, ib_err *err)
+{
+    memset(c, 0, sizeof *c);
+    decode_episode_head(q, &c->meta, &c->person_id);
+    IB_SQ_COL_STR(q, 3, c->person_ref);
+    c->date = ib_sq_col_date(q, 4);
+    COL_CODE(q, 5, ib_contact_kind_codes, c->kind, err);
+    COL_CODE(q, 6, ib_channel_codes, c->channel, err);
+    IB_SQ_COL_STR(q, 7, c->topics);
+    IB_SQ_COL_STR(q, 8, c->language);
+    COL_CODE(q, 9, ib_understood_codes, c->understood, err);
+    return IB_OK;
+}
+
 /* ------------------------------------------------------------ iterators */
 
 /* One iterator context and row function per kind: decode, then call back. */
@@ -358,6 +378,7 @@ ITERATOR(reg, ib_registration, ib_registration_cb, decode_reg(q, &it->rec, err))
 ITERATOR(emp, ib_employment, ib_employment_cb, decode_emp(q, &it->rec, err))
 ITERATOR(hou, ib_housing, ib_housing_cb, decode_hou(q, &it->rec))
 ITERATOR(evt, ib_life_event, ib_life_event_cb, decode_evt(q, &it->rec, err))
+ITERATOR(con, ib_contact, ib_contact_cb, decode_con(q, &it->rec, err))
 
 int ib_sq_each_organisation(ib_store *st, const ib_filter *f, ib_organisation_cb cb,
                             void *ctx, ib_err *err)
@@ -415,6 +436,13 @@ int ib_sq_each_life_event(ib_store *st, const ib_filter *f, ib_life_event_cb cb,
 {
     evt_it it = {.cb = cb, .ctx = ctx};
     return iterate(ib_sq(st), IB_KIND_LIFE_EVENT, f, evt_row, &it, err);
+}
+
+int ib_sq_each_contact(ib_store *st, const ib_filter *f, ib_contact_cb cb, void *ctx,
+                       ib_err *err)
+{
+    con_it it = {.cb = cb, .ctx = ctx};
+    return iterate(ib_sq(st), IB_KIND_CONTACT, f, con_row, &it, err);
 }
 
 int ib_sq_each_sender(ib_store *st, ib_sender_cb cb, void *ctx, ib_err *err)
@@ -574,7 +602,8 @@ int ib_sq_count(ib_store *st, ib_store_counts *out, ib_err *err)
         " (SELECT count(*) FROM locations), (SELECT count(*) FROM persons),"
         " (SELECT count(*) FROM stays), (SELECT count(*) FROM registrations),"
         " (SELECT count(*) FROM employments), (SELECT count(*) FROM housings),"
-        " (SELECT count(*) FROM life_events), (SELECT count(*) FROM audit)";
+        " (SELECT count(*) FROM life_events), (SELECT count(*) FROM contacts),"
+        " (SELECT count(*) FROM audit)";
     ib_sqlite *s = ib_sq(st);
     sqlite3_stmt *q = NULL;
     int rc = sqlite3_prepare_v2(s->db, sql, -1, &q, NULL);

@@ -182,6 +182,17 @@ static int life_event_row(sqlite3_stmt *q, scan_ctx *c, ib_err *err)
     return c->h->life_event(c->h->ctx, &ev);
 }
 
+static int contact_row(sqlite3_stmt *q, scan_ctx *c, ib_err *err)
+{
+    int kind;
+    int rc = col_code(q, 2, &c->code[0], &kind, err);
+    if (rc)
+        return rc;
+    ib_scan_contact ct = {sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1),
+                          (ib_contact_kind)kind, ib_sq_col_date(q, 3)};
+    return c->h->contact(c->h->ctx, &ct);
+}
+
 /* ------------------------------------------------------------ kinds */
 
 typedef struct scan_kind {
@@ -213,6 +224,8 @@ static const scan_kind scan_kinds[IB_KIND_COUNT] = {
      housing_row, {NULL, NULL}},
     {IB_KIND_LIFE_EVENT, "id, person_id, event, event_date FROM life_events",
      life_event_row, {ib_event_codes, NULL}},
+    {IB_KIND_CONTACT, "id, person_id, kind, contact_date FROM contacts",
+     contact_row, {ib_contact_kind_codes, NULL}},
 };
 
 static bool is_wanted(const ib_scan_handler *h, ib_kind kind)
@@ -226,6 +239,7 @@ static bool is_wanted(const ib_scan_handler *h, ib_kind kind)
     case IB_KIND_EMPLOYMENT: return h->employment != NULL;
     case IB_KIND_HOUSING: return h->housing != NULL;
     case IB_KIND_LIFE_EVENT: return h->life_event != NULL;
+    case IB_KIND_CONTACT: return h->contact != NULL;
     case IB_KIND_COUNT: break;
     }
     return false;

@@ -397,6 +397,38 @@ int ib_store_put_life_event(ib_store *st, ib_life_event *ev, ib_put_result *res,
     return st->ops->put_life_event(st, ev, &pi, res, err);
 }
 
+/* Topics as ib_topics_normalise writes them, so that a re-sent contact
+ * hashes the same however its topics were spaced or ordered. */
+static int need_topics(const char *topics, ib_err *err)
+{
+    char norm[IB_TOPICS_MAX + 1];
+    size_t n = strnlen(topics, IB_TOPICS_MAX + 1);
+    if (n > IB_TOPICS_MAX || ib_topics_normalise(topics, n, norm, NULL, 0) != IB_OK ||
+        strcmp(norm, topics) != 0)
+        return ib_err_set_at(err, IB_EINVAL, 0, 0, "topics",
+                             "onderwerpen niet genormaliseerd");
+    return IB_OK;
+}
+
+int ib_store_put_contact(ib_store *st, ib_contact *c, ib_put_result *res, ib_err *err)
+{
+    int rc = put_prologue(st, &c->meta, res, err);
+    if (!rc) rc = NEED_REF(c->person_ref, "person_ref", err);
+    if (!rc && c->date == IB_DATE_NONE)
+        rc = ib_err_set_at(err, IB_EINVAL, 0, 0, "date", "datum ontbreekt");
+    if (!rc) rc = need_code(ib_contact_kind_codes, (int)c->kind, "kind", err);
+    if (!rc) rc = need_code(ib_channel_codes, (int)c->channel, "channel", err);
+    if (!rc) rc = need_code(ib_understood_codes, (int)c->understood, "understood", err);
+    if (!rc) rc = need_topics(c->topics, err);
+    if (!rc && (!TERMINATED(c->language) ||
+                (c->language[0] && !ib_language_is_valid(c->language))))
+        rc = ib_err_set_at(err, IB_EINVAL, 0, 0, "language", "ongeldige taal");
+    if (rc)
+        return rc;
+    ib_put_info pi = {.content_hash = ib_hash_contact(&st->crypto, c)};
+    return st->ops->put_contact(st, c, &pi, res, err);
+}
+
 /* ------------------------------------------------------------ reading */
 
 static const ib_filter no_filter = {0, 0, 0};
@@ -462,6 +494,13 @@ int ib_store_each_life_event(ib_store *st, const ib_filter *f,
 {
     ib_err_clear(err);
     return st->ops->each_life_event(st, FILTER(f), cb, ctx, err);
+}
+
+int ib_store_each_contact(ib_store *st, const ib_filter *f, ib_contact_cb cb,
+                          void *ctx, ib_err *err)
+{
+    ib_err_clear(err);
+    return st->ops->each_contact(st, FILTER(f), cb, ctx, err);
 }
 
 int ib_store_scan(ib_store *st, int64_t sender_id, const ib_scan_handler *h,

@@ -14,6 +14,7 @@
 #define IB_NAME_MAX 128        /* family_name, given_names */
 #define IB_ORGNAME_MAX 200     /* organisation name */
 #define IB_HOUSENR_MAX 16      /* "12-A" */
+#define IB_TOPICS_MAX 160      /* a contact's topics: every code once fits */
 
 /* ------------------------------------------------------------ code tables */
 
@@ -59,6 +60,14 @@ extern const ib_code_name ib_understood_codes[];  /* "" for not checked */
 /* The information catalogue's national topics (the twelve themes), the
  * codes a contact's topics may name; the index is the code. */
 extern const ib_code_name ib_topic_codes[];
+
+/* Normalises a contact's topics (len bytes of s, not necessarily
+ * terminated): codes of ib_topic_codes separated by one or more spaces,
+ * written into out as the catalogue orders them, each once, with one space
+ * between ("" for none). IB_EINVAL for a code the catalogue does not have,
+ * copied (at most bad_size - 1 bytes, printable or not) into bad. */
+int ib_topics_normalise(const char *s, size_t len, char out[IB_TOPICS_MAX + 1],
+                        char *bad, size_t bad_size);
 
 /* ------------------------------------------------------------ records */
 
@@ -166,11 +175,26 @@ typedef struct ib_life_event {
     ib_date date;
 } ib_life_event;
 
+/* A contact moment with the person (docs/formats.md, contacts.csv): what
+ * it was, how it was held, the topics discussed and whether the person
+ * understood. No free text: notes about a person are not exchanged. */
+typedef struct ib_contact {
+    ib_meta meta;
+    int64_t person_id;
+    char person_ref[IB_REF_MAX + 1];
+    ib_date date;
+    ib_contact_kind kind;
+    ib_channel channel;                /* IB_CHANNEL_NONE unknown */
+    char topics[IB_TOPICS_MAX + 1];    /* normalised (ib_topics_normalise) */
+    char language[3];                  /* ISO 639-1, "" unknown */
+    ib_understood understood;          /* IB_UNDERSTOOD_UNKNOWN not checked */
+} ib_contact;
+
 /* The record kinds, in dependency order (a kind only refers to earlier ones). */
 typedef enum {
     IB_KIND_ORGANISATION, IB_KIND_LOCATION, IB_KIND_PERSON, IB_KIND_STAY,
     IB_KIND_REGISTRATION, IB_KIND_EMPLOYMENT, IB_KIND_HOUSING,
-    IB_KIND_LIFE_EVENT, IB_KIND_COUNT
+    IB_KIND_LIFE_EVENT, IB_KIND_CONTACT, IB_KIND_COUNT
 } ib_kind;
 
 /* "organisations", "locations", ...: the file stem of each kind. */
@@ -180,7 +204,8 @@ const char *ib_kind_file_stem(ib_kind kind);
  * docs/formats.md): stays by (person_ref, arrival_date), registrations by
  * (person_ref, kind, start_date), employments by (person_ref, employer_ref,
  * start_date), housings by (person_ref, location_ref, start_date), life
- * events by (person_ref, event, date). */
+ * events by (person_ref, event, date), contacts by (person_ref, date,
+ * kind). */
 
 /* ------------------------------------------------------------ the store */
 
@@ -267,6 +292,9 @@ int ib_store_put_registration(ib_store *st, ib_registration *r, ib_put_result *r
 int ib_store_put_employment(ib_store *st, ib_employment *e, ib_put_result *res, ib_err *err);
 int ib_store_put_housing(ib_store *st, ib_housing *h, ib_put_result *res, ib_err *err);
 int ib_store_put_life_event(ib_store *st, ib_life_event *ev, ib_put_result *res, ib_err *err);
+/* IB_EINVAL also for topics that are not normalised (ib_topics_normalise)
+ * or a language that is not an ISO 639-1 code. */
+int ib_store_put_contact(ib_store *st, ib_contact *c, ib_put_result *res, ib_err *err);
 
 /* ------------------------------------------------------------ reading */
 
@@ -289,6 +317,7 @@ typedef int (*ib_employment_cb)(void *ctx, const ib_employment *e);
 typedef int (*ib_location_cb)(void *ctx, const ib_location *l);
 typedef int (*ib_housing_cb)(void *ctx, const ib_housing *h);
 typedef int (*ib_life_event_cb)(void *ctx, const ib_life_event *ev);
+typedef int (*ib_contact_cb)(void *ctx, const ib_contact *c);
 
 int ib_store_each_sender(ib_store *st, ib_sender_cb cb, void *ctx, ib_err *err);
 /* Persons come with their BSN decrypted. */
@@ -300,6 +329,7 @@ int ib_store_each_employment(ib_store *st, const ib_filter *f, ib_employment_cb 
 int ib_store_each_location(ib_store *st, const ib_filter *f, ib_location_cb cb, void *ctx, ib_err *err);
 int ib_store_each_housing(ib_store *st, const ib_filter *f, ib_housing_cb cb, void *ctx, ib_err *err);
 int ib_store_each_life_event(ib_store *st, const ib_filter *f, ib_life_event_cb cb, void *ctx, ib_err *err);
+int ib_store_each_contact(ib_store *st, const ib_filter *f, ib_contact_cb cb, void *ctx, ib_err *err);
 
 /* Look-ups by the sender's ref; sender_id 0 searches all senders and
  * returns IB_ECONFLICT when the ref is used by more than one. */
@@ -315,8 +345,8 @@ int ib_store_find_person_by_bsn(ib_store *st, const char *bsn, ib_person_cb cb, 
  * persons, no BSN. Unlike the iterators above, rows of a kind come in no
  * particular order (the backend's cheapest: table order); the kinds come in
  * dependency order (senders, organisations, locations, persons, stays,
- * registrations, employments, housings, life events). Strings are valid
- * during the callback only. */
+ * registrations, employments, housings, life events, contacts). Strings
+ * are valid during the callback only. */
 
 /* kvk: organisations with the same KvK number are one organisation, and
  * locations with the same postcode and house number one address
@@ -428,10 +458,11 @@ int ib_store_scan(ib_store *st, int64_t sender_id, const ib_scan_handler *h,
 /* ------------------------------------------------------------ data version
  * A random token of 32 hex digits that the store replaces in the commit of
  * every transaction that changes the registry: senders, organisations,
- * locations, persons, stays, registrations, employments, housings and life
- * events, whatever the write (puts that insert or update, erasures, any
- * later write path). Audit entries, users, sessions, API tokens and
- * inspections leave it alone, and so does a re-sent unchanged row. Copies of
+ * locations, persons, stays, registrations, employments, housings, life
+ * events and contacts, whatever the write (puts that insert or update,
+ * erasures, any later write path). Audit entries, users, sessions, API
+ * tokens and inspections leave it alone, and so does a re-sent unchanged
+ * row. Copies of
  * the registry (the monitor's snapshot, the server's cache) keep the version
  * they were read at and are current while it is unchanged. Random rather
  * than a counter: a restored backup cannot make an old copy match again.
@@ -603,8 +634,8 @@ typedef struct ib_erase_report {
 } ib_erase_report;
 
 /* Erases person person_id (GDPR art. 17): every stay, registration,
- * employment, housing and life event of theirs and the person itself, in
- * one transaction (the caller's, or its own), then appends an audit entry
+ * employment, housing, life event and contact of theirs and the person
+ * itself, in one transaction (the caller's, or its own), then appends an audit entry
  * (action "erase", the actor and the reason, and what was removed). The
  * audit entries about the person stay: they are the proof of processing and
  * part of the hash chain, which stays verifiable; they hold ids, no
@@ -885,5 +916,28 @@ int ib_store_get_location_by_id(ib_store *st, int64_t id, ib_location *out,
 /* A person by its store id (BSN decrypted); IB_ENOTFOUND when absent. */
 int ib_store_get_person_by_id(ib_store *st, int64_t id, ib_person *out,
                               ib_err *err);
+
+/* ------------------------------------------------------------ key spill
+ * Where the import's duplicate-key check keeps the keys of a file that
+ * no longer fit its bounded table in memory: a private temporary database
+ * on disk (deleted when closed), apart from the registry and its
+ * transactions, with a small fixed page cache. Keys are 64-bit hashes,
+ * each with the line that first used it. */
+
+typedef struct ib_keyspill ib_keyspill;
+
+typedef struct ib_key_line {
+    uint64_t key;
+    uint32_t line;
+} ib_key_line;
+
+int ib_keyspill_open(ib_keyspill **out, ib_err *err);
+/* Adds n keys (none already present). Sorted by key they go in faster. */
+int ib_keyspill_add(ib_keyspill *s, const ib_key_line *keys, size_t n,
+                    ib_err *err);
+/* *line gets the key's line, or 0 when the key is not there. */
+int ib_keyspill_find(ib_keyspill *s, uint64_t key, uint32_t *line,
+                     ib_err *err);
+void ib_keyspill_close(ib_keyspill *s);
 
 #endif

@@ -80,6 +80,7 @@ int64_t ib_hash_registration(const ib_crypto *c, const ib_registration *r);
 int64_t ib_hash_employment(const ib_crypto *c, const ib_employment *e);
 int64_t ib_hash_housing(const ib_crypto *c, const ib_housing *h);
 int64_t ib_hash_life_event(const ib_crypto *c, const ib_life_event *ev);
+int64_t ib_hash_contact(const ib_crypto *c, const ib_contact *ct);
 /* Keyed 64-bit hash of a person's identity for rule 3 of the linkage
  * (docs/linkage.md): normalised family name, normalised given names, birth
  * date and nationality. 0 when the record has no family or given name (it
@@ -174,7 +175,13 @@ ib_refmap_slot *ib_refmap_find(const ib_refmap *m, const char *ref);
 /* Starts loading the slot where ref (len bytes) is or would be into the
  * CPU cache. */
 void ib_refmap_prefetch(const ib_refmap *m, const char *ref, size_t len);
-/* Adds or updates ref; IB_ENOMEM on allocation failure. */
+/* The most refs a map holds: with a load of at most 1/2, 48 MiB of slots
+ * and the refs' text. A sender with more is served by look-ups, the map
+ * then caching the refs used last. */
+#define IB_REFMAP_MAX_ENTRIES ((size_t)1 << 20)
+/* Adds or updates ref; IB_ENOMEM on allocation failure. A new ref when the
+ * map is full empties it first (it is then no longer complete, and never
+ * preloaded again). */
 int ib_refmap_put(ib_refmap *m, const char *ref, int64_t id, int64_t content_hash);
 
 /* ------------------------------------------------------------ backends */
@@ -227,6 +234,7 @@ typedef struct ib_store_ops {
     int (*put_employment)(ib_store *st, ib_employment *e, const ib_put_info *pi, ib_put_result *res, ib_err *err);
     int (*put_housing)(ib_store *st, ib_housing *h, const ib_put_info *pi, ib_put_result *res, ib_err *err);
     int (*put_life_event)(ib_store *st, ib_life_event *ev, const ib_put_info *pi, ib_put_result *res, ib_err *err);
+    int (*put_contact)(ib_store *st, ib_contact *c, const ib_put_info *pi, ib_put_result *res, ib_err *err);
 
     int (*each_sender)(ib_store *st, ib_sender_cb cb, void *ctx, ib_err *err);
     int (*each_person)(ib_store *st, const ib_filter *f, ib_person_cb cb, void *ctx, ib_err *err);
@@ -237,6 +245,7 @@ typedef struct ib_store_ops {
     int (*each_location)(ib_store *st, const ib_filter *f, ib_location_cb cb, void *ctx, ib_err *err);
     int (*each_housing)(ib_store *st, const ib_filter *f, ib_housing_cb cb, void *ctx, ib_err *err);
     int (*each_life_event)(ib_store *st, const ib_filter *f, ib_life_event_cb cb, void *ctx, ib_err *err);
+    int (*each_contact)(ib_store *st, const ib_filter *f, ib_contact_cb cb, void *ctx, ib_err *err);
 
     /* ib_store_scan, read transaction included. */
     int (*scan)(ib_store *st, int64_t sender_id, const ib_scan_handler *h, ib_err *err);

@@ -20,7 +20,7 @@ from apilib import check  # noqa: E402
 
 inbeeld = sys.argv[1]
 folder, db, server, openapi = apilib.start(inbeeld)
-EPISODES = ("stays", "registrations", "employments", "housings", "life-events")
+EPISODES = ("stays", "registrations", "employments", "housings", "life-events", "contacts")
 
 
 def client(name):

@@ -37,7 +37,7 @@ ok "--dry-run validates and stores nothing"
 # ---- import, in any argument order, and again (idempotent)
 expect_exit 0 "$IB" import --db t.db --sender s "$GOOD"/stays.csv "$GOOD"/persons.csv \
   "$GOOD"/organisations.csv "$GOOD"/locations.csv "$GOOD"/registrations.csv \
-  "$GOOD"/employments.csv "$GOOD"/housings.csv "$GOOD"/life_events.csv
+  "$GOOD"/employments.csv "$GOOD"/housings.csv "$GOOD"/life_events.csv "$GOOD"/contacts.csv
 grep -q "0 afgewezen" "$TMP/out" || fail "summary line missing"
 first=$(fingerprint t.db)
 [ "$first" != "$before" ] || fail "import stored nothing"
@@ -120,6 +120,35 @@ expect_exit 0 "$IB" export --db u.db out2
 diff -r out1 out2 >/dev/null || { diff -r out1 out2 | head >&2; fail "round trip differs"; }
 expect_exit 3 "$IB" export --db t.db --sender nobody out3
 ok "import(export(db)) reproduces the content byte for byte"
+
+# ---- contacts.csv comes back exactly as sent (topics in the catalogue's
+# order); topics in another order or spacing are the same content
+mkdir con
+cat > con/contacts.csv <<'EOF'
+person_ref,date,kind,channel,topics,language,understood
+P001,2024-03-01,career_offer,,,,
+P001,2024-03-01,information,desk,registration housing health,pl,yes
+P002,2024-04-02,language_course_offer,letter,dutch_language,,
+P003,2024-05-03,other,visit,work_contract help leave,en,partly
+EOF
+expect_exit 0 "$IB" import --db t.db --sender s con/contacts.csv
+expect_exit 0 "$IB" export --db t.db --sender s out5
+grep -e '^person_ref,' -e ',2024-' out5/s/contacts.csv > con/back.csv
+diff con/contacts.csv con/back.csv >&2 || fail "contacts.csv not given back as sent"
+mkdir con2
+printf 'person_ref,kind,date,topics\nP003,other,2024-05-03,"leave  work_contract help"\n' \
+  > con2/contacts.csv
+expect_exit 0 "$IB" import --db t.db --sender s con2/contacts.csv
+grep -q "1 gewijzigd" "$TMP/out" || fail "dropping channel, language and outcome is no change: $(cat "$TMP/out")"
+printf 'person_ref,kind,date,channel,topics,language,understood\nP003,other,2024-05-03,visit,"leave  work_contract help",en,partly\n' \
+  > con2/contacts.csv
+expect_exit 0 "$IB" import --db t.db --sender s con2/contacts.csv
+grep -q "1 gewijzigd" "$TMP/out" || fail "the contact was not restored: $(cat "$TMP/out")"
+expect_exit 0 "$IB" export --db t.db --sender s out6
+cmp -s out5/s/contacts.csv out6/s/contacts.csv || fail "topics in another order are other content"
+expect_exit 0 "$IB" import --db t.db --sender s con/contacts.csv
+grep -q "4 ongewijzigd" "$TMP/out" || fail "re-sent contacts changed: $(cat "$TMP/out")"
+ok "contacts.csv is given back as sent; its topics are a set"
 
 [ "$(sqlite3 t.db.reads "SELECT count(*) FROM audit WHERE action = 'export'")" -ge 1 ] ||
   fail "export not audited"

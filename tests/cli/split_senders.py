@@ -56,10 +56,11 @@ def main():
     agency_beds = [h for h in housings if agency_bed(h)]
     provider_beds = [h for h in housings if not agency_bed(h)]
 
-    # The municipality: everyone, the stays, registrations and life events.
+    # The municipality: everyone, the stays, registrations, life events and
+    # contact moments.
     g = os.path.join(chain, "gemeente")
     write(g, "persons", ph, persons)
-    for name in ("stays", "registrations", "life_events"):
+    for name in ("stays", "registrations", "life_events", "contacts"):
         write(g, name, *read(single, name))
 
     def sender(folder, prefix, capitals, emps, beds):

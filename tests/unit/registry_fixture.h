@@ -2,8 +2,9 @@
  * table order differs from the iterators' order in every way the lean scan
  * (ib_store_scan) and the monitor's loader must undo: two senders whose
  * rows interleave, episodes delivered later with earlier dates, ties on one
- * date (two registrations, employments, housings and life events of one
- * person on the same day, delivered in the opposite of the store's order),
+ * date (two registrations, employments, housings, life events and contacts
+ * of one person on the same day, delivered in the opposite of the store's
+ * order),
  * optional values missing, and (when `sparse`) person and organisation ids
  * far apart. Shared by test_store_scan.c and test_mdata_load.c. */
 #ifndef IB_TEST_REGISTRY_FIXTURE_H
@@ -162,6 +163,20 @@ static void rf_event(registry *r, int64_t s, const char *p, ib_event_kind ev,
     rf_ok(ib_store_put_life_event(r->st, &x, &res, &err), &err);
 }
 
+static void rf_contact(registry *r, int64_t s, const char *p, ib_contact_kind kind,
+                       const char *date, ib_channel channel, const char *topics,
+                       const char *language, ib_understood understood)
+{
+    ib_contact x = {.meta.sender_id = s, .kind = kind, .date = rf_date(date),
+                    .channel = channel, .understood = understood};
+    ib_strlcpy(x.person_ref, p, sizeof x.person_ref);
+    ib_strlcpy(x.topics, topics, sizeof x.topics);
+    ib_strlcpy(x.language, language, sizeof x.language);
+    ib_put_result res;
+    ib_err err;
+    rf_ok(ib_store_put_contact(r->st, &x, &res, &err), &err);
+}
+
 static void rf_begin(registry *r)
 {
     ib_err err;
@@ -197,6 +212,8 @@ static void registry_fill(registry *r, bool sparse)
     rf_emp(r, s2, "C", "O1", NULL, "2021-03-02", NULL, 400000);
     rf_housing(r, s2, "C", "L1", "O1", "2021-03-01", NULL);
     rf_event(r, s2, "C", IB_EVENT_PARTNER_START, "2021-04-01");
+    rf_contact(r, s2, "C", IB_CONTACT_CAREER_OFFER, "2021-05-01", IB_CHANNEL_NONE,
+               "", "", IB_UNDERSTOOD_UNKNOWN);
     rf_commit(r);
 
     rf_begin(r);
@@ -227,6 +244,12 @@ static void registry_fill(registry *r, bool sparse)
     rf_event(r, s1, "A", IB_EVENT_HOME_PURCHASE, "2020-07-01");
     rf_event(r, s1, "A", IB_EVENT_CHILD_BIRTH, "2019-01-01");
     rf_stay(r, s1, "D", "2023-01-01", NULL);
+    rf_contact(r, s1, "A", IB_CONTACT_LANGUAGE_COURSE_OFFER, "2020-03-01",
+               IB_CHANNEL_LETTER, "dutch_language", "", IB_UNDERSTOOD_UNKNOWN);
+    rf_contact(r, s1, "A", IB_CONTACT_INFORMATION, "2020-03-01", IB_CHANNEL_DESK,
+               "registration housing", "pl", IB_UNDERSTOOD_PARTLY);
+    rf_contact(r, s1, "A", IB_CONTACT_INFORMATION, "2020-01-05", IB_CHANNEL_PHONE,
+               "", "en", IB_UNDERSTOOD_YES);
     rf_commit(r);
 
     /* A later delivery with earlier dates. */

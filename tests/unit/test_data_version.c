@@ -66,6 +66,23 @@ static void test_registry_writes_change_it(void **state)
     rf_commit(&r);
     assert_changed(&r, v, true);
 
+    /* A contact moment, re-sent (nothing), then with another outcome. */
+    rf_begin(&r);
+    rf_contact(&r, r.s1, "E", IB_CONTACT_INFORMATION, "2023-05-02", IB_CHANNEL_DESK,
+               "registration", "pl", IB_UNDERSTOOD_UNKNOWN);
+    rf_commit(&r);
+    assert_changed(&r, v, true);
+    rf_begin(&r);
+    rf_contact(&r, r.s1, "E", IB_CONTACT_INFORMATION, "2023-05-02", IB_CHANNEL_DESK,
+               "registration", "pl", IB_UNDERSTOOD_UNKNOWN);
+    rf_commit(&r);
+    assert_changed(&r, v, false);
+    rf_begin(&r);
+    rf_contact(&r, r.s1, "E", IB_CONTACT_INFORMATION, "2023-05-02", IB_CHANNEL_DESK,
+               "registration", "pl", IB_UNDERSTOOD_YES);
+    rf_commit(&r);
+    assert_changed(&r, v, true);
+
     int64_t s3;
     ib_err err;
     rf_ok(ib_store_sender(r.st, "s3", true, &s3, &err), &err);
@@ -203,6 +220,31 @@ static void test_new_databases_differ(void **state)
     registry_close(&b);
 }
 
+/* A database from before contact moments (schema 4) gets their table, and
+ * a new data version: a copy made before lacks the kind. */
+static void test_contacts_migration_changes_it(void **state)
+{
+    (void)state;
+    registry r;
+    registry_open(&r, false);
+    ib_store_close(r.st);
+    rf_sql(&r, "DROP TABLE contacts; DELETE FROM schema_migrations WHERE version = 5;"
+               " UPDATE store_meta SET value = '0123456789abcdef0123456789abcdef'"
+               " WHERE name = 'data_version'");
+    ib_store_options opt = {.key_path = NULL, .create = false};
+    ib_err err;
+    rf_ok(ib_store_open(&r.st, r.db, &opt, &err), &err);
+    assert_int_equal(ib_store_schema_version(r.st), 5);
+    char v[IB_DATA_VERSION_LEN];
+    version_of(&r, v);
+    assert_string_not_equal(v, "0123456789abcdef0123456789abcdef");
+    rf_begin(&r);
+    rf_contact(&r, r.s1, "A", IB_CONTACT_OTHER, "2022-01-03", IB_CHANNEL_OTHER, "",
+               "", IB_UNDERSTOOD_UNKNOWN);
+    rf_commit(&r);
+    registry_close(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -211,6 +253,7 @@ int main(void)
         cmocka_unit_test(test_scan_reports_it),
         cmocka_unit_test(test_erase_changes_it_and_removes_snapshot),
         cmocka_unit_test(test_new_databases_differ),
+        cmocka_unit_test(test_contacts_migration_changes_it),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

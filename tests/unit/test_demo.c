@@ -1,6 +1,7 @@
 /* test_demo.c — the demo data generator: same seed same bytes, every file
  * imports without a rejection, valid and unique BSNs only for BRP-registered
- * persons, P000001 and L0001 worth showing; the chain layout (one folder per
+ * persons, P000001 and L0001 worth showing; contact moments as
+ * docs/demo-data.md describes them; the chain layout (one folder per
  * sender, each sender's own refs and spelling, every sender's folder
  * imports); and the calibration: retention
  * of the 2017 cohort (EU and non-EU) after 1, 3 and 5 years close to CBS's
@@ -30,8 +31,9 @@
 
 static const char *const files_of[] = {
     "organisations.csv", "locations.csv", "persons.csv", "stays.csv",
-    "registrations.csv", "employments.csv", "housings.csv", "life_events.csv"};
-#define NFILES 8
+    "registrations.csv", "employments.csv", "housings.csv", "life_events.csv",
+    "contacts.csv"};
+#define NFILES 9
 
 /* CBS cohort 2017: still here after 1, 3, 5 years (DOMAIN.md). */
 static const double cbs_eu[3] = {0.69, 0.43, 0.34};
@@ -308,6 +310,174 @@ static void test_showcase(void **state)
     free(occ);
 }
 
+/* ------------------------------------------------------------ contacts */
+
+/* The contact moments read back from the store, by person index. */
+typedef struct dcon {
+    uint32_t person;
+    uint8_t kind;
+    ib_date date;
+} dcon;
+
+typedef struct contacts_read {
+    const ib_mdata *d;
+    uint32_t *by_ref;                 /* person indexes in ref order */
+    dcon *v;
+    size_t n, cap;
+} contacts_read;
+
+static const ib_mdata *sort_d;
+
+static int cmp_ref(const void *a, const void *b)
+{
+    return strcmp(ib_mdata_str(sort_d, sort_d->persons[*(const uint32_t *)a].ref),
+                  ib_mdata_str(sort_d, sort_d->persons[*(const uint32_t *)b].ref));
+}
+
+static int cmp_dcon(const void *a, const void *b)
+{
+    const dcon *x = a, *y = b;
+    if (x->person != y->person)
+        return x->person < y->person ? -1 : 1;
+    return (x->date > y->date) - (x->date < y->date);
+}
+
+static uint32_t person_by_ref(const contacts_read *cr, const char *ref)
+{
+    size_t lo = 0, hi = cr->d->n_persons;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(ib_mdata_str(cr->d, cr->d->persons[cr->by_ref[mid]].ref), ref);
+        if (c == 0)
+            return cr->by_ref[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return UINT32_MAX;
+}
+
+static int on_demo_contact(void *ctx, const ib_contact *c)
+{
+    contacts_read *cr = ctx;
+    if (cr->n == cr->cap) {
+        cr->cap = cr->cap ? 2 * cr->cap : 4096;
+        cr->v = realloc(cr->v, cr->cap * sizeof *cr->v);
+        assert_non_null(cr->v);
+    }
+    uint32_t p = person_by_ref(cr, c->person_ref);
+    assert_true(p != UINT32_MAX);
+    cr->v[cr->n++] = (dcon){p, (uint8_t)c->kind, c->date};
+    return 0;
+}
+
+/* Whether person p has a contact of kind in [from, to]. */
+static bool contacted(const dcon *v, size_t n, uint8_t kind, ib_date from, ib_date to)
+{
+    for (size_t i = 0; i < n; i++)
+        if (v[i].kind == kind && v[i].date >= from && v[i].date <= to)
+            return true;
+    return false;
+}
+
+/* The single layout's contact moments (docs/demo-data.md): only for
+ * registered persons, inside a stay and not after R; most arrivals get an
+ * information contact within six weeks, not all; of those here longer than
+ * a year some have both offers and some lack one; information follows
+ * some partner, child and home events. */
+static void test_contacts(void **state)
+{
+    fixture *fx = *state;
+    const ib_mdata *d = &fx->d;
+    ib_date at = ib_date_from_ymd(2025, 12, 31);
+    contacts_read cr = {.d = d, .by_ref = malloc(d->n_persons * sizeof(uint32_t))};
+    assert_non_null(cr.by_ref);
+    for (uint32_t p = 0; p < d->n_persons; p++)
+        cr.by_ref[p] = p;
+    sort_d = d;
+    if (d->n_persons > 1)
+        qsort(cr.by_ref, d->n_persons, sizeof *cr.by_ref, cmp_ref);
+    ib_err err;
+    assert_int_equal(ib_store_each_contact(fx->st, NULL, on_demo_contact, &cr, &err), IB_OK);
+    assert_int_equal((int64_t)cr.n, fx->sum.rows[IB_KIND_CONTACT]);
+    if (cr.n > 1)
+        qsort(cr.v, cr.n, sizeof *cr.v, cmp_dcon);
+    int64_t arrivals = 0, informed = 0, long_stays = 0, both = 0, no_course = 0,
+            no_career = 0, after_event = 0;
+    for (size_t i = 0; i < cr.n;) {
+        uint32_t p = cr.v[i].person;
+        size_t n = 0;
+        while (i + n < cr.n && cr.v[i + n].person == p)
+            n++;
+        const dcon *v = &cr.v[i];
+        assert_true(d->reg_off[p] < d->reg_off[p + 1]);      /* registered */
+        for (size_t k = 0; k < n; k++) {
+            bool in_stay = false, near_arrival = false, near_event = false;
+            for (uint32_t s = d->stay_off[p]; s < d->stay_off[p + 1]; s++) {
+                const ib_mstay_rec *st = &d->stays[s];
+                in_stay |= st->arrival <= v[k].date &&
+                           (st->departure == IB_DATE_NONE || v[k].date < st->departure);
+                near_arrival |= v[k].date > st->arrival && v[k].date <= st->arrival + 42;
+            }
+            for (uint32_t e = d->event_off[p]; e < d->event_off[p + 1]; e++)
+                near_event |= d->events[e].kind != IB_EVENT_PARTNER_END &&
+                              d->events[e].kind != IB_EVENT_HOME_SALE &&
+                              v[k].date >= d->events[e].date &&
+                              v[k].date <= d->events[e].date + 60;
+            assert_true(in_stay && v[k].date <= at);
+            after_event += v[k].kind == IB_CONTACT_INFORMATION && near_event && !near_arrival;
+        }
+        i += n;
+    }
+    for (uint32_t p = 0; p < d->n_persons; p++) {
+        if (d->reg_off[p] == d->reg_off[p + 1])
+            continue;
+        dcon key = {p, 0, INT32_MIN};
+        size_t lo = 0, hi = cr.n;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (cmp_dcon(&cr.v[mid], &key) < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        size_t n = 0;
+        while (lo + n < cr.n && cr.v[lo + n].person == p)
+            n++;
+        const dcon *v = cr.v ? &cr.v[lo] : NULL;
+        for (uint32_t s = d->stay_off[p]; s < d->stay_off[p + 1]; s++) {
+            const ib_mstay_rec *st = &d->stays[s];
+            ib_date last = st->departure == IB_DATE_NONE ? at : st->departure - 1;
+            if (last >= st->arrival + 42) {
+                arrivals++;
+                informed += contacted(v, n, IB_CONTACT_INFORMATION, st->arrival + 1,
+                                      st->arrival + 42);
+            }
+            if (st->departure != IB_DATE_NONE || st->arrival + 365 > at)
+                continue;
+            long_stays++;
+            bool course = contacted(v, n, IB_CONTACT_LANGUAGE_COURSE_OFFER, st->arrival, at);
+            bool career = contacted(v, n, IB_CONTACT_CAREER_OFFER, st->arrival, at);
+            both += course && career;
+            no_course += !course;
+            no_career += !career;
+        }
+    }
+    print_message("contacts: %lld of %lld arrivals informed within six weeks; of %lld "
+                  "here a year or longer %lld had both offers, %lld no course, %lld no "
+                  "career advice; %lld information contacts after an event\n",
+                  (long long)informed, (long long)arrivals, (long long)long_stays,
+                  (long long)both, (long long)no_course, (long long)no_career,
+                  (long long)after_event);
+    assert_true(informed > arrivals * 6 / 10 && informed < arrivals * 9 / 10);
+    assert_true(both > 0 && no_course > 0 && no_career > 0);
+    assert_true(no_course < long_stays && no_career < long_stays);
+    assert_true(after_event > 0);
+    free(cr.v);
+    free(cr.by_ref);
+}
+
 /* ------------------------------------------------------------ chain layout */
 
 static int generate_chain(const char *dir, int64_t persons, uint64_t seed,
@@ -413,7 +583,8 @@ static void import_sender(ib_store *st, const char *dir, const char *ref,
 
 /* Every sender's folder imports under its own sender ref without a
  * rejection, the municipality first; the rows add up to the summary; the
- * chain has look-alikes, namesakes and records without a BSN. */
+ * chain has look-alikes, namesakes and records without a BSN; contacts come
+ * from the municipality only. */
 static void test_chain_imports(void **state)
 {
     fixture *fx = *state;
@@ -440,6 +611,17 @@ static void test_chain_imports(void **state)
         assert_int_equal(rows[k], sum.rows[k]);
     /* Several senders know most persons: more person rows than persons. */
     assert_true(sum.rows[IB_KIND_PERSON] > 2 * chain_persons());
+    /* The municipality alone records contacts: the same ones as the single
+     * layout's, which has them for the same registered persons. */
+    for (int i = 1; i < s.n; i++) {
+        snprintf(dir, sizeof dir, "%s/%s/contacts.csv", root, s.dir[i]);
+        assert_int_not_equal(access(dir, F_OK), 0);
+    }
+    ib_demo_summary single;
+    snprintf(dir, sizeof dir, "%s/chain-single", fx->dir);
+    assert_int_equal(generate(dir, chain_persons(), 1, &single), IB_OK);
+    assert_true(sum.rows[IB_KIND_CONTACT] > 0);
+    assert_int_equal(sum.rows[IB_KIND_CONTACT], single.rows[IB_KIND_CONTACT]);
     assert_true(sum.without_bsn > 0);
     assert_true(sum.lookalikes > 0);
     if (!under_valgrind())
@@ -768,6 +950,7 @@ int main(void)
         cmocka_unit_test(test_imports_clean),
         cmocka_unit_test(test_bsn),
         cmocka_unit_test(test_showcase),
+        cmocka_unit_test(test_contacts),
         cmocka_unit_test(test_chain_deterministic),
         cmocka_unit_test(test_chain_imports),
         cmocka_unit_test(test_chain_views),

@@ -185,7 +185,15 @@ static ib_store_counts counts(ib_store *st)
     return c;
 }
 
-static const int64_t good_rows[IB_KIND_COUNT] = {5, 4, 5, 6, 4, 5, 5, 3};
+static const int64_t good_rows[IB_KIND_COUNT] = {5, 4, 5, 6, 4, 5, 5, 3, 5};
+
+/* The topics of the good set's contact of P002 on 2019-07-01. */
+static int p002_topics(void *ctx, const ib_contact *c)
+{
+    if (strcmp(c->person_ref, "P002") == 0)
+        ib_strlcpy(ctx, c->topics, IB_TOPICS_MAX + 1);
+    return 0;
+}
 
 /* ------------------------------------------------------------ good set */
 
@@ -229,6 +237,10 @@ static void test_good_set(void **state)
     assert_string_equal(l.postcode, "2671AB");
     assert_int_equal(l.floor_area_m2, 125050);
     assert_int_equal(l.certified_until, ib_date_from_ymd(2026, 12, 31));
+    char topics[IB_TOPICS_MAX + 1] = "";
+    ib_filter f = {.sender_id = sender};
+    assert_int_equal(ib_store_each_contact(st, &f, p002_topics, topics, &err), IB_OK);
+    assert_string_equal(topics, "registration work_contract");   /* catalogue order */
 
     /* the same files again change nothing */
     assert_int_equal(import_dir(st, GOOD, &rep), IB_OK);

@@ -76,6 +76,7 @@ static void expect(ib_kind kind, const char *csv, const char *want)
 #define LOCS "location_ref,postcode,house_number,municipality,kind,capacity,floor_area_m2,provider_ref,certified_until\n"
 #define HOUS "person_ref,location_ref,start_date,end_date,provided_by_ref\n"
 #define EVTS "person_ref,event,date\n"
+#define CONS "person_ref,date,kind,channel,topics,language,understood\n"
 
 /* ------------------------------------------------------------ header */
 
@@ -194,6 +195,43 @@ static void test_duplicate_keys(void **state)
            "P1,E1,permanent,2023-01-01\n",
            "regel 4, kolom 1 (person_ref): dubbel: dezelfde sleutel "
            "(person_ref, employer_ref, start_date) als regel 2");
+}
+
+/* A file longer than the key check's memory: its keys move to disk, and
+ * duplicates are found, with the right earlier line, whether the earlier
+ * key was moved long ago or is still in memory; nothing else is flagged. */
+static void test_duplicate_keys_beyond_memory(void **state)
+{
+    (void)state;
+    size_t n = 20000, cap = 64 + (n + 3) * 32;
+    char *csv = malloc(cap), *p = csv;
+    assert_non_null(csv);
+    p += snprintf(p, cap, STAYS);
+    for (size_t i = 0; i < n; i++)
+        p += snprintf(p, cap - (size_t)(p - csv), "P%zu,2023-01-01,\n", i);
+    /* lines: P0 is line 2, so Pi is line i + 2 */
+    p += snprintf(p, cap - (size_t)(p - csv), "P10,2023-01-01,2023-02-01\n");
+    p += snprintf(p, cap - (size_t)(p - csv), "P19999,2023-01-01,\n");
+    p += snprintf(p, cap - (size_t)(p - csv), "P10,2023-01-02,\n");
+    ib_import_options opt = {.key_memory = 16384}; /* 1,024 slots */
+    ib_import_report rep;
+    ib_err err;
+    ib_import_report_init(&rep);
+    assert_int_equal(ib_import_csv_mem(NULL, IB_KIND_STAY, "stays.csv", csv,
+                                       (size_t)(p - csv), &opt, &rep, &err),
+                     IB_EINVAL);
+    assert_int_equal(rep.files[0].read, (int64_t)n + 3);
+    assert_int_equal(rep.files[0].rejected, 2);
+    assert_int_equal(rep.files[0].nrejections, 2);
+    const ib_import_rejection *r = rep.files[0].rejections;
+    assert_int_equal(r[0].line, 20002);
+    assert_string_equal(r[0].msg, "dubbel: dezelfde sleutel (person_ref, "
+                                  "arrival_date) als regel 12");
+    assert_int_equal(r[1].line, 20003);
+    assert_string_equal(r[1].msg, "dubbel: dezelfde sleutel (person_ref, "
+                                  "arrival_date) als regel 20001");
+    ib_import_report_free(&rep);
+    free(csv);
 }
 
 /* ------------------------------------------------------------ values */
@@ -350,6 +388,80 @@ static void test_locations_housings_events(void **state)
            "regel 2, kolom 3 (date): verplicht veld is leeg");
 }
 
+static void test_contacts(void **state)
+{
+    (void)state;
+    expect_ok(IB_KIND_CONTACT, CONS "P1,2024-03-01,information,desk,registration housing,pl,yes\n"
+                                    "P1,2024-03-01,career_offer,,,,\n"
+                                    "P1,2024-04-01,language_course_offer,letter,dutch_language,,\n"
+                                    "P2,2024-04-01,other,online, leave  health ,en,partly\n"
+                                    "P3,2024-04-02,information,visit,,ro,no\n");
+    /* Only the three key columns are required; the order of columns is free. */
+    expect_ok(IB_KIND_CONTACT, "kind,person_ref,date\ninformation,P1,2024-03-01\n");
+    expect(IB_KIND_CONTACT, CONS "P1,2024-03-01,intake,desk,,,\n",
+           "regel 2, kolom 3 (kind): 'intake' is geen geldige waarde; kies uit: "
+           "information, language_course_offer, career_offer, other");
+    expect(IB_KIND_CONTACT, CONS "P1,2024-03-01,,desk,,,\n",
+           "regel 2, kolom 3 (kind): verplicht veld is leeg; kies uit: "
+           "information, language_course_offer, career_offer, other");
+    expect(IB_KIND_CONTACT, CONS "P1,,information,,,,\n",
+           "regel 2, kolom 2 (date): verplicht veld is leeg");
+    expect(IB_KIND_CONTACT, CONS "P1,2024-02-30,information,,,,\n",
+           "regel 2, kolom 2 (date): 2024-02-30 bestaat niet");
+    expect(IB_KIND_CONTACT, CONS "P1,2024-03-01,information,email,,,\n",
+           "regel 2, kolom 4 (channel): 'email' is geen geldige waarde; kies uit: "
+           "desk, phone, visit, online, letter, other (of leeg)");
+    expect(IB_KIND_CONTACT, CONS "P1,2024-03-01,information,desk,housing pension,,\n",
+           "regel 2, kolom 5 (topics): 'pension' is geen onderwerp; kies uit: "
+           "registration, work_contract, housing, health, taxes, safe_work, "
+           "dismissal, self_employment, dutch_language, transport, help, leave "
+           "(gescheiden door spaties)");
+    expect(IB_KIND_CONTACT, CONS "P1,2024-03-01,information,desk,\"housing,health\",,\n",
+           "regel 2, kolom 5 (topics): 'housing,health' is geen onderwerp; kies uit: "
+           "registration, work_contract, housing, health, taxes, safe_work, "
+           "dismissal, self_employment, dutch_language, transport, help, leave "
+           "(gescheiden door spaties)");
+    expect(IB_KIND_CONTACT, CONS "P1,2024-03-01,information,desk,,PL,\n",
+           "regel 2, kolom 6 (language): 'PL' is geen taalcode (ISO 639-1: twee "
+           "kleine letters zoals pl of ro)");
+    expect(IB_KIND_CONTACT, CONS "P1,2024-03-01,information,desk,,pol,\n",
+           "regel 2, kolom 6 (language): 'pol' is geen taalcode (ISO 639-1: twee "
+           "kleine letters zoals pl of ro)");
+    expect(IB_KIND_CONTACT, CONS "P1,2024-03-01,information,desk,,,maybe\n",
+           "regel 2, kolom 7 (understood): 'maybe' is geen geldige waarde; kies "
+           "uit: yes, partly, no (of leeg)");
+    /* The key: the same person, date and kind twice. */
+    expect(IB_KIND_CONTACT, CONS "P1,2024-03-01,information,desk,,,\n"
+                                 "P1,2024-03-01,information,phone,,,\n",
+           "regel 3, kolom 1 (person_ref): dubbel: dezelfde sleutel (person_ref, "
+           "date, kind) als regel 2");
+    /* Notes are not exchanged: no column for them. */
+    expect(IB_KIND_CONTACT, "person_ref,date,kind,note\nP1,2024-03-01,other,x\n",
+           "regel 1, kolom 4 (note): onbekende kolom 'note'; verwacht: person_ref, "
+           "date, kind, channel, topics, language, understood");
+
+    /* Topics are stored and written back in the catalogue's order, once. */
+    const ib_record_type *t = ib_record_type_of(IB_KIND_CONTACT);
+    ib_value v[7] = {{"P1", 2}, {"2024-03-01", 10}, {"information", 11},
+                     {"", 0}, {"leave  housing leave", 20}, {"", 0}, {"", 0}};
+    int pos[7] = {1, 2, 3, 4, 5, 6, 7};
+    ib_row_in in = {t, v, pos, 2, false};
+    ib_contact c;
+    ib_err err;
+    assert_int_equal(t->parse(&in, &c, &err), IB_OK);
+    assert_string_equal(c.topics, "housing leave");
+    assert_int_equal(c.channel, IB_CHANNEL_NONE);
+    assert_int_equal(c.understood, IB_UNDERSTOOD_UNKNOWN);
+    ib_fmt_buf buf;
+    const char *out[IB_COLUMNS_MAX];
+    t->format(&c, &buf, out);
+    assert_string_equal(out[1], "2024-03-01");
+    assert_string_equal(out[2], "information");
+    assert_string_equal(out[3], "");
+    assert_string_equal(out[4], "housing leave");
+    assert_string_equal(out[6], "");
+}
+
 /* A row parser is a pure function: values in, record out. */
 static void test_parse_is_pure(void **state)
 {
@@ -435,6 +547,37 @@ static void test_json(void **state)
     assert_non_null(strstr(r, "geen geldige JSON"));
 }
 
+/* JSON is read one element at a time: values that are not objects are
+ * skipped whole (strings with brackets and commas, nested arrays), and a
+ * syntax error is placed by line and character in the whole text. */
+static void test_json_stream(void **state)
+{
+    (void)state;
+#define JP(ref) "{\"person_ref\":\"" ref "\",\"birth_date\":\"1990-01-01\",\"nationality\":\"PL\"}"
+    const char *r = check_json(IB_KIND_PERSON,
+        "[\n " JP("P1") ",\n \"a,]\\\"b{\",\n [1, [2, \"]\"], {}],\n " JP("P2") "\n]\n");
+    assert_string_equal(r,
+        "persons.json: afgewezen — 4 elementen gelezen, 2 afgewezen; niets opgeslagen\n"
+        "  element 2: element is geen object\n"
+        "  element 3: element is geen object\n"
+        "totaal: 1 bestand, 4 regels gelezen, 0 nieuw, 0 gewijzigd, 0 ongewijzigd, 2 afgewezen\n");
+    r = check_json(IB_KIND_PERSON, "[\n" JP("P1") ",\n  {\"person_ref\" \"P2\"}]");
+    assert_non_null(strstr(r, "  geen geldige JSON (regel 3, teken 20): "
+                              "':' expected near '\"P2\"'\n"));
+    r = check_json(IB_KIND_PERSON, "[" JP("P1") "\n  " JP("P2") "]");
+    assert_non_null(strstr(r, "  geen geldige JSON (regel 2, teken 3): "
+                              "',' or ']' expected near '{'\n"));
+    r = check_json(IB_KIND_PERSON, "[" JP("P1") "] x");
+    assert_non_null(strstr(r, "  geen geldige JSON (regel 1, teken 68): "
+                              "end of file expected near 'x'\n"));
+    r = check_json(IB_KIND_PERSON, "  ");
+    assert_non_null(strstr(r, "  geen geldige JSON (regel 1, teken 2): "
+                              "'[' or '{' expected near end of file\n"));
+    r = check_json(IB_KIND_PERSON, "[]");
+    assert_non_null(strstr(r, "gecontroleerd — 0 elementen gelezen"));
+#undef JP
+}
+
 /* ------------------------------------------------------------ reports */
 
 static void test_report_writers(void **state)
@@ -511,6 +654,8 @@ static void test_helpers(void **state)
     assert_int_equal(ib_import_kind_of_name("life_events.json", &k, &json), IB_OK);
     assert_int_equal(k, IB_KIND_LIFE_EVENT);
     assert_true(json);
+    assert_int_equal(ib_import_kind_of_name("Contacts.csv", &k, &json), IB_OK);
+    assert_int_equal(k, IB_KIND_CONTACT);
     assert_int_equal(ib_import_kind_of_name("people.csv", &k, &json), IB_EINVAL);
     assert_int_equal(ib_import_kind_of_name("persons.txt", &k, &json), IB_EINVAL);
     assert_int_equal(ib_import_kind_of_name("persons", &k, &json), IB_EINVAL);
@@ -530,10 +675,13 @@ int main(void)
         cmocka_unit_test(test_stays_and_registrations),
         cmocka_unit_test(test_organisations_and_employments),
         cmocka_unit_test(test_locations_housings_events),
+        cmocka_unit_test(test_contacts),
         cmocka_unit_test(test_parse_is_pure),
         cmocka_unit_test(test_json),
         cmocka_unit_test(test_report_writers),
         cmocka_unit_test(test_rejection_cap),
+        cmocka_unit_test(test_json_stream),
+        cmocka_unit_test(test_duplicate_keys_beyond_memory),
         cmocka_unit_test(test_helpers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -446,6 +446,20 @@ static void test_put_every_kind(void **state)
     ib_strlcpy(ev.person_ref, "P1", sizeof ev.person_ref);
     PUT_OK(ib_store_put_life_event, fx->st, &ev, IB_PUT_INSERTED);
     PUT_OK(ib_store_put_life_event, fx->st, &ev, IB_PUT_UNCHANGED);
+
+    ib_contact c = {.meta.sender_id = fx->sender, .kind = IB_CONTACT_INFORMATION,
+                    .date = d("2019-03-05"), .channel = IB_CHANNEL_DESK,
+                    .understood = IB_UNDERSTOOD_PARTLY};
+    ib_strlcpy(c.person_ref, "P1", sizeof c.person_ref);
+    ib_strlcpy(c.topics, "registration housing", sizeof c.topics);
+    ib_strlcpy(c.language, "pl", sizeof c.language);
+    PUT_OK(ib_store_put_contact, fx->st, &c, IB_PUT_INSERTED);
+    assert_true(c.meta.id > 0 && c.person_id > 0);
+    PUT_OK(ib_store_put_contact, fx->st, &c, IB_PUT_UNCHANGED);
+    c.understood = IB_UNDERSTOOD_YES;
+    PUT_OK(ib_store_put_contact, fx->st, &c, IB_PUT_UPDATED);
+    c.kind = IB_CONTACT_CAREER_OFFER;                 /* another key */
+    PUT_OK(ib_store_put_contact, fx->st, &c, IB_PUT_INSERTED);
     commit(fx->st);
 
     ib_store_counts n;
@@ -460,10 +474,14 @@ static void test_put_every_kind(void **state)
     assert_int_equal(n.rows[IB_KIND_EMPLOYMENT], 1);
     assert_int_equal(n.rows[IB_KIND_HOUSING], 1);
     assert_int_equal(n.rows[IB_KIND_LIFE_EVENT], 1);
-    assert_int_equal(n.audit_entries, 7);             /* the UPDATED above */
+    assert_int_equal(n.rows[IB_KIND_CONTACT], 2);
+    assert_int_equal(n.audit_entries, 8);             /* the UPDATED above */
     int64_t checked = 0;
     assert_int_equal(ib_store_audit_verify(fx->st, &checked, &err), IB_OK);
-    assert_int_equal(checked, 7);
+    assert_int_equal(checked, 8);
+    assert_int_equal(raw_count(fx->db, "SELECT count(*) FROM audit WHERE entity = 'contact'"
+                                       " AND detail = 'contactmoment information met"
+                                       " persoon ''P1'' op 2019-03-05 gewijzigd'"), 1);
 }
 
 static void expect_notfound(int rc, const ib_err *err, const char *field,
@@ -549,6 +567,36 @@ static void test_invalid_codes_rejected(void **state)
     e.contract = (ib_contract)13;
     assert_int_equal(ib_store_put_employment(fx->st, &e, &res, &err), IB_EINVAL);
     assert_string_equal(err.field, "contract");
+    ib_contact c = {.meta.sender_id = fx->sender, .kind = (ib_contact_kind)9,
+                    .date = d("2019-03-05")};
+    ib_strlcpy(c.person_ref, "P1", sizeof c.person_ref);
+    assert_int_equal(ib_store_put_contact(fx->st, &c, &res, &err), IB_EINVAL);
+    assert_string_equal(err.field, "kind");
+    c.kind = IB_CONTACT_OTHER;
+    c.channel = (ib_channel)-2;
+    assert_int_equal(ib_store_put_contact(fx->st, &c, &res, &err), IB_EINVAL);
+    assert_string_equal(err.field, "channel");
+    c.channel = IB_CHANNEL_NONE;
+    c.understood = (ib_understood)4;
+    assert_int_equal(ib_store_put_contact(fx->st, &c, &res, &err), IB_EINVAL);
+    assert_string_equal(err.field, "understood");
+    c.understood = IB_UNDERSTOOD_NO;
+    /* Topics as the catalogue orders them, each once, one space between. */
+    static const char *const unnormalised[] = {"housing registration", "health  taxes",
+                                               " help", "leave leave", "pension"};
+    for (size_t i = 0; i < sizeof unnormalised / sizeof *unnormalised; i++) {
+        ib_strlcpy(c.topics, unnormalised[i], sizeof c.topics);
+        assert_int_equal(ib_store_put_contact(fx->st, &c, &res, &err), IB_EINVAL);
+        assert_string_equal(err.field, "topics");
+    }
+    ib_strlcpy(c.topics, "registration housing", sizeof c.topics);
+    ib_strlcpy(c.language, "xx", sizeof c.language);
+    assert_int_equal(ib_store_put_contact(fx->st, &c, &res, &err), IB_EINVAL);
+    assert_string_equal(err.field, "language");
+    c.date = IB_DATE_NONE;
+    c.language[0] = '\0';
+    assert_int_equal(ib_store_put_contact(fx->st, &c, &res, &err), IB_EINVAL);
+    assert_string_equal(err.field, "date");
     /* A code whose name is "" (unknown sex) is a valid code. */
     p = person(fx->sender, "P3", NULL);
     p.sex = IB_SEX_UNKNOWN;
@@ -560,6 +608,89 @@ static void test_invalid_codes_rejected(void **state)
     assert_int_equal(n.rows[IB_KIND_LOCATION], 1);
     assert_int_equal(n.rows[IB_KIND_PERSON], 3);
     assert_int_equal(n.rows[IB_KIND_EMPLOYMENT], 0);
+    assert_int_equal(n.rows[IB_KIND_CONTACT], 0);
+}
+
+typedef struct contacts_seen {
+    ib_contact v[4];
+    int n;
+} contacts_seen;
+
+static int on_contact(void *ctx, const ib_contact *c)
+{
+    contacts_seen *s = ctx;
+    assert_true(s->n < 4);
+    s->v[s->n++] = *c;
+    return 0;
+}
+
+/* Contacts come back as put, ordered by date and then kind. */
+static void test_contacts_read_back(void **state)
+{
+    fixture *fx = *state;
+    put_world(fx);
+    begin(fx->st);
+    static const struct { ib_contact_kind kind; const char *date; } put[] = {
+        {IB_CONTACT_OTHER, "2020-05-01"}, {IB_CONTACT_CAREER_OFFER, "2020-02-01"},
+        {IB_CONTACT_INFORMATION, "2020-05-01"}};
+    for (size_t i = 0; i < 3; i++) {
+        ib_contact c = {.meta.sender_id = fx->sender, .kind = put[i].kind,
+                        .date = d(put[i].date), .channel = IB_CHANNEL_VISIT,
+                        .understood = IB_UNDERSTOOD_NO};
+        ib_strlcpy(c.person_ref, "P2", sizeof c.person_ref);
+        ib_strlcpy(c.topics, i == 1 ? "" : "work_contract transport", sizeof c.topics);
+        ib_strlcpy(c.language, i == 1 ? "" : "ro", sizeof c.language);
+        PUT_OK(ib_store_put_contact, fx->st, &c, IB_PUT_INSERTED);
+    }
+    commit(fx->st);
+    ib_person p2;
+    ib_err err;
+    assert_int_equal(ib_store_get_person(fx->st, fx->sender, "P2", &p2, &err), IB_OK);
+    contacts_seen s = {.n = 0};
+    ib_filter f = {.person_id = p2.person_id};
+    assert_int_equal(ib_store_each_contact(fx->st, &f, on_contact, &s, &err), IB_OK);
+    assert_int_equal(s.n, 3);
+    assert_int_equal(s.v[0].kind, IB_CONTACT_CAREER_OFFER);
+    assert_string_equal(s.v[0].topics, "");
+    assert_string_equal(s.v[0].language, "");
+    assert_int_equal(s.v[1].kind, IB_CONTACT_INFORMATION);
+    assert_int_equal(s.v[2].kind, IB_CONTACT_OTHER);
+    assert_int_equal(s.v[2].date, d("2020-05-01"));
+    assert_int_equal(s.v[2].channel, IB_CHANNEL_VISIT);
+    assert_string_equal(s.v[2].topics, "work_contract transport");
+    assert_string_equal(s.v[2].language, "ro");
+    assert_int_equal(s.v[2].understood, IB_UNDERSTOOD_NO);
+    assert_string_equal(s.v[2].person_ref, "P2");
+    assert_int_equal(s.v[2].person_id, p2.person_id);
+    assert_int_equal(s.v[2].meta.sender_id, fx->sender);
+    /* Another person's filter sees none of them. */
+    ib_person p1;
+    assert_int_equal(ib_store_get_person(fx->st, fx->sender, "P1", &p1, &err), IB_OK);
+    s.n = 0;
+    f.person_id = p1.person_id;
+    assert_int_equal(ib_store_each_contact(fx->st, &f, on_contact, &s, &err), IB_OK);
+    assert_int_equal(s.n, 0);
+}
+
+static void test_topics_normalise(void **state)
+{
+    (void)state;
+    char out[IB_TOPICS_MAX + 1], bad[16];
+    const char *in = "  leave housing registration  housing ";
+    assert_int_equal(ib_topics_normalise(in, strlen(in), out, bad, sizeof bad), IB_OK);
+    assert_string_equal(out, "registration housing leave");
+    assert_int_equal(ib_topics_normalise("", 0, out, bad, sizeof bad), IB_OK);
+    assert_string_equal(out, "");
+    in = "registration work_contract housing health taxes safe_work dismissal"
+         " self_employment dutch_language transport help leave";
+    assert_int_equal(ib_topics_normalise(in, strlen(in), out, bad, sizeof bad), IB_OK);
+    assert_string_equal(out, in);
+    in = "health Housing pensions_and_more";
+    assert_int_equal(ib_topics_normalise(in, strlen(in), out, bad, sizeof bad), IB_EINVAL);
+    assert_string_equal(bad, "Housing");
+    in = "health,taxes";
+    assert_int_equal(ib_topics_normalise(in, strlen(in), out, bad, 5), IB_EINVAL);
+    assert_string_equal(bad, "heal");                 /* cut to its room */
 }
 
 /* Erasure removes the person and every record of theirs, nothing else;
@@ -578,6 +709,12 @@ static void test_erase_person(void **state)
     PUT_OK(ib_store_put_employment, fx->st, &e, IB_PUT_INSERTED);
     ib_housing h = housing(fx->sender, "P1", "L1", NULL, "2019-01-01");
     PUT_OK(ib_store_put_housing, fx->st, &h, IB_PUT_INSERTED);
+    ib_contact c = {.meta.sender_id = fx->sender, .kind = IB_CONTACT_INFORMATION,
+                    .date = d("2019-01-10")};
+    ib_strlcpy(c.person_ref, "P1", sizeof c.person_ref);
+    PUT_OK(ib_store_put_contact, fx->st, &c, IB_PUT_INSERTED);
+    ib_strlcpy(c.person_ref, "P2", sizeof c.person_ref);
+    PUT_OK(ib_store_put_contact, fx->st, &c, IB_PUT_INSERTED);
     commit(fx->st);
     ib_person p1;
     assert_int_equal(ib_store_get_person(fx->st, fx->sender, "P1", &p1, &err), IB_OK);
@@ -598,12 +735,16 @@ static void test_erase_person(void **state)
     assert_int_equal(rep.removed[IB_KIND_STAY], 1);
     assert_int_equal(rep.removed[IB_KIND_EMPLOYMENT], 1);
     assert_int_equal(rep.removed[IB_KIND_HOUSING], 1);
+    assert_int_equal(rep.removed[IB_KIND_CONTACT], 1);
     assert_int_equal(ib_store_get_person(fx->st, fx->sender, "P1", &p1, &err), IB_ENOTFOUND);
     ib_store_counts n;
     assert_int_equal(ib_store_count(fx->st, &n, &err), IB_OK);
     assert_int_equal(n.rows[IB_KIND_PERSON], 1);
     assert_int_equal(n.rows[IB_KIND_STAY], 1);
     assert_int_equal(n.rows[IB_KIND_LOCATION], 1);
+    assert_int_equal(n.rows[IB_KIND_CONTACT], 1);
+    assert_int_equal(raw_count(fx->db, "SELECT count(*) FROM audit WHERE action = 'erase'"
+                                       " AND detail LIKE '%, 1 contactmomenten'"), 1);
     assert_int_equal(raw_count(fx->db, "SELECT count(*) FROM audit WHERE action = 'erase'"
                                        " AND actor = 'user:x' AND detail LIKE"
                                        " 'reden: verzoek; verwijderd: persoon, 1 verblijven%'"),
@@ -1254,6 +1395,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_put_every_kind, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unknown_refs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_invalid_codes_rejected, setup, teardown),
+        cmocka_unit_test(test_topics_normalise),
+        cmocka_unit_test_setup_teardown(test_contacts_read_back, setup, teardown),
         cmocka_unit_test_setup_teardown(test_erase_person, setup, teardown),
         cmocka_unit_test_setup_teardown(test_erase_blanks_read_purposes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stay_overlap, setup, teardown),

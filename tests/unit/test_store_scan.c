@@ -31,6 +31,8 @@ typedef struct seen {
     int nhousings;
     ib_scan_life_event events[32];
     int nevents;
+    ib_scan_contact contacts[32];
+    int ncontacts;
     ib_kind done[IB_KIND_COUNT + 1];
     int ndone;
     int calls, stop_after;             /* stop_after 0: never stop */
@@ -93,6 +95,7 @@ COLLECT(on_reg, ib_scan_registration, regs, nregs, 32)
 COLLECT(on_emp, ib_scan_employment, emps, nemps, 32)
 COLLECT(on_housing, ib_scan_housing, housings, nhousings, 32)
 COLLECT(on_event, ib_scan_life_event, events, nevents, 32)
+COLLECT(on_contact, ib_scan_contact, contacts, ncontacts, 32)
 
 static int on_done(void *ctx, ib_kind kind)
 {
@@ -108,7 +111,7 @@ static ib_scan_handler all_kinds(seen *s)
         .ctx = s, .sender = on_sender, .organisation = on_org,
         .location = on_location, .person = on_person, .stay = on_stay,
         .registration = on_reg, .employment = on_emp, .housing = on_housing,
-        .life_event = on_event, .kind_done = on_done};
+        .life_event = on_event, .contact = on_contact, .kind_done = on_done};
 }
 
 static void scan_ok(registry *r, int64_t sender, const ib_scan_handler *h)
@@ -278,6 +281,22 @@ static int check_event(void *ctx, const ib_life_event *ev)
     return 1;
 }
 
+static int check_contact(void *ctx, const ib_contact *ct)
+{
+    check *c = ctx;
+    for (int i = 0; i < c->s->ncontacts; i++)
+        if (c->s->contacts[i].id == ct->meta.id) {
+            const ib_scan_contact *x = &c->s->contacts[i];
+            assert_int_equal(person_of(c, x->person_id), ct->person_id);
+            assert_int_equal(x->kind, ct->kind);
+            assert_int_equal(x->date, ct->date);
+            c->hits++;
+            return 0;
+        }
+    fail_msg("contact %lld missing from the scan", (long long)ct->meta.id);
+    return 1;
+}
+
 /* Every row of the iterators is in the scan, and the scan has no others. */
 static void same_as_iterators(registry *r, int64_t sender, const seen *s)
 {
@@ -307,6 +326,9 @@ static void same_as_iterators(registry *r, int64_t sender, const seen *s)
     c.hits = 0;
     rf_ok(ib_store_each_life_event(r->st, &f, check_event, &c, &err), &err);
     assert_int_equal(c.hits, s->nevents);
+    c.hits = 0;
+    rf_ok(ib_store_each_contact(r->st, &f, check_contact, &c, &err), &err);
+    assert_int_equal(c.hits, s->ncontacts);
 }
 
 /* ------------------------------------------------------------ tests */
@@ -332,6 +354,7 @@ static void test_scan_equals_iterators(void **state)
         assert_int_equal(s->nemps, 4);
         assert_int_equal(s->nhousings, 3);
         assert_int_equal(s->nevents, 5);           /* home_purchase included */
+        assert_int_equal(s->ncontacts, 4);
         same_as_iterators(&r, 0, s);
         /* kind_done once per kind, in dependency order */
         assert_int_equal(s->ndone, IB_KIND_COUNT);
@@ -356,8 +379,8 @@ static void test_scan_one_sender(void **state)
     assert_int_equal(s->nlocs, 1);
     assert_int_equal(s->npersons, 1);
     assert_string_equal(s->person_refs[0], "C");
-    assert_int_equal(s->nstays + s->nregs + s->nemps + s->nhousings + s->nevents,
-                     5);
+    assert_int_equal(s->nstays + s->nregs + s->nemps + s->nhousings + s->nevents +
+                     s->ncontacts, 6);
     same_as_iterators(&r, r.s2, s);
     free(s);
     registry_close(&r);
@@ -378,7 +401,7 @@ static void test_scan_skips_kinds(void **state)
     assert_int_equal(s->npersons, 4);
     assert_int_equal(s->nstays, 7);
     assert_int_equal(s->norgs + s->nlocs + s->nregs + s->nemps + s->nhousings +
-                     s->nevents, 0);
+                     s->nevents + s->ncontacts, 0);
     assert_int_equal(s->ndone, 2);
     assert_int_equal(s->done[0], IB_KIND_PERSON);
     assert_int_equal(s->done[1], IB_KIND_STAY);

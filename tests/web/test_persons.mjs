@@ -113,14 +113,15 @@ async function test_person_page_timeline_and_audit() {
   check(await page.locator('.page table.app-records tbody tr').count() === api.body.person.records.length,
     'one row per sender\'s record');
   const tables = page.locator('.page table.utrecht-table:not(.app-records)');
-  // stays, registrations, work, housing, life events, audit
-  check(await tables.count() === 6, `six tables: ${await tables.count()}`);
+  // stays, registrations, work, housing, life events, contacts, audit
+  check(await tables.count() === 7, `seven tables: ${await tables.count()}`);
   const jobs = tables.nth(2).locator('tbody tr');
   check(await jobs.count() === Math.max(1, tl.employments.length), 'one row per job');
   if (tl.employments.some((e) => e.monthly_wage !== null)) {
     check(/\d+%/.test(await tables.nth(2).textContent()), 'wage as % of the minimum wage');
   }
-  const audit = await tables.nth(5).textContent();
+  check(await tables.nth(5).locator('tbody tr').count() === Math.max(1, tl.contacts.length), 'one row per contact');
+  const audit = await tables.nth(6).textContent();
   check(audit.includes('caseworker') && audit.includes('huisbezoek voorbereiden'), 'audit lists this view with its purpose');
   await w.axe(page, 'person page');
   w.noErrors(page, 'person page');

@@ -5,9 +5,12 @@
 import { h, uid, put, fill } from './dom.js';
 import { t } from './i18n.js';
 
-// spec: {name, label, type: text|date|number|select|textarea|file, required,
-//        options: [[value, label]], hint, value, attrs}
+// spec: {name, label, type: text|date|number|select|textarea|file|checkboxes,
+//        required, options: [[value, label]], hint, value, attrs}
+// checkboxes: a group of options (value: an array of the checked ones),
+// whose value is the checked options separated by spaces.
 export function field(spec) {
+  if (spec.type === 'checkboxes') return checkboxes(spec);
   const id = uid(`f-${spec.name}`);
   const errId = `${id}-error`;
   const hintId = spec.hint ? `${id}-hint` : null;
@@ -41,12 +44,46 @@ export function field(spec) {
     error,
     h('div', { class: 'utrecht-form-field__input' }, input));
   wrap.input = input;
+  wrap.labelText = spec.label;
   wrap.setError = (msg) => {
     error.hidden = !msg;
     error.textContent = msg || '';
     wrap.classList.toggle('utrecht-form-field--invalid', !!msg);
     if (msg) input.setAttribute('aria-invalid', 'true');
     else input.removeAttribute('aria-invalid');
+  };
+  return wrap;
+}
+
+// A group of checkboxes in a fieldset, its legend the group's label; the
+// error message and hint are tied to the group.
+function checkboxes(spec) {
+  const id = uid(`f-${spec.name}`);
+  const errId = `${id}-error`;
+  const hintId = spec.hint ? `${id}-hint` : null;
+  const checked = new Set(spec.value || []);
+  const boxes = spec.options.map(([v, label], i) => {
+    const box = h('input', { type: 'checkbox', id: `${id}-${i}`, name: spec.name, value: v, checked: checked.has(v),
+      class: 'utrecht-checkbox utrecht-checkbox--html-input' });
+    return h('div', { class: 'app-checkbox' }, box, h('label', { class: 'utrecht-form-label utrecht-form-label--checkbox', for: box.id }, label));
+  });
+  const error = h('p', { class: 'utrecht-form-field-error-message', id: errId, hidden: true });
+  const wrap = h('fieldset', {
+    class: 'utrecht-form-fieldset app-checkboxes', id, dataset: { field: spec.name },
+    'aria-describedby': [hintId, errId].filter(Boolean).join(' '),
+  },
+  h('legend', { class: 'utrecht-form-fieldset__legend utrecht-form-label' }, spec.label,
+    spec.required ? null : h('span', { class: 'app-optional' }, ` (${t('form.optional')})`)),
+  hintId ? h('div', { class: 'utrecht-form-field-description', id: hintId }, spec.hint) : null,
+  error,
+  h('div', { class: 'app-checkbox-grid' }, boxes));
+  wrap.input = boxes[0].firstChild;
+  wrap.labelText = spec.label;
+  wrap.readValue = () => boxes.map((b) => b.firstChild).filter((b) => b.checked).map((b) => b.value).join(' ');
+  wrap.setError = (msg) => {
+    error.hidden = !msg;
+    error.textContent = msg || '';
+    wrap.classList.toggle('utrecht-form-fieldset--invalid', !!msg);
   };
   return wrap;
 }
@@ -77,7 +114,7 @@ export function form({ fields, submitLabel, onSubmit, className }) {
     if (entries.length) {
       put(summary, h('ul', { class: 'utrecht-unordered-list' }, entries.map(([name, msg]) => {
         const w = wraps.find((x) => x.dataset.field === name);
-        const label = w ? w.querySelector('label').firstChild.textContent : name;
+        const label = w ? w.labelText : name;
         return h('li', {}, w
           ? h('a', { href: `#${w.input.id}`, class: 'utrecht-link', onclick: (e) => { e.preventDefault(); w.input.focus(); } }, `${label}: ${msg}`)
           : `${label}: ${msg}`);
@@ -90,7 +127,8 @@ export function form({ fields, submitLabel, onSubmit, className }) {
     const out = {};
     for (const w of wraps) {
       const inp = w.input;
-      out[w.dataset.field] = inp.type === 'file' ? inp.files[0] : inp.value.trim();
+      if (w.readValue) out[w.dataset.field] = w.readValue();
+      else out[w.dataset.field] = inp.type === 'file' ? inp.files[0] : inp.value.trim();
     }
     return out;
   }

@@ -14,7 +14,7 @@ import { dataTable, csvButton } from '../table.js';
 import { form } from '../form.js';
 
 
-const KINDS = ['organisations', 'locations', 'persons', 'stays', 'registrations', 'employments', 'housings', 'life_events'];
+const KINDS = ['organisations', 'locations', 'persons', 'stays', 'registrations', 'employments', 'housings', 'life_events', 'contacts'];
 
 const POLL_MS = 300;
 

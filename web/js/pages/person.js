@@ -1,15 +1,18 @@
 // person.js — one person: details, a timeline of stays, registrations,
-// jobs, housing and life events (drawn, and in tables with every date),
+// jobs, housing, life events and contact moments (drawn, and in tables
+// with every date),
 // who looked at this person (the audit), and for agencies and caseworkers
 // forms to add records and correct those their own organisation delivered
 // (sent as a one-record delivery in the exchange format, so the same
 // validation applies; messages appear next to the field). Records another
 // sender delivered are shown with that sender and cannot be edited here.
 // The senders' records of the person, with where they disagree, and an
-// unlink action per record (duplicates.js).
-import { h, svg, uid, put, fill } from '../dom.js';
+// unlink action per record (duplicates.js). Under the contact moments a
+// writer with a record of its own records a new one in a few clicks
+// ("Contactmoment vastleggen"); the table shows it once stored.
+import { h, uid, put, fill } from '../dom.js';
 import { t, date, code, num, language } from '../i18n.js';
-import { get, query } from '../api.js';
+import { get, getAll, query } from '../api.js';
 import { dataTable } from '../table.js';
 import { form } from '../form.js';
 import { timelineFigure } from '../timeline.js';
@@ -51,6 +54,15 @@ export async function render(view, params, ctx) {
       : h('span', { class: 'app-readonly' }, t('person.readOnly'))) });
     return cols;
   };
+  // The contact moments' table, read again once the form stored one.
+  const contactCols = extra('contacts');
+  const contacts = { table: contactsTable(tl.contacts, contactCols) };
+  contacts.show = (rows) => {
+    const next = contactsTable(rows, contactCols);
+    contacts.table.replaceWith(next);
+    contacts.table = next;
+  };
+  // (Element.append writes a null as the text "null": only nodes here.)
   const after = (kind, rows) => [panels[kind] || null, writer && rows.some((r) => r.sender !== ctx.user.organisation)
     ? h('p', { class: 'utrecht-paragraph app-note' }, t('person.otherSenders')) : null];
   put(view,
@@ -111,7 +123,11 @@ export async function render(view, params, ctx) {
       { key: 'date', label: t('person.date'), format: (r) => date(r.date) },
       ...extra('life_events'),
     ] }),
-    ...after('life_events', tl.life_events));
+    ...after('life_events', tl.life_events),
+    h('h2', { class: 'utrecht-heading-2' }, t('person.contacts')),
+    contacts.table,
+    ...after('contacts', tl.contacts),
+    ...(own ? [contactForm(own, p, contacts.show, purpose)] : []));
 
   if (['caseworker', 'admin'].includes(ctx.user.role)) {
     put(view, h('h2', { class: 'utrecht-heading-2' }, t('person.audit')), await auditTable(p.id));
@@ -124,6 +140,62 @@ export async function render(view, params, ctx) {
     put(view, h('h2', { class: 'utrecht-heading-2' }, t('person.forms')),
       h('p', { class: 'utrecht-paragraph' }, t('person.otherPerson', { sender: p.sender })));
   }
+}
+
+// ---------------------------------------------------------------- contacts
+
+const CONTACT_KINDS = ['information', 'language_course_offer', 'career_offer', 'other'];
+const CHANNELS = ['desk', 'phone', 'visit', 'online', 'letter', 'other'];
+const TOPICS = ['registration', 'work_contract', 'housing', 'health', 'taxes', 'safe_work', 'dismissal',
+  'self_employment', 'dutch_language', 'transport', 'help', 'leave'];
+
+const topicsText = (s) => (s ? s.split(' ').map((x) => code('topic', x)).join(', ') : '');
+
+function contactsTable(rows, extraCols) {
+  return dataTable({ caption: t('person.contacts'), rows, empty: t('person.noneRecorded'), captionHidden: true, columns: [
+    { key: 'date', label: t('person.date'), format: (r) => date(r.date) },
+    { key: 'kind', label: t('person.contactKind'), format: (r) => code('contact', r.kind) },
+    { key: 'channel', label: t('person.channel'), format: (r) => code('channel', r.channel) },
+    { key: 'topics', label: t('person.topics'), format: (r) => topicsText(r.topics) },
+    { key: 'language', label: t('person.contactLanguage'), format: (r) => r.language || '' },
+    { key: 'understood', label: t('person.understood'), format: (r) => code('understood', r.understood) },
+    ...extraCols,
+  ] });
+}
+
+// Today in the user's own time zone, as YYYY-MM-DD.
+function today() {
+  const d = new Date();
+  return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 10);
+}
+
+// "Contactmoment vastleggen": a one-record delivery of contacts.csv for
+// the writer's own record of the person, open on the page: the kind, today
+// and the desk, and the person's language are filled in, so a contact
+// takes the topics and a click. Once stored, the table above is read again.
+function contactForm(own, p, show, purpose) {
+  const fields = [
+    { name: 'kind', label: t('person.contactKind'), type: 'select', required: true, options: opts('contact', CONTACT_KINDS), value: 'information' },
+    { name: 'date', label: t('person.date'), type: 'date', required: true, value: today() },
+    { name: 'channel', label: t('person.channel'), type: 'select', options: opts('channel', CHANNELS), value: 'desk' },
+    { name: 'topics', label: t('person.topics'), type: 'checkboxes', hint: t('form.topicsHint'), options: opts('topic', TOPICS) },
+    { name: 'language', label: t('person.contactLanguage'), hint: t('form.contactLanguageHint'), value: text(own.language || p.language),
+      attrs: { maxlength: 2 }, validate: codeChecks.language },
+    { name: 'understood', label: t('person.understood'), type: 'select', hint: t('form.understoodHint'), options: opts('understood', ['yes', 'partly', 'no']) },
+  ];
+  const section = h('section', { class: 'app-contact-form', 'aria-labelledby': uid('contact-form') });
+  const heading = h('h3', { class: 'utrecht-heading-3', id: section.getAttribute('aria-labelledby') }, t('form.addContact'));
+  put(section, heading, h('p', { class: 'utrecht-paragraph' }, t('form.contactIntro')), form({
+    fields,
+    submitLabel: t('form.record'),
+    onSubmit: async (v) => {
+      const result = await deliver('contacts', { person_ref: own.person_ref, ...clean(v) });
+      if (result.errors) return result;
+      show(await getAll(`/api/v1/contacts${query({ person: p.id })}`, { purpose }));
+      return result;
+    },
+  }));
+  return section;
 }
 
 function details(p) {
@@ -234,10 +306,14 @@ function timelineChart(tl) {
         ...(e.tied_periods || []).map((p) => [p.start_date, p.end_date, 'tl-house-tied tl-overlay', label])];
     }),
   };
-  const events = tl.life_events.map((e) => [e.date, `${code('event', e.event)}: ${date(e.date)}`]);
-  return timelineFigure(tl, items, events, [['tl-stay', t('person.stay')], ['tl-reg-brp', code('reg', 'brp')], ['tl-reg-rni', code('reg', 'rni')],
+  const points = {
+    life_events: tl.life_events.map((e) => [e.date, `${code('event', e.event)}: ${date(e.date)}`]),
+    contacts: (tl.contacts || []).map((c) => [c.date, `${code('contact', c.kind)}: ${date(c.date)}`]),
+  };
+  return timelineFigure(tl, items, points, [['tl-stay', t('person.stay')], ['tl-reg-brp', code('reg', 'brp')], ['tl-reg-rni', code('reg', 'rni')],
     ['tl-job-agency', code('contract', 'agency')], ['tl-job-temporary', code('contract', 'temporary')],
-    ['tl-job-permanent', code('contract', 'permanent')], ['tl-house', t('person.housingOwn')], ['tl-house-tied', t('person.tiedShort')], ['tl-event', t('person.event')]]);
+    ['tl-job-permanent', code('contract', 'permanent')], ['tl-house', t('person.housingOwn')], ['tl-house-tied', t('person.tiedShort')], ['tl-event', t('person.event')],
+    ['tl-contact', t('person.contact')]]);
 }
 
 // ---------------------------------------------------------------- audit

@@ -49,7 +49,7 @@ async function geometry(page) {
       lanes: [...svgEl.querySelectorAll('text.tl-lane')].map((e) => ({ ...box(e), text: e.textContent })),
       stays: [...svgEl.querySelectorAll('rect.tl-stay')].map(box),
       grid: [...svgEl.querySelectorAll('line.tl-grid')].length,
-      edge: [...svgEl.querySelectorAll('.tl-edge-events--left text')].map((e) => e.textContent),
+      edge: [...svgEl.querySelectorAll('.tl-edge-events--left:has(.tl-event) text')].map((e) => e.textContent),
       overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
     };
   });

@@ -1,28 +1,30 @@
 // timeline.js — a person's timeline as SVG: a lane each for stays,
-// registrations, jobs, housing and life events. The time axis spans the
+// registrations, jobs, housing, life events and contact moments. The time axis spans the
 // person's stays in the Netherlands (what the page is about), not every
 // date on record: what lies before the first arrival or after the last
-// departure is cut at the edge with an arrow, and life events outside it
-// are gathered in one marker at that edge (their dates are in its title
+// departure is cut at the edge with an arrow, and life events (or contact
+// moments) outside it are gathered in one marker at that edge (their dates are in its title
 // and in the table below). The chart is drawn at the width it gets on
 // screen, so that text keeps its size on a phone, and drawn again when
 // that width changes. Time labels are spaced so that they never overlap.
 import { h, svg } from './dom.js';
 import { t, date, language } from './i18n.js';
 
-const LANES = ['stays', 'registrations', 'employments', 'housings', 'life_events'];
-const LANE_TITLE = { stays: 'person.stays', registrations: 'person.registrations', employments: 'person.employments', housings: 'person.housings', life_events: 'person.lifeEvents' };
+const LANES = ['stays', 'registrations', 'employments', 'housings', 'life_events', 'contacts'];
+const LANE_TITLE = { stays: 'person.stays', registrations: 'person.registrations', employments: 'person.employments', housings: 'person.housings', life_events: 'person.lifeEvents', contacts: 'person.contacts' };
+// The lanes of dated moments rather than periods, and their marks.
+const POINT_LANES = { life_events: 'tl-event', contacts: 'tl-contact' };
 const DAY = 86400000;
 const ms = (iso) => Date.parse(`${iso}T00:00:00Z`);
 const iso = (m) => new Date(m).toISOString().slice(0, 10);
 
 // The days the axis spans: the stays (an ongoing one up to today), else
-// every period, else the life events; a little room on either side.
+// every period, else the dated moments; a little room on either side.
 export function timeDomain(tl, today) {
   const spans = (tl.stays.length ? tl.stays.map((s) => [s.arrival_date, s.departure_date || today])
     : ['registrations', 'employments', 'housings'].flatMap((k) => tl[k].map((e) => [e.start_date, e.end_date || today])))
     .filter(([a]) => a);
-  const points = spans.length ? spans.flat() : tl.life_events.map((e) => e.date);
+  const points = spans.length ? spans.flat() : [...tl.life_events, ...(tl.contacts || [])].map((e) => e.date);
   if (!points.length) return null;
   const lo = Math.min(...points.map(ms));
   const hi = Math.max(...points.map(ms));
@@ -61,8 +63,9 @@ function tickText(tick) {
   return d.toLocaleDateString(language() === 'en' ? 'en-GB' : 'nl-NL', { month: 'short', year: 'numeric', timeZone: 'UTC' });
 }
 
-// items: {stays: [[start, end, cls, label]], ...}; events: [[date, label]].
-function draw(width, tl, items, events, today) {
+// items: {stays: [[start, end, cls, label]], ...}; points: {life_events:
+// [[date, label]], contacts: [[date, label]]}.
+function draw(width, tl, items, points, today) {
   const dom = timeDomain(tl, today);
   const narrow = width < 560;
   // On a phone the lane's name is a line above its bars; wider, a column.
@@ -104,25 +107,31 @@ function draw(width, tl, items, events, today) {
       if (b > dom.to) parts.push(edgeArrow('right', left + plotW, barY(k), barH, cls, label));
     }
   }
-  // Life events: a diamond each within the axis, one marker per edge for
-  // those before or after it, with how many and their dates.
-  const cy = barY('life_events') + barH / 2;
-  const before = []; const after = [];
-  for (const [day, label] of events) {
-    const m = ms(day);
-    if (m < dom.from) before.push(label);
-    else if (m > dom.to) after.push(label);
-    else parts.push(diamond(x(m), cy, label));
+  // Life events and contacts: a mark each within the axis, one marker per
+  // edge for those before or after it, with how many and their dates.
+  for (const [k, cls] of Object.entries(POINT_LANES)) {
+    const cy = barY(k) + barH / 2;
+    const before = []; const after = [];
+    for (const [day, label] of points[k] || []) {
+      const m = ms(day);
+      if (m < dom.from) before.push(label);
+      else if (m > dom.to) after.push(label);
+      else parts.push(mark(cls, x(m), cy, label));
+    }
+    if (before.length) parts.push(edgeMarks('left', left, cy, before, cls));
+    if (after.length) parts.push(edgeMarks('right', left + plotW, cy, after, cls));
   }
-  if (before.length) parts.push(edgeEvents('left', left, cy, before));
-  if (after.length) parts.push(edgeEvents('right', left + plotW, cy, after));
   const title = t('person.timelineTitle');
   return svg('svg', { width, height: H, viewBox: `0 0 ${width} ${H}`, class: 'tl-chart', role: 'img', 'aria-label': title,
     'data-from': iso(dom.from), 'data-to': iso(dom.to) }, svg('title', {}, title), parts);
 }
 
-function diamond(cx, cy, label, cls = 'tl-event') {
-  return svg('path', { d: `M${cx} ${cy - 8} L${cx + 8} ${cy} L${cx} ${cy + 8} L${cx - 8} ${cy} Z`, class: cls }, svg('title', {}, label));
+// A life event is a diamond, a contact moment a circle.
+function mark(cls, cx, cy, label, extra = '') {
+  const title = svg('title', {}, label);
+  return cls === 'tl-contact'
+    ? svg('circle', { cx, cy, r: 7, class: `${cls} ${extra}`.trim() }, title)
+    : svg('path', { d: `M${cx} ${cy - 8} L${cx + 8} ${cy} L${cx} ${cy + 8} L${cx - 8} ${cy} Z`, class: `${cls} ${extra}`.trim() }, title);
 }
 
 // A period that runs on past the edge of the axis: an arrow at that edge.
@@ -133,19 +142,20 @@ function edgeArrow(side, xEdge, y, barH, cls, label) {
   return svg('path', { d, class: `tl-bar tl-edge ${cls}` }, svg('title', {}, `${t(side === 'left' ? 'person.tlEarlier' : 'person.tlLater')} ${label}`));
 }
 
-// Life events outside the axis: one marker at the edge, with their count.
-function edgeEvents(side, xEdge, cy, labels) {
-  const text = t(side === 'left' ? 'person.tlEventsBefore' : 'person.tlEventsAfter', { n: labels.length });
+// Moments outside the axis: one marker at the edge, with their count.
+function edgeMarks(side, xEdge, cy, labels, cls) {
+  const what = cls === 'tl-contact' ? 'Contacts' : 'Events';
+  const text = t(side === 'left' ? `person.tl${what}Before` : `person.tl${what}After`, { n: labels.length });
   const cx = side === 'left' ? xEdge + 8 : xEdge - 8;
   return svg('g', { class: `tl-edge-events tl-edge-events--${side}` },
-    diamond(cx, cy, `${text}: ${labels.join('; ')}`, 'tl-event tl-event--edge'),
+    mark(cls, cx, cy, `${text}: ${labels.join('; ')}`, `${cls}--edge`),
     svg('text', { x: side === 'left' ? cx + 12 : cx - 12, y: cy + 4, class: 'tl-edge-count', 'text-anchor': side === 'left' ? 'start' : 'end' },
       t(side === 'left' ? 'person.tlEarlierCount' : 'person.tlLaterCount', { n: labels.length })));
 }
 
 // The figure with its caption; redrawn at the width the page gives it.
-// items and events as draw() takes them; legend: [[cls, label]].
-export function timelineFigure(tl, items, events, legendItems) {
+// items and points as draw() takes them; legend: [[cls, label]].
+export function timelineFigure(tl, items, points, legendItems) {
   const today = new Date().toISOString().slice(0, 10);
   if (!timeDomain(tl, today)) return h('p', { class: 'utrecht-paragraph' }, t('person.noTimeline'));
   const box = h('div', { class: 'tl-box' });
@@ -154,7 +164,7 @@ export function timelineFigure(tl, items, events, legendItems) {
     const w = Math.max(280, Math.floor(width));
     if (Math.abs(w - drawn) < 2) return;
     drawn = w;
-    box.replaceChildren(draw(w, tl, items, events, today));
+    box.replaceChildren(draw(w, tl, items, points, today));
   };
   // The page is built before it is shown: start from the width of the
   // main column, then follow the figure's own width.

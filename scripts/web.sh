@@ -37,6 +37,8 @@ cp "$mods/@nl-design-system-unstable/voorbeeld-design-tokens/dist/theme.css" "$t
 cp "$mods/@utrecht/component-library-css/dist/index.css" "$tmp/vendor/utrecht/"
 # The minimum wage table, to show wages as a percentage of it.
 cp "$root/reference/wml.csv" "$tmp/data/"
+# Country and language names (Debian's iso-codes, scripts/iso-names.py).
+cp "$root/reference/countries.csv" "$root/reference/languages.csv" "$tmp/data/"
 chmod -R a+rX "$tmp"
 rm -rf "$out.old"
 [ -d "$out" ] && mv "$out" "$out.old"

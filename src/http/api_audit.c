@@ -92,11 +92,27 @@ static json_t *delivery_json(const ib_audit_entry *e, const char *detail, bool s
                      stored, "result", result ? json_string(result) : json_null());
 }
 
+/* The store's entry "persons.csv (afzender X): 3 gelezen, ..." as the file
+ * and sender (file, size) and the counts (*counts); the whole as the file
+ * when it has no ": ". */
+static void split_store_detail(const char *detail, char *file, size_t size,
+                               const char **counts)
+{
+    const char *colon = strstr(detail, "): ");
+    size_t n = colon ? (size_t)(colon - detail) + 1 : strlen(detail);
+    snprintf(file, size, "%.*s", (int)n, detail);
+    *counts = colon ? colon + 3 : NULL;
+}
+
+/* A delivery by the CLI: only the store's entry. */
 static void flush_pending(delivery_ctx *dc)
 {
-    if (dc->has_pending)
-        json_array_append_new(dc->items, delivery_json(&dc->pending, dc->pending.detail,
-                                                       true, dc->pending.detail));
+    if (dc->has_pending) {
+        char file[sizeof dc->pending.detail];
+        const char *counts;
+        split_store_detail(dc->pending.detail, file, sizeof file, &counts);
+        json_array_append_new(dc->items, delivery_json(&dc->pending, file, true, counts));
+    }
     dc->has_pending = false;
 }
 
@@ -118,9 +134,12 @@ static int delivery_item(void *ctx, const ib_audit_entry *e)
     if (!paired)
         flush_pending(dc);
     const char *purpose = strstr(e->detail, "doel: ");
+    char file[sizeof dc->pending.detail];
+    const char *counts = NULL;
+    if (paired)
+        split_store_detail(dc->pending.detail, file, sizeof file, &counts);
     json_array_append_new(dc->items,
-                          delivery_json(e, purpose ? purpose + 6 : e->detail, paired,
-                                        paired ? dc->pending.detail : NULL));
+                          delivery_json(e, purpose ? purpose + 6 : e->detail, paired, counts));
     if (paired)
         dc->has_pending = false;
     return 0;

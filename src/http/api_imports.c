@@ -148,8 +148,9 @@ static int run_import(hreq *req, hresp *resp, ib_kind kind, bool csv,
         ib_import_report_totals(&rep, &tot);
         ib_err aerr;
         snprintf(req->purpose + strlen(req->purpose),
-                 sizeof req->purpose - strlen(req->purpose), "%s%s %lld rijen",
-                 req->purpose[0] ? "; " : "", name, (long long)tot.read);
+                 sizeof req->purpose - strlen(req->purpose), "%s%s %lld %s",
+                 req->purpose[0] ? "; " : "", name, (long long)tot.read,
+                 tot.read == 1 ? "rij" : "rijen");
         if (ib_audit_request(req, "import", ib_kind_file_stem(kind), 0, 0, &aerr)) {
             ib_import_report_free(&rep);
             return ib_problem_from_err(resp, &aerr);

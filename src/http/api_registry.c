@@ -446,6 +446,9 @@ int ib_api_persons_list(hreq *req, hresp *resp)
 typedef struct timeline_ctx {
     json_t *stays, *registrations, *employments, *housings, *events, *contacts;
     json_t *senders;
+    ib_ties *ties;              /* the jobs' and beds' organisations */
+    ib_store *st;
+    ib_err *err;
 } timeline_ctx;
 
 #define TIMELINE_ITEM(fn, type, tojson, list)                                  \
@@ -457,10 +460,35 @@ typedef struct timeline_ctx {
     }
 TIMELINE_ITEM(tl_stay, ib_stay, stay_json, stays)
 TIMELINE_ITEM(tl_reg, ib_registration, registration_json, registrations)
-TIMELINE_ITEM(tl_emp, ib_employment, employment_json, employments)
-TIMELINE_ITEM(tl_hou, ib_housing, housing_json, housings)
 TIMELINE_ITEM(tl_evt, ib_life_event, life_event_json, events)
 TIMELINE_ITEM(tl_con, ib_contact, contact_json, contacts)
+
+static int tl_emp(void *ctx, const ib_employment *e)
+{
+    timeline_ctx *tc = ctx;
+    json_t *o = with_sender(employment_json(e), tc->senders, e->meta.sender_id);
+    if (json_array_append_new(tc->employments, o))
+        return -1;
+    return ib_ties_add_job(tc->ties, o, e);
+}
+
+/* A bed in the timeline also says where it is: the location's address. */
+static int tl_hou(void *ctx, const ib_housing *h)
+{
+    timeline_ctx *tc = ctx;
+    json_t *o = with_sender(housing_json(h), tc->senders, h->meta.sender_id);
+    if (json_array_append_new(tc->housings, o))
+        return -1;
+    ib_location l;
+    int rc = ib_store_get_location_by_id(tc->st, h->location_id, &l, tc->err);
+    if (rc != IB_OK && rc != IB_ENOTFOUND)
+        return rc;
+    bool found = rc == IB_OK;
+    json_object_set_new(o, "postcode", found ? json_string(l.postcode) : json_null());
+    json_object_set_new(o, "house_number", found ? json_string(l.house_number) : json_null());
+    json_object_set_new(o, "municipality", found ? json_string(l.municipality) : json_null());
+    return ib_ties_add_bed(tc->ties, o, h);
+}
 
 /* ------------------------------------------------------------ a person's records */
 
@@ -535,7 +563,8 @@ int ib_api_persons_get(hreq *req, hresp *resp)
         return 0;
     }
     timeline_ctx tc = {json_array(), json_array(), json_array(), json_array(),
-                       json_array(), json_array(), load_senders(req, &err)};
+                       json_array(), json_array(), load_senders(req, &err),
+                       ib_ties_new(IB_DATE_NONE), req->st, &err};
     json_t *o = json_pack("{s:o, s:{s:o, s:o, s:o, s:o, s:o, s:o}}", "person",
                           with_sender(person_json(&p), tc.senders, p.meta.sender_id),
                           "timeline", "stays", tc.stays, "registrations",
@@ -543,6 +572,8 @@ int ib_api_persons_get(hreq *req, hresp *resp)
                           tc.housings, "life_events", tc.events, "contacts", tc.contacts);
     ib_filter f = {.person_id = p.person_id};
     int rc = tc.senders ? IB_OK : err.code;
+    if (!rc && !tc.ties)
+        rc = ib_err_set(&err, IB_ENOMEM, "geheugen vol");
     if (req->user.role == IB_ROLE_AGENCY)
         f.sender_id = req->sender_scope;      /* its own episodes only */
     else if (!rc)
@@ -555,8 +586,12 @@ int ib_api_persons_get(hreq *req, hresp *resp)
     if (!rc) rc = ib_store_each_housing(req->st, &f, tl_hou, &tc, &err);
     if (!rc) rc = ib_store_each_life_event(req->st, &f, tl_evt, &tc, &err);
     if (!rc) rc = ib_store_each_contact(req->st, &f, tl_con, &tc, &err);
+    /* names, certification and tied housing; an agency's from its own
+     * records only, as the monitor's --sender */
+    if (!rc) rc = ib_ties_finish(req, tc.ties, &err);
     rc = ib_request_end_read(req, rc, &err);
     json_decref(tc.senders);
+    ib_ties_free(tc.ties);
     if (rc) {
         json_decref(o);
         return ib_problem_from_err(resp, &err);
@@ -708,12 +743,21 @@ bool ib_load_location(hreq *req, hresp *resp, ib_location *l)
     return true;
 }
 
+/* One location, with the name of its provider (the list has the ref). */
 int ib_api_locations_get(hreq *req, hresp *resp)
 {
     ib_location l;
     if (ib_query_only(req, resp, only_purpose) || !ib_load_location(req, resp, &l))
         return 0;
-    return ib_json_answer(resp, 200, location_json(&l), true);
+    ib_organisation o;
+    ib_err err;
+    int rc = l.provider_id ? ib_store_get_organisation_by_id(req->st, l.provider_id, &o, &err)
+                           : IB_ENOTFOUND;
+    if (rc != IB_OK && rc != IB_ENOTFOUND)
+        return ib_problem_from_err(resp, &err);
+    json_t *j = location_json(&l);
+    json_object_set_new(j, "provider_name", rc == IB_OK ? json_string(o.name) : json_null());
+    return ib_json_answer(resp, 200, j, true);
 }
 
 /* ------------------------------------------------------------ organisations */

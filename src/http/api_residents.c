@@ -3,8 +3,9 @@
  * one day (overcrowded first needs it for the whole list), and for one
  * location its current residents and its occupancy on the first of each
  * month. A housing episode covers day d when start <= d <= end (as the
- * monitor counts, spec "Housing on day R"). Residents are person-level data:
- * each one listed is an audited read. */
+ * monitor counts, spec "Housing on day R"), and a resident's bed is tied on
+ * that day by the monitor's rule (api_ties.c). Residents are person-level
+ * data: each one listed is an audited read. */
 #include "http/http_internal.h"
 
 #include <stdlib.h>
@@ -124,6 +125,7 @@ int ib_api_occupancy(hreq *req, hresp *resp)
 typedef struct res_ctx {
     hreq *req;
     json_t *residents;
+    ib_ties *ties;              /* the residents' beds, tied on the day */
     ib_date day, first_month;
     int64_t months[MONTHS_MAX];
     int nmonths;
@@ -150,18 +152,50 @@ static int res_housing(void *ctx, const ib_housing *h)
         return 0;
     rc->occupants++;
     char s[IB_DATE_STRLEN], e[IB_DATE_STRLEN];
-    json_array_append_new(
-        rc->residents,
-        json_pack("{s:I, s:I, s:s, s:s, s:o, s:b, s:o}", "housing_id",
-                  (json_int_t)h->meta.id, "person_id", (json_int_t)h->person_id,
-                  "person_ref", h->person_ref, "start_date", ib_date_format(h->start, s),
-                  "end_date",
-                  h->end == IB_DATE_NONE ? json_null() : json_string(ib_date_format(h->end, e)),
-                  "tied", h->provided_by_ref[0] != '\0', "provided_by_ref",
-                  h->provided_by_ref[0] ? json_string(h->provided_by_ref) : json_null()));
+    /* "tied" and "provided_by_name" are added by ib_ties_finish */
+    json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:o, s:o}", "housing_id",
+                          (json_int_t)h->meta.id, "person_id", (json_int_t)h->person_id,
+                          "person_ref", h->person_ref, "start_date",
+                          ib_date_format(h->start, s), "end_date",
+                          h->end == IB_DATE_NONE ? json_null()
+                                                 : json_string(ib_date_format(h->end, e)),
+                          "provided_by_ref",
+                          h->provided_by_ref[0] ? json_string(h->provided_by_ref)
+                                                : json_null());
+    json_array_append_new(rc->residents, o);
+    if (ib_ties_add_bed(rc->ties, o, h))
+        return rc->rc = ib_err_set(&rc->err, IB_ENOMEM, "geheugen vol");
     rc->rc = ib_audit_request(rc->req, "read", "housing", h->meta.id, h->person_id,
                               &rc->err);
     return rc->rc;
+}
+
+/* The jobs of the residents, for the tie rule: each one's own (an
+ * agency's: its own records only). */
+static int res_job(void *ctx, const ib_employment *e)
+{
+    return ib_ties_add_job(ctx, NULL, e);
+}
+
+static int residents_jobs(hreq *req, res_ctx *c, ib_err *err)
+{
+    int rc = IB_OK;
+    json_t *seen = json_object();
+    size_t i;
+    json_t *r;
+    json_array_foreach(c->residents, i, r) {
+        int64_t id = json_integer_value(json_object_get(r, "person_id"));
+        char key[24];
+        snprintf(key, sizeof key, "%lld", (long long)id);
+        if (rc || json_object_get(seen, key))
+            continue;
+        json_object_set_new(seen, key, json_true());
+        ib_filter f = {.person_id = id,
+                       .sender_id = req->user.role == IB_ROLE_AGENCY ? req->sender_scope : 0};
+        rc = ib_store_each_employment(req->st, &f, res_job, c->ties, err);
+    }
+    json_decref(seen);
+    return rc;
 }
 
 /* The earliest start of the location's episodes, to begin the series. */
@@ -193,6 +227,7 @@ int ib_api_location_residents(hreq *req, hresp *resp)
     c->req = req;
     c->day = day;
     c->residents = json_array();
+    c->ties = ib_ties_new(day);
     ib_date first = IB_DATE_NONE;
     rc = ib_store_begin_read(req->st, &err);  /* audit entries queued */
     if (rc == IB_OK)
@@ -210,9 +245,16 @@ int ib_api_location_residents(hreq *req, hresp *resp)
         }
         c->nmonths = n;
     }
+    if (rc == IB_OK && !c->ties)
+        rc = ib_err_set(&err, IB_ENOMEM, "geheugen vol");
     if (rc == IB_OK)
         rc = ib_store_each_housing(req->st, &f, res_housing, c, &err);
+    if (rc == IB_OK)
+        rc = residents_jobs(req, c, &err);
+    if (rc == IB_OK)
+        rc = ib_ties_finish(req, c->ties, &err);
     rc = ib_request_end_read(req, rc, &err);
+    ib_ties_free(c->ties);
     if (rc) {
         json_decref(c->residents);
         int status = ib_problem_from_err(resp, c->rc ? &c->err : &err);

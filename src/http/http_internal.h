@@ -419,6 +419,22 @@ bool ib_location_visible(const hreq *req, const ib_location *l);
  * answers (404 for absent and out of scope alike, so existence does not
  * leak; the store's problem on failure) and returns false. */
 bool ib_load_location(hreq *req, hresp *resp, ib_location *l);
+/* The organisations of a person's jobs and beds in an answer (api_ties.c):
+ * each job's JSON object (NULL: used for the rule only) gets employer_name,
+ * agency_name and agency_certified, each bed's provided_by_name and
+ * whether it is tied to the job by the monitor's rule (ib_tied_on; the
+ * records of one KvK number are one organisation): with a day, "tied" on
+ * that day; with IB_DATE_NONE, "tied" on at least one day of the episode
+ * and "tied_periods", the days on which it is. A bed is compared with the
+ * jobs of its own person only. ib_ties_finish reads the organisations
+ * from the store and fills the objects; store errors returned. */
+typedef struct ib_ties ib_ties;
+ib_ties *ib_ties_new(ib_date day);          /* NULL when out of memory */
+int ib_ties_add_job(ib_ties *t, json_t *o, const ib_employment *e);
+int ib_ties_add_bed(ib_ties *t, json_t *o, const ib_housing *h);
+int ib_ties_finish(hreq *req, ib_ties *t, ib_err *err);
+void ib_ties_free(ib_ties *t);
+
 /* Parses the JSON body (content type application/json required, size at
  * most IB_HTTP_JSON_BODY_MAX); NULL with a problem answered otherwise. */
 json_t *ib_json_body(hreq *req, hresp *resp);

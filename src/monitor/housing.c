@@ -81,12 +81,11 @@ bool ib_location_is_overcrowded(const ib_mlocation *l, uint32_t occupancy,
 bool ib_housing_is_tied(const ib_mdata *d, uint32_t p, const ib_mhousing *h,
                         ib_date at)
 {
-    if (h->provided_by == IB_MIDX_NONE)
-        return false;
+    /* organisation indices stand for one KvK number; IB_MIDX_NONE is < 0 */
     for (uint32_t i = d->emp_off[p]; i < d->emp_off[p + 1]; i++) {
         const ib_memp *e = &d->emps[i];
-        if (ib_mcovers(e->start, e->end, at) &&
-            (e->employer == h->provided_by || e->agency == h->provided_by))
+        ib_tie_job j = {e->start, e->end, e->employer, e->agency};
+        if (ib_tie_job_ties(&j, h->provided_by, at))
             return true;
     }
     return false;

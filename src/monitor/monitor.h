@@ -803,9 +803,34 @@ int ib_monitor_occupancy(const ib_mdata *d, ib_date at, uint32_t **occ,
 bool ib_location_is_overcrowded(const ib_mlocation *l, uint32_t occupancy,
                                 int64_t m2_norm);
 /* Whether housing h of person p is tied on R: provided_by is the employer or
- * the agency of an employment of p covering R. */
+ * the agency of an employment of p covering R (ib_tied_on's rule). */
 bool ib_housing_is_tied(const ib_mdata *d, uint32_t p, const ib_mhousing *h,
                         ib_date at);
+
+/* Tied housing, the one rule (tied.c) that the monitor above, the API and
+ * the web application share: a bed is tied on day d when its provider is
+ * the employer or the agency of a job of the person covering d (start <= d
+ * <= end; end IB_DATE_NONE is ongoing). Organisations are numbers the
+ * caller gives, the same number for the records of one organisation (the
+ * monitor's index per KvK number); a negative number is no organisation. */
+typedef struct ib_tie_job {
+    ib_date start, end;
+    int64_t employer, agency;
+} ib_tie_job;
+typedef struct ib_tie_period {
+    ib_date start, end;          /* end IB_DATE_NONE: open */
+} ib_tie_period;
+/* Whether job j ties a bed from provider on day. */
+bool ib_tie_job_ties(const ib_tie_job *j, int64_t provider, ib_date day);
+/* Whether one of the n jobs ties a bed from provider on day. */
+bool ib_tied_on(int64_t provider, const ib_tie_job *jobs, size_t n, ib_date day);
+/* The days of the bed's episode [start, end] on which it is tied, as
+ * periods in order, overlapping and touching ones merged, at most cap of
+ * them written to out; returns how many. A day is in a period exactly when
+ * ib_tied_on holds on it. */
+size_t ib_tied_periods(int64_t provider, ib_date start, ib_date end,
+                       const ib_tie_job *jobs, size_t n, ib_tie_period *out,
+                       size_t cap);
 
 /* Per location (keys location_ref, municipality, kind): occupancy,
  * capacity, floor_area_m2, m2_per_person, overcrowded (0/1). Locations

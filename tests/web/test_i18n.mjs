@@ -1,7 +1,8 @@
 // test_i18n.mjs — the message catalogue (web/i18n/messages.js): Dutch and
 // English have the same keys and the same {placeholders}; every key the
 // code asks for with t('...') exists; every page of the menu has its
-// module; no text is left empty. Runs without a browser.
+// module; no text is left empty; the country and language names cover the
+// codes the server accepts. Runs without a browser.
 // Usage: node test_i18n.mjs [path/to/inbeeld (unused)]
 import fs from 'node:fs';
 import path from 'node:path';
@@ -52,4 +53,24 @@ async function test_pages_exist() {
   }
 }
 
-process.exit(await w.main([test_same_keys_and_placeholders, test_every_used_key_exists, test_pages_exist]));
+// The country and language names the pages show (reference/, from
+// Debian's iso-codes) name every code the server accepts
+// (src/core/iso.c), each in Dutch and English.
+async function test_names_cover_the_accepted_codes() {
+  const iso = fs.readFileSync(path.join(w.SOURCE, 'src', 'core', 'iso.c'), 'utf8');
+  const table = (name) => {
+    const body = iso.slice(iso.indexOf(`static const struct iso_entry ${name}[] = {`));
+    return body.slice(0, body.indexOf('};')).match(/\{"(\w\w)",/g).map((m) => m.slice(2, 4));
+  };
+  for (const [file, codes] of [['countries.csv', table('countries')], ['languages.csv', table('languages')]]) {
+    const rows = fs.readFileSync(path.join(w.SOURCE, 'reference', file), 'utf8').split('\n')
+      .filter((l) => l && !l.startsWith('#')).slice(1);
+    const named = new Map(rows.map((l) => [l.slice(0, 2), l.slice(3)]));
+    const missing = codes.filter((c) => !named.has(c));
+    check(missing.length === 0 && named.size >= codes.length, `${file}: no name for ${missing}`);
+    for (const [c, names] of named) check(/^("[^"]+"|[^,"]+),("[^"]+"|[^,"]+)$/.test(names), `${file} ${c}: two names: ${names}`);
+  }
+}
+
+process.exit(await w.main([test_same_keys_and_placeholders, test_every_used_key_exists, test_pages_exist,
+  test_names_cover_the_accepted_codes]));

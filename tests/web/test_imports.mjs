@@ -45,7 +45,7 @@ async function test_bad_rows_reported_like_the_api() {
 
   await upload(page, 'persons.csv', BAD);
   await page.getByRole('heading', { name: 'Rapport' }).waitFor();
-  check(await page.getByText('Er zijn regels afgewezen.').isVisible(), 'rejected message');
+  check(await page.getByText('Er zijn regels afgewezen; er is niets opgeslagen.').isVisible(), 'rejected message: nothing stored');
   const rows = page.locator('table.app-rejections tbody tr');
   check(await rows.count() === expected.length, `one row per rejection: ${await rows.count()}`);
   for (let i = 0; i < expected.length; i += 1) {
@@ -76,9 +76,15 @@ async function test_good_file_and_history() {
   await page.getByText('Het bestand is gecontroleerd en in orde').waitFor();
   check((await w.apiGet(page, '/api/v1/persons?ref=WEB1')).body.total === 0, 'dry run stores nothing');
   await upload(page, 'persons.csv', GOOD, 'all');
-  await page.getByText('Het bestand is verwerkt.').waitFor();
+  await page.getByText('Het bestand is verwerkt en opgeslagen.').waitFor();
   check((await page.locator('.app-report').textContent()).includes('2 gelezen, 2 nieuw'), 'totals shown');
   check((await w.apiGet(page, '/api/v1/persons?ref=WEB1')).body.total === 1, 'stored');
+  // The delivery just made is in the history without reloading the page:
+  // first as pending (or at once from the audit log), then from the log.
+  const first = page.locator('.app-history tbody tr').first();
+  check(/wordt vastgelegd|persons\.csv 2 rijen/.test(await first.textContent()), `the new delivery heads the history: ${await first.textContent()}`);
+  await page.waitForFunction(() => /persons\.csv 2 rijen/.test(document.querySelector('.app-history tbody tr').textContent), null, { timeout: 15000 });
+  check(!(await first.textContent()).includes('wordt vastgelegd'), 'no longer pending');
   await page.reload();
   await w.waitIdle(page);
   const history = await page.locator('table.utrecht-table').last().textContent();
@@ -103,7 +109,7 @@ async function test_form_errors() {
   // Choosing the kind makes the same file acceptable.
   await byLabel(page, 'Soort gegevens').selectOption('persons');
   await page.getByRole('button', { name: 'Aanleveren' }).click();
-  await page.getByText('Het bestand is verwerkt.').waitFor();
+  await page.getByText('Het bestand is verwerkt en opgeslagen.').waitFor();
   w.noErrors(page, 'form errors');
   await page.context().close();
 }
@@ -130,7 +136,7 @@ async function test_progress_through_processing() {
   await upload(page, 'persons.csv', `${lines.join('\n')}\n`);
   await page.waitForFunction(() => window.progressTexts.some((s) => /^Verwerken: [\d.]+ regels gelezen/.test(s)));
   await w.axe(page, 'import in progress');
-  await page.getByText('Het bestand is verwerkt.').waitFor({ timeout: 120000 });
+  await page.getByText('Het bestand is verwerkt en opgeslagen.').waitFor({ timeout: 120000 });
   const texts = await page.evaluate(() => window.progressTexts);
   const processing = texts.filter((s) => s.startsWith('Verwerken: '));
   check(texts[0].startsWith('Versturen: '), `the upload first: ${texts.slice(0, 3)}`);

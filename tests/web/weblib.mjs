@@ -194,6 +194,27 @@ export function noErrors(page, where) {
   check(page.errors.length === 0, `${where}: ${page.errors.join('; ')}`);
 }
 
+// Fails when the page shows a value the code never filled in: the words
+// null, undefined or NaN in any text node (hidden ones, option labels and
+// SVG titles included), attribute (aria-label, title, href) or form value.
+export async function noMissingValues(page, where) {
+  const found = await page.evaluate(() => {
+    const re = /\b(null|undefined|NaN)\b/;
+    const out = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      if (re.test(n.nodeValue)) out.push(`text in <${n.parentNode.nodeName.toLowerCase()}>: "${n.nodeValue.trim().slice(0, 100)}"`);
+    }
+    for (const el of document.body.querySelectorAll('*')) {
+      for (const a of el.attributes) if (re.test(a.value)) out.push(`<${el.nodeName.toLowerCase()} ${a.name}="${a.value.slice(0, 100)}">`);
+      if ('value' in el && typeof el.value === 'string' && re.test(el.value)) out.push(`value of <${el.nodeName.toLowerCase()} name=${el.name}>: ${el.value}`);
+    }
+    if (re.test(document.title)) out.push(`title: ${document.title}`);
+    return out;
+  });
+  check(found.length === 0, `${where}: ${found.length} missing value(s) shown:\n  ${found.slice(0, 10).join('\n  ')}`);
+}
+
 // Same-origin API call with the page's session (for comparing numbers).
 export async function apiGet(page, p) {
   return page.evaluate(async (u) => {

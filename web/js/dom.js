@@ -26,6 +26,21 @@ function append(el, children) {
   }
 }
 
+// Adds children to an existing element as h() does: null, undefined and
+// false are left out and arrays flattened. The DOM's own el.append(null)
+// writes the text "null", so pages add children only through put() and
+// fill() (tests/web/test_no_null.mjs checks every page for it).
+export function put(el, ...children) {
+  append(el, children);
+  return el;
+}
+
+// put() after removing what el held (instead of el.replaceChildren()).
+export function fill(el, ...children) {
+  el.replaceChildren();
+  return put(el, ...children);
+}
+
 // SVG elements (the typology and forest plots are drawn as SVG).
 export function svg(tag, attrs, ...children) {
   const el = document.createElementNS('http://www.w3.org/2000/svg', tag);

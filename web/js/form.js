@@ -2,7 +2,7 @@
 // hint, the error message right above the input (tied to it with
 // aria-describedby, aria-invalid set), and a summary at the top that links
 // to each field in error.
-import { h, uid } from './dom.js';
+import { h, uid, put, fill } from './dom.js';
 import { t } from './i18n.js';
 
 // spec: {name, label, type: text|date|number|select|textarea|file|checkboxes,
@@ -101,16 +101,18 @@ export function form({ fields, submitLabel, onSubmit, className }) {
   function showErrors(errors, general) {
     const entries = Object.entries(errors);
     for (const w of wraps) w.setError(errors[w.dataset.field]);
-    summary.replaceChildren();
+    fill(summary);
     if (entries.length === 0 && !general) {
       summary.hidden = true;
       return;
     }
     summary.hidden = false;
-    summary.append(h('p', { class: 'utrecht-paragraph' }, h('strong', {}, t('form.errorsTitle'))));
-    if (general) summary.append(h('p', { class: 'utrecht-paragraph' }, general));
+    // "Check the following fields" only heads a list of fields; a message
+    // about the whole form (a failed login) is said on its own.
+    if (entries.length) put(summary, h('p', { class: 'utrecht-paragraph' }, h('strong', {}, t('form.errorsTitle'))));
+    if (general) put(summary, h('p', { class: 'utrecht-paragraph' }, entries.length ? general : h('strong', {}, general)));
     if (entries.length) {
-      summary.append(h('ul', { class: 'utrecht-unordered-list' }, entries.map(([name, msg]) => {
+      put(summary, h('ul', { class: 'utrecht-unordered-list' }, entries.map(([name, msg]) => {
         const w = wraps.find((x) => x.dataset.field === name);
         const label = w ? w.labelText : name;
         return h('li', {}, w

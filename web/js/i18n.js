@@ -34,9 +34,18 @@ export function t(key, params) {
     return key;
   }
   if (params) {
-    text = text.replace(/\{(\w+)\}/g, (m, name) => (name in params ? String(params[name]) : m));
+    // {n:one|other}: the form for 1 and the form for any other number
+    // ("na {y} {y:jaar|jaar}", "after {y} {y:year|years}").
+    text = text.replace(/\{(\w+):([^|{}]*)\|([^{}]*)\}/g, (m, name, one, other) =>
+      (name in params ? (Number(params[name]) === 1 ? one : other) : m));
+    // A value that is missing is shown as a dash, never as "null".
+    text = text.replace(/\{(\w+)\}/g, (m, name) => (name in params ? shown(params[name]) : m));
   }
   return text;
+}
+
+function shown(value) {
+  return value === null || value === undefined || value === '' ? '—' : String(value);
 }
 
 // Numbers and dates the way the reader expects them (1.234,5 in Dutch).

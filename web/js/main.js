@@ -4,7 +4,7 @@
 // when first visited, so a page loads only the JavaScript it needs.
 import { t, language, setLanguage } from './i18n.js';
 import { get, request, setCsrf, whenUnauthorized, ApiError } from './api.js';
-import { h } from './dom.js';
+import { h, put, fill } from './dom.js';
 
 // Pages, the roles that see them in the menu, and their modules.
 const PAGES = [
@@ -44,10 +44,10 @@ function renderShell() {
   const menu = document.getElementById('menu');
   menu.setAttribute('aria-label', t('shell.menu'));
   menu.hidden = !ctx.user;
-  menu.replaceChildren();
+  fill(menu);
   if (ctx.user) {
     const current = location.hash.replace(/^#\/?/, '').split(/[/?]/)[0];
-    menu.append(h('ul', { class: 'app-menu__list' }, PAGES.filter((p) => p.roles.includes(ctx.user.role)).map((p) =>
+    put(menu, h('ul', { class: 'app-menu__list' }, PAGES.filter((p) => p.roles.includes(ctx.user.role)).map((p) =>
       h('li', {}, h('a', {
         href: `#/${p.path}`, class: 'app-menu__link', 'aria-current': current === p.path ? 'page' : false,
       }, t(p.label))))));
@@ -73,9 +73,9 @@ async function route() {
       modulePath = id ? DETAIL[area] : page.module;
     }
   }
-  main.replaceChildren(h('p', { class: 'loading', role: 'status' }, t('shell.loading')));
+  fill(main, h('p', { class: 'loading', role: 'status' }, t('shell.loading')));
   if (!modulePath) {
-    main.replaceChildren(h('h1', { class: 'utrecht-heading-1' }, t('shell.notFound')),
+    fill(main, h('h1', { class: 'utrecht-heading-1' }, t('shell.notFound')),
       h('p', { class: 'utrecht-paragraph' }, t('shell.notFoundText')));
     return;
   }
@@ -85,12 +85,12 @@ async function route() {
     const view = h('div', { class: 'page' });
     await mod.render(view, { ...Object.fromEntries(new URLSearchParams(search || '')), id }, ctx);
     if (ticket !== rendering) return;
-    main.replaceChildren(view);
+    fill(main, view);
     const h1 = view.querySelector('h1');
     document.title = h1 ? `${h1.textContent} — inbeeld` : 'inbeeld';
   } catch (e) {
     if (ticket !== rendering) return;
-    main.replaceChildren(h('h1', { class: 'utrecht-heading-1' }, t('shell.error')),
+    fill(main, h('h1', { class: 'utrecht-heading-1' }, t('shell.error')),
       h('div', { class: 'utrecht-alert utrecht-alert--error', role: 'alert' },
         h('p', { class: 'utrecht-paragraph' }, e instanceof ApiError ? e.message : t('shell.errorText'))));
     if (!(e instanceof ApiError)) console.error(e);

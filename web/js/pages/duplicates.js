@@ -6,10 +6,12 @@
 // proposed again), always with a reason; every decision is audited.
 // Also used by person.js: the senders' records of one person, with their
 // disagreements, and the unlink action.
-import { h } from '../dom.js';
+import { h, put, fill } from '../dom.js';
 import { t, date, code, num } from '../i18n.js';
 import { get, request, query } from '../api.js';
 import { field } from '../form.js';
+import { stackCell } from '../table.js';
+import { loadNames, countryText } from '../names.js';
 
 export const LINKERS = ['caseworker', 'admin'];
 
@@ -29,7 +31,7 @@ function rows() {
     ['given_names', t('dup.givenNames'), (r) => r.given_names || '—', (r) => normalName(r.given_names)],
     ['birth_date', t('dup.birthDate'), (r) => date(r.birth_date), (r) => r.birth_date],
     ['sex', t('dup.sex'), (r) => code('sex', r.sex) || '—', (r) => r.sex || ''],
-    ['nationality', t('dup.nationality'), (r) => r.nationality, (r) => r.nationality],
+    ['nationality', t('dup.nationality'), (r) => countryText(r.nationality), (r) => r.nationality],
     ['category', t('dup.category'), (r) => code('category', r.category), (r) => r.category],
     ['bsn', t('dup.bsn'), (r) => r.bsn_masked || t('dup.noBsn'), null],
   ];
@@ -43,21 +45,19 @@ function differsMark() {
 function sideBySide(pair) {
   const [a, b] = pair.records;
   const caption = t('dup.caption', { id: pair.id });
+  const heads = [t('dup.field'), t('dup.recordOf', { sender: a.sender }), t('dup.recordOf', { sender: b.sender }), t('dup.difference')];
   return h('div', { class: 'table-scroll', role: 'region', 'aria-label': caption, tabindex: '0' },
-    h('table', { class: 'utrecht-table utrecht-table--html-table app-compare' },
+    h('table', { class: 'utrecht-table utrecht-table--html-table app-stack app-compare', role: 'table' },
       h('caption', { class: 'utrecht-table__caption visually-hidden' }, caption),
-      h('thead', { class: 'utrecht-table__header' }, h('tr', { class: 'utrecht-table__row' },
-        h('th', { class: 'utrecht-table__header-cell', scope: 'col' }, t('dup.field')),
-        h('th', { class: 'utrecht-table__header-cell', scope: 'col' }, t('dup.recordOf', { sender: a.sender })),
-        h('th', { class: 'utrecht-table__header-cell', scope: 'col' }, t('dup.recordOf', { sender: b.sender })),
-        h('th', { class: 'utrecht-table__header-cell', scope: 'col' }, t('dup.difference')))),
-      h('tbody', { class: 'utrecht-table__body' }, rows().map(([key, label, value, cmp]) => {
+      h('thead', { class: 'utrecht-table__header', role: 'rowgroup' }, h('tr', { class: 'utrecht-table__row', role: 'row' },
+        heads.map((label) => h('th', { class: 'utrecht-table__header-cell', scope: 'col', role: 'columnheader' }, label)))),
+      h('tbody', { class: 'utrecht-table__body', role: 'rowgroup' }, rows().map(([key, label, value, cmp]) => {
         const differs = cmp && (key !== 'sex' || (a.sex && b.sex)) && cmp(a) !== cmp(b);
-        return h('tr', { class: `utrecht-table__row${differs ? ' app-compare__differs' : ''}`, dataset: { field: key } },
-          h('th', { class: 'utrecht-table__cell', scope: 'row' }, label),
-          h('td', { class: 'utrecht-table__cell' }, value(a)),
-          h('td', { class: 'utrecht-table__cell' }, value(b)),
-          h('td', { class: 'utrecht-table__cell' }, differs ? differsMark() : ''));
+        return h('tr', { class: `utrecht-table__row${differs ? ' app-compare__differs' : ''}`, dataset: { field: key }, role: 'row' },
+          stackCell(true, heads[0], label),
+          stackCell(false, heads[1], value(a)),
+          stackCell(false, heads[2], value(b)),
+          stackCell(false, heads[3], differs ? differsMark() : ''));
       }))));
 }
 
@@ -112,18 +112,18 @@ function pairCard(pair) {
     sideBySide(pair),
     body);
   const result = (done) => {
-    body.replaceChildren(decided(done));
+    fill(body, decided(done));
     body.querySelector('[role=status]')?.focus?.();
   };
-  if (pair.state === 'open') body.append(decisionForm(pair, result));
-  else body.append(decided(pair));
+  if (pair.state === 'open') put(body, decisionForm(pair, result));
+  else put(body, decided(pair));
   return section;
 }
 
 export async function render(view, params, ctx) {
   const purpose = sessionStorage.getItem('inbeeld.purpose') || t('dup.purpose');
-  const res = await get(`/api/v1/duplicates${query({ state: 'open', pageSize: 50 })}`, { purpose });
-  view.append(
+  const [res] = await Promise.all([get(`/api/v1/duplicates${query({ state: 'open', pageSize: 50 })}`, { purpose }), loadNames()]);
+  put(view,
     h('h1', { class: 'utrecht-heading-1' }, t('dup.title')),
     h('p', { class: 'utrecht-paragraph' }, t('dup.intro')),
     h('p', { class: 'utrecht-paragraph', role: 'status' },
@@ -148,7 +148,7 @@ export function personRecords(p, ctx, onChange) {
   const unlink = (r) => {
     const reason = field({ name: 'reason', label: t('dup.unlinkReason'), type: 'textarea', required: true, attrs: { maxlength: 200 } });
     const status = h('p', { class: 'app-form-status', role: 'status' });
-    panel.replaceChildren(
+    fill(panel,
       h('h3', { class: 'utrecht-heading-3' }, t('dup.unlinkTitle', { ref: r.person_ref, sender: r.sender })),
       h('p', { class: 'utrecht-paragraph' }, t('dup.unlinkIntro')),
       h('form', {
@@ -178,7 +178,7 @@ export function personRecords(p, ctx, onChange) {
     [t('dup.name'), (r) => mark('names', [r.family_name, r.given_names].filter(Boolean).join(', '))],
     [t('dup.birthDate'), (r) => mark('birth_date', date(r.birth_date))],
     [t('dup.sex'), (r) => mark('sex', code('sex', r.sex) || '—')],
-    [t('dup.nationality'), (r) => mark('nationality', r.nationality)],
+    [t('dup.nationality'), (r) => mark('nationality', countryText(r.nationality))],
     [t('dup.category'), (r) => mark('category', code('category', r.category))],
     [t('dup.linkedBy'), rule],
   ];
@@ -193,11 +193,11 @@ export function personRecords(p, ctx, onChange) {
       ? h('p', { class: 'utrecht-paragraph' }, t('dup.conflicts', { list: [...conflicts].map((c) => t(`dup.conflict.${c}`)).join(', ') }))
       : h('p', { class: 'utrecht-paragraph' }, t(records.length > 1 ? 'dup.agree' : 'dup.oneRecord')),
     h('div', { class: 'table-scroll', role: 'region', 'aria-label': caption, tabindex: '0' },
-      h('table', { class: 'utrecht-table utrecht-table--html-table app-records' },
+      h('table', { class: 'utrecht-table utrecht-table--html-table app-stack app-records', role: 'table' },
         h('caption', { class: 'utrecht-table__caption visually-hidden' }, caption),
-        h('thead', { class: 'utrecht-table__header' }, h('tr', { class: 'utrecht-table__row' },
-          cols.map(([label]) => h('th', { class: 'utrecht-table__header-cell', scope: 'col' }, label)))),
-        h('tbody', { class: 'utrecht-table__body' }, records.map((r) => h('tr', { class: 'utrecht-table__row' },
-          cols.map(([, f]) => h('td', { class: 'utrecht-table__cell' }, f(r)))))))),
+        h('thead', { class: 'utrecht-table__header', role: 'rowgroup' }, h('tr', { class: 'utrecht-table__row', role: 'row' },
+          cols.map(([label]) => h('th', { class: 'utrecht-table__header-cell', scope: 'col', role: 'columnheader' }, label)))),
+        h('tbody', { class: 'utrecht-table__body', role: 'rowgroup' }, records.map((r) => h('tr', { class: 'utrecht-table__row', role: 'row' },
+          cols.map(([label, f]) => stackCell(false, label, f(r)))))))),
     panel);
 }

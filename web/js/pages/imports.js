@@ -7,7 +7,7 @@
 // of the earlier deliveries of the user's organisation (from the audit
 // log; an administrator sees all). Agencies and caseworkers deliver as
 // their own organisation, an administrator names the sender.
-import { h } from '../dom.js';
+import { h, put, fill } from '../dom.js';
 import { t, num, language } from '../i18n.js';
 import { get, query, ApiError, getCsrf } from '../api.js';
 import { dataTable, csvButton } from '../table.js';
@@ -122,6 +122,7 @@ export async function render(view, params, ctx) {
       options: [['all', t('imp.modeAll')], ['partial', t('imp.modePartial')], ['dry_run', t('imp.modeDry')]] },
   ];
   if (ctx.user.role === 'admin') fields.push({ name: 'sender', label: t('imp.sender'), required: true, hint: t('imp.senderHint') });
+  const hist = historyBox();
   const f = form({
     fields,
     submitLabel: t('imp.submit'),
@@ -132,7 +133,7 @@ export async function render(view, params, ctx) {
       const name = uploadName();
       const url = `/api/v1/imports${query({ kind, partial: v.mode === 'partial' ? 'true' : '', dry_run: v.mode === 'dry_run' ? 'true' : '', sender: v.sender, upload: name })}`;
       progress.start();
-      reportBox.replaceChildren();
+      fill(reportBox);
       let stop = () => {};
       let result;
       try {
@@ -145,28 +146,42 @@ export async function render(view, params, ctx) {
       }
       const { status, report } = result;
       progress.done();
-      showReport(reportBox, report, status, v.mode === 'dry_run');
+      showReport(reportBox, report, status, v.mode);
       reportBox.focus();
+      // A dry run leaves no trace in the audit log; a delivery does, and
+      // shows in the history at once, as pending until the log has it.
+      if (v.mode !== 'dry_run') hist.add({ kind, file: v.file.name, actor: `user:${ctx.user.name}`, totals: report?.totals });
       return { message: status === 200 ? t('imp.okShort') : t('imp.rejectedShort') };
     },
   });
-  view.append(
+  put(view,
     h('h1', { class: 'utrecht-heading-1' }, t('imp.title')),
     h('p', { class: 'utrecht-paragraph' }, t('imp.intro')),
     ctx.user.role === 'admin' ? null : h('p', { class: 'utrecht-paragraph' }, t('imp.asOrg', { org: ctx.user.organisation })),
     f, progress.box, reportBox,
     h('h2', { class: 'utrecht-heading-2' }, t('imp.history')),
-    await history());
+    hist.box);
+  await hist.load();
 }
 
-function showReport(box, report, status, dryRun) {
+// What happened to the delivery, in words: stored, stored in part, or
+// nothing stored (a rejected all-or-nothing file, every dry run).
+function outcome(status, totals, mode) {
+  const stored = (totals.inserted ?? 0) + (totals.updated ?? 0);
+  if (mode === 'dry_run') return status === 200 ? t('imp.dryOk') : t('imp.dryRejected');
+  if (status === 200) return t('imp.ok');
+  if (mode === 'partial' && stored > 0) return t('imp.partial', { n: num(stored) });
+  return t('imp.rejectedNothing');
+}
+
+function showReport(box, report, status, mode) {
   const files = report?.files || [];
   const rejections = [];
   for (const file of files) for (const r of file.rejections || []) rejections.push({ file: file.file, ...r });
   const totals = report?.totals || {};
   const ok = status === 200;
   const summary = h('div', { class: `utrecht-alert ${ok ? 'utrecht-alert--ok' : 'utrecht-alert--error'}`, role: ok ? 'status' : 'alert' },
-    h('p', { class: 'utrecht-paragraph' }, h('strong', {}, ok ? (dryRun ? t('imp.dryOk') : t('imp.ok')) : t('imp.rejected'))),
+    h('p', { class: 'utrecht-paragraph' }, h('strong', {}, outcome(status, totals, mode))),
     h('p', { class: 'utrecht-paragraph' }, t('imp.totals', {
       read: num(totals.read ?? 0), inserted: num(totals.inserted ?? 0), updated: num(totals.updated ?? 0),
       unchanged: num(totals.unchanged ?? 0), rejected: num(totals.rejected ?? rejections.length),
@@ -178,22 +193,66 @@ function showReport(box, report, status, dryRun) {
     { key: 'field', label: t('imp.field') },
     { key: 'message', label: t('imp.reason') },
   ];
-  box.replaceChildren(h('h2', { class: 'utrecht-heading-2' }, t('imp.report')), summary);
+  fill(box, h('h2', { class: 'utrecht-heading-2' }, t('imp.report')), summary);
   if (rejections.length) {
-    box.append(
+    put(box,
       h('div', { class: 'utrecht-button-group' }, csvButton('importrapport.csv', cols, rejections, t('imp.downloadReport'))),
       dataTable({ caption: t('imp.rejections', { n: rejections.length }), columns: cols, rows: rejections, className: 'app-rejections' }));
   }
 }
 
-async function history() {
-  const res = await get(`/api/v1/imports${query({ pageSize: 50 })}`);
-  return dataTable({ caption: t('imp.historyCaption', { n: res.total }), rows: res.items, empty: t('imp.noHistory'), columns: [
+// The earlier deliveries, newest first. A delivery just made is shown at
+// once as pending, and the list is read again until the audit log has it.
+function historyBox() {
+  const box = h('div', { class: 'app-history' });
+  const pending = [];
+  let newest = 0;
+  const columns = [
     { key: 'at', label: t('audit.at'), format: (r) => new Date(r.at).toLocaleString(language() === 'en' ? 'en-GB' : 'nl-NL') },
-    { key: 'actor', label: t('audit.actor'), format: (r) => r.actor.replace(/^user:/, '') },
+    { key: 'actor', label: t('audit.actor'), format: (r) => actorName(r.actor) },
     { key: 'kind', label: t('imp.kind'), format: (r) => t(`kind.${r.kind}`) },
     { key: 'detail', label: t('imp.what') },
-    { key: 'stored', label: t('imp.outcome'), format: (r) => (r.stored ? t('imp.historyStored') : t('imp.historyRejected')) },
+    { key: 'stored', label: t('imp.outcome'), format: (r) => (r.pending ? h('span', { class: 'app-badge app-badge--unknown' }, t('imp.pending'))
+      : r.stored ? t('imp.historyStored') : t('imp.historyRejected')) },
     { key: 'result', label: t('imp.counts'), format: (r) => r.result || '—' },
-  ] });
+  ];
+  let res = { items: [], total: 0 };
+  const render = () => {
+    const rows = [...pending, ...res.items];
+    fill(box, dataTable({ caption: t('imp.historyCaption', { n: res.total + pending.length }), rows, empty: t('imp.noHistory'), columns }));
+  };
+  const load = async () => {
+    res = await get(`/api/v1/imports${query({ pageSize: 50 })}`);
+    // Pending until an entry of this user and kind newer than the newest
+    // seen before the upload is there.
+    for (let i = pending.length - 1; i >= 0; i -= 1) {
+      const p = pending[i];
+      if (res.items.some((r) => r.id > p.after && r.kind === p.kind && r.actor === p.actor)) pending.splice(i, 1);
+    }
+    for (const r of res.items) newest = Math.max(newest, r.id);
+    render();
+    return pending.length;
+  };
+  const add = async ({ kind, file, actor, totals }) => {
+    const tot = totals || {};
+    pending.unshift({ pending: true, after: newest, at: new Date().toISOString(), actor, kind, detail: file,
+      result: t('imp.totals', { read: num(tot.read ?? 0), inserted: num(tot.inserted ?? 0), updated: num(tot.updated ?? 0),
+        unchanged: num(tot.unchanged ?? 0), rejected: num(tot.rejected ?? 0) }) });
+    render();
+    for (let tries = 0; tries < 20 && await load(); tries += 1) {
+      await new Promise((r) => { setTimeout(r, 500); });
+    }
+  };
+  return { box, load, add };
+}
+
+// "user:NAME" is a user of the application; "cli:NAME" a delivery on the
+// command line by the system account NAME ("onbekend" when it had none).
+function actorName(actor) {
+  if (actor.startsWith('user:')) return actor.slice(5);
+  if (actor.startsWith('cli:')) {
+    const who = actor.slice(4);
+    return who && who !== 'onbekend' ? t('imp.actorCliUser', { name: who }) : t('imp.actorCli');
+  }
+  return actor;
 }

@@ -2,13 +2,13 @@
 // occupancy on the first of every month (chart and table), who lives there
 // now (tied to the job or not), its inspections, and for inspectors a form
 // to record a new inspection.
-import { h } from '../dom.js';
+import { h, put } from '../dom.js';
 import { t, num, code, date } from '../i18n.js';
 import { get, post, query, ApiError } from '../api.js';
 import { dataTable, csvButton } from '../table.js';
 import { form } from '../form.js';
 import { lineChart } from '../chart.js';
-import { badge, occupancyState } from './locations.js';
+import { badge, occupancyState, certificate } from './locations.js';
 
 export async function render(view, params, ctx) {
   const id = encodeURIComponent(params.id);
@@ -20,7 +20,7 @@ export async function render(view, params, ctx) {
   ]);
   const state = occupancyState({ capacity: l.capacity, occupants: res.occupants });
   const floor = l.floor_area_m2;
-  view.append(
+  put(view,
     h('p', { class: 'app-back' }, h('a', { class: 'utrecht-link', href: '#/locations' }, t('loc.back'))),
     h('h1', { class: 'utrecht-heading-1' }, t('loc.heading', { ref: l.location_ref, address: `${l.postcode} ${l.house_number}` })),
     h('dl', { class: 'app-details' },
@@ -29,10 +29,10 @@ export async function render(view, params, ctx) {
       h('dt', {}, t('loc.occupants')), h('dd', {}, t('loc.occupancyNow', { n: num(res.occupants), cap: l.capacity === null ? '—' : num(l.capacity) }), ' ', badge(state)),
       h('dt', {}, t('loc.floorArea')), h('dd', {}, floor === null ? '—' : `${num(floor, 0)} m²`),
       h('dt', {}, t('loc.perPerson')), h('dd', {}, floor === null || !res.occupants ? '—' : `${num(floor / res.occupants, 1)} m²`),
-      h('dt', {}, t('loc.provider')), h('dd', {}, l.provider_ref || '—'),
-      h('dt', {}, t('loc.certifiedUntil')), h('dd', {}, date(l.certified_until) || t('loc.notCertified'))));
+      h('dt', {}, t('loc.provider')), h('dd', {}, l.provider_ref ? [l.provider_name || l.provider_ref, l.provider_name ? h('span', { class: 'app-ref' }, ` (${l.provider_ref})`) : null] : '—'),
+      h('dt', {}, t('loc.certifiedUntil')), h('dd', {}, certificate(l.certified_until, res.date))));
 
-  view.append(h('h2', { class: 'utrecht-heading-2' }, t('loc.occupancyTitle')));
+  put(view, h('h2', { class: 'utrecht-heading-2' }, t('loc.occupancyTitle')));
   if (res.occupancy.length) {
     const cols = [
       { key: 'date', label: t('loc.month'), rowHeader: true, format: (r) => date(r.date) },
@@ -41,26 +41,26 @@ export async function render(view, params, ctx) {
     const xs = res.occupancy.map((r) => Date.parse(`${r.date}T00:00:00Z`) / 1000);
     const series = [{ label: t('loc.occupants'), values: res.occupancy.map((r) => r.occupants), color: '#01689b' }];
     if (l.capacity !== null) series.push({ label: t('loc.capacity'), values: xs.map(() => l.capacity), color: '#a90061', dash: [6, 4] });
-    view.append(h('div', { class: 'app-chart-block' },
+    put(view, h('div', { class: 'app-chart-block' },
       await lineChart({ title: t('loc.occupancyTitle'), xs, series, xTime: true, yLabel: t('loc.occupants'), id: 'occupancy-chart' }),
       h('details', { class: 'app-disclosure' }, h('summary', {}, t('chart.showTable')),
         dataTable({ caption: t('loc.occupancyTitle'), columns: cols, rows: res.occupancy.slice().reverse() })),
       h('div', { class: 'utrecht-button-group' }, csvButton(`bezetting-${l.location_ref}.csv`, cols.map((c) => ({ ...c, format: undefined })), res.occupancy))));
   } else {
-    view.append(h('p', { class: 'utrecht-paragraph' }, t('loc.noHistory')));
+    put(view, h('p', { class: 'utrecht-paragraph' }, t('loc.noHistory')));
   }
 
-  view.append(h('h2', { class: 'utrecht-heading-2' }, t('loc.residents')),
+  put(view, h('h2', { class: 'utrecht-heading-2' }, t('loc.residents')),
     dataTable({ caption: t('loc.residentsCaption', { date: date(res.date) }), rows: res.residents, empty: t('loc.noResidents'), columns: [
       { key: 'person_ref', label: t('person.ref'), rowHeader: true,
         format: (r) => (['caseworker', 'admin', 'agency'].includes(ctx.user.role) ? h('a', { class: 'utrecht-link', href: `#/persons/${r.person_id}` }, r.person_ref) : r.person_ref) },
       { key: 'start_date', label: t('person.start'), format: (r) => date(r.start_date) },
       { key: 'end_date', label: t('person.end'), format: (r) => date(r.end_date) || t('person.ongoing') },
-      { key: 'tied', label: t('person.tied'), format: (r) => (r.tied ? t('person.tiedBy', { org: r.provided_by_ref }) : t('person.notTied')) },
+      { key: 'tied', label: t('person.tied'), format: residentTied },
     ] }));
 
   if (!canInspect) return;
-  view.append(h('h2', { class: 'utrecht-heading-2' }, t('insp.title')),
+  put(view, h('h2', { class: 'utrecht-heading-2' }, t('insp.title')),
     dataTable({ caption: t('insp.caption'), rows: inspections.items.slice().sort((a, b) => b.date.localeCompare(a.date)), empty: t('insp.none'), columns: [
       { key: 'date', label: t('insp.date'), format: (r) => date(r.date) },
       { key: 'outcome', label: t('insp.outcome'), format: (r) => code('outcome', r.outcome) },
@@ -96,4 +96,12 @@ export async function render(view, params, ctx) {
     view.querySelector('h1').after(h('div', { class: 'utrecht-alert utrecht-alert--ok', role: 'status' },
       h('p', { class: 'utrecht-paragraph' }, t('insp.saved'))));
   }
+}
+
+// Tied on the day shown, by the monitor's rule (the API decides it): the
+// bed's provider is then the resident's employer or agency.
+function residentTied(r) {
+  const org = r.provided_by_name || r.provided_by_ref;
+  if (r.tied) return t('loc.tiedYes', { org });
+  return r.provided_by_ref ? t('loc.tiedNo', { org }) : t('person.notTied');
 }

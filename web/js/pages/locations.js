@@ -1,7 +1,7 @@
 // locations.js — the housing register: every location the user may see
 // with its residents today against its capacity, overcrowded locations
 // first (occupancy over capacity, then by how far over).
-import { h } from '../dom.js';
+import { h, put } from '../dom.js';
 import { t, num, code, date } from '../i18n.js';
 import { get, getAll } from '../api.js';
 import { dataTable, csvButton } from '../table.js';
@@ -39,11 +39,11 @@ export async function render(view, params, ctx) {
     { key: 'occupants', label: t('loc.occupants'), numeric: true, format: (l) => num(l.occupants) },
     { key: 'capacity', label: t('loc.capacity'), numeric: true, format: (l) => (l.capacity === null ? '—' : num(l.capacity)) },
     { key: 'state', label: t('loc.state'), format: (l) => badge(occupancyState(l)), csv: (l) => occupancyState(l) },
-    { key: 'certified_until', label: t('loc.certifiedUntil'), format: (l) => date(l.certified_until) || '—' },
+    { key: 'certified_until', label: t('loc.certifiedUntil'), format: (l) => certificate(l.certified_until, occ.date), csv: (l) => l.certified_until || '' },
   ];
-  view.append(
+  put(view,
     h('h1', { class: 'utrecht-heading-1' }, t('loc.title')),
-    h('p', { class: 'utrecht-paragraph' }, t('loc.intro', { date: date(occ.date) })),
+    h('p', { class: 'utrecht-paragraph' }, t('loc.intro', { date: date(occ.date), scope: locationScope(ctx.user) })),
     h('p', { class: 'utrecht-paragraph', role: 'status' }, t('loc.summary', { n: rows.length, over })),
     h('div', { class: 'utrecht-button-group' }, csvButton('locaties.csv', columns, rows)),
     dataTable({ caption: t('loc.captionPage', { page, pages }), columns, rows: shown, className: 'app-locations' }),
@@ -57,4 +57,17 @@ export async function render(view, params, ctx) {
 
 export function badge(state) {
   return h('span', { class: `app-badge app-badge--${state}` }, t(`loc.state.${state}`));
+}
+
+function locationScope(user) {
+  const munis = user.municipalities || [];
+  return user.role === 'admin' || !munis.length ? t('loc.scope.all') : t('loc.scope.municipalities', { list: munis.join(', ') });
+}
+
+// The certificate's end date, and plainly whether it has expired on the
+// day shown (an expired certificate is a finding, not a detail).
+export function certificate(until, today) {
+  if (!until) return t('loc.notCertified');
+  if (until < today) return [date(until), ' ', h('span', { class: 'app-badge app-badge--over' }, t('loc.certExpired'))];
+  return date(until);
 }

@@ -1,6 +1,6 @@
 // login.js — the login form. A wrong password, a locked account and an
 // unknown user get the same answer from the server, and so from us.
-import { h } from '../dom.js';
+import { h, put } from '../dom.js';
 import { t } from '../i18n.js';
 import { post, ApiError } from '../api.js';
 import { form } from '../form.js';
@@ -24,7 +24,7 @@ export async function render(view, params, ctx) {
       }
     },
   });
-  view.append(h('div', { class: 'app-login' },
+  put(view, h('div', { class: 'app-login' },
     h('h1', { class: 'utrecht-heading-1' }, t('login.title')),
     h('p', { class: 'utrecht-paragraph utrecht-paragraph--lead' }, t('login.intro')),
     f));

@@ -10,12 +10,14 @@
 // unlink action per record (duplicates.js). Under the contact moments a
 // writer with a record of its own records a new one in a few clicks
 // ("Contactmoment vastleggen"); the table shows it once stored.
-import { h, svg, uid } from '../dom.js';
+import { h, uid, put, fill } from '../dom.js';
 import { t, date, code, num, language } from '../i18n.js';
 import { get, getAll, query } from '../api.js';
 import { dataTable } from '../table.js';
 import { form } from '../form.js';
-import { loadWml, wmlOn } from '../wml.js';
+import { timelineFigure } from '../timeline.js';
+import { loadNames, country, languageText } from '../names.js';
+import { loadWml, wmlRow, wmlMonitor, wmlCoverage, hourlyWage } from '../wml.js';
 import { WRITERS, personFields, codeChecks, deliver, clean } from '../records.js';
 import { personName } from './persons.js';
 import { personRecords } from './duplicates.js';
@@ -29,6 +31,7 @@ export async function render(view, params, ctx) {
   const [data, wml] = await Promise.all([
     get(`/api/v1/persons/${encodeURIComponent(params.id)}`, { purpose }),
     loadWml(),
+    loadNames(),
   ]);
   const p = data.person;
   const tl = data.timeline;
@@ -61,8 +64,8 @@ export async function render(view, params, ctx) {
   };
   // (Element.append writes a null as the text "null": only nodes here.)
   const after = (kind, rows) => [panels[kind] || null, writer && rows.some((r) => r.sender !== ctx.user.organisation)
-    ? h('p', { class: 'utrecht-paragraph app-note' }, t('person.otherSenders')) : null].filter(Boolean);
-  view.append(
+    ? h('p', { class: 'utrecht-paragraph app-note' }, t('person.otherSenders')) : null];
+  put(view,
     h('p', { class: 'app-back' }, h('a', { class: 'utrecht-link', href: '#/persons' }, t('person.back'))),
     h('h1', { class: 'utrecht-heading-1' }, personName(p)),
     details(p),
@@ -90,27 +93,30 @@ export async function render(view, params, ctx) {
     ...after('registrations', tl.registrations),
     h('h2', { class: 'utrecht-heading-2' }, t('person.employments')),
     dataTable({ caption: t('person.employments'), rows: tl.employments, empty: t('person.noneRecorded'), captionHidden: true, columns: [
-      { key: 'employer_ref', label: t('person.employer') },
-      { key: 'agency_ref', label: t('person.agency') },
+      { key: 'employer_ref', label: t('person.employer'), format: (r) => orgName(r.employer_name, r.employer_ref) },
+      { key: 'agency_ref', label: t('person.agency'), format: agencyCell },
       { key: 'contract', label: t('person.contract'), format: (r) => code('contract', r.contract) },
       { key: 'start_date', label: t('person.start'), format: (r) => date(r.start_date) },
       { key: 'end_date', label: t('person.end'), format: (r) => date(r.end_date) || t('person.ongoing') },
       { key: 'hours_per_week', label: t('person.hours'), numeric: true, format: (r) => num(r.hours_per_week, 0) },
       { key: 'monthly_wage', label: t('person.wage'), numeric: true, format: (r) => (r.monthly_wage === null ? '' : `€ ${num(r.monthly_wage, 2)}`) },
-      { key: 'wml', label: t('person.wagePct'), numeric: true, format: (r) => wagePct(r, wml) },
+      { key: 'wml_hour', label: t('person.wageHour'), format: (r) => wageHour(r, wml) },
+      { key: 'wml_month', label: t('person.wageMonitor'), format: (r) => wageMonth(r, wml) },
       ...extra('employments'),
     ] }),
     ...after('employments', tl.employments),
-    h('p', { class: 'utrecht-paragraph app-note' }, t('person.wageNote')),
+    wageNote(wml),
     h('h2', { class: 'utrecht-heading-2' }, t('person.housings')),
     dataTable({ caption: t('person.housings'), rows: tl.housings, empty: t('person.noneRecorded'), captionHidden: true, columns: [
-      { key: 'location_ref', label: t('person.location'), format: (r) => h('a', { class: 'utrecht-link', href: `#/locations/${r.location_id}` }, r.location_ref) },
-      { key: 'provided_by_ref', label: t('person.tied'), format: (r) => (r.provided_by_ref ? t('person.tiedBy', { org: r.provided_by_ref }) : t('person.notTied')) },
+      { key: 'location_ref', label: t('person.location'), format: locationCell },
+      { key: 'provided_by_ref', label: t('person.providedBy'), format: (r) => orgName(r.provided_by_name, r.provided_by_ref) },
+      { key: 'tied', label: t('person.tied'), format: tiedText },
       { key: 'start_date', label: t('person.start'), format: (r) => date(r.start_date) },
       { key: 'end_date', label: t('person.end'), format: (r) => date(r.end_date) || t('person.ongoing') },
       ...extra('housings'),
     ] }),
     ...after('housings', tl.housings),
+    h('p', { class: 'utrecht-paragraph app-note' }, t('person.tiedNote')),
     h('h2', { class: 'utrecht-heading-2' }, t('person.lifeEvents')),
     dataTable({ caption: t('person.lifeEvents'), rows: tl.life_events, empty: t('person.noneRecorded'), captionHidden: true, columns: [
       { key: 'event', label: t('person.event'), format: (r) => code('event', r.event) },
@@ -124,14 +130,14 @@ export async function render(view, params, ctx) {
     ...(own ? [contactForm(own, p, contacts.show, purpose)] : []));
 
   if (['caseworker', 'admin'].includes(ctx.user.role)) {
-    view.append(h('h2', { class: 'utrecht-heading-2' }, t('person.audit')), await auditTable(p.id));
+    put(view, h('h2', { class: 'utrecht-heading-2' }, t('person.audit')), await auditTable(p.id));
   }
   if (ownPerson) {
-    view.append(h('h2', { class: 'utrecht-heading-2' }, t('person.forms')),
+    put(view, h('h2', { class: 'utrecht-heading-2' }, t('person.forms')),
       h('p', { class: 'utrecht-paragraph' }, t('person.formsIntro')),
       recordForms(own));
   } else if (writer) {
-    view.append(h('h2', { class: 'utrecht-heading-2' }, t('person.forms')),
+    put(view, h('h2', { class: 'utrecht-heading-2' }, t('person.forms')),
       h('p', { class: 'utrecht-paragraph' }, t('person.otherPerson', { sender: p.sender })));
   }
 }
@@ -179,7 +185,7 @@ function contactForm(own, p, show, purpose) {
   ];
   const section = h('section', { class: 'app-contact-form', 'aria-labelledby': uid('contact-form') });
   const heading = h('h3', { class: 'utrecht-heading-3', id: section.getAttribute('aria-labelledby') }, t('form.addContact'));
-  section.append(heading, h('p', { class: 'utrecht-paragraph' }, t('form.contactIntro')), form({
+  put(section, heading, h('p', { class: 'utrecht-paragraph' }, t('form.contactIntro')), form({
     fields,
     submitLabel: t('form.record'),
     onSubmit: async (v) => {
@@ -198,86 +204,116 @@ function details(p) {
     [t('person.bsn'), p.bsn_masked || '—'],
     [t('person.birthDate'), date(p.birth_date)],
     [t('person.sex'), code('sex', p.sex) || '—'],
-    [t('person.nationality'), p.nationality],
-    [t('person.language'), p.language || '—'],
+    [t('person.nationality'), country(p.nationality)],
+    [t('person.language'), languageText(p.language) || '—'],
     [t('person.category'), code('category', p.category)],
     [t('person.sender'), p.sender],
   ];
   return h('dl', { class: 'app-details' }, rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
 }
 
-function wagePct(r, wml) {
-  if (r.monthly_wage === null || !r.start_date) return '';
-  const min = wmlOn(wml, r.start_date);
-  if (!min) return '';
-  return `${num((100 * r.monthly_wage) / min, 0)}%`;
+// An organisation by its name, with the sender's reference for it on
+// hover; the reference where the name is unknown.
+function orgName(name, ref) {
+  if (!ref) return '—';
+  return name ? h('span', { title: ref }, name) : ref;
+}
+
+// The agency with its certification (NEN 4400-1, SNF), as its
+// organisation record states it.
+function agencyCell(r) {
+  if (!r.agency_ref) return '—';
+  return [orgName(r.agency_name, r.agency_ref), ' ',
+    h('span', { class: 'app-cert' }, `(${r.agency_certified ? code('cert', r.agency_certified) : t('person.certNone')})`)];
+}
+
+// The location by its address, linked to its page (inspectors, caseworkers
+// and administrators see locations), with the sender's reference.
+function locationCell(r) {
+  const address = r.postcode ? `${r.postcode} ${r.house_number}${r.municipality ? `, ${r.municipality}` : ''}` : '';
+  return [h('a', { class: 'utrecht-link', href: `#/locations/${r.location_id}` }, address || r.location_ref),
+    address ? h('span', { class: 'app-ref' }, ` (${r.location_ref})`) : null];
+}
+
+function period(p) {
+  return `${date(p.start_date)} – ${date(p.end_date) || t('person.ongoing')}`;
+}
+
+// Tied by the monitor's rule, as the API decides it: the bed's provider is
+// the person's employer or agency on those days (docs/monitor.md).
+export function tiedText(r) {
+  const org = r.provided_by_name || r.provided_by_ref;
+  if (r.tied) {
+    const ps = r.tied_periods || [];
+    const whole = ps.length === 1 && ps[0].start_date === r.start_date && ps[0].end_date === r.end_date;
+    return whole ? t('person.tiedWhole', { org }) : t('person.tiedDuring', { org, periods: ps.map(period).join('; ') });
+  }
+  return r.provided_by_ref ? t('person.tiedNot', { org }) : t('person.notTied');
+}
+
+// The wage per hour against the statutory hourly minimum on the job's
+// start date, when the hours are known: the legal test, also for part
+// time. The table has hourly amounts from 2024; before that, and outside
+// the table, the cell says so.
+function wageHour(r, wml) {
+  if (r.monthly_wage === null) return t('person.wageUnknown');
+  if (r.hours_per_week === null || !(r.hours_per_week > 0)) return t('person.hoursUnknown');
+  const perHour = hourlyWage(r.monthly_wage, r.hours_per_week);
+  const row = wmlRow(wml, r.start_date);
+  if (!row) return t('person.wmlNotCovered', { euro: euro(perHour) });
+  if (row.hourly === null) return t('person.wmlNoHourly', { euro: euro(perHour) });
+  return t('person.wageHourPct', { euro: euro(perHour), pct: num((100 * perHour) / row.hourly, 0), min: euro(row.hourly) });
+}
+
+// The monitor's definition (docs/monitor.md): the monthly wage against the
+// full-time monthly minimum, whatever the hours; outside the table the
+// monitor takes the nearest row, and the cell says so.
+function wageMonth(r, wml) {
+  if (r.monthly_wage === null) return t('person.wageUnknown');
+  const row = wmlMonitor(wml, r.start_date);
+  if (!row) return '—';
+  const pct = `${num((100 * r.monthly_wage) / row.monthly, 0)}%`;
+  return wmlRow(wml, r.start_date) ? pct : t('person.wmlNearest', { pct, date: date(row.from) });
+}
+
+function euro(v) {
+  return `€ ${num(v, 2)}`;
+}
+
+function wageNote(wml) {
+  const cover = wmlCoverage(wml);
+  return h('p', { class: 'utrecht-paragraph app-note' }, t('person.wageNote'), ' ',
+    cover ? t('person.wmlTable', { from: date(cover.from), until: date(cover.until) }) : null);
 }
 
 // ---------------------------------------------------------------- timeline
 
-const LANES = ['stays', 'registrations', 'employments', 'housings', 'life_events', 'contacts'];
-
+// The periods and events of the timeline (timeline.js draws them), each
+// with the words of its tooltip.
 function timelineChart(tl) {
-  const today = new Date().toISOString().slice(0, 10);
-  const dates = [];
-  for (const s of tl.stays) dates.push(s.arrival_date, s.departure_date);
-  for (const k of ['registrations', 'employments', 'housings']) for (const e of tl[k]) dates.push(e.start_date, e.end_date);
-  for (const e of tl.life_events) dates.push(e.date);
-  for (const c of tl.contacts) dates.push(c.date);
-  const known = dates.filter(Boolean).sort();
-  if (known.length === 0) return h('p', { class: 'utrecht-paragraph' }, t('person.noTimeline'));
-  const ms = (iso) => Date.parse(`${iso}T00:00:00Z`);
-  const t0 = ms(known[0]);
-  const t1 = Math.max(ms(known[known.length - 1]), ms(today));
-  const W = 1000; const left = 190; const laneH = 36; const top = 10;
-  const x = (iso) => left + ((ms(iso) - t0) / Math.max(1, t1 - t0)) * (W - left - 20);
-  const H = top + LANES.length * laneH + 30;
-  const bars = [];
-  const lane = (k) => top + LANES.indexOf(k) * laneH;
-  const bar = (k, start, end, cls, label) => {
-    const x0 = x(start); const x1 = x(end || today);
-    bars.push(svg('rect', { x: x0, y: lane(k) + 8, width: Math.max(3, x1 - x0), height: laneH - 16, class: `tl-bar ${cls}`, rx: 3 },
-      svg('title', {}, label)));
+  const until = (end, open) => date(end) || t(open);
+  const items = {
+    stays: tl.stays.map((s) => [s.arrival_date, s.departure_date, 'tl-stay',
+      `${t('person.stay')}: ${date(s.arrival_date)} – ${until(s.departure_date, 'person.present')}`]),
+    registrations: tl.registrations.map((r) => [r.start_date, r.end_date, `tl-reg-${r.kind}`,
+      `${code('reg', r.kind)}${r.municipality ? ` ${r.municipality}` : ''}: ${date(r.start_date)} – ${until(r.end_date, 'person.ongoing')}`]),
+    employments: tl.employments.map((e) => [e.start_date, e.end_date, `tl-job-${e.contract}`,
+      `${code('contract', e.contract)} ${e.employer_name || e.employer_ref}: ${date(e.start_date)} – ${until(e.end_date, 'person.ongoing')}`]),
+    housings: tl.housings.flatMap((e) => {
+      const label = `${e.location_ref} (${tiedText(e)}): ${date(e.start_date)} – ${until(e.end_date, 'person.ongoing')}`;
+      // The tied days drawn over the bed's bar (tl-overlay: not a period of its own).
+      return [[e.start_date, e.end_date, 'tl-house', label],
+        ...(e.tied_periods || []).map((p) => [p.start_date, p.end_date, 'tl-house-tied tl-overlay', label])];
+    }),
   };
-  for (const s of tl.stays) bar('stays', s.arrival_date, s.departure_date, 'tl-stay', `${t('person.stay')}: ${date(s.arrival_date)} – ${date(s.departure_date) || t('person.present')}`);
-  for (const r of tl.registrations) bar('registrations', r.start_date, r.end_date, `tl-reg-${r.kind}`, `${code('reg', r.kind)} ${r.municipality || ''}: ${date(r.start_date)} – ${date(r.end_date) || t('person.ongoing')}`);
-  for (const e of tl.employments) bar('employments', e.start_date, e.end_date, `tl-job-${e.contract}`, `${code('contract', e.contract)} ${e.employer_ref}: ${date(e.start_date)} – ${date(e.end_date) || t('person.ongoing')}`);
-  for (const e of tl.housings) bar('housings', e.start_date, e.end_date, e.provided_by_ref ? 'tl-house-tied' : 'tl-house', `${e.location_ref} (${e.provided_by_ref ? t('person.tiedBy', { org: e.provided_by_ref }) : t('person.notTied')}): ${date(e.start_date)} – ${date(e.end_date) || t('person.ongoing')}`);
-  for (const e of tl.life_events) {
-    const cx = x(e.date); const cy = lane('life_events') + laneH / 2;
-    bars.push(svg('path', { d: `M${cx} ${cy - 9} L${cx + 9} ${cy} L${cx} ${cy + 9} L${cx - 9} ${cy} Z`, class: 'tl-event' },
-      svg('title', {}, `${code('event', e.event)}: ${date(e.date)}`)));
-  }
-  for (const c of tl.contacts) {
-    bars.push(svg('circle', { cx: x(c.date), cy: lane('contacts') + laneH / 2, r: 7, class: 'tl-contact' },
-      svg('title', {}, `${code('contact', c.kind)}: ${date(c.date)}`)));
-  }
-  const years = [];
-  for (let y = new Date(t0).getUTCFullYear() + 1; y <= new Date(t1).getUTCFullYear(); y += 1) {
-    const xx = x(`${y}-01-01`);
-    years.push(svg('line', { x1: xx, x2: xx, y1: top, y2: H - 24, class: 'tl-grid' }),
-      svg('text', { x: xx, y: H - 8, class: 'tl-year', 'text-anchor': 'middle' }, String(y)));
-  }
-  const labels = LANES.map((k) => svg('text', { x: 0, y: lane(k) + laneH / 2 + 5, class: 'tl-lane' }, t(`person.${laneKey(k)}`)));
-  const title = t('person.timelineTitle');
-  return h('figure', { class: 'app-figure' },
-    svg('svg', { viewBox: `0 0 ${W} ${H}`, class: 'tl-chart', role: 'img', 'aria-label': title },
-      svg('title', {}, title), years, labels, bars),
-    h('figcaption', { class: 'app-figcaption' }, t('person.timelineCaption')),
-    legend([['tl-stay', t('person.stay')], ['tl-reg-brp', code('reg', 'brp')], ['tl-reg-rni', code('reg', 'rni')],
-      ['tl-job-agency', code('contract', 'agency')], ['tl-job-temporary', code('contract', 'temporary')],
-      ['tl-job-permanent', code('contract', 'permanent')], ['tl-house', t('person.housingOwn')], ['tl-house-tied', t('person.tiedShort')], ['tl-event', t('person.event')],
-      ['tl-contact', t('person.contact')]]));
-}
-
-function laneKey(k) {
-  return { stays: 'stays', registrations: 'registrations', employments: 'employments', housings: 'housings', life_events: 'lifeEvents', contacts: 'contacts' }[k];
-}
-
-function legend(items) {
-  return h('ul', { class: 'app-legend' }, items.map(([cls, label]) =>
-    h('li', {}, svg('svg', { viewBox: '0 0 16 16', width: 16, height: 16, 'aria-hidden': 'true' },
-      svg('rect', { x: 1, y: 3, width: 14, height: 10, rx: 2, class: `tl-bar ${cls}` })), ` ${label}`)));
+  const points = {
+    life_events: tl.life_events.map((e) => [e.date, `${code('event', e.event)}: ${date(e.date)}`]),
+    contacts: (tl.contacts || []).map((c) => [c.date, `${code('contact', c.kind)}: ${date(c.date)}`]),
+  };
+  return timelineFigure(tl, items, points, [['tl-stay', t('person.stay')], ['tl-reg-brp', code('reg', 'brp')], ['tl-reg-rni', code('reg', 'rni')],
+    ['tl-job-agency', code('contract', 'agency')], ['tl-job-temporary', code('contract', 'temporary')],
+    ['tl-job-permanent', code('contract', 'permanent')], ['tl-house', t('person.housingOwn')], ['tl-house-tied', t('person.tiedShort')], ['tl-event', t('person.event')],
+    ['tl-contact', t('person.contact')]]);
 }
 
 // ---------------------------------------------------------------- audit
@@ -369,7 +405,7 @@ function editButton(kind, r, panel, p) {
 function openEdit(kind, r, panel, p) {
   const keys = Object.fromEntries(KEYS[kind].map((k) => [k, r[k]]));
   const fields = FIELDS[kind](r).filter((f) => !KEYS[kind].includes(f.name));
-  panel.replaceChildren(
+  fill(panel,
     h('h3', { class: 'utrecht-heading-3' }, t('edit.title', { what: keyText(kind, r) })),
     h('p', { class: 'utrecht-paragraph' }, t('edit.keyNote')),
     form({
@@ -386,11 +422,11 @@ function openEdit(kind, r, panel, p) {
 // stays, registrations and the rest are added.
 function registerPage(view, ctx) {
   if (!WRITERS.includes(ctx.user.role)) {
-    view.append(h('h1', { class: 'utrecht-heading-1' }, t('shell.notFound')),
+    put(view, h('h1', { class: 'utrecht-heading-1' }, t('shell.notFound')),
       h('p', { class: 'utrecht-paragraph' }, t('shell.notFoundText')));
     return;
   }
-  view.append(
+  put(view,
     h('p', { class: 'app-back' }, h('a', { class: 'utrecht-link', href: '#/persons' }, t('person.back'))),
     h('h1', { class: 'utrecht-heading-1' }, t('register.title')),
     h('p', { class: 'utrecht-paragraph' }, t('register.intro', { org: ctx.user.organisation })),

@@ -3,13 +3,14 @@
 // paged table; every person shown is an audited read, with the purpose the
 // caseworker gives. A caseworker or agency starts registering a new person
 // here (the form is on #/persons/new, in person.js).
-import { h } from '../dom.js';
+import { h, put } from '../dom.js';
 import { t, date, code } from '../i18n.js';
 import { get, query } from '../api.js';
 import { dataTable } from '../table.js';
 import { field } from '../form.js';
 import { WRITERS, isBsn } from '../records.js';
 import { addSignalSummary } from '../signal-summary.js';
+import { loadNames, country } from '../names.js';
 
 const PAGE_SIZE = 25;
 
@@ -64,9 +65,9 @@ export async function render(view, params, ctx) {
     ctx.navigate(`#/persons${query({ ...rest, bsn: given ? 'ja' : '', page: 1 })}`);
   });
 
-  view.append(
+  put(view,
     h('h1', { class: 'utrecht-heading-1' }, t('persons.title')),
-    h('p', { class: 'utrecht-paragraph' }, t('persons.intro')),
+    h('p', { class: 'utrecht-paragraph' }, t('persons.intro'), ' ', scopeText(ctx.user)),
     WRITERS.includes(ctx.user.role)
       ? h('p', {}, h('a', { class: 'utrecht-button utrecht-button--secondary-action app-link-button', href: '#/persons/new' }, t('register.title')))
       : null,
@@ -80,18 +81,18 @@ export async function render(view, params, ctx) {
     nationality: params.nationality, bsn: bsnAsked,
     unregistered_on: worklist ? new Date().toISOString().slice(0, 10) : undefined,
     sort: 'family_name', page, pageSize: PAGE_SIZE };
-  const res = await get(`/api/v1/persons${query(q)}`, { purpose: params.purpose || t('persons.defaultPurpose') });
+  const [res] = await Promise.all([get(`/api/v1/persons${query(q)}`, { purpose: params.purpose || t('persons.defaultPurpose') }), loadNames()]);
   const columns = [
     { key: 'name', label: t('person.name'), rowHeader: true,
       format: (p) => h('a', { class: 'utrecht-link', href: `#/persons/${p.id}` }, personName(p)) },
     { key: 'person_ref', label: t('person.ref') },
     { key: 'birth_date', label: t('person.birthDate'), format: (p) => date(p.birth_date) },
-    { key: 'nationality', label: t('person.nationality') },
+    { key: 'nationality', label: t('person.nationality'), format: (p) => country(p.nationality) },
     { key: 'category', label: t('person.category'), format: (p) => code('category', p.category) },
     { key: 'bsn_masked', label: t('person.bsn'), format: (p) => p.bsn_masked || '—' },
   ];
   const pages = Math.max(1, Math.ceil(res.total / PAGE_SIZE));
-  results.append(
+  put(results,
     worklist ? h('h2', { class: 'utrecht-heading-2' }, t('worklist.title')) : null,
     h('p', { class: 'utrecht-paragraph', role: 'status' }, t(worklist ? 'worklist.found' : 'persons.found', { n: res.total })),
     dataTable({ caption: t('persons.resultsCaption', { page, pages }), columns, rows: res.items, empty: t('persons.none') }),
@@ -127,4 +128,14 @@ function pager(page, pages, params) {
     page > 1 ? link(page - 1, t('pager.previous')) : null,
     h('span', { class: 'app-pager__current', 'aria-current': 'page' }, t('pager.page', { page, pages })),
     page < pages ? link(page + 1, t('pager.next')) : null);
+}
+
+// Whom the user sees, in the words of the user's own role (the API's
+// scope rules, docs/api.md).
+function scopeText(user) {
+  switch (user.role) {
+    case 'caseworker': return t('persons.scope.caseworker', { list: (user.municipalities || []).join(', ') || '—' });
+    case 'agency': return t('persons.scope.agency', { org: user.organisation });
+    default: return t('persons.scope.all');
+  }
 }

@@ -228,13 +228,18 @@ static void test_contacts_migration_changes_it(void **state)
     registry r;
     registry_open(&r, false);
     ib_store_close(r.st);
-    rf_sql(&r, "DROP TABLE contacts; DELETE FROM schema_migrations WHERE version = 5;"
+    /* back to schema 4: without the contacts (5) and the inbox (6) */
+    rf_sql(&r, "DROP TABLE signal_evaluations; DROP TABLE signal_history;"
+               " DROP TABLE signals; DROP TABLE signal_settings;"
+               " DROP TABLE signal_routes; DROP TABLE team_members;"
+               " DROP TABLE teams; DROP TABLE contacts;"
+               " DELETE FROM schema_migrations WHERE version >= 5;"
                " UPDATE store_meta SET value = '0123456789abcdef0123456789abcdef'"
                " WHERE name = 'data_version'");
     ib_store_options opt = {.key_path = NULL, .create = false};
     ib_err err;
     rf_ok(ib_store_open(&r.st, r.db, &opt, &err), &err);
-    assert_int_equal(ib_store_schema_version(r.st), 5);
+    assert_int_equal(ib_store_schema_version(r.st), 6);
     char v[IB_DATA_VERSION_LEN];
     version_of(&r, v);
     assert_string_not_equal(v, "0123456789abcdef0123456789abcdef");
